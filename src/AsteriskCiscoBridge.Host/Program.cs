@@ -1,0 +1,10 @@
+using System.CommandLine;
+using AsteriskCiscoBridge.Host.Cli;
+
+// The composition root: every verb of DESIGN.md's command table is one Cli/*Command.cs file.
+var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning server for Cisco IP phones.")
+{
+    TftpCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();
