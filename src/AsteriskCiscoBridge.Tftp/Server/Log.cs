@@ -1,0 +1,28 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace AsteriskCiscoBridge.Tftp.Server;
+
+internal static partial class Log
+{
+    [LoggerMessage(2000, LogLevel.Information, "TFTP listening on {EndPoint}")]
+    public static partial void Listening(ILogger logger, IPEndPoint endPoint);
+
+    [LoggerMessage(2001, LogLevel.Information, "{Client} {FileName}: {Outcome}, {Detail} ({Bytes} bytes, {DurationMs} ms, {Retransmits} retransmits)")]
+    public static partial void RequestEnded(ILogger logger, IPEndPoint client, string fileName, TftpRequestOutcome outcome, string detail, long bytes, long durationMs, int retransmits);
+
+    [LoggerMessage(2002, LogLevel.Debug, "{Client}: malformed datagram ({Reason})")]
+    public static partial void MalformedDatagram(ILogger logger, IPEndPoint client, string reason);
+
+    [LoggerMessage(2003, LogLevel.Error, "TFTP event loop failed")]
+    public static partial void LoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2004, LogLevel.Warning, "A file source failed while looking up {FileName}")]
+    public static partial void SourceFailed(ILogger logger, string fileName, Exception exception);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Could not open a transfer socket on {Local}: {Reason}")]
+    public static partial void NoTransferSocket(ILogger logger, IPAddress local, string reason);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Receive buffer of {EndPoint} is {Actual} bytes, less than the {Wanted} configured (raise net.core.rmem_max or run with CAP_NET_ADMIN)")]
+    public static partial void SmallReceiveBuffer(ILogger logger, IPEndPoint endPoint, int actual, int wanted);
+}
