@@ -27,16 +27,18 @@ internal static class TftpCommand
         var portRange = new Option<string?>("--port-range") { Description = "Ports for transfers, e.g. 50000-50999 (default: any ephemeral port)." };
         var maxBlockSize = new Option<int>("--max-block-size") { Description = "Largest blksize granted (8–65464).", DefaultValueFactory = _ => 1468 };
         var maxWindowSize = new Option<int>("--max-window-size") { Description = "Largest windowsize granted (1 turns windows off).", DefaultValueFactory = _ => 32 };
+        var maxTransfers = new Option<int>("--max-transfers") { Description = "Transfers at once, all clients together.", DefaultValueFactory = _ => 2000 };
+        var maxPerClient = new Option<int>("--max-transfers-per-client") { Description = "Transfers at once from one client address.", DefaultValueFactory = _ => 16 };
         var quiet = new Option<bool>("--quiet") { Description = "Log warnings and errors only, not every request." };
 
         var serve = new Command("serve", "Serve folders over TFTP, read-only, until stopped.")
         {
-            roots, listen, allow, portRange, maxBlockSize, maxWindowSize, quiet,
+            roots, listen, allow, portRange, maxBlockSize, maxWindowSize, maxTransfers, maxPerClient, quiet,
         };
         serve.SetAction(async (parse, cancellationToken) =>
         {
-            if (!TryBuildOptions(parse.GetValue(listen) ?? [], parse.GetValue(allow) ?? [], parse.GetValue(portRange),
-                    parse.GetValue(maxBlockSize), parse.GetValue(maxWindowSize), out var options, out var error))
+            var limits = new TransferLimits(parse.GetValue(maxBlockSize), parse.GetValue(maxWindowSize), parse.GetValue(maxTransfers), parse.GetValue(maxPerClient));
+            if (!TryBuildOptions(parse.GetValue(listen) ?? [], parse.GetValue(allow) ?? [], parse.GetValue(portRange), limits, out var options, out var error))
             {
                 await Console.Error.WriteLineAsync($"acb tftp serve: {error}");
                 return 2;
@@ -82,7 +84,9 @@ internal static class TftpCommand
         return new Command("tftp", "The TFTP server.") { serve };
     }
 
-    internal static bool TryBuildOptions(string[] listen, string[] allow, string? portRange, int maxBlockSize, int maxWindowSize, out TftpServerOptions options, out string error)
+    internal sealed record TransferLimits(int MaxBlockSize, int MaxWindowSize, int MaxTransfers, int MaxTransfersPerClient);
+
+    internal static bool TryBuildOptions(string[] listen, string[] allow, string? portRange, TransferLimits limits, out TftpServerOptions options, out string error)
     {
         options = new TftpServerOptions();
         error = string.Empty;
@@ -129,8 +133,10 @@ internal static class TftpCommand
             AllowedNetworks = networks,
             PortRangeStart = start,
             PortRangeEnd = end,
-            MaxBlockSize = maxBlockSize,
-            MaxWindowSize = maxWindowSize,
+            MaxBlockSize = limits.MaxBlockSize,
+            MaxWindowSize = limits.MaxWindowSize,
+            MaxTransfers = limits.MaxTransfers,
+            MaxTransfersPerClient = limits.MaxTransfersPerClient,
         };
         var problems = options.Validate();
         if (problems.Count > 0)

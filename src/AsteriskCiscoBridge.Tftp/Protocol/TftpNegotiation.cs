@@ -46,7 +46,7 @@ public static class TftpNegotiation
             switch (option.Name)
             {
                 case "blksize":
-                    if (!TryNumber(option.Value, out var b) || b < 8 || b > int.MaxValue)
+                    if (!TryNumber(option.Value, out var b) || b < 8)
                     {
                         refusal = $"blksize '{option.Value}' is outside 8–65464 (RFC 2348)";
                         return false;
@@ -97,13 +97,13 @@ public static class TftpNegotiation
         return true;
     }
 
+    /// <summary>Reads a decimal number; values too large for a long saturate (they are above every range anyway).</summary>
     private static bool TryNumber(string value, out long number)
     {
         number = 0;
-        if (value.Length is 0 or > 18)
+        if (value.Length == 0)
         {
-            // Huge values are out of every range anyway.
-            return value.Length > 18 && value.All(char.IsAsciiDigit) && (number = long.MaxValue) > 0;
+            return false;
         }
 
         foreach (var c in value)
@@ -113,7 +113,7 @@ public static class TftpNegotiation
                 return false;
             }
 
-            number = (number * 10) + (c - '0');
+            number = number > (long.MaxValue / 10) - 10 ? long.MaxValue : (number * 10) + (c - '0');
         }
 
         return true;
