@@ -323,7 +323,8 @@ public sealed class DirectoryFileSource : ITftpFileSource, IDisposable
     /// <summary>
     /// A large file read in place. The open descriptor keeps the version that was current at
     /// open even if the file is replaced by rename; a rewrite in place is detected (size and
-    /// change time are checked every 64 KiB and before the last block) and ends the transfer
+    /// modification time are checked every 64 KiB and before the last block; not the change
+    /// time, which an unlink by rename also moves) and ends the transfer
     /// with an error instead of sending a mix of versions.
     /// </summary>
     private sealed class StreamingContent(int fd, LinuxNative.FileStat stat, string description) : TftpContent
@@ -342,7 +343,7 @@ public sealed class DirectoryFileSource : ITftpFileSource, IDisposable
             if (offset + want >= _nextCheck || offset + want == stat.Size)
             {
                 _nextCheck = offset + want + CheckInterval;
-                if (LinuxNative.StatFd(_fd, out var now) != 0 || now.Size != stat.Size || now.MtimeNs != stat.MtimeNs || now.CtimeNs != stat.CtimeNs)
+                if (LinuxNative.StatFd(_fd, out var now) != 0 || now.Size != stat.Size || now.MtimeNs != stat.MtimeNs)
                 {
                     throw new IOException("file changed during the transfer");
                 }

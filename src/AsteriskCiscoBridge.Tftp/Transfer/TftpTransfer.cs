@@ -135,7 +135,7 @@ public sealed class TftpTransfer
         }
 
         var resend = _sentUpTo - _acked;
-        if (resend > 0 && Parameters.WindowSize > 1 && _acked + Parameters.WindowSize > _sentUpTo)
+        if (resend > 0)
         {
             // The client acknowledged the middle of a window: it missed what followed. The
             // blocks after the ACK go again (RFC 7440 §4), counted as retransmits.

@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Text;
+using AsteriskCiscoBridge.Testing.Support;
+using AsteriskCiscoBridge.Tftp.Files;
+
+namespace AsteriskCiscoBridge.Tftp.Tests.Files;
+
+public sealed class DirectoryFileSourceTests : IDisposable
+{
+    private readonly TempDirectory _temp = new("acb-dirsource");
+    private readonly string _root;
+
+    public DirectoryFileSourceTests()
+    {
+        _root = Path.Combine(_temp.Path, "root");
+        Directory.CreateDirectory(_root);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private static string Read(TftpLookup lookup)
+    {
+        Assert.Equal(TftpLookupStatus.Found, lookup.Status);
+        using var content = lookup.Content!;
+        var buffer = new byte[content.Length];
+        Assert.Equal(buffer.Length, content.Read(0, buffer));
+        return Encoding.UTF8.GetString(buffer);
+    }
+
+    [Theory]
+    [InlineData("OS79XX.TXT")]
+    [InlineData("os79xx.txt")]
+    [InlineData("Os79Xx.TxT")]
+    public void Lookup_finds_names_in_any_case(string asked)
+    {
+        _temp.Write("root/OS79XX.TXT", "P0S3-08-12-00");
+        using var source = new DirectoryFileSource(_root);
+
+        Assert.Equal("P0S3-08-12-00", Read(source.Lookup(asked)));
+    }
+
+    [Fact]
+    public void Lookup_prefers_the_exact_name_when_several_differ_only_in_case()
+    {
+        _temp.Write("root/SIPDefault.cnf", "exact");
+        _temp.Write("root/sipdefault.cnf", "lower");
+        using var source = new DirectoryFileSource(_root);
+
+        Assert.Equal("exact", Read(source.Lookup("SIPDefault.cnf")));
+        Assert.Equal("lower", Read(source.Lookup("sipdefault.cnf")));
+        Assert.Equal("exact", Read(source.Lookup("SIPDEFAULT.CNF")));
+    }
+
+    [Fact]
+    public void Lookup_matches_folder_names_in_any_case()
+    {
+        _temp.Write("root/English_United_States/mk-sccp.jar", "locale");
+        using var source = new DirectoryFileSource(_root);
+
+        Assert.Equal("locale", Read(source.Lookup("english_united_states/MK-SCCP.JAR")));
+    }
+
+    [Fact]
+    public void Lookup_of_a_missing_file_defers_to_the_next_source()
+    {
+        using var source = new DirectoryFileSource(_root);
+        Assert.Equal(TftpLookupStatus.NotHere, source.Lookup("SEP001122334455.cnf.xml").Status);
+    }
+
+    [Fact]
+    public void A_symlink_inside_the_root_to_a_file_inside_is_served()
+    {
+        _temp.Write("root/loads/P0S3-08-12-00.sb2", "image");
+        File.CreateSymbolicLink(Path.Combine(_root, "current.sb2"), "loads/P0S3-08-12-00.sb2");
+        using var source = new DirectoryFileSource(_root);
+
+        Assert.Equal("image", Read(source.Lookup("current.sb2")));
+    }
+
+    [Fact]
+    public void A_symlink_leading_outside_the_root_is_denied()
+    {
+        var secret = _temp.Write("secret.txt", "do not serve");
+        File.CreateSymbolicLink(Path.Combine(_root, "escape.txt"), secret);
+        Directory.CreateSymbolicLink(Path.Combine(_root, "etc"), "/etc");
+        using var source = new DirectoryFileSource(_root);
+
+        Assert.Equal(TftpLookupStatus.Denied, source.Lookup("escape.txt").Status);
+        Assert.Equal(TftpLookupStatus.Denied, source.Lookup("etc/passwd").Status);
+    }
+
+    [Fact]
+    public void A_sibling_folder_sharing_the_roots_name_as_prefix_is_outside()
+    {
+        // Root /x/root must not admit /x/root2 (a StartsWith check without the separator would).
+        _temp.Write("root2/file.txt", "sibling");
+        File.CreateSymbolicLink(Path.Combine(_root, "file.txt"), Path.Combine(_temp.Path, "root2", "file.txt"));
+        using var source = new DirectoryFileSource(_root);
+
+        Assert.Equal(TftpLookupStatus.Denied, source.Lookup("file.txt").Status);
+    }
+
+    [Fact]
+    public void Device_files_and_folders_are_denied()
+    {
+        File.CreateSymbolicLink(Path.Combine(_root, "null"), "/dev/null");
+        Directory.CreateDirectory(Path.Combine(_root, "folder"));
+        using var source = new DirectoryFileSource(_root);
+
+        Assert.Equal(TftpLookupStatus.Denied, source.Lookup("null").Status);
+        Assert.Equal(TftpLookupStatus.Denied, source.Lookup("folder").Status);
+    }
+
+    [Fact]
+    public async Task A_fifo_is_denied_without_blocking()
+    {
+        var fifo = Path.Combine(_root, "pipe");
+        using (var mkfifo = Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        using var source = new DirectoryFileSource(_root);
+
+        var lookup = await Task.Run(() => source.Lookup("pipe"), TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(TftpLookupStatus.Denied, lookup.Status);
+    }
+
+    [Fact]
+    public void A_cached_file_rewritten_in_place_keeps_serving_the_version_a_transfer_started_with()
+    {
+        var path = _temp.Write("root/SEP001122334455.cnf.xml", new string('a', 4000));
+        using var source = new DirectoryFileSource(_root);
+        using var first = source.Lookup("SEP001122334455.cnf.xml").Content!;
+
+        File.WriteAllText(path, new string('b', 4000));
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
+        var buffer = new byte[4000];
+        first.Read(0, buffer);
+
+        Assert.All(buffer, b => Assert.Equal((byte)'a', b));
+        Assert.Equal(new string('b', 4000), Read(source.Lookup("SEP001122334455.cnf.xml")));
+    }
+
+    [Fact]
+    public void Transfers_of_the_same_version_share_one_cached_copy()
+    {
+        _temp.Write("root/P0S3-08-12-00.sb2", new string('x', 100_000));
+        using var source = new DirectoryFileSource(_root);
+
+        using var a = source.Lookup("P0S3-08-12-00.sb2").Content!;
+        using var b = source.Lookup("p0s3-08-12-00.sb2").Content!;
+
+        Assert.Equal(100_000, source.CachedBytes);
+    }
+
+    [Fact]
+    public void The_cache_stays_within_its_budget_and_large_files_are_streamed()
+    {
+        _temp.Write("root/a.bin", new byte[3000]);
+        _temp.Write("root/b.bin", new byte[3000]);
+        _temp.Write("root/big.bin", new byte[20_000]);
+        using var source = new DirectoryFileSource(_root, new DirectoryFileSourceOptions(CacheMaxFileBytes: 10_000, CacheBudgetBytes: 5000));
+
+        source.Lookup("a.bin").Content!.Dispose();
+        source.Lookup("b.bin").Content!.Dispose();
+        using var big = source.Lookup("big.bin").Content!;
+
+        Assert.Equal(3000, source.CachedBytes);
+        Assert.Equal(20_000, big.Length);
+    }
+
+    [Fact]
+    public void A_streamed_file_rewritten_in_place_fails_instead_of_tearing()
+    {
+        var path = _temp.Write("root/big.bin", new byte[300_000]);
+        using var source = new DirectoryFileSource(_root, new DirectoryFileSourceOptions(CacheMaxFileBytes: 1000));
+        using var content = source.Lookup("big.bin").Content!;
+        var buffer = new byte[512];
+        content.Read(0, buffer);
+
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            stream.Write(new byte[] { 1, 2, 3 });
+        }
+
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
+        Assert.Throws<IOException>(() =>
+        {
+            for (long offset = 512; offset < content.Length; offset += 512)
+            {
+                content.Read(offset, buffer);
+            }
+        });
+    }
+
+    [Fact]
+    public void A_streamed_file_replaced_by_rename_keeps_serving_the_old_version()
+    {
+        var path = _temp.Write("root/big.bin", Enumerable.Repeat((byte)7, 300_000).ToArray());
+        using var source = new DirectoryFileSource(_root, new DirectoryFileSourceOptions(CacheMaxFileBytes: 1000));
+        using var content = source.Lookup("big.bin").Content!;
+
+        var replacement = _temp.Write("root/big.bin.new", Enumerable.Repeat((byte)9, 300_000).ToArray());
+        File.Move(replacement, path, overwrite: true);
+
+        var buffer = new byte[300_000];
+        for (var offset = 0; offset < buffer.Length; offset += 1024)
+        {
+            content.Read(offset, buffer.AsSpan(offset, Math.Min(1024, buffer.Length - offset)));
+        }
+
+        Assert.All(buffer, b => Assert.Equal(7, b));
+    }
+
+    [Fact]
+    public void A_missing_root_is_a_clear_error()
+    {
+        var e = Assert.Throws<DirectoryNotFoundException>(() => new DirectoryFileSource(Path.Combine(_temp.Path, "nope")));
+        Assert.Contains("does not exist", e.Message, StringComparison.Ordinal);
+    }
+}
