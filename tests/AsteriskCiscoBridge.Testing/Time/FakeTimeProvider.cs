@@ -3,7 +3,8 @@ namespace AsteriskCiscoBridge.Testing.Time;
 /// <summary>
 /// A <see cref="TimeProvider"/> whose clock moves only when a test calls <see cref="Advance"/>.
 /// Timers created from it fire synchronously inside <see cref="Advance"/>, in due-time order,
-/// so a retransmission, a stagger or a backoff happens at once and deterministically.
+/// so a retransmission, a stagger or a backoff happens at once and deterministically. A timer
+/// armed with a due time of zero (or less) fires at once on the thread pool, as a real one does.
 /// Shaped like Microsoft.Extensions.TimeProvider.Testing's FakeTimeProvider, which the
 /// package mirror here lacks.
 /// </summary>
@@ -118,8 +119,16 @@ public sealed class FakeTimeProvider : TimeProvider
 
                 _periodTicks = period == Timeout.InfiniteTimeSpan ? 0 : period.Ticks;
                 DueTicks = dueTime == Timeout.InfiniteTimeSpan ? null : owner._ticks + Math.Max(0, dueTime.Ticks);
-                return true;
+                if (dueTime == Timeout.InfiniteTimeSpan || dueTime > TimeSpan.Zero)
+                {
+                    return true;
+                }
+
+                Rearm();
             }
+
+            ThreadPool.UnsafeQueueUserWorkItem(static t => t.Fire(), this, preferLocal: false);
+            return true;
         }
 
         // Called under the owner's lock when the timer is due.
