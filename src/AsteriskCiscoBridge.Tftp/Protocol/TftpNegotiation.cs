@@ -74,7 +74,9 @@ public static class TftpNegotiation
                         return false;
                     }
 
-                    if (size is { } s)
+                    // An empty file's tsize is left out too: curl rejects "tsize 0" in an OACK
+                    // as invalid and aborts, while every client accepts an OACK without it.
+                    if (size is { } s && s > 0)
                     {
                         granted.Add(new("tsize", s.ToString(CultureInfo.InvariantCulture)));
                     }
