@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using AsteriskCiscoBridge.Host.Cli;
 
 // The composition root: every verb of DESIGN.md's command table is one Cli/*Command.cs file.
@@ -7,4 +8,16 @@ var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning se
     TftpCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+// SIGTERM (systemd, kill) and SIGINT stop long-running verbs through their cancellation token,
+// so they shut down cleanly and exit 0 instead of dying by the signal.
+using var stopping = new CancellationTokenSource();
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stopping.Token);
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stopping.Cancel();
+}

@@ -680,39 +680,37 @@ public sealed class TftpServer : IAsyncDisposable
 
     private unsafe void DrainSession(Session session)
     {
+        // One datagram per readiness: a transfer socket holds one ACK at a time in lock-step,
+        // and epoll is level-triggered, so anything left is reported again. Not draining to
+        // EAGAIN saves a system call on every packet.
         fixed (byte* buffer = _receiveBuffer)
         fixed (byte* address = _addressBuffer)
         {
-            for (var budget = 0; budget < 64 && !session.Ended; budget++)
+            var addressLength = SocketAddressBytes.Capacity;
+            var n = (int)LinuxNative.recvfrom(session.Fd, buffer, ReceiveBufferLength, LinuxNative.MSG_DONTWAIT, address, &addressLength);
+            if (n < 0)
             {
-                var addressLength = SocketAddressBytes.Capacity;
-                var n = (int)LinuxNative.recvfrom(session.Fd, buffer, ReceiveBufferLength, LinuxNative.MSG_DONTWAIT, address, &addressLength);
-                if (n < 0)
-                {
-                    return;
-                }
-
-                var from = new ReadOnlySpan<byte>(address, addressLength);
-                var packet = new ReadOnlySpan<byte>(buffer, n);
-                if (SocketAddressBytes.KeyOf(from) != session.Key)
-                {
-                    OnStranger(session, from);
-                    continue;
-                }
-
-                if (TftpPacketCodec.TryParseAck(packet, out var block))
-                {
-                    Apply(session, session.Transfer!.OnAck(block, Now));
-                }
-                else if (TftpPacketCodec.TryParseError(packet, out var code, out var message))
-                {
-                    session.Transfer!.OnClientError(code, message);
-                    EndSession(session, TftpRequestOutcome.Failed, session.Transfer.FailureReason!);
-                }
-
-                // Anything else from our client (DATA, a repeated RRQ to this port) is ignored:
-                // the transfer goes on and its timer covers real loss.
+                return;
             }
+
+            var from = new ReadOnlySpan<byte>(address, addressLength);
+            var packet = new ReadOnlySpan<byte>(buffer, n);
+            if (SocketAddressBytes.KeyOf(from) != session.Key)
+            {
+                OnStranger(session, from);
+            }
+            else if (TftpPacketCodec.TryParseAck(packet, out var block))
+            {
+                Apply(session, session.Transfer!.OnAck(block, Now));
+            }
+            else if (TftpPacketCodec.TryParseError(packet, out var code, out var message))
+            {
+                session.Transfer!.OnClientError(code, message);
+                EndSession(session, TftpRequestOutcome.Failed, session.Transfer.FailureReason!);
+            }
+
+            // Anything else from our client (DATA, a repeated RRQ to this port) is ignored:
+            // the transfer goes on and its timer covers real loss.
         }
     }
 
