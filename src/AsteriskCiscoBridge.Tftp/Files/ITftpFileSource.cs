@@ -51,6 +51,9 @@ public enum TftpLookupStatus
 /// <summary>The outcome of <see cref="ITftpFileSource.LookupAsync"/>.</summary>
 public readonly record struct TftpLookup(TftpLookupStatus Status, TftpContent? Content, string? Reason)
 {
+    /// <summary>Name of the source that answered (set by <see cref="LayeredFileSource"/> when the source left it empty).</summary>
+    public string? Source { get; init; }
+
     public static TftpLookup NotHere { get; } = new(TftpLookupStatus.NotHere, null, null);
 
     public static TftpLookup Found(TftpContent content) => new(TftpLookupStatus.Found, content, null);

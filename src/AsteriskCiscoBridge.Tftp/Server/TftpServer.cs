@@ -30,7 +30,7 @@ public sealed class TftpServer : IAsyncDisposable
     private const int ReceiveBufferLength = 2048;
 
     private readonly TftpServerOptions _options;
-    private readonly ITftpFileSource[] _sources;
+    private readonly ITftpFileSource _files;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<TftpRequestEvent> _events;
@@ -59,6 +59,7 @@ public sealed class TftpServer : IAsyncDisposable
     private Thread? _thread;
     private volatile bool _stop;
 
+    /// <summary>Creates a server over <paramref name="sources"/>, layered in order (see <see cref="LayeredFileSource"/>).</summary>
     public TftpServer(TftpServerOptions options, IEnumerable<ITftpFileSource> sources, TimeProvider? timeProvider = null, ILogger<TftpServer>? logger = null)
     {
         var problems = options.Validate();
@@ -68,7 +69,7 @@ public sealed class TftpServer : IAsyncDisposable
         }
 
         _options = options;
-        _sources = [.. sources];
+        _files = new LayeredFileSource(sources);
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<TftpServer>.Instance;
         _limits = options.NegotiationLimits;
@@ -477,63 +478,34 @@ public sealed class TftpServer : IAsyncDisposable
 
     private void Lookup(Session session, TftpFileRequest request)
     {
-        for (var i = 0; i < _sources.Length; i++)
+        ValueTask<TftpLookup> pending;
+        try
         {
-            ValueTask<TftpLookup> pending;
-            try
-            {
-                pending = _sources[i].LookupAsync(request, _stopping.Token);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                CompleteLookup(session, default, e);
-                return;
-            }
-
-            if (!pending.IsCompleted)
-            {
-                // A source that needs real I/O: finish the lookup off the loop, then come back.
-                _lookupsRunning[session.Id] = ContinueLookupAsync(session, request, pending, i);
-                return;
-            }
-
-            TftpLookup result;
-            try
-            {
-                result = pending.Result;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                CompleteLookup(session, default, e);
-                return;
-            }
-
-            if (result.Status != TftpLookupStatus.NotHere)
-            {
-                session.Source = _sources[i].Name;
-                CompleteLookup(session, result, null);
-                return;
-            }
+            pending = _files.LookupAsync(request, _stopping.Token);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            CompleteLookup(session, default, e);
+            return;
         }
 
-        CompleteLookup(session, TftpLookup.NotHere, null);
+        if (pending.IsCompletedSuccessfully)
+        {
+            CompleteLookup(session, pending.Result, null);
+            return;
+        }
+
+        // A source that needs real I/O: finish the lookup off the loop, then come back to it.
+        _lookupsRunning[session.Id] = ContinueLookupAsync(session, pending);
     }
 
-    private async Task ContinueLookupAsync(Session session, TftpFileRequest request, ValueTask<TftpLookup> pending, int index)
+    private async Task ContinueLookupAsync(Session session, ValueTask<TftpLookup> pending)
     {
         var result = TftpLookup.NotHere;
         Exception? error = null;
         try
         {
-            for (var i = index; i < _sources.Length; i++)
-            {
-                result = i == index ? await pending : await _sources[i].LookupAsync(request, _stopping.Token);
-                if (result.Status != TftpLookupStatus.NotHere)
-                {
-                    session.Source = _sources[i].Name;
-                    break;
-                }
-            }
+            result = await pending;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -570,16 +542,19 @@ public sealed class TftpServer : IAsyncDisposable
                 EndSession(session, TftpRequestOutcome.NotFound, "no file source has it");
                 return;
             case TftpLookupStatus.NotFound:
+                session.Source = lookup.Source;
                 ReplyError(listener, sockaddr, local, TftpErrorCode.FileNotFound, "file not found");
                 EndSession(session, TftpRequestOutcome.NotFound, lookup.Reason ?? "not found");
                 return;
             case TftpLookupStatus.Denied:
+                session.Source = lookup.Source;
                 ReplyError(listener, sockaddr, local, TftpErrorCode.AccessViolation, "access violation");
                 EndSession(session, TftpRequestOutcome.Denied, lookup.Reason ?? "denied");
                 return;
         }
 
         var content = lookup.Content!;
+        session.Source = lookup.Source;
         session.Description = content.Description;
         if (session.Request.Mode == TftpMode.Netascii)
         {
