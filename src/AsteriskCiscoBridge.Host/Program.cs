@@ -5,6 +5,7 @@ using AsteriskCiscoBridge.Host.Cli;
 // The composition root: every verb of DESIGN.md's command table is one Cli/*Command.cs file.
 var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning server for Cisco IP phones.")
 {
+    RunCommand.Create(),
     TftpCommand.Create(),
 };
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
-using System.Net;
+using System.Globalization;
+using AsteriskCiscoBridge.Host.Files;
+using Microsoft.Extensions.Configuration;
 using AsteriskCiscoBridge.Tftp.Files;
 using AsteriskCiscoBridge.Tftp.Server;
 using Microsoft.Extensions.Logging;
@@ -88,63 +90,26 @@ internal static class TftpCommand
 
     internal static bool TryBuildOptions(string[] listen, string[] allow, string? portRange, TransferLimits limits, out TftpServerOptions options, out string error)
     {
-        options = new TftpServerOptions();
-        error = string.Empty;
-        var endPoints = new List<IPEndPoint>();
-        foreach (var text in listen)
+        // The flags are one more configuration layer, read by the same code as acb.json's Tftp section.
+        var values = new Dictionary<string, string?>
         {
-            if (!IPEndPoint.TryParse(text, out var endPoint) || endPoint.Port == 0 && !text.EndsWith(":0", StringComparison.Ordinal))
-            {
-                error = $"--listen '{text}' is not ADDR:PORT (e.g. 0.0.0.0:69 or [::]:69)";
-                return false;
-            }
-
-            endPoints.Add(endPoint);
-        }
-
-        var networks = new List<IPNetwork>();
-        foreach (var text in allow)
-        {
-            if (!IPNetwork.TryParse(text, out var network))
-            {
-                error = $"--allow '{text}' is not a network in CIDR form (e.g. 10.1.0.0/16)";
-                return false;
-            }
-
-            networks.Add(network);
-        }
-
-        int? start = null, end = null;
-        if (portRange is not null)
-        {
-            var parts = portRange.Split('-');
-            if (parts.Length != 2 || !int.TryParse(parts[0], out var a) || !int.TryParse(parts[1], out var b))
-            {
-                error = $"--port-range '{portRange}' is not FIRST-LAST";
-                return false;
-            }
-
-            (start, end) = (a, b);
-        }
-
-        options = new TftpServerOptions
-        {
-            Listen = endPoints.Count > 0 ? endPoints : new TftpServerOptions().Listen,
-            AllowedNetworks = networks,
-            PortRangeStart = start,
-            PortRangeEnd = end,
-            MaxBlockSize = limits.MaxBlockSize,
-            MaxWindowSize = limits.MaxWindowSize,
-            MaxTransfers = limits.MaxTransfers,
-            MaxTransfersPerClient = limits.MaxTransfersPerClient,
+            ["Tftp:MaxBlockSize"] = limits.MaxBlockSize.ToString(CultureInfo.InvariantCulture),
+            ["Tftp:MaxWindowSize"] = limits.MaxWindowSize.ToString(CultureInfo.InvariantCulture),
+            ["Tftp:MaxTransfers"] = limits.MaxTransfers.ToString(CultureInfo.InvariantCulture),
+            ["Tftp:MaxTransfersPerClient"] = limits.MaxTransfersPerClient.ToString(CultureInfo.InvariantCulture),
+            ["Tftp:PortRange"] = portRange,
         };
-        var problems = options.Validate();
-        if (problems.Count > 0)
+        for (var i = 0; i < listen.Length; i++)
         {
-            error = string.Join("; ", problems);
-            return false;
+            values[$"Tftp:Listen:{i}"] = listen[i];
         }
 
-        return true;
+        for (var i = 0; i < allow.Length; i++)
+        {
+            values[$"Tftp:AllowedNetworks:{i}"] = allow[i];
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        return TftpSettings.TryRead(configuration, out options, out _, out error);
     }
 }

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Net;
+using AsteriskCiscoBridge.Host.Configuration;
+using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Host.Http;
+using AsteriskCiscoBridge.Tftp.Files;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace AsteriskCiscoBridge.Host.Cli;
+
+/// <summary><c>acb run [--config FILE]</c>: the service (TFTP and HTTP over the file tree; AMI sync and resync join it).</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = $"JSON configuration file (default {AcbConfiguration.DefaultFile} when present)." };
+        var tftpListen = new Option<string[]>("--tftp-listen") { Description = "TFTP ADDR:PORT; repeat for several (overrides Tftp:Listen)." };
+        var httpListen = new Option<string[]>("--http-listen") { Description = "HTTP ADDR:PORT; repeat for several (overrides Http:Listen)." };
+        var run = new Command("run", "Run the service: TFTP and HTTP (6970) over the firmware folder.") { config, tftpListen, httpListen };
+        run.SetAction(async (parse, cancellationToken) =>
+        {
+            var overrides = new Dictionary<string, string?>();
+            AddList(overrides, "Tftp:Listen", parse.GetValue(tftpListen));
+            AddList(overrides, "Http:Listen", parse.GetValue(httpListen));
+            WebApplication app;
+            try
+            {
+                app = Build([], parse.GetValue(config), overrides);
+            }
+            catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or IOException or FormatException)
+            {
+                await Console.Error.WriteLineAsync($"acb run: {e.Message}");
+                return 2;
+            }
+
+            try
+            {
+                await app.RunAsync(cancellationToken);
+                return 0;
+            }
+            catch (IOException e)
+            {
+                await Console.Error.WriteLineAsync($"acb run: {e.Message}");
+                return 1;
+            }
+            finally
+            {
+                await app.DisposeAsync();
+            }
+        });
+        return run;
+    }
+
+    /// <summary>Builds the service from configuration; tests call it with port 0 everywhere.</summary>
+    internal static WebApplication Build(string[] args, string? configFile, IReadOnlyDictionary<string, string?> overrides)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddAcbSources(configFile, overrides);
+        var configuration = builder.Configuration;
+
+        if (!TftpSettings.TryRead(configuration, out var tftpOptions, out var allowed, out var error))
+        {
+            throw new InvalidOperationException(error);
+        }
+
+        var firmware = Path.GetFullPath(configuration["Firmware:Directory"] ?? Path.Combine("acb-data", "firmware"));
+        Directory.CreateDirectory(firmware);
+        var tree = new LayeredFileSource([new DirectoryFileSource(firmware)]);
+
+        var httpListen = configuration.GetSection("Http:Listen").Get<string[]>() ?? ["0.0.0.0:6970"];
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            foreach (var text in httpListen)
+            {
+                if (!IPEndPoint.TryParse(text, out var endPoint) || (endPoint.Port == 0 && !text.EndsWith(":0", StringComparison.Ordinal)))
+                {
+                    throw new InvalidOperationException($"Http:Listen '{text}' is not ADDR:PORT (e.g. 0.0.0.0:6970)");
+                }
+
+                kestrel.Listen(endPoint);
+            }
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(tftpOptions);
+        builder.Services.AddSingleton(tree);
+        builder.Services.AddSingleton<TftpHostedService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TftpHostedService>());
+
+        var app = builder.Build();
+        app.MapFileTree(tree, allowed);
+        return app;
+    }
+
+    private static void AddList(Dictionary<string, string?> overrides, string key, string[]? values)
+    {
+        for (var i = 0; values is not null && i < values.Length; i++)
+        {
+            overrides[$"{key}:{i}"] = values[i];
+        }
+    }
+}

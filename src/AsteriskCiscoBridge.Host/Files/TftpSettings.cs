@@ -1,0 +1,91 @@
+using System.Net;
+using AsteriskCiscoBridge.Tftp.Server;
+using Microsoft.Extensions.Configuration;
+
+namespace AsteriskCiscoBridge.Host.Files;
+
+/// <summary>The <c>Tftp</c> configuration section.</summary>
+internal sealed class TftpSettings
+{
+    /// <summary>Addresses to listen on, <c>ADDR:PORT</c>. Default <c>0.0.0.0:69</c> and <c>[::]:69</c>.</summary>
+    public List<string> Listen { get; init; } = [];
+
+    /// <summary>Networks allowed to fetch files (CIDR); empty: everyone. Applies to HTTP as well.</summary>
+    public List<string> AllowedNetworks { get; init; } = [];
+
+    /// <summary>Largest blksize granted. Default 1468.</summary>
+    public int MaxBlockSize { get; init; } = 1468;
+
+    /// <summary>Largest windowsize granted. Default 32.</summary>
+    public int MaxWindowSize { get; init; } = 32;
+
+    /// <summary>Transfers at once. Default 2000.</summary>
+    public int MaxTransfers { get; init; } = 2000;
+
+    /// <summary>Transfers at once per client address. Default 16.</summary>
+    public int MaxTransfersPerClient { get; init; } = 16;
+
+    /// <summary>Ports for transfers, <c>FIRST-LAST</c>; empty: any ephemeral port.</summary>
+    public string? PortRange { get; init; }
+
+    /// <summary>Reads the section and turns it into server options, or explains what is wrong.</summary>
+    public static bool TryRead(IConfiguration configuration, out TftpServerOptions options, out IReadOnlyList<IPNetwork> networks, out string error)
+    {
+        var settings = configuration.GetSection("Tftp").Get<TftpSettings>() ?? new TftpSettings();
+        networks = [];
+        options = new TftpServerOptions();
+        var endPoints = new List<IPEndPoint>();
+        foreach (var text in settings.Listen)
+        {
+            // IPEndPoint.TryParse takes a bare address as port 0: a port must be written.
+            if (!IPEndPoint.TryParse(text, out var endPoint) || (endPoint.Port == 0 && !text.EndsWith(":0", StringComparison.Ordinal)))
+            {
+                error = $"Tftp:Listen '{text}' is not ADDR:PORT (e.g. 0.0.0.0:69 or [::]:69)";
+                return false;
+            }
+
+            endPoints.Add(endPoint);
+        }
+
+        var parsed = new List<IPNetwork>();
+        foreach (var text in settings.AllowedNetworks)
+        {
+            if (!IPNetwork.TryParse(text, out var network))
+            {
+                error = $"Tftp:AllowedNetworks '{text}' is not a network in CIDR form";
+                return false;
+            }
+
+            parsed.Add(network);
+        }
+
+        int? first = null, last = null;
+        if (!string.IsNullOrEmpty(settings.PortRange))
+        {
+            var parts = settings.PortRange.Split('-');
+            if (parts.Length != 2 || !int.TryParse(parts[0], out var a) || !int.TryParse(parts[1], out var b))
+            {
+                error = $"Tftp:PortRange '{settings.PortRange}' is not FIRST-LAST";
+                return false;
+            }
+
+            (first, last) = (a, b);
+        }
+
+        options = new TftpServerOptions
+        {
+            Listen = endPoints.Count > 0 ? endPoints : new TftpServerOptions().Listen,
+            AllowedNetworks = parsed,
+            MaxBlockSize = settings.MaxBlockSize,
+            MaxWindowSize = settings.MaxWindowSize,
+            MaxTransfers = settings.MaxTransfers,
+            MaxTransfersPerClient = settings.MaxTransfersPerClient,
+            PortRangeStart = first,
+            PortRangeEnd = last,
+        };
+        var problems = options.Validate();
+        networks = parsed;
+        error = string.Join("; ", problems);
+        return problems.Count == 0;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using AsteriskCiscoBridge.Tftp.Files;
+using AsteriskCiscoBridge.Tftp.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace AsteriskCiscoBridge.Host.Http;
+
+/// <summary>
+/// The TFTP tree over HTTP: newer 79x1 loads try <c>http://TFTP-SERVER:6970/FILE</c> before TFTP
+/// (spec §1.1). Same names, same confinement and case rules, same allowlist, read-only.
+/// </summary>
+internal static partial class HttpFileService
+{
+    public static void MapFileTree(this WebApplication app, ITftpFileSource files, IReadOnlyList<IPNetwork> allowed)
+    {
+        app.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, string? path) => ServeAsync(context, path ?? string.Empty, files, allowed));
+    }
+
+    internal static async Task ServeAsync(HttpContext context, string path, ITftpFileSource files, IReadOnlyList<IPNetwork> allowed)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("AsteriskCiscoBridge.Host.Http.HttpFileService");
+        var remote = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        if (remote.IsIPv4MappedToIPv6)
+        {
+            remote = remote.MapToIPv4();
+        }
+
+        if (allowed.Count > 0 && !allowed.Any(n => n.Contains(remote)))
+        {
+            Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, "client address is not in the allowed networks");
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
+        var normalized = TftpPath.Normalize(path, out var refusal);
+        if (normalized is null)
+        {
+            Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, $"name refused: {refusal}");
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
+        var client = new IPEndPoint(remote, context.Connection.RemotePort);
+        var local = new IPEndPoint(context.Connection.LocalIpAddress ?? IPAddress.None, context.Connection.LocalPort);
+        var lookup = await files.LookupAsync(new TftpFileRequest(normalized, client, local), context.RequestAborted);
+        switch (lookup.Status)
+        {
+            case TftpLookupStatus.Found:
+                using (var content = lookup.Content!)
+                {
+                    Log.HttpRequest(logger, remote, path, StatusCodes.Status200OK, $"served {content.Description}");
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    context.Response.ContentType = ContentTypeOf(normalized);
+                    context.Response.ContentLength = content.Length;
+                    if (HttpMethods.IsHead(context.Request.Method))
+                    {
+                        return;
+                    }
+
+                    await CopyAsync(content, context.Response, context.RequestAborted);
+                }
+
+                return;
+            case TftpLookupStatus.Denied:
+                Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, lookup.Reason ?? "denied");
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            default:
+                Log.HttpRequest(logger, remote, path, StatusCodes.Status404NotFound, lookup.Reason ?? "no file source has it");
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+        }
+    }
+
+    private static async Task CopyAsync(TftpContent content, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        for (long offset = 0; offset < content.Length;)
+        {
+            var n = content.Read(offset, buffer);
+            if (n == 0)
+            {
+                break;
+            }
+
+            await response.Body.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+            offset += n;
+        }
+    }
+
+    private static string ContentTypeOf(string path) =>
+        path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) ? "text/xml"
+        : path.EndsWith(".cnf", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) ? "text/plain"
+        : "application/octet-stream";
+
+    private static partial class Log
+    {
+        [LoggerMessage(6001, LogLevel.Information, "HTTP {Client} {FileName}: {Status}, {Detail}")]
+        public static partial void HttpRequest(ILogger logger, IPAddress client, string fileName, int status, string detail);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using AsteriskCiscoBridge.Host.Cli;
+using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Testing.Support;
+using AsteriskCiscoBridge.Testing.Tftp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AsteriskCiscoBridge.Host.Tests.Cli;
+
+public sealed class RunCommandTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static WebApplication Build(TempDirectory firmware, params (string Key, string Value)[] more)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Tftp:Listen:0"] = "127.0.0.1:0",
+            ["Http:Listen:0"] = "127.0.0.1:0",
+            ["Firmware:Directory"] = firmware.Path,
+        };
+        foreach (var (key, value) in more)
+        {
+            overrides[key] = value;
+        }
+
+        return RunCommand.Build([], null, overrides);
+    }
+
+    [Fact]
+    public async Task The_service_serves_the_same_tree_over_tftp_and_http_6970()
+    {
+        using var firmware = new TempDirectory("acb-fw");
+        firmware.Write("SIP41.9-4-2SR3-1S.loads", "loads file");
+        await using var app = Build(firmware);
+        await app.StartAsync(Ct);
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
+        using var client = new TftpTestClient();
+
+        var overHttp = await http.GetStringAsync(new Uri("sip41.9-4-2sr3-1s.LOADS", UriKind.Relative), Ct);
+        var (overTftp, _) = await client.DownloadAsync(tftp, "SIP41.9-4-2SR3-1S.loads", Ct);
+
+        Assert.Equal("loads file", overHttp);
+        Assert.Equal("loads file"u8.ToArray(), overTftp);
+        await app.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Http_answers_head_and_refuses_tricks_and_missing_files()
+    {
+        using var firmware = new TempDirectory("acb-fw");
+        firmware.Write("OS79XX.TXT", "P0S3-08-12-00");
+        await using var app = Build(firmware);
+        await app.StartAsync(Ct);
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "OS79XX.TXT"), Ct);
+        using var traversal = await http.GetAsync(new Uri("a/..%2F..%2F..%2Fetc%2Fpasswd", UriKind.Relative), Ct);
+        using var missing = await http.GetAsync(new Uri("SEP001122334455.cnf.xml", UriKind.Relative), Ct);
+        using var post = await http.PostAsync(new Uri("OS79XX.TXT", UriKind.Relative), new StringContent("x"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(13, head.Content.Headers.ContentLength);
+        Assert.True(traversal.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, traversal.StatusCode.ToString());
+        Assert.DoesNotContain("root:", await traversal.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+        await app.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Http_applies_the_allowed_networks_too()
+    {
+        using var firmware = new TempDirectory("acb-fw");
+        firmware.Write("OS79XX.TXT", "P0S3-08-12-00");
+        await using var app = Build(firmware, ("Tftp:AllowedNetworks:0", "10.0.0.0/8"));
+        await app.StartAsync(Ct);
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        using var response = await http.GetAsync(new Uri("OS79XX.TXT", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await app.StopAsync(Ct);
+    }
+
+    [Theory]
+    [InlineData("Tftp:Listen:0", "nonsense", "Tftp:Listen 'nonsense' is not ADDR:PORT")]
+    [InlineData("Tftp:MaxBlockSize", "4", "Tftp:MaxBlockSize must be 8–65464")]
+    [InlineData("Http:Listen:0", "127.0.0.1", "Http:Listen '127.0.0.1' is not ADDR:PORT")]
+    public void A_bad_setting_stops_the_service_with_one_clear_line(string key, string value, string message)
+    {
+        using var firmware = new TempDirectory("acb-fw");
+
+        var e = Assert.ThrowsAny<InvalidOperationException>(() => Build(firmware, (key, value)));
+
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+}
