@@ -25,6 +25,9 @@ internal sealed class TftpSettings
     /// <summary>Transfers at once per client address. Default 16.</summary>
     public int MaxTransfersPerClient { get; init; } = 16;
 
+    /// <summary>Options never acknowledged (tftpd-hpa's <c>--refuse</c>), e.g. <c>["blksize"]</c>.</summary>
+    public List<string> RefusedOptions { get; init; } = [];
+
     /// <summary>Ports for transfers, <c>FIRST-LAST</c>; empty: any ephemeral port.</summary>
     public string? PortRange { get; init; }
 
@@ -82,6 +85,7 @@ internal sealed class TftpSettings
             MaxTransfersPerClient = settings.MaxTransfersPerClient,
             PortRangeStart = first,
             PortRangeEnd = last,
+            RefusedOptions = settings.RefusedOptions,
         };
         var problems = options.Validate();
         networks = parsed;

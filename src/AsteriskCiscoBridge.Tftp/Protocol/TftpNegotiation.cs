@@ -5,7 +5,8 @@ namespace AsteriskCiscoBridge.Tftp.Protocol;
 /// <summary>What the server allows clients to ask for.</summary>
 /// <param name="MaxBlockSize">Largest blksize granted (RFC 2348 allows 8–65464; default 1468 = Ethernet MTU − 32, so nothing fragments).</param>
 /// <param name="MaxWindowSize">Largest windowsize granted (RFC 7440 allows 1–65535).</param>
-public sealed record TftpNegotiationLimits(int MaxBlockSize = 1468, int MaxWindowSize = 32);
+/// <param name="RefusedOptions">Options treated as unknown (never acknowledged), for clients that ask for an option and then mishandle it (tftpd-hpa's <c>--refuse</c>).</param>
+public sealed record TftpNegotiationLimits(int MaxBlockSize = 1468, int MaxWindowSize = 32, IReadOnlySet<string>? RefusedOptions = null);
 
 /// <summary>The parameters a transfer runs with, and the OACK to send (empty: no OACK, plain DATA 1).</summary>
 public sealed record TftpTransferParameters(int BlockSize, int WindowSize, TimeSpan? Timeout, IReadOnlyList<TftpOption> Acknowledged)
@@ -38,7 +39,7 @@ public static class TftpNegotiation
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var option in requested)
         {
-            if (!seen.Add(option.Name))
+            if (!seen.Add(option.Name) || limits.RefusedOptions?.Contains(option.Name) == true)
             {
                 continue;
             }

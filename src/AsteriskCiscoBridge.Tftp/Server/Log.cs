@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(2006, LogLevel.Warning, "Receive buffer of {EndPoint} is {Actual} bytes, less than the {Wanted} configured (raise net.core.rmem_max or run with CAP_NET_ADMIN)")]
     public static partial void SmallReceiveBuffer(ILogger logger, IPEndPoint endPoint, int actual, int wanted);
+
+    [LoggerMessage(2007, LogLevel.Warning, "IPv6 is not available on this host: not listening on {EndPoint}")]
+    public static partial void NoIPv6(ILogger logger, IPEndPoint endPoint);
 }

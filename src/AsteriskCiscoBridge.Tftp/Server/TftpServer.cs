@@ -115,6 +115,13 @@ public sealed class TftpServer : IAsyncDisposable
         {
             foreach (var endPoint in _options.Listen)
             {
+                if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && !Socket.OSSupportsIPv6 && _options.Listen.Count > 1)
+                {
+                    // The default [::]:69 on a host with IPv6 switched off: serve IPv4 and say so.
+                    Log.NoIPv6(_logger, endPoint);
+                    continue;
+                }
+
                 var listener = Bind(endPoint);
                 _listeners.Add(listener);
                 Register(listener.Fd, ListenerTag | (uint)(_listeners.Count - 1));
@@ -155,7 +162,16 @@ public sealed class TftpServer : IAsyncDisposable
 
     private Listener Bind(IPEndPoint endPoint)
     {
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        Socket socket;
+        try
+        {
+            socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        }
+        catch (SocketException e)
+        {
+            throw new IOException($"cannot listen on {endPoint}: {e.Message}", e);
+        }
+
         try
         {
             if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)

@@ -52,7 +52,13 @@ public sealed class TftpServerOptions
     /// <summary>Request events kept for a slow reader of <see cref="TftpServer.Requests"/>; the oldest are dropped beyond it.</summary>
     public int RequestEventCapacity { get; init; } = 4096;
 
-    internal TftpNegotiationLimits NegotiationLimits => new(Math.Clamp(MaxBlockSize, 8, 65464), Math.Clamp(MaxWindowSize, 1, 65535));
+    /// <summary>Options never acknowledged (e.g. <c>blksize</c> for phones that ask for it and then choke on it). Names are case-insensitive.</summary>
+    public IReadOnlyList<string> RefusedOptions { get; init; } = [];
+
+    internal TftpNegotiationLimits NegotiationLimits => new(
+        Math.Clamp(MaxBlockSize, 8, 65464),
+        Math.Clamp(MaxWindowSize, 1, 65535),
+        RefusedOptions.Select(o => o.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal));
 
     internal TftpRetryPolicy RetryPolicy => new(InitialTimeout, MaxTimeout, MaxRetransmits);
 

@@ -109,4 +109,17 @@ public sealed class TftpNegotiationTests
         Assert.True(TftpNegotiation.TryNegotiate([new("windowsize", "8"), new("foo", "1"), new("blksize", "1428")], Limits, 5, out var p, out _));
         Assert.Equal(["windowsize=8", "blksize=1428"], p.Acknowledged.Select(o => o.ToString()));
     }
+
+    [Fact]
+    public void A_refused_option_is_never_acknowledged()
+    {
+        var limits = Limits with { RefusedOptions = new HashSet<string> { "blksize" } };
+
+        Assert.True(TftpNegotiation.TryNegotiate([new("blksize", "1428")], limits, 10, out var alone, out _));
+        Assert.True(TftpNegotiation.TryNegotiate([new("blksize", "7"), new("tsize", "0")], limits, 10, out var withTsize, out _));
+
+        Assert.Empty(alone.Acknowledged);
+        Assert.Equal(512, alone.BlockSize);
+        Assert.Equal(["tsize=10"], withTsize.Acknowledged.Select(o => o.ToString()));
+    }
 }
