@@ -1,0 +1,333 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+using System.Xml.Linq;
+using AsteriskCiscoBridge.Testing.Tftp;
+
+namespace AsteriskCiscoBridge.Testing.Phones;
+
+/// <summary>Which Cisco family the simulator plays (spec §1.2 and §1.5).</summary>
+public enum PhoneFamily
+{
+    /// <summary>7940/7960 with SIP firmware: OS79XX.TXT, SIPDefault.cnf, SIP&lt;MAC&gt;.cnf, check-sync.</summary>
+    Sip79x0,
+
+    /// <summary>7941…7975 with SIP firmware: CTL/ITL, SEP&lt;MAC&gt;.cnf.xml, service-control.</summary>
+    Sip79x1,
+}
+
+/// <summary>How the simulated phone treats a NOTIFY.</summary>
+public enum NotifyBehaviour
+{
+    /// <summary>As the spec says: check-sync → syncinfo.xml → reboot when the sync differs; restart/reset → boot.</summary>
+    Obey,
+
+    /// <summary>Answers 200 OK and does nothing (a phone that will need escalating).</summary>
+    AnswerAndIgnore,
+}
+
+/// <summary>What the phone did, in order, for tests to await.</summary>
+public sealed record PhoneActivity(string Kind, string Detail);
+
+/// <summary>
+/// A Cisco IP phone as the bridge meets it: it boots by fetching its files over real TFTP in
+/// the order of spec §1.2/§1.5, keeps the credentials it was given, listens for SIP NOTIFY on
+/// UDP, answers 200 OK like the recorded phone, and then resyncs as its family does.
+/// </summary>
+public sealed class PhoneSimulator : IAsyncDisposable
+{
+    private readonly Socket _sip;
+    private readonly Channel<PhoneActivity> _activity = Channel.CreateUnbounded<PhoneActivity>();
+    private readonly List<PhoneActivity> _history = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _listener;
+    private readonly Dictionary<string, byte[]?> _files = new(StringComparer.OrdinalIgnoreCase);
+
+    public PhoneSimulator(PhoneFamily family, string mac, IPEndPoint tftpServer, string runningLoad, NotifyBehaviour behaviour = NotifyBehaviour.Obey)
+    {
+        Family = family;
+        Mac = mac.ToUpperInvariant();
+        TftpServer = tftpServer;
+        RunningLoad = runningLoad;
+        Behaviour = behaviour;
+        CallId = $"{Guid.NewGuid():N}@127.0.0.1";
+        _sip = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        _sip.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener = ListenAsync(_stop.Token);
+    }
+
+    public PhoneFamily Family { get; }
+
+    public string Mac { get; }
+
+    public IPEndPoint TftpServer { get; }
+
+    public string RunningLoad { get; }
+
+    public NotifyBehaviour Behaviour { get; set; }
+
+    /// <summary>Where NOTIFYs reach the phone (its SIP contact).</summary>
+    public IPEndPoint SipEndPoint => (IPEndPoint)_sip.LocalEndPoint!;
+
+    /// <summary>The Call-ID of its REGISTER, which a 79x1 service-control NOTIFY must carry.</summary>
+    public string CallId { get; private set; }
+
+    public string UserAgent => Family == PhoneFamily.Sip79x0 ? $"Cisco-CP7960G/{RunningLoad}" : $"Cisco-CP7961G-GE/{RunningLoad}";
+
+    /// <summary>Files fetched on the last boot, by name (null: the server said not found).</summary>
+    public IReadOnlyDictionary<string, byte[]?> Files
+    {
+        get
+        {
+            lock (_files)
+            {
+                return new Dictionary<string, byte[]?>(_files, StringComparer.OrdinalIgnoreCase);
+            }
+        }
+    }
+
+    /// <summary>The 79x0 <c>sync</c> value from its configuration, as the phone holds it.</summary>
+    public string? Sync { get; private set; }
+
+    /// <summary>Line credentials from the last configuration: (auth name, password) per line in button order.</summary>
+    public IReadOnlyList<(string AuthName, string Password)> Lines { get; private set; } = [];
+
+    public int Boots { get; private set; }
+
+    public IReadOnlyList<PhoneActivity> History
+    {
+        get
+        {
+            lock (_history)
+            {
+                return [.. _history];
+            }
+        }
+    }
+
+    /// <summary>The file names a phone of this family asks for on boot, in order (spec §1.2, §1.5).</summary>
+    public IReadOnlyList<string> BootSequence => Family == PhoneFamily.Sip79x0
+        ? ["OS79XX.TXT", $"CTLSEP{Mac}.tlv", $"SEP{Mac}.cnf.xml", "SIPDefault.cnf", $"SIP{Mac}.cnf", "RINGLIST.DAT", "dialplan.xml"]
+        : [$"CTLSEP{Mac}.tlv", $"ITLSEP{Mac}.tlv", $"SEP{Mac}.cnf.xml", "dialplan.xml", "Ringlist.xml"];
+
+    /// <summary>Boots: fetches the family's files in order over TFTP and takes the configuration.</summary>
+    public async Task BootAsync(CancellationToken cancellationToken)
+    {
+        lock (_files)
+        {
+            _files.Clear();
+        }
+
+        foreach (var name in BootSequence)
+        {
+            var bytes = await FetchAsync(name, cancellationToken);
+            if (bytes is null && Family == PhoneFamily.Sip79x1 && name.StartsWith("SEP", StringComparison.Ordinal))
+            {
+                // §1.5 step 4: without its own file a 79x1 asks for the default.
+                await FetchAsync("XMLDefault.cnf.xml", cancellationToken);
+            }
+        }
+
+        TakeConfiguration();
+        Boots++;
+        CallId = $"{Guid.NewGuid():N}@127.0.0.1";
+        Record(new PhoneActivity("booted", $"boot {Boots}"));
+    }
+
+    /// <summary>Waits for the next activity of the given kind.</summary>
+    public async Task<PhoneActivity> WaitForAsync(string kind, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            while (true)
+            {
+                var next = await _activity.Reader.ReadAsync(cts.Token);
+                if (next.Kind == kind)
+                {
+                    return next;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"phone {Mac} did not report '{kind}' within {timeout}; history: {string.Join(", ", History.Select(h => h.Kind + ":" + h.Detail))}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _sip.Dispose();
+        try
+        {
+            await _listener;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task<byte[]?> FetchAsync(string name, CancellationToken cancellationToken)
+    {
+        using var client = new TftpTestClient();
+        byte[]? bytes;
+        try
+        {
+            (bytes, _) = await client.DownloadAsync(TftpServer, name, cancellationToken, "octet", ("blksize", "1428"), ("tsize", "0"));
+        }
+        catch (TftpErrorException e) when (e.Code == 1)
+        {
+            bytes = null;
+        }
+
+        lock (_files)
+        {
+            _files[name] = bytes;
+        }
+
+        Record(new PhoneActivity("fetched", bytes is null ? $"{name} (not found)" : name));
+        return bytes;
+    }
+
+    private void TakeConfiguration()
+    {
+        var files = Files;
+        if (Family == PhoneFamily.Sip79x0)
+        {
+            var cnf = Concat(files.GetValueOrDefault("SIPDefault.cnf"), files.GetValueOrDefault($"SIP{Mac}.cnf"));
+            var values = ParseCnf(cnf);
+            Sync = values.GetValueOrDefault("sync");
+            var lines = new List<(string, string)>();
+            for (var i = 1; i <= 6; i++)
+            {
+                if (values.TryGetValue($"line{i}_name", out var name) && name.Length > 0)
+                {
+                    lines.Add((values.GetValueOrDefault($"line{i}_authname") ?? name, values.GetValueOrDefault($"line{i}_password") ?? string.Empty));
+                }
+            }
+
+            Lines = lines;
+        }
+        else
+        {
+            var xml = files.GetValueOrDefault($"SEP{Mac}.cnf.xml");
+            Lines = xml is null
+                ? []
+                : [.. XDocument.Parse(Encoding.UTF8.GetString(xml)).Descendants("line")
+                    .Where(l => l.Element("authName") is not null)
+                    .Select(l => ((string)l.Element("authName")!, (string?)l.Element("authPassword") ?? string.Empty))];
+        }
+    }
+
+    /// <summary>Reads <c>name: value</c> lines of a .cnf file; later files override earlier ones (spec §2.2).</summary>
+    public static Dictionary<string, string> ParseCnf(string text)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var raw in text.Split('\n'))
+        {
+            var match = Regex.Match(raw.TrimEnd('\r'), "^\\s*([A-Za-z0-9_]+)\\s*:\\s*(\"(?<q>[^\"]*)\"|(?<v>[^;#]*))");
+            if (match.Success)
+            {
+                values[match.Groups[1].Value] = match.Groups["q"].Success ? match.Groups["q"].Value : match.Groups["v"].Value.Trim();
+            }
+        }
+
+        return values;
+    }
+
+    private static string Concat(params byte[]?[] parts) => string.Join("\n", parts.Where(p => p is not null).Select(p => Encoding.UTF8.GetString(p!)));
+
+    private async Task ListenAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[65536];
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            SocketReceiveFromResult received;
+            try
+            {
+                received = await _sip.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), cancellationToken);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            var message = SipMessage.Parse(buffer.AsSpan(0, received.ReceivedBytes));
+            if (message is null || message.Method != "NOTIFY")
+            {
+                continue;
+            }
+
+            await _sip.SendToAsync(message.OkResponse(Guid.NewGuid().ToString("N")[..8], UserAgent), SocketFlags.None, received.RemoteEndPoint, cancellationToken);
+            Record(new PhoneActivity("notified", $"{message.EventPackage} {string.Join(' ', message.BodyFields.Select(f => f.Key + "=" + f.Value))}".Trim()));
+            if (Behaviour == NotifyBehaviour.Obey)
+            {
+                await ObeyAsync(message, cancellationToken);
+            }
+        }
+    }
+
+    private async Task ObeyAsync(SipMessage notify, CancellationToken cancellationToken)
+    {
+        switch (notify.EventPackage?.ToLowerInvariant())
+        {
+            case "check-sync" when Family == PhoneFamily.Sip79x0:
+                // §4.2: fetch syncinfo.xml; reboot only when its SYNC for this image (or *) differs.
+                var syncinfo = await FetchAsync("syncinfo.xml", cancellationToken);
+                var entries = syncinfo is null
+                    ? []
+                    : XDocument.Parse(Encoding.UTF8.GetString(syncinfo)).Descendants("IMAGE").Select(e => ((string?)e.Attribute("VERSION"), (string?)e.Attribute("SYNC"))).ToList();
+                var entry = entries.FirstOrDefault(e => e.Item1 == RunningLoad);
+                if (entry.Item1 is null)
+                {
+                    entry = entries.FirstOrDefault(e => e.Item1 == "*");
+                }
+
+                if (entry.Item1 is null || entry.Item2 != Sync)
+                {
+                    await BootAsync(cancellationToken);
+                }
+                else
+                {
+                    Record(new PhoneActivity("unchanged", $"sync {Sync}"));
+                }
+
+                break;
+            case "service-control" when Family == PhoneFamily.Sip79x1:
+                var fields = notify.BodyFields;
+                var callId = fields.GetValueOrDefault("RegisterCallId")?.Trim('{', '}');
+                if (callId != CallId)
+                {
+                    // A 79x1 ignores a service-control that does not name its registration.
+                    Record(new PhoneActivity("ignored", $"RegisterCallId {callId} is not {CallId}"));
+                    break;
+                }
+
+                if (fields.GetValueOrDefault("action") is "restart" or "reset")
+                {
+                    await BootAsync(cancellationToken);
+                }
+
+                break;
+            default:
+                Record(new PhoneActivity("ignored", $"event {notify.EventPackage} means nothing to a {Family}"));
+                break;
+        }
+    }
+
+    private void Record(PhoneActivity activity)
+    {
+        lock (_history)
+        {
+            _history.Add(activity);
+        }
+
+        _activity.Writer.TryWrite(activity);
+    }
+}
