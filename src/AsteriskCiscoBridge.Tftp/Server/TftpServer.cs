@@ -152,8 +152,14 @@ public sealed class TftpServer : IAsyncDisposable
             await Task.WhenAll(_lookupsRunning.Values);
         }
 
+        // The timer's callback writes to the wake descriptor: it must be gone (callbacks in
+        // flight included) before that descriptor is closed and its number reused.
+        if (_timer is not null)
+        {
+            await _timer.DisposeAsync();
+        }
+
         CloseAll();
-        _timer?.Dispose();
         _events.Writer.TryComplete();
         _stopping.Dispose();
     }
