@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(2007, LogLevel.Warning, "IPv6 is not available on this host: not listening on {EndPoint}")]
     public static partial void NoIPv6(ILogger logger, IPEndPoint endPoint);
+
+    [LoggerMessage(2008, LogLevel.Error, "Handling a TFTP packet failed; the server goes on")]
+    public static partial void RequestFailed(ILogger logger, Exception exception);
 }

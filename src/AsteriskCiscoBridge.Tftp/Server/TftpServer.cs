@@ -279,12 +279,29 @@ public sealed class TftpServer : IAsyncDisposable
                             LinuxNative.read(_wake, (byte*)&value, sizeof(ulong));
                             break;
                         case ListenerTag:
-                            DrainListener(_listeners[(int)(data & ~TagMask)]);
+                            try
+                            {
+                                DrainListener(_listeners[(int)(data & ~TagMask)]);
+                            }
+                            catch (Exception e) when (e is not OutOfMemoryException)
+                            {
+                                // A bug handling one request must not take the server down.
+                                Log.RequestFailed(_logger, e);
+                            }
+
                             break;
                         default:
                             if (_sessions.TryGetValue(data & ~TagMask, out var session))
                             {
-                                DrainSession(session);
+                                try
+                                {
+                                    DrainSession(session);
+                                }
+                                catch (Exception e) when (e is not OutOfMemoryException)
+                                {
+                                    Log.RequestFailed(_logger, e);
+                                    EndSession(session, TftpRequestOutcome.Failed, $"internal error: {e.Message}");
+                                }
                             }
 
                             break;
