@@ -289,7 +289,8 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
         _writeLoop = Task.Run(() => WriteLoopAsync(_stop.Token));
         if (_options.PingInterval > TimeSpan.Zero)
         {
-            _keepalive = Task.Run(() => KeepaliveLoopAsync(_stop.Token));
+            // Started inline: its first timer exists when ConnectAsync returns, so a driven clock cannot miss it.
+            _keepalive = KeepaliveLoopAsync(_stop.Token);
         }
     }
 

@@ -517,7 +517,10 @@ public sealed class AmiTestServer : IAsyncDisposable
         {
             try
             {
-                Client.Client.LingerState = new LingerOption(true, 0);
+                if (Client.Client is { } socket)
+                {
+                    socket.LingerState = new LingerOption(true, 0);
+                }
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
