@@ -20,6 +20,13 @@ public readonly record struct CallerId(string Name, string Number)
         if (open >= 0 && value.EndsWith('>'))
         {
             var number = value[(open + 1)..^1].Trim();
+
+            // PJSIPShowEndpoint prints an endpoint without callerid= as "<unknown>" (pjsip-show/09, notify-out).
+            if (open == 0 && number == "unknown")
+            {
+                number = string.Empty;
+            }
+
             return new CallerId(Unquote(value[..open].Trim()), number);
         }
 
