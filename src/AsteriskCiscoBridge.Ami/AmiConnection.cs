@@ -303,7 +303,7 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
             while (true)
             {
                 var read = await reader.ReadAsync(cancellationToken);
-                _lastReceived = _time.GetTimestamp();
+                Interlocked.Exchange(ref _lastReceived, _time.GetTimestamp());
                 var buffer = read.Buffer;
                 while (true)
                 {
@@ -438,12 +438,20 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
                 // The timeout exists before the Ping is queued, so a driven clock cannot overtake it.
                 using var timeout = new CancellationTokenSource(_options.PingTimeout, _time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+                var sentAt = _time.GetTimestamp();
                 try
                 {
                     await SendAsync(new AmiAction("Ping"), linked.Token);
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
+                    // Bytes that arrived after the Ping went out (its answer racing the timer, or events)
+                    // prove the peer alive; only silence is death.
+                    if (Interlocked.Read(ref _lastReceived) >= sentAt)
+                    {
+                        continue;
+                    }
+
                     Log.DeadPeer(_logger, _options.Host, _options.Port, _options.PingTimeout);
                     Close(new AmiConnectionLostException($"no answer to Ping within {_options.PingTimeout}: peer presumed dead"));
                     return;

@@ -35,6 +35,7 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<string> _triggers = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<PjsipSnapshot> _published = Channel.CreateBounded<PjsipSnapshot>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<AmiSessionChange> _sessionChanges = Channel.CreateUnbounded<AmiSessionChange>();
     private readonly CancellationTokenSource _stop = new();
     private Task _loops = Task.CompletedTask;
     private volatile PjsipSnapshot? _current;
@@ -57,6 +58,12 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
 
     /// <summary>Each newly published snapshot (only the latest is kept for a slow reader).</summary>
     public ChannelReader<PjsipSnapshot> Snapshots => _published.Reader;
+
+    /// <summary>
+    /// The client's session changes, passed on after the source has acted on them (the source is the
+    /// client's only reader of <see cref="AmiClient.SessionChanges"/>; status displays read them here).
+    /// </summary>
+    public ChannelReader<AmiSessionChange> SessionChanges => _sessionChanges.Reader;
 
     /// <summary>Starts listening and reading.</summary>
     public void Start()
@@ -110,6 +117,8 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
                 {
                     RequestSnapshot(change.State.ToString());
                 }
+
+                _sessionChanges.Writer.TryWrite(change);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -136,21 +145,16 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
 
     private async Task ReadLoopAsync(CancellationToken cancellationToken)
     {
+        var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pollTimer = Task.Delay(_options.PollInterval, _time, poll.Token);
         try
         {
             while (true)
             {
-                using (var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-                {
-                    var pollTimer = Task.Delay(_options.PollInterval, _time, poll.Token);
-                    var triggered = _triggers.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                    var first = await Task.WhenAny(pollTimer, triggered);
-                    await poll.CancelAsync();
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var trigger = first == pollTimer ? "poll" : "event";
-                    Log.SnapshotTriggered(_logger, trigger);
-                }
-
+                var triggered = _triggers.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                var first = await Task.WhenAny(pollTimer, triggered);
+                cancellationToken.ThrowIfCancellationRequested();
+                Log.SnapshotTriggered(_logger, first == pollTimer ? "poll" : "event");
                 if (_options.Debounce > TimeSpan.Zero)
                 {
                     await Task.Delay(_options.Debounce, _time, cancellationToken);
@@ -160,20 +164,28 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
                 {
                 }
 
-                if (!_client.IsConnected)
+                PjsipSnapshotResult? result = null;
+                if (_client.IsConnected)
                 {
-                    // The next Connected change triggers a read.
-                    continue;
+                    result = await _reader.ReadAsync(cancellationToken);
                 }
 
-                var result = await _reader.ReadAsync(cancellationToken);
-                if (result.Snapshot is { } snapshot)
+                // The next poll is armed before anything is published, so whoever reacts to a
+                // publication by moving a driven clock cannot overtake it.
+                await poll.CancelAsync();
+                poll.Dispose();
+                poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                pollTimer = Task.Delay(_options.PollInterval, _time, poll.Token);
+                if (result?.Snapshot is { } snapshot)
                 {
                     _current = snapshot;
                     _published.Writer.TryWrite(snapshot);
                 }
-                else if (_client.IsConnected)
+                else if (result is not null && _client.IsConnected)
                 {
+                    // Still connected but the read failed (permission denied, an endpoint changing under
+                    // the read): try again later. A lost connection needs no retry here: the next
+                    // Connected change triggers a read.
                     await Task.Delay(_options.RetryDelay, _time, cancellationToken);
                     RequestSnapshot("retry");
                 }
@@ -181,6 +193,10 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            poll.Dispose();
         }
     }
 }
