@@ -15,8 +15,8 @@ public sealed record PjsipSnapshotResult(PjsipSnapshot? Snapshot, string? Failur
 /// Reads a complete <see cref="PjsipSnapshot"/> in two pipelined rounds:
 /// <list type="number">
 /// <item><c>PJSIPShowEndpoints</c>, <c>PJSIPShowAuths</c> (user names and passwords), <c>PJSIPShowContacts</c>
-/// (User-Agent, Call-ID, status) and <c>GetConfig pjsip.conf</c> (caller id, set_var, phoneprov MACs), all
-/// written at once;</item>
+/// (User-Agent, Call-ID, status) and <c>GetConfig pjsip.conf</c> filtered to <c>type=endpoint</c> (caller id,
+/// set_var) and to <c>type=phoneprov</c> (MAC bindings), all written at once;</item>
 /// <item><c>PJSIPShowEndpoint</c> only for the endpoints pjsip.conf does not describe (realtime) or
 /// describes differently from what is loaded, pipelined.</item>
 /// </list>
@@ -56,8 +56,11 @@ public sealed class PjsipSnapshotReader
             var endpointsTask = _ami.SendAsync(new AmiAction("PJSIPShowEndpoints"), cancellationToken);
             var authsTask = _ami.SendAsync(new AmiAction("PJSIPShowAuths"), cancellationToken);
             var contactsTask = _ami.SendAsync(new AmiAction("PJSIPShowContacts"), cancellationToken);
-            var configTask = _ami.SendAsync(new AmiAction("GetConfig").Add("Filename", ConfigFile), cancellationToken);
-            await Task.WhenAll(endpointsTask, authsTask, contactsTask, configTask);
+            // Only the sections the snapshot uses: auth and aor sections (half the file, and every
+            // password a second time) stay on the PBX. Both filters are in the same round trip.
+            var configTask = _ami.SendAsync(new AmiAction("GetConfig").Add("Filename", ConfigFile).Add("Filter", "type=endpoint"), cancellationToken);
+            var phoneprovTask = _ami.SendAsync(new AmiAction("GetConfig").Add("Filename", ConfigFile).Add("Filter", "type=phoneprov"), cancellationToken);
+            await Task.WhenAll(endpointsTask, authsTask, contactsTask, configTask, phoneprovTask);
 
             if (ListOrEmpty("PJSIPShowEndpoints", await endpointsTask) is not { } endpoints)
             {
@@ -74,25 +77,21 @@ public sealed class PjsipSnapshotReader
                 return Failed("PJSIPShowContacts", await contactsTask);
             }
 
-            var configResponse = await configTask;
-            ImmutableArray<ConfigCategory> config;
-            if (configResponse.IsSuccess)
+            if (ConfigOrEmpty(await configTask) is not { } endpointSections)
             {
-                config = GetConfigFile.Parse(configResponse.Response);
+                return Failed("GetConfig " + ConfigFile, await configTask);
             }
-            else if (string.Equals(configResponse.Message, "Config file not found", StringComparison.OrdinalIgnoreCase))
+
+            if (ConfigOrEmpty(await phoneprovTask) is not { } phoneprovSections)
             {
-                // Realtime-only setups have no pjsip.conf: every endpoint is read in detail.
-                config = [];
+                return Failed("GetConfig " + ConfigFile, await phoneprovTask);
             }
-            else
-            {
-                return Failed("GetConfig " + ConfigFile, configResponse);
-            }
+
+            var config = endpointSections.AddRange(phoneprovSections);
 
             var needDetail = PjsipSnapshotBuilder.EndpointsNeedingDetail(endpoints, config);
             var details = new Dictionary<string, IReadOnlyList<AmiMessage>>(StringComparer.Ordinal);
-            var actions = 4 + needDetail.Count;
+            var actions = 5 + needDetail.Count;
             string? detailFailure = null;
             var detailDenied = false;
             using (var window = new SemaphoreSlim(Math.Max(1, DetailWindow)))
@@ -145,6 +144,12 @@ public sealed class PjsipSnapshotReader
             return Fail($"connection lost during the read: {ex.Message}", false, ex);
         }
     }
+
+    // Realtime-only setups have no pjsip.conf ("Config file not found", getconfig/09): every endpoint is read in detail.
+    private static ImmutableArray<ConfigCategory>? ConfigOrEmpty(AmiResponse response) =>
+        response.IsSuccess ? GetConfigFile.Parse(response.Response)
+        : string.Equals(response.Message, "Config file not found", StringComparison.OrdinalIgnoreCase) ? []
+        : null;
 
     // An empty list is sometimes an error ("No Contacts found", recorded in pjsip-show/14).
     private static IReadOnlyList<AmiMessage>? ListOrEmpty(string action, AmiResponse response)

@@ -31,7 +31,7 @@ public sealed class PjsipSnapshotReaderTests
     }
 
     [Fact]
-    public async Task ReadAsync_file_based_lab_takes_four_pipelined_actions_and_no_detail_reads()
+    public async Task ReadAsync_file_based_lab_takes_five_pipelined_actions_and_no_detail_reads()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = AmiTestServer.Start();
@@ -42,9 +42,9 @@ public sealed class PjsipSnapshotReaderTests
 
         Assert.True(result.IsComplete, result.Failure);
         var snapshot = result.Snapshot!;
-        Assert.Equal(4, snapshot.ActionCount);
+        Assert.Equal(5, snapshot.ActionCount);
         Assert.Equal(
-            ["GetConfig", "PJSIPShowAuths", "PJSIPShowContacts", "PJSIPShowEndpoints"],
+            ["GetConfig", "GetConfig", "PJSIPShowAuths", "PJSIPShowContacts", "PJSIPShowEndpoints"],
             (await DrainActionsAsync(server)).Order(StringComparer.Ordinal));
         Assert.Equal(["6001", "6002", "6003", "6004", "6005", "6006", "notify-out"], snapshot.Endpoints.Select(e => e.Name));
         Assert.Equal("001122334455", snapshot.Find("6001")!.MacBindings.Single().Mac);
@@ -67,7 +67,7 @@ public sealed class PjsipSnapshotReaderTests
         Assert.True(result.IsComplete, result.Failure);
         var details = (await DrainActionsAsync(server)).Count(a => a == "PJSIPShowEndpoint");
         Assert.Equal(10, details);
-        Assert.Equal(14, result.Snapshot!.ActionCount);
+        Assert.Equal(15, result.Snapshot!.ActionCount);
         var realtime = result.Snapshot.Find("100004")!;
         Assert.Equal(("User 4 Ünïcode", "100004"), (realtime.CallerIdName, realtime.CallerIdNumber));
         Assert.Equal("pw-100004-Zz9!", realtime.Auth!.Password);

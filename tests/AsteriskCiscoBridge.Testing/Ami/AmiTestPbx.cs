@@ -178,7 +178,11 @@ public sealed class AmiTestPbx
         return sb.ToString();
     }
 
-    internal static void RenderGetConfig(StringBuilder sb, string? actionId, IReadOnlyList<AmiTestEndpoint> endpoints)
+    /// <summary>
+    /// Renders GetConfig pjsip.conf as Asterisk does (getconfig/02); <paramref name="typeFilter"/> keeps only
+    /// categories whose <c>type</c> matches, as <c>Filter: type=phoneprov</c> does (getconfig/05), numbering kept dense.
+    /// </summary>
+    internal static void RenderGetConfig(StringBuilder sb, string? actionId, IReadOnlyList<AmiTestEndpoint> endpoints, string? typeFilter = null)
     {
         sb.Append("Response: Success\r\n");
         if (actionId is not null)
@@ -189,6 +193,11 @@ public sealed class AmiTestPbx
         var category = 0;
         void Category(string name, params string[] lines)
         {
+            if (typeFilter is not null && !lines[0].Equals("type=" + typeFilter, StringComparison.Ordinal))
+            {
+                return;
+            }
+
             var c = category.ToString("D6", CultureInfo.InvariantCulture);
             sb.Append("Category-").Append(c).Append(": ").Append(name).Append("\r\n");
             for (var l = 0; l < lines.Length; l++)

@@ -409,7 +409,8 @@ public sealed class AmiTestServer : IAsyncDisposable
                     break;
                 }
 
-                AmiTestPbx.RenderGetConfig(sb, id, endpoints);
+                var filter = action["Filter"];
+                AmiTestPbx.RenderGetConfig(sb, id, endpoints, filter is not null && filter.StartsWith("type=", StringComparison.Ordinal) ? filter[5..] : null);
                 break;
             case "PJSIPNOTIFY":
                 sb.Append(AmiRecordedLayouts.NotifySent.Render(id));
