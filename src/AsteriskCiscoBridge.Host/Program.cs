@@ -5,6 +5,7 @@ using AsteriskCiscoBridge.Host.Cli;
 var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning server for Cisco IP phones.")
 {
     TftpCommand.Create(),
+    EndpointsCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
