@@ -91,12 +91,16 @@ public readonly record struct AmiFrameResult(
 public sealed class AmiFrameReader
 {
     private const int MaxCachedNames = 2048;
+    private const int MaxCachedValues = 4096;
+    private const int MaxCachedValueLength = 24;
     private static readonly byte[] CrLf = "\r\n"u8.ToArray();
     private static readonly byte[] BlankLine = "\r\n\r\n"u8.ToArray();
 
     private readonly AmiFrameLimits _limits;
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _valueLookup;
     private bool _expectBanner;
     private long _searched;
 
@@ -109,6 +113,7 @@ public sealed class AmiFrameReader
         _limits = limits;
         _expectBanner = expectBanner;
         _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+        _valueLookup = _values.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Reads at most one frame from the start of <paramref name="buffer"/>.</summary>
@@ -251,7 +256,7 @@ public sealed class AmiFrameReader
                     // Asterisk ends some values with a bare LF ("Unable to retrieve endpoint 9999\n").
                     valueBytes = valueBytes.TrimEnd("\r\n"u8);
                     var name = Name(line[..colon]);
-                    fields.Add(new AmiField(name, valueBytes.IsEmpty ? string.Empty : Encoding.UTF8.GetString(valueBytes)));
+                    fields.Add(new AmiField(name, Value(valueBytes)));
                     if (fields.Count == 1 && name.Equals("Response", StringComparison.OrdinalIgnoreCase) && valueBytes.SequenceEqual("Follows"u8))
                     {
                         follows = true;
@@ -313,7 +318,38 @@ public sealed class AmiFrameReader
         return true;
     }
 
+    // Short ASCII values repeat across a list ("userpass", "MD5", "false", "transport-udp"): one
+    // shared string each saves most of a 10,000-endpoint snapshot's allocations.
+    private string Value(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+        {
+            return string.Empty;
+        }
+
+        if (utf8.Length > MaxCachedValueLength || !System.Text.Ascii.IsValid(utf8))
+        {
+            return Encoding.UTF8.GetString(utf8);
+        }
+
+        Span<char> chars = stackalloc char[MaxCachedValueLength];
+        var n = Encoding.ASCII.GetChars(utf8, chars);
+        if (_valueLookup.TryGetValue(chars[..n], out var cached))
+        {
+            return cached;
+        }
+
+        var value = new string(chars[..n]);
+        if (_values.Count < MaxCachedValues)
+        {
+            _values[value] = value;
+        }
+
+        return value;
+    }
+
     // Field names repeat in every message; share one string per name instead of allocating each time.
+    // GetConfig's "Line-000012-000003" names are unique, so names with digits are not kept.
     private string Name(ReadOnlySpan<byte> ascii)
     {
         Span<char> chars = stackalloc char[Math.Min(ascii.Length, 256)];
@@ -333,7 +369,7 @@ public sealed class AmiFrameReader
         }
 
         var name = new string(chars);
-        if (_names.Count < MaxCachedNames)
+        if (_names.Count < MaxCachedNames && ascii.IndexOfAnyInRange((byte)'0', (byte)'9') < 0)
         {
             _names[name] = name;
         }
