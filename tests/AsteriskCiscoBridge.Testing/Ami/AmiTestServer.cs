@@ -338,12 +338,13 @@ public sealed class AmiTestServer : IAsyncDisposable
 
     private void Answer(StringBuilder sb, string name, AmiMessage action, string? id)
     {
-        var endpoints = Pbx.Endpoints;
+        // Copied only by the list actions: a detail read of one endpoint must not copy ten thousand.
+        var all = new Lazy<IReadOnlyList<AmiTestEndpoint>>(() => Pbx.Endpoints);
         switch (name.ToUpperInvariant())
         {
             case "PJSIPSHOWENDPOINTS":
                 AmiRecordedLayouts.EndpointsStart.Render(sb, id);
-                foreach (var e in endpoints)
+                foreach (var e in all.Value)
                 {
                     AmiRecordedLayouts.EndpointList.Render(sb, id, new Dictionary<string, string>
                     {
@@ -356,11 +357,11 @@ public sealed class AmiTestServer : IAsyncDisposable
                     });
                 }
 
-                AmiRecordedLayouts.EndpointListComplete.Render(sb, id, Items(endpoints.Count));
+                AmiRecordedLayouts.EndpointListComplete.Render(sb, id, Items(all.Value.Count));
                 break;
             case "PJSIPSHOWAUTHS":
                 AmiRecordedLayouts.AuthsStart.Render(sb, id);
-                var auths = endpoints.Where(e => e.AuthName is not null).ToList();
+                var auths = all.Value.Where(e => e.AuthName is not null).ToList();
                 foreach (var e in auths)
                 {
                     AmiRecordedLayouts.AuthList.Render(sb, id, AuthValues(e));
@@ -369,7 +370,7 @@ public sealed class AmiTestServer : IAsyncDisposable
                 AmiRecordedLayouts.AuthListComplete.Render(sb, id, Items(auths.Count));
                 break;
             case "PJSIPSHOWCONTACTS":
-                var contacts = endpoints.SelectMany(e => e.Contacts.Select(c => (e, c))).ToList();
+                var contacts = all.Value.SelectMany(e => e.Contacts.Select(c => (e, c))).ToList();
                 if (contacts.Count == 0)
                 {
                     sb.Append(AmiRecordedLayouts.NoContacts.Render(id));
@@ -410,7 +411,7 @@ public sealed class AmiTestServer : IAsyncDisposable
                 }
 
                 var filter = action["Filter"];
-                AmiTestPbx.RenderGetConfig(sb, id, endpoints, filter is not null && filter.StartsWith("type=", StringComparison.Ordinal) ? filter[5..] : null);
+                AmiTestPbx.RenderGetConfig(sb, id, all.Value, filter is not null && filter.StartsWith("type=", StringComparison.Ordinal) ? filter[5..] : null);
                 break;
             case "PJSIPNOTIFY":
                 sb.Append(AmiRecordedLayouts.NotifySent.Render(id));
