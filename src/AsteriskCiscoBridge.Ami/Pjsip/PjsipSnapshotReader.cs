@@ -114,7 +114,7 @@ public sealed class PjsipSnapshotReader
                         {
                             if (response.IsSuccess)
                             {
-                                details[name] = response.Events;
+                                details[name] = Trim(response.Events);
                             }
                             else
                             {
@@ -144,6 +144,17 @@ public sealed class PjsipSnapshotReader
             return Fail($"connection lost during the read: {ex.Message}", false, ex);
         }
     }
+
+    private static readonly HashSet<string> DetailFields = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Event", "ObjectName", "Callerid", "SetVar", "Username", "Password", "AuthType", "Realm",
+    };
+
+    // An EndpointDetail has ~150 fields; keeping only what the builder reads bounds the second round's memory.
+    private static List<AmiMessage> Trim(IReadOnlyList<AmiMessage> events) =>
+        [.. events
+            .Where(e => e.EventName is "EndpointDetail" or "AuthDetail")
+            .Select(e => new AmiMessage(e.Fields.Where(f => DetailFields.Contains(f.Name))))];
 
     // Realtime-only setups have no pjsip.conf ("Config file not found", getconfig/09): every endpoint is read in detail.
     private static ImmutableArray<ConfigCategory>? ConfigOrEmpty(AmiResponse response) =>
