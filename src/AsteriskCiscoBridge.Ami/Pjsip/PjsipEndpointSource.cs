@@ -1,0 +1,202 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AsteriskCiscoBridge.Ami.Pjsip;
+
+/// <summary>Settings of the endpoint source.</summary>
+public sealed class PjsipEndpointSourceOptions
+{
+    /// <summary>
+    /// Re-read this often even without events: realtime changes raise no event
+    /// (config-change fixture: a reload only says <c>Event: Reload</c>). Default 5 minutes.
+    /// </summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Wait this long after a trigger so a burst (a boot's ContactStatus storm) costs one read. Default 1 s.</summary>
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Wait this long before retrying a failed read while the session stays up. Default 10 s.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// Keeps the latest complete <see cref="PjsipSnapshot"/>: reads one after each login (the client's
+/// <see cref="AmiSessionState.Connected"/>), after dropped events, after <c>Reload</c> of res_pjsip or
+/// of everything, <c>FullyBooted</c>, <c>ContactStatus</c>, and on a poll timer. A failed read
+/// leaves <see cref="Current"/> as it was.
+/// </summary>
+public sealed class PjsipEndpointSource : IAsyncDisposable
+{
+    private readonly AmiClient _client;
+    private readonly PjsipSnapshotReader _reader;
+    private readonly PjsipEndpointSourceOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<string> _triggers = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<PjsipSnapshot> _published = Channel.CreateBounded<PjsipSnapshot>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<AmiSessionChange> _sessionChanges = Channel.CreateUnbounded<AmiSessionChange>();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _loops = Task.CompletedTask;
+    private volatile PjsipSnapshot? _current;
+
+    /// <summary>Creates the source over a client (started by the caller).</summary>
+    public PjsipEndpointSource(AmiClient client, PjsipEndpointSourceOptions options, TimeProvider timeProvider, ILogger<PjsipEndpointSource>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _client = client;
+        _options = options;
+        _time = timeProvider;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _reader = new PjsipSnapshotReader(client, timeProvider, _logger);
+    }
+
+    /// <summary>The latest complete snapshot, or null before the first one.</summary>
+    public PjsipSnapshot? Current => _current;
+
+    /// <summary>Each newly published snapshot (only the latest is kept for a slow reader).</summary>
+    public ChannelReader<PjsipSnapshot> Snapshots => _published.Reader;
+
+    /// <summary>
+    /// The client's session changes, passed on after the source has acted on them (the source is the
+    /// client's only reader of <see cref="AmiClient.SessionChanges"/>; status displays read them here).
+    /// </summary>
+    public ChannelReader<AmiSessionChange> SessionChanges => _sessionChanges.Reader;
+
+    /// <summary>Starts listening and reading.</summary>
+    public void Start()
+    {
+        var token = _stop.Token;
+        _loops = Task.WhenAll(
+            Task.Run(() => WatchSessionAsync(token)),
+            Task.Run(() => WatchEventsAsync(token)),
+            Task.Run(() => ReadLoopAsync(token)));
+    }
+
+    /// <summary>Asks for a read now (an admin command, a test).</summary>
+    public void RequestSnapshot(string trigger) => _triggers.Writer.TryWrite(trigger);
+
+    /// <summary>True for events after which endpoints must be re-read.</summary>
+    public static bool IsTrigger(AmiMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.EventName switch
+        {
+            "Reload" => message["Module"] is not { } module
+                || module.Equals("All", StringComparison.OrdinalIgnoreCase)
+                || module.StartsWith("res_pjsip", StringComparison.OrdinalIgnoreCase),
+            "FullyBooted" or "ContactStatus" => true,
+            _ => false,
+        };
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _loops;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task WatchSessionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var change in _client.SessionChanges.ReadAllAsync(cancellationToken))
+            {
+                if (change.SnapshotRequired)
+                {
+                    RequestSnapshot(change.State.ToString());
+                }
+
+                _sessionChanges.Writer.TryWrite(change);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WatchEventsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var message in _client.Events.ReadAllAsync(cancellationToken))
+            {
+                if (IsTrigger(message))
+                {
+                    RequestSnapshot(message.EventName!);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ReadLoopAsync(CancellationToken cancellationToken)
+    {
+        var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pollTimer = Task.Delay(_options.PollInterval, _time, poll.Token);
+        try
+        {
+            while (true)
+            {
+                var triggered = _triggers.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                var first = await Task.WhenAny(pollTimer, triggered);
+                cancellationToken.ThrowIfCancellationRequested();
+                Log.SnapshotTriggered(_logger, first == pollTimer ? "poll" : "event");
+                if (_options.Debounce > TimeSpan.Zero)
+                {
+                    await Task.Delay(_options.Debounce, _time, cancellationToken);
+                }
+
+                while (_triggers.Reader.TryRead(out _))
+                {
+                }
+
+                PjsipSnapshotResult? result = null;
+                if (_client.IsConnected)
+                {
+                    result = await _reader.ReadAsync(cancellationToken);
+                }
+
+                // The next poll is armed before anything is published, so whoever reacts to a
+                // publication by moving a driven clock cannot overtake it.
+                await poll.CancelAsync();
+                poll.Dispose();
+                poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                pollTimer = Task.Delay(_options.PollInterval, _time, poll.Token);
+                if (result?.Snapshot is { } snapshot)
+                {
+                    _current = snapshot;
+                    _published.Writer.TryWrite(snapshot);
+                }
+                else if (result is not null && _client.IsConnected)
+                {
+                    // Still connected but the read failed (permission denied, an endpoint changing under
+                    // the read): try again later. A lost connection needs no retry here: the next
+                    // Connected change triggers a read.
+                    await Task.Delay(_options.RetryDelay, _time, cancellationToken);
+                    RequestSnapshot("retry");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            poll.Dispose();
+        }
+    }
+}

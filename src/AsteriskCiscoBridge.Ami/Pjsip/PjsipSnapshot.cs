@@ -1,0 +1,107 @@
+using System.Collections.Immutable;
+
+namespace AsteriskCiscoBridge.Ami.Pjsip;
+
+/// <summary>Where a MAC binding came from.</summary>
+public enum MacBindingSource
+{
+    /// <summary>A <c>type=phoneprov</c> section of pjsip.conf (<c>MAC=</c>, <c>endpoint=</c>).</summary>
+    Phoneprov = 1,
+
+    /// <summary>An endpoint <c>set_var=ACB_MAC=…</c> or <c>set_var=CISCO_MAC=…</c>.</summary>
+    SetVar = 2,
+}
+
+/// <summary>A MAC address bound to an endpoint by the Asterisk configuration.</summary>
+/// <param name="Mac">Twelve upper-case hex digits.</param>
+/// <param name="Source">Kind of binding.</param>
+/// <param name="Origin">The phoneprov section name, or the variable name (<c>ACB_MAC</c>).</param>
+public sealed record PjsipMacBinding(string Mac, MacBindingSource Source, string Origin);
+
+/// <summary>The inbound credential of an endpoint (its first <c>auth=</c>).</summary>
+/// <param name="Name">Auth section name.</param>
+/// <param name="Username">SIP digest user name.</param>
+/// <param name="Password">Plain password for <c>userpass</c>; null for <c>md5</c> and other types.</param>
+/// <param name="AuthType"><c>userpass</c>, <c>md5</c>, …</param>
+/// <param name="Realm">Realm, may be empty.</param>
+public sealed record PjsipAuth(string Name, string Username, string? Password, string AuthType, string Realm)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"PjsipAuth {{ Name = {Name}, Username = {Username}, Password = ***, AuthType = {AuthType} }}";
+}
+
+/// <summary>A contact of one of the endpoint's AORs (registered, or static <c>contact=</c>).</summary>
+/// <param name="Aor">AOR the contact belongs to.</param>
+/// <param name="Uri">Contact URI.</param>
+/// <param name="UserAgent">User-Agent of the REGISTER (e.g. <c>Cisco-CP7945G/9.4.2</c>), null for a static contact.</param>
+/// <param name="CallId">Call-ID of the REGISTER, null for a static contact.</param>
+/// <param name="Status"><c>Reachable</c>, <c>Unreachable</c>, <c>NonQualified</c>, …; null when Asterisk did not report one.</param>
+public sealed record PjsipContact(string Aor, string Uri, string? UserAgent, string? CallId, string? Status);
+
+/// <summary>One PJSIP endpoint and what the bridge derives from it.</summary>
+public sealed record PjsipEndpoint
+{
+    /// <summary>Endpoint name (<c>[6001]</c>).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Line identity: the first AOR (what a phone registers as), or empty when the endpoint has none.</summary>
+    public required string Aor { get; init; }
+
+    /// <summary>Every AOR of the endpoint.</summary>
+    public required ImmutableArray<string> Aors { get; init; }
+
+    /// <summary>Transport name, may be empty.</summary>
+    public required string Transport { get; init; }
+
+    /// <summary>Caller-id display name (non-ASCII kept).</summary>
+    public required string CallerIdName { get; init; }
+
+    /// <summary>Caller-id number.</summary>
+    public required string CallerIdNumber { get; init; }
+
+    /// <summary>The inbound credential, or null when the endpoint has no <c>auth=</c>.</summary>
+    public required PjsipAuth? Auth { get; init; }
+
+    /// <summary>Contacts of the endpoint's AORs.</summary>
+    public required ImmutableArray<PjsipContact> Contacts { get; init; }
+
+    /// <summary><c>set_var</c> entries in order (name, value).</summary>
+    public required ImmutableArray<KeyValuePair<string, string>> SetVars { get; init; }
+
+    /// <summary>MACs bound to this endpoint by phoneprov sections or set_var.</summary>
+    public required ImmutableArray<PjsipMacBinding> MacBindings { get; init; }
+
+    /// <summary>Why no phone line can be made from this endpoint, or null when it can.</summary>
+    public required string? NotProvisionableReason { get; init; }
+
+    /// <summary>Configuration problems that do not stop provisioning (an unreadable MAC, for instance).</summary>
+    public required ImmutableArray<string> Problems { get; init; }
+
+    /// <summary>Device state as Asterisk reports it.</summary>
+    public required string DeviceState { get; init; }
+
+    /// <summary>True when a phone line can be provisioned from this endpoint.</summary>
+    public bool IsProvisionable => NotProvisionableReason is null;
+}
+
+/// <summary>
+/// An immutable, complete view of the PJSIP endpoints at one moment. A snapshot only exists when
+/// every read that makes it succeeded; a partial read yields a failure instead.
+/// </summary>
+public sealed record PjsipSnapshot
+{
+    /// <summary>When the reads started.</summary>
+    public required DateTimeOffset TakenAt { get; init; }
+
+    /// <summary>Endpoints in name order.</summary>
+    public required ImmutableArray<PjsipEndpoint> Endpoints { get; init; }
+
+    /// <summary>Problems not tied to one endpoint (a phoneprov section naming an unknown endpoint).</summary>
+    public required ImmutableArray<string> Problems { get; init; }
+
+    /// <summary>AMI actions the read took.</summary>
+    public required int ActionCount { get; init; }
+
+    /// <summary>The endpoint named <paramref name="name"/>, or null.</summary>
+    public PjsipEndpoint? Find(string name) => Endpoints.FirstOrDefault(e => e.Name.Equals(name, StringComparison.Ordinal));
+}

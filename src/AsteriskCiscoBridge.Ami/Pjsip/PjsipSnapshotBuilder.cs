@@ -1,0 +1,331 @@
+using System.Collections.Immutable;
+
+namespace AsteriskCiscoBridge.Ami.Pjsip;
+
+/// <summary>Everything one snapshot read returned, as messages (the builder's input).</summary>
+/// <param name="EndpointList"><c>EndpointList</c> events of <c>PJSIPShowEndpoints</c>.</param>
+/// <param name="AuthList"><c>AuthList</c> events of <c>PJSIPShowAuths</c> (they carry <c>Password</c>).</param>
+/// <param name="ContactList"><c>ContactList</c> events of <c>PJSIPShowContacts</c> (registered contacts with User-Agent).</param>
+/// <param name="Config">Categories of <c>GetConfig pjsip.conf</c> (empty when the configuration is not file based).</param>
+/// <param name="Details">Events of <c>PJSIPShowEndpoint</c>, per endpoint, for the endpoints the lists and the file could not describe.</param>
+public sealed record PjsipReadResults(
+    IReadOnlyList<AmiMessage> EndpointList,
+    IReadOnlyList<AmiMessage> AuthList,
+    IReadOnlyList<AmiMessage> ContactList,
+    ImmutableArray<ConfigCategory> Config,
+    IReadOnlyDictionary<string, IReadOnlyList<AmiMessage>> Details);
+
+/// <summary>
+/// Pure functions from AMI answers to a <see cref="PjsipSnapshot"/>. The list actions lack caller id
+/// and set_var (see the fixtures: <c>EndpointList</c> has neither); a file-based endpoint gets them
+/// from GetConfig, any other endpoint needs a targeted <c>PJSIPShowEndpoint</c>.
+/// </summary>
+public static class PjsipSnapshotBuilder
+{
+    /// <summary>Variables that bind a MAC to an endpoint, in order of precedence.</summary>
+    public static readonly ImmutableArray<string> MacVariables = ["ACB_MAC", "CISCO_MAC"];
+
+    /// <summary>
+    /// Endpoints that need <c>PJSIPShowEndpoint</c>: those without a <c>type=endpoint</c> section in
+    /// pjsip.conf (realtime, or another file), and those whose section disagrees with what Asterisk
+    /// has loaded (auth or AOR changed on disk but not reloaded), because the file then cannot be trusted
+    /// for caller id and set_var either.
+    /// </summary>
+    public static IReadOnlyList<string> EndpointsNeedingDetail(IReadOnlyList<AmiMessage> endpointList, ImmutableArray<ConfigCategory> config)
+    {
+        ArgumentNullException.ThrowIfNull(endpointList);
+        var sections = EndpointSections(config);
+        var needed = new List<string>();
+        foreach (var e in endpointList)
+        {
+            var name = e["ObjectName"] ?? string.Empty;
+            if (!sections.TryGetValue(name, out var section)
+                || !SameList(section.Get("auth"), e["Auths"])
+                || !SameList(section.Get("aors"), e["Aor"]))
+            {
+                needed.Add(name);
+            }
+        }
+
+        return needed;
+    }
+
+    /// <summary>Builds the snapshot from complete results.</summary>
+    public static PjsipSnapshot Build(PjsipReadResults results, DateTimeOffset takenAt, int actionCount)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var sections = EndpointSections(results.Config);
+        var auths = new Dictionary<string, AmiMessage>(StringComparer.Ordinal);
+        foreach (var a in results.AuthList)
+        {
+            auths[a["ObjectName"] ?? string.Empty] = a;
+        }
+
+        foreach (var detail in results.Details.Values)
+        {
+            foreach (var a in detail.Where(d => d.EventName == "AuthDetail"))
+            {
+                auths.TryAdd(a["ObjectName"] ?? string.Empty, a);
+            }
+        }
+
+        var registered = new Dictionary<string, List<PjsipContact>>(StringComparer.Ordinal);
+        foreach (var c in results.ContactList)
+        {
+            var aor = ContactAor(c["ObjectName"] ?? string.Empty);
+            if (!registered.TryGetValue(aor, out var list))
+            {
+                registered[aor] = list = [];
+            }
+
+            list.Add(new PjsipContact(aor, c["Uri"] ?? string.Empty, c["UserAgent"], c["CallId"], c["Status"]));
+        }
+
+        var endpointNames = new HashSet<string>(results.EndpointList.Select(e => e["ObjectName"] ?? string.Empty), StringComparer.Ordinal);
+        var phoneprov = new Dictionary<string, List<PjsipMacBinding>>(StringComparer.Ordinal);
+        var endpointProblems = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var snapshotProblems = ImmutableArray.CreateBuilder<string>();
+        foreach (var section in results.Config.Where(c => c.Type.Equals("phoneprov", StringComparison.OrdinalIgnoreCase)))
+        {
+            var endpoint = section.Get("endpoint");
+            var macText = section.Get("MAC");
+            if (string.IsNullOrEmpty(endpoint) || !endpointNames.Contains(endpoint))
+            {
+                snapshotProblems.Add($"phoneprov section [{section.Name}] names endpoint '{endpoint}', which Asterisk does not have");
+                continue;
+            }
+
+            var mac = MacAddressText.Parse(macText);
+            if (!mac.IsValid)
+            {
+                Add(endpointProblems, endpoint, $"phoneprov section [{section.Name}]: {mac.Reason}");
+                continue;
+            }
+
+            Add(phoneprov, endpoint, new PjsipMacBinding(mac.Mac!, MacBindingSource.Phoneprov, section.Name));
+        }
+
+        var endpoints = ImmutableArray.CreateBuilder<PjsipEndpoint>(results.EndpointList.Count);
+        foreach (var e in results.EndpointList.OrderBy(e => e["ObjectName"], StringComparer.Ordinal))
+        {
+            var name = e["ObjectName"] ?? string.Empty;
+            var problems = endpointProblems.TryGetValue(name, out var p) ? p : [];
+            var aors = SplitList(e["Aor"]);
+            var authNames = SplitList(e["Auths"]);
+
+            string callerId;
+            ImmutableArray<KeyValuePair<string, string>> setVars;
+            if (results.Details.TryGetValue(name, out var detailEvents) && detailEvents.FirstOrDefault(d => d.EventName == "EndpointDetail") is { } detail)
+            {
+                callerId = detail["Callerid"] ?? string.Empty;
+                setVars = ParseSetVarList(detail["SetVar"]);
+            }
+            else if (sections.TryGetValue(name, out var section))
+            {
+                callerId = section.Get("callerid") ?? string.Empty;
+                setVars = [.. section.GetAll("set_var").Select(SplitAssignment)];
+            }
+            else
+            {
+                callerId = string.Empty;
+                setVars = [];
+                problems.Add("neither pjsip.conf nor PJSIPShowEndpoint described this endpoint: caller id and set_var unknown");
+            }
+
+            var macs = ImmutableArray.CreateBuilder<PjsipMacBinding>();
+            if (phoneprov.TryGetValue(name, out var fromPhoneprov))
+            {
+                macs.AddRange(fromPhoneprov);
+            }
+
+            foreach (var variable in MacVariables)
+            {
+                foreach (var (key, value) in setVars)
+                {
+                    if (!key.Equals(variable, StringComparison.OrdinalIgnoreCase))
+                    {
+                        continue;
+                    }
+
+                    var mac = MacAddressText.Parse(value);
+                    if (mac.IsValid)
+                    {
+                        macs.Add(new PjsipMacBinding(mac.Mac!, MacBindingSource.SetVar, variable));
+                    }
+                    else
+                    {
+                        problems.Add($"set_var {key}: {mac.Reason}");
+                    }
+                }
+            }
+
+            PjsipAuth? auth = null;
+            string? notProvisionable = null;
+            if (aors.Length == 0)
+            {
+                notProvisionable = "no AOR: there is nothing a phone could register to";
+            }
+
+            if (authNames.Length > 0)
+            {
+                var authName = authNames[0];
+                if (!auths.TryGetValue(authName, out var a))
+                {
+                    notProvisionable ??= $"auth '{authName}' not found in Asterisk";
+                }
+                else
+                {
+                    var type = a["AuthType"] ?? string.Empty;
+                    var isPlain = type.Equals("userpass", StringComparison.OrdinalIgnoreCase);
+                    auth = new PjsipAuth(authName, a["Username"] is { Length: > 0 } u ? u : name, isPlain ? a["Password"] ?? string.Empty : null, type, a["Realm"] ?? string.Empty);
+                    if (type.Equals("md5", StringComparison.OrdinalIgnoreCase))
+                    {
+                        notProvisionable ??= $"auth '{authName}' is auth_type=md5 (md5_cred): there is no plain password to give a phone";
+                    }
+                    else if (!isPlain)
+                    {
+                        notProvisionable ??= $"auth '{authName}' is auth_type={type}: only userpass can be provisioned";
+                    }
+                }
+            }
+
+            var contacts = ImmutableArray.CreateBuilder<PjsipContact>();
+            foreach (var aor in aors)
+            {
+                if (registered.TryGetValue(aor, out var list))
+                {
+                    contacts.AddRange(list);
+                }
+            }
+
+            // EndpointList's Contacts ("aor/uri,") also lists static contact= entries, which PJSIPShowContacts omits.
+            foreach (var entry in SplitList(e["Contacts"]))
+            {
+                var slash = entry.IndexOf('/', StringComparison.Ordinal);
+                if (slash <= 0)
+                {
+                    continue;
+                }
+
+                var aor = entry[..slash];
+                var uri = entry[(slash + 1)..];
+                if (!contacts.Any(c => c.Aor == aor && c.Uri == uri))
+                {
+                    contacts.Add(new PjsipContact(aor, uri, null, null, null));
+                }
+            }
+
+            var parsedCallerId = CallerId.Parse(callerId);
+            endpoints.Add(new PjsipEndpoint
+            {
+                Name = name,
+                Aor = aors.Length > 0 ? aors[0] : string.Empty,
+                Aors = aors,
+                Transport = e["Transport"] ?? string.Empty,
+                CallerIdName = parsedCallerId.Name,
+                CallerIdNumber = parsedCallerId.Number,
+                Auth = auth,
+                Contacts = contacts.ToImmutable(),
+                SetVars = setVars,
+                MacBindings = [.. macs.Distinct()],
+                NotProvisionableReason = notProvisionable,
+                Problems = [.. problems],
+                DeviceState = e["DeviceState"] ?? string.Empty,
+            });
+        }
+
+        return new PjsipSnapshot
+        {
+            TakenAt = takenAt,
+            Endpoints = endpoints.ToImmutable(),
+            Problems = snapshotProblems.ToImmutable(),
+            ActionCount = actionCount,
+        };
+    }
+
+    /// <summary>
+    /// Splits <c>PJSIPShowEndpoint</c>'s <c>SetVar</c>, which joins every set_var with commas
+    /// (<c>CISCO_MAC=0006D7AA2A2E,CISCO_MODEL=CP-7945G</c>). A piece without <c>=</c> belongs to the
+    /// previous value (a value that itself contained a comma).
+    /// </summary>
+    public static ImmutableArray<KeyValuePair<string, string>> ParseSetVarList(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return [];
+        }
+
+        var result = new List<KeyValuePair<string, string>>();
+        foreach (var piece in value.Split(','))
+        {
+            if (piece.Contains('=', StringComparison.Ordinal) || result.Count == 0)
+            {
+                result.Add(SplitAssignment(piece));
+            }
+            else
+            {
+                var last = result[^1];
+                result[^1] = new KeyValuePair<string, string>(last.Key, last.Value + "," + piece);
+            }
+        }
+
+        return [.. result];
+    }
+
+    private static KeyValuePair<string, string> SplitAssignment(string text)
+    {
+        var eq = text.IndexOf('=', StringComparison.Ordinal);
+        return eq < 0
+            ? new KeyValuePair<string, string>(text.Trim(), string.Empty)
+            : new KeyValuePair<string, string>(text[..eq].Trim(), text[(eq + 1)..].Trim());
+    }
+
+    private static Dictionary<string, ConfigCategory> EndpointSections(ImmutableArray<ConfigCategory> config)
+    {
+        var sections = new Dictionary<string, ConfigCategory>(StringComparer.Ordinal);
+        if (config.IsDefault)
+        {
+            return sections;
+        }
+
+        foreach (var c in config)
+        {
+            if (c.Type.Equals("endpoint", StringComparison.OrdinalIgnoreCase))
+            {
+                sections[c.Name] = c;
+            }
+        }
+
+        return sections;
+    }
+
+    // Dynamic contacts are "aor;@hash", static ones "aor@@hash" (see pjsip-show and registration fixtures).
+    private static string ContactAor(string objectName)
+    {
+        var i = objectName.IndexOf(";@", StringComparison.Ordinal);
+        if (i < 0)
+        {
+            i = objectName.IndexOf("@@", StringComparison.Ordinal);
+        }
+
+        return i < 0 ? objectName : objectName[..i];
+    }
+
+    private static ImmutableArray<string> SplitList(string? value) =>
+        string.IsNullOrWhiteSpace(value)
+            ? []
+            : [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    private static bool SameList(string? fromFile, string? live) =>
+        SplitList(fromFile).SequenceEqual(SplitList(live), StringComparer.Ordinal);
+
+    private static void Add<T>(Dictionary<string, List<T>> map, string key, T value)
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = [];
+        }
+
+        list.Add(value);
+    }
+}

@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using AsteriskCiscoBridge.Ami;
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Host.Asterisk;
+
+namespace AsteriskCiscoBridge.Host.Cli;
+
+/// <summary><c>acb endpoints [--json] [--show-secrets] [--config FILE]</c>: PJSIP endpoints as read from Asterisk, with what the bridge derives.</summary>
+internal static class EndpointsCommand
+{
+    private const string Masked = "********";
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON (stable, documented in docs) instead of a table." };
+        var showSecrets = new Option<bool>("--show-secrets") { Description = "Print SIP passwords in clear (masked by default)." };
+        var config = new Option<FileInfo?>("--config") { Description = "Configuration file (default " + AcbConfiguration.DefaultFile + " when present)." };
+        var command = new Command("endpoints", "PJSIP endpoints as read from Asterisk over AMI, with what the bridge derives.") { json, showSecrets, config };
+        command.SetAction((parse, ct) => RunAsync(
+            parse.GetValue(config),
+            parse.GetValue(json),
+            parse.GetValue(showSecrets),
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error,
+            ct));
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(FileInfo? configFile, bool json, bool showSecrets, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        AmiOptions? options;
+        string? problem;
+        try
+        {
+            options = AmiOptions.Bind(AcbConfiguration.Build(configFile), out problem);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or InvalidOperationException)
+        {
+            options = null;
+            problem = "cannot read the configuration: " + ex.Message;
+        }
+
+        if (options is null)
+        {
+            await error.WriteLineAsync("acb endpoints: " + problem);
+            return 2;
+        }
+
+        PjsipSnapshotResult result;
+        try
+        {
+            await using var connection = await AmiConnection.ConnectAsync(options.ToConnectionOptions(), TimeProvider.System, null, cancellationToken);
+            await connection.LoginAsync(cancellationToken);
+            result = await new PjsipSnapshotReader(connection, TimeProvider.System).ReadAsync(cancellationToken);
+            await connection.LogoffAsync(cancellationToken);
+        }
+        catch (AmiException ex)
+        {
+            await error.WriteLineAsync($"acb endpoints: AMI {options.Host}:{options.Port}: {ex.Message}");
+            return 1;
+        }
+
+        if (result.Snapshot is not { } snapshot)
+        {
+            await error.WriteLineAsync("acb endpoints: " + result.Failure);
+            return 1;
+        }
+
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(ToJson(snapshot, showSecrets), JsonOptions));
+        }
+        else
+        {
+            await WriteTableAsync(output, snapshot, showSecrets);
+        }
+
+        return 0;
+    }
+
+    private static object ToJson(PjsipSnapshot snapshot, bool showSecrets) => new
+    {
+        takenAt = snapshot.TakenAt,
+        endpoints = snapshot.Endpoints.Select(e => new
+        {
+            name = e.Name,
+            line = e.Aor,
+            aors = e.Aors,
+            transport = e.Transport,
+            callerIdName = e.CallerIdName,
+            callerIdNumber = e.CallerIdNumber,
+            auth = e.Auth is null ? null : new
+            {
+                name = e.Auth.Name,
+                username = e.Auth.Username,
+                authType = e.Auth.AuthType,
+                password = e.Auth.Password is null ? null : showSecrets ? e.Auth.Password : Masked,
+            },
+            provisionable = e.IsProvisionable,
+            notProvisionableReason = e.NotProvisionableReason,
+            macs = e.MacBindings.Select(m => new { mac = m.Mac, source = m.Source == MacBindingSource.Phoneprov ? "phoneprov" : "set_var", origin = m.Origin }),
+            contacts = e.Contacts.Select(c => new { aor = c.Aor, uri = c.Uri, userAgent = c.UserAgent, callId = c.CallId, status = c.Status }),
+            setVars = e.SetVars.Select(v => new { name = v.Key, value = v.Value }),
+            deviceState = e.DeviceState,
+            problems = e.Problems,
+        }),
+        problems = snapshot.Problems,
+    };
+
+    private static async Task WriteTableAsync(TextWriter output, PjsipSnapshot snapshot, bool showSecrets)
+    {
+        string[] header = ["ENDPOINT", "LINE", "AUTH USER", "PASSWORD", "CALLER ID", "MACS", "CONTACTS", "PROVISIONABLE"];
+        var rows = snapshot.Endpoints.Select(e => new[]
+        {
+            e.Name,
+            e.Aor,
+            e.Auth?.Username ?? "-",
+            e.Auth is null ? "-" : e.Auth.Password is null ? "(" + e.Auth.AuthType + ")" : showSecrets ? e.Auth.Password : Masked,
+            e.CallerIdName.Length > 0 ? $"{e.CallerIdName} <{e.CallerIdNumber}>" : e.CallerIdNumber,
+            e.MacBindings.Length == 0 ? "-" : string.Join(",", e.MacBindings.Select(m => m.Mac + (m.Source == MacBindingSource.Phoneprov ? "(phoneprov)" : "(" + m.Origin + ")"))),
+            e.Contacts.Length == 0 ? "-" : string.Join(",", e.Contacts.Select(c => c.Uri + (c.UserAgent is null ? string.Empty : " [" + c.UserAgent + "]"))),
+            e.IsProvisionable ? "yes" : "no: " + e.NotProvisionableReason,
+        }).ToList();
+        var widths = header.Select((h, i) => Math.Min(48, rows.Select(r => r[i].Length).Append(h.Length).Max())).ToArray();
+        await output.WriteLineAsync(Row(header, widths));
+        foreach (var row in rows)
+        {
+            await output.WriteLineAsync(Row(row, widths));
+        }
+
+        foreach (var e in snapshot.Endpoints.Where(e => e.Problems.Length > 0))
+        {
+            foreach (var p in e.Problems)
+            {
+                await output.WriteLineAsync($"warning: {e.Name}: {p}");
+            }
+        }
+
+        foreach (var p in snapshot.Problems)
+        {
+            await output.WriteLineAsync("warning: " + p);
+        }
+
+        await output.WriteLineAsync($"{snapshot.Endpoints.Length} endpoints, {snapshot.Endpoints.Count(e => e.IsProvisionable)} provisionable, read in {snapshot.ActionCount} AMI actions");
+    }
+
+    private static string Row(string[] cells, int[] widths) =>
+        string.Join("  ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd();
+}

@@ -1,0 +1,140 @@
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Testing.Ami;
+using AsteriskCiscoBridge.Testing.Time;
+
+namespace AsteriskCiscoBridge.Ami.Tests.Pjsip;
+
+public sealed class PjsipEndpointSourceTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    private static AmiClientOptions ClientOptions(int port, bool events = true) => new()
+    {
+        Connection = new AmiConnectionOptions { Port = port, Username = "bridge", Secret = "bridgepw", PingInterval = TimeSpan.Zero, ReceiveEvents = events },
+        Jitter = 0,
+    };
+
+    private static readonly PjsipEndpointSourceOptions SourceOptions = new()
+    {
+        Debounce = TimeSpan.Zero,
+        PollInterval = TimeSpan.FromMinutes(5),
+        RetryDelay = TimeSpan.FromSeconds(10),
+    };
+
+    [Fact]
+    public async Task Source_reads_after_login_and_again_after_a_Reload_event()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider();
+        await using var server = AmiTestServer.Start();
+        await using var client = new AmiClient(ClientOptions(server.Port), time);
+        await using var source = new PjsipEndpointSource(client, SourceOptions, time);
+        source.Start();
+        client.Start();
+
+        var first = await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        Assert.Equal(7, first.Endpoints.Length);
+        Assert.NotNull(source.Current);
+
+        server.Pbx.Set(server.Pbx.Find("6001")! with { CallerId = "\"Alice A. Anders\" <6001>" });
+        await server.SendReloadAsync(ct);
+
+        // Login raises two triggers (Connected, FullyBooted), so an unchanged snapshot may come first.
+        await NextAsync(source, s => s.Find("6001")!.CallerIdName == "Alice A. Anders", ct);
+        Assert.Equal("Alice A. Anders", source.Current!.Find("6001")!.CallerIdName);
+    }
+
+    [Fact]
+    public async Task Source_a_failed_read_keeps_the_last_complete_snapshot_and_a_reconnect_reads_again()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider();
+        await using var server = AmiTestServer.Start();
+        await using var client = new AmiClient(ClientOptions(server.Port), time);
+        await using var source = new PjsipEndpointSource(client, SourceOptions, time);
+        source.Start();
+        client.Start();
+        await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+
+        // Asterisk restarts in the middle of the next read.
+        server.DropConnectionOn = a => a["Action"] == "GetConfig";
+        server.Pbx.Remove("6002");
+        await server.SendReloadAsync(ct);
+        var down = await WaitForAsync(source, AmiSessionState.Disconnected, ct);
+        // Login triggers (Connected, FullyBooted) may have produced more than one complete read, but
+        // none of them saw 6002 removed: the partial read did not replace them.
+        Assert.NotNull(source.Current!.Find("6002"));
+
+        server.DropConnectionOn = null;
+        time.Advance(down.RetryIn!.Value);
+        await NextAsync(source, s => s.Find("6002") is null, ct);
+        Assert.Null(source.Current!.Find("6002"));
+    }
+
+    [Fact]
+    public async Task Source_polls_even_without_events()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider();
+        await using var server = AmiTestServer.Start();
+        // Events off: the login is the only trigger, so exactly one read happens before the poll.
+        await using var client = new AmiClient(ClientOptions(server.Port, events: false), time);
+        await using var source = new PjsipEndpointSource(client, SourceOptions, time);
+        source.Start();
+        client.Start();
+        var first = await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        Assert.Null(first.Find("7001"));
+
+        // A realtime change raises no event at all.
+        server.Pbx.Set(AmiTestEndpoint.Plain("7001", "rt", "RT <7001>") with { InConfigFile = false });
+        time.Advance(SourceOptions.PollInterval - TimeSpan.FromSeconds(1));
+        Assert.False(source.Snapshots.TryRead(out _));
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        var polled = await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        Assert.Equal("RT", polled.Find("7001")!.CallerIdName);
+    }
+
+    [Theory]
+    [InlineData("Reload", "res_pjsip.so", true)]
+    [InlineData("Reload", "All", true)]
+    [InlineData("Reload", "res_pjsip_notify.so", true)]
+    [InlineData("Reload", "manager", false)]
+    [InlineData("FullyBooted", null, true)]
+    [InlineData("ContactStatus", null, true)]
+    [InlineData("PeerStatus", null, false)]
+    public void IsTrigger_reloads_of_pjsip_and_contact_changes_trigger_a_read(string name, string? module, bool expected)
+    {
+        var fields = new List<AmiField> { new("Event", name), new("Privilege", "system,all") };
+        if (module is not null)
+        {
+            fields.Add(new AmiField("Module", module));
+        }
+
+        Assert.Equal(expected, PjsipEndpointSource.IsTrigger(new AmiMessage(fields)));
+    }
+
+    private static async Task<PjsipSnapshot> NextAsync(PjsipEndpointSource source, Func<PjsipSnapshot, bool> condition, CancellationToken ct)
+    {
+        while (true)
+        {
+            var snapshot = await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+            if (condition(snapshot))
+            {
+                return snapshot;
+            }
+        }
+    }
+
+    private static async Task<AmiSessionChange> WaitForAsync(PjsipEndpointSource source, AmiSessionState state, CancellationToken ct)
+    {
+        while (true)
+        {
+            var change = await source.SessionChanges.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+            if (change.State == state)
+            {
+                return change;
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Testing.Ami;
+
+namespace AsteriskCiscoBridge.Ami.Tests.Pjsip;
+
+public sealed class PjsipSnapshotReaderTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    private static async Task<AmiConnection> ConnectAsync(AmiTestServer server, CancellationToken ct, string user = "bridge", string secret = "bridgepw")
+    {
+        var connection = await AmiConnection.ConnectAsync(
+            new AmiConnectionOptions { Port = server.Port, Username = user, Secret = secret, PingInterval = TimeSpan.Zero },
+            TimeProvider.System,
+            null,
+            ct);
+        await connection.LoginAsync(ct);
+        return connection;
+    }
+
+    private static async Task<List<string>> DrainActionsAsync(AmiTestServer server)
+    {
+        var names = new List<string>();
+        while (server.Received.TryRead(out var received))
+        {
+            names.Add(received.Action["Action"]!);
+        }
+
+        await Task.CompletedTask;
+        return names;
+    }
+
+    [Fact]
+    public async Task ReadAsync_file_based_lab_takes_five_pipelined_actions_and_no_detail_reads()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = AmiTestServer.Start();
+        await using var connection = await ConnectAsync(server, ct);
+        await DrainActionsAsync(server);
+
+        var result = await new PjsipSnapshotReader(connection, TimeProvider.System).ReadAsync(ct).WaitAsync(Bound, ct);
+
+        Assert.True(result.IsComplete, result.Failure);
+        var snapshot = result.Snapshot!;
+        Assert.Equal(5, snapshot.ActionCount);
+        Assert.Equal(
+            ["GetConfig", "GetConfig", "PJSIPShowAuths", "PJSIPShowContacts", "PJSIPShowEndpoints"],
+            (await DrainActionsAsync(server)).Order(StringComparer.Ordinal));
+        Assert.Equal(["6001", "6002", "6003", "6004", "6005", "6006", "notify-out"], snapshot.Endpoints.Select(e => e.Name));
+        Assert.Equal("001122334455", snapshot.Find("6001")!.MacBindings.Single().Mac);
+        Assert.Equal("0006D7B1C2D3", snapshot.Find("6003")!.MacBindings.Single().Mac);
+        Assert.Equal("0006D7AA2A2E", snapshot.Find("6004")!.MacBindings.Single().Mac);
+        Assert.Equal("Zoë Müller", snapshot.Find("6003")!.CallerIdName);
+        Assert.False(snapshot.Find("6005")!.IsProvisionable);
+    }
+
+    [Fact]
+    public async Task ReadAsync_realtime_endpoints_get_a_targeted_detail_read_each()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = AmiTestServer.Start(AmiTestPbx.Generate(40, realtimeEvery: 4));
+        await using var connection = await ConnectAsync(server, ct);
+        await DrainActionsAsync(server);
+
+        var result = await new PjsipSnapshotReader(connection, TimeProvider.System).ReadAsync(ct).WaitAsync(Bound, ct);
+
+        Assert.True(result.IsComplete, result.Failure);
+        var details = (await DrainActionsAsync(server)).Count(a => a == "PJSIPShowEndpoint");
+        Assert.Equal(10, details);
+        Assert.Equal(15, result.Snapshot!.ActionCount);
+        var realtime = result.Snapshot.Find("100004")!;
+        Assert.Equal(("User 4 Ünïcode", "100004"), (realtime.CallerIdName, realtime.CallerIdNumber));
+        Assert.Equal("pw-100004-Zz9!", realtime.Auth!.Password);
+        Assert.Empty(realtime.MacBindings); // its phoneprov section would be in the file, and it is not there
+        var registered = result.Snapshot.Find("100010")!;
+        Assert.Equal("Cisco-CP7945G/9.4.2", Assert.Single(registered.Contacts).UserAgent);
+        Assert.Equal("0006D7000001", Assert.Single(result.Snapshot.Find("100001")!.MacBindings).Mac);
+    }
+
+    [Fact]
+    public async Task ReadAsync_permission_denied_gives_no_snapshot_and_says_which_class()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = AmiTestServer.Start();
+        await using var connection = await ConnectAsync(server, ct, "readonly", "readonlypw");
+
+        var result = await new PjsipSnapshotReader(connection, TimeProvider.System).ReadAsync(ct).WaitAsync(Bound, ct);
+
+        Assert.False(result.IsComplete);
+        Assert.True(result.PermissionDenied);
+        Assert.Contains("Permission denied", result.Failure, StringComparison.Ordinal);
+        Assert.Contains("write=system", result.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadAsync_connection_lost_mid_read_gives_no_snapshot()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = AmiTestServer.Start(AmiTestPbx.Generate(20, realtimeEvery: 2));
+        server.DropConnectionOn = a => a["Action"] == "PJSIPShowEndpoint" && a["Endpoint"] == "100010";
+        await using var connection = await ConnectAsync(server, ct);
+
+        var result = await new PjsipSnapshotReader(connection, TimeProvider.System).ReadAsync(ct).WaitAsync(Bound, ct);
+
+        Assert.False(result.IsComplete);
+        Assert.Contains("connection lost during the read", result.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadAsync_endpoint_removed_between_the_rounds_gives_no_snapshot()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var pbx = AmiTestPbx.Generate(6, realtimeEvery: 3);
+        await using var server = AmiTestServer.Start(pbx);
+        server.DropConnectionOn = a =>
+        {
+            // The PBX loses the endpoint just before the detail read of it arrives.
+            if (a["Action"] == "PJSIPShowEndpoint" && a["Endpoint"] == "100003")
+            {
+                pbx.Remove("100003");
+            }
+
+            return false;
+        };
+        await using var connection = await ConnectAsync(server, ct);
+
+        var result = await new PjsipSnapshotReader(connection, TimeProvider.System).ReadAsync(ct).WaitAsync(Bound, ct);
+
+        Assert.False(result.IsComplete);
+        Assert.Contains("Unable to retrieve endpoint 100003", result.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadAsync_sees_endpoints_added_changed_and_removed_between_reads()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = AmiTestServer.Start();
+        await using var connection = await ConnectAsync(server, ct);
+        var reader = new PjsipSnapshotReader(connection, TimeProvider.System);
+        var before = (await reader.ReadAsync(ct)).Snapshot!;
+
+        server.Pbx.Set(AmiTestEndpoint.Plain("6007", "new-7", "Gate <6007>") with { SetVars = [new("ACB_MAC", "00-0b-82-00-00-07")] });
+        server.Pbx.Set(server.Pbx.Find("6002")! with { Password = "rotated" });
+        server.Pbx.Remove("6006");
+        var after = (await reader.ReadAsync(ct)).Snapshot!;
+
+        Assert.Null(before.Find("6007"));
+        Assert.Equal("000B82000007", after.Find("6007")!.MacBindings.Single().Mac);
+        Assert.Equal(MacBindingSource.SetVar, after.Find("6007")!.MacBindings.Single().Source);
+        Assert.Equal("Bb-6002-secret!", before.Find("6002")!.Auth!.Password);
+        Assert.Equal("rotated", after.Find("6002")!.Auth!.Password);
+        Assert.NotNull(before.Find("6006"));
+        Assert.Null(after.Find("6006"));
+    }
+}

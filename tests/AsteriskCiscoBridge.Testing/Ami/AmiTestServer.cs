@@ -1,0 +1,534 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Channels;
+using AsteriskCiscoBridge.Ami;
+
+namespace AsteriskCiscoBridge.Testing.Ami;
+
+/// <summary>How the test server cuts what it writes.</summary>
+public enum AmiWriteMode
+{
+    /// <summary>Each message in one write.</summary>
+    Whole = 0,
+
+    /// <summary>One byte per write and flush (a very slow or fragmenting peer).</summary>
+    ByteByByte = 1,
+
+    /// <summary>Writes of 7 bytes: every header and the blank line end up split.</summary>
+    SmallChunks = 2,
+}
+
+/// <summary>A manager.conf user of the test server (classes as in manager.conf: system, config, reporting, …).</summary>
+public sealed record AmiTestUser(string Secret, IReadOnlySet<string> Read, IReadOnlySet<string> Write);
+
+/// <summary>An action the server received, with the number of the connection it came on.</summary>
+public sealed record AmiReceivedAction(int Connection, AmiMessage Action);
+
+/// <summary>
+/// An AMI server on 127.0.0.1, port 0, that answers in the recorded Asterisk 22 wire format (every
+/// message shape comes from tests/fixtures/asterisk via <see cref="AmiRecordedLayouts"/>), over the
+/// scriptable <see cref="AmiTestPbx"/>. Tests can drop connections, stop listening (Asterisk down),
+/// send Reload/Shutdown, slow writes down to a byte at a time, ignore Pings, and deny actions by class.
+/// </summary>
+public sealed class AmiTestServer : IAsyncDisposable
+{
+    /// <summary>The challenge Asterisk gave in login-challenge-md5 (so the recorded Key stays valid).</summary>
+    public const string RecordedChallenge = "188822228";
+
+    private readonly ConcurrentDictionary<int, Session> _sessions = new();
+    private readonly Channel<AmiReceivedAction> _received = Channel.CreateUnbounded<AmiReceivedAction>();
+    private readonly CancellationTokenSource _stop = new();
+    private TcpListener? _listener;
+    private Task _accept = Task.CompletedTask;
+    private int _connections;
+    private int _logins;
+
+    private AmiTestServer(AmiTestPbx pbx) => Pbx = pbx;
+
+    public AmiTestPbx Pbx { get; }
+
+    public int Port { get; private set; }
+
+    public AmiWriteMode WriteMode { get; set; }
+
+    /// <summary>When false, Ping gets no answer (a hung Asterisk).</summary>
+    public bool AnswerPings { get; set; } = true;
+
+    /// <summary>When set, a connection that receives a matching action is closed instead of answered (once per match).</summary>
+    public Func<AmiMessage, bool>? DropConnectionOn { get; set; }
+
+    /// <summary>manager.conf users. Defaults are the recording lab's <c>bridge</c> and <c>readonly</c>.</summary>
+    public ConcurrentDictionary<string, AmiTestUser> Users { get; } = new(StringComparer.Ordinal)
+    {
+        ["bridge"] = new AmiTestUser("bridgepw", new HashSet<string> { "system", "config", "reporting" }, new HashSet<string> { "system", "config", "reporting", "originate" }),
+        ["readonly"] = new AmiTestUser("readonlypw", new HashSet<string> { "reporting" }, new HashSet<string> { "reporting" }),
+    };
+
+    /// <summary>Connections accepted so far.</summary>
+    public int ConnectionCount => Volatile.Read(ref _connections);
+
+    /// <summary>Successful logins so far.</summary>
+    public int LoginCount => Volatile.Read(ref _logins);
+
+    /// <summary>Every action received, in order.</summary>
+    public ChannelReader<AmiReceivedAction> Received => _received.Reader;
+
+    public static AmiTestServer Start(AmiTestPbx? pbx = null)
+    {
+        var server = new AmiTestServer(pbx ?? AmiTestPbx.FromRecordedLab());
+        server.Listen(0);
+        return server;
+    }
+
+    /// <summary>Stops accepting connections (as if Asterisk were down); existing ones stay.</summary>
+    public async Task StopListeningAsync()
+    {
+        _listener?.Stop();
+        try
+        {
+            await _accept;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Accepts connections again on the same port.</summary>
+    public void ResumeListening() => Listen(Port);
+
+    /// <summary>Closes every connection abruptly (no Shutdown event).</summary>
+    public void DropAll()
+    {
+        foreach (var session in _sessions.Values)
+        {
+            session.Abort();
+        }
+    }
+
+    /// <summary>Sends the recorded <c>Event: Reload</c> / <c>Module: res_pjsip.so</c> to every logged-in session.</summary>
+    public Task SendReloadAsync(CancellationToken cancellationToken) => BroadcastAsync(AmiRecordedLayouts.ReloadResPjsip.Render(null), cancellationToken);
+
+    /// <summary>Sends the recorded <c>Event: Shutdown</c> and closes every connection, as <c>core stop now</c> does.</summary>
+    public async Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        await BroadcastAsync(AmiRecordedLayouts.Shutdown.Render(null), cancellationToken);
+        DropAll();
+    }
+
+    /// <summary>Sends a ContactStatus event in the recorded layout.</summary>
+    public Task SendContactStatusAsync(string endpoint, string uri, string status, CancellationToken cancellationToken)
+    {
+        var sb = new StringBuilder();
+        AmiRecordedLayouts.ContactStatus.Render(sb, null, new Dictionary<string, string>
+        {
+            ["URI"] = uri,
+            ["ContactStatus"] = status,
+            ["AOR"] = endpoint,
+            ["EndpointName"] = endpoint,
+        });
+        return BroadcastAsync(sb.ToString(), cancellationToken);
+    }
+
+    /// <summary>Writes raw text to every logged-in session that receives events.</summary>
+    public async Task BroadcastAsync(string raw, CancellationToken cancellationToken)
+    {
+        foreach (var session in _sessions.Values.Where(s => s.User is not null && s.EventsOn))
+        {
+            await session.WriteAsync(raw, WriteMode, cancellationToken);
+        }
+    }
+
+    /// <summary>Waits for the next received action named <paramref name="name"/>.</summary>
+    public async Task<AmiReceivedAction> WaitForActionAsync(string name, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var received = await _received.Reader.ReadAsync(cancellationToken);
+            if (string.Equals(received.Action["Action"], name, StringComparison.OrdinalIgnoreCase))
+            {
+                return received;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await StopListeningAsync();
+        DropAll();
+        await Task.WhenAll(_sessions.Values.Select(s => s.Loop));
+        _stop.Dispose();
+    }
+
+    private void Listen(int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Start();
+        _listener = listener;
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        _accept = AcceptLoopAsync(listener, _stop.Token);
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+            {
+                return;
+            }
+
+            client.NoDelay = true;
+            var id = Interlocked.Increment(ref _connections);
+            var session = new Session(id, client);
+            _sessions[id] = session;
+            session.Loop = Task.Run(() => RunSessionAsync(session, cancellationToken), CancellationToken.None);
+        }
+    }
+
+    private async Task RunSessionAsync(Session session, CancellationToken cancellationToken)
+    {
+        var stream = session.Client.GetStream();
+        var reader = new AmiFrameReader(AmiFrameLimits.Default, expectBanner: false);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var pendingStart = 0;
+        try
+        {
+            await session.WriteAsync(AmiRecordedLayouts.Banner, WriteMode, cancellationToken);
+            var chunk = new byte[16384];
+            while (true)
+            {
+                var n = await stream.ReadAsync(chunk, cancellationToken);
+                if (n == 0)
+                {
+                    return;
+                }
+
+                buffer.Write(chunk.AsSpan(0, n));
+                while (true)
+                {
+                    var sequence = new ReadOnlySequence<byte>(buffer.WrittenMemory[pendingStart..]);
+                    var result = reader.TryRead(sequence);
+                    if (result.Status != AmiFrameStatus.Message)
+                    {
+                        if (result.Status == AmiFrameStatus.Malformed)
+                        {
+                            return;
+                        }
+
+                        break;
+                    }
+
+                    pendingStart += (int)sequence.Slice(0, result.Consumed).Length;
+                    if (!await HandleAsync(session, result.Message!, cancellationToken))
+                    {
+                        return;
+                    }
+                }
+
+                if (pendingStart == buffer.WrittenCount)
+                {
+                    buffer.ResetWrittenCount();
+                    pendingStart = 0;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            session.Abort();
+            _sessions.TryRemove(session.Id, out _);
+        }
+    }
+
+    private async Task<bool> HandleAsync(Session session, AmiMessage action, CancellationToken cancellationToken)
+    {
+        _received.Writer.TryWrite(new AmiReceivedAction(session.Id, action));
+        var name = action["Action"] ?? string.Empty;
+        var id = action.ActionId;
+        if (DropConnectionOn is { } drop && drop(action))
+        {
+            return false;
+        }
+
+        var sb = new StringBuilder();
+        switch (name.ToUpperInvariant())
+        {
+            case "LOGIN":
+                return await LoginAsync(session, action, cancellationToken);
+            case "CHALLENGE":
+                AmiRecordedLayouts.Challenge.Render(sb, id, new Dictionary<string, string> { ["Challenge"] = RecordedChallenge });
+                session.Challenge = RecordedChallenge;
+                break;
+            case "LOGOFF":
+                await session.WriteAsync(AmiRecordedLayouts.Goodbye.Render(id), WriteMode, cancellationToken);
+                return false;
+            case "PING":
+                if (!AnswerPings)
+                {
+                    return true;
+                }
+
+                sb.Append(AmiRecordedLayouts.Pong.Render(id));
+                break;
+            default:
+                if (session.User is null || !Allowed(session.User, name))
+                {
+                    sb.Append(AmiRecordedLayouts.PermissionDenied.Render(id));
+                }
+                else
+                {
+                    Answer(sb, name, action, id);
+                }
+
+                break;
+        }
+
+        await session.WriteAsync(sb.ToString(), WriteMode, cancellationToken);
+        return true;
+    }
+
+    private async Task<bool> LoginAsync(Session session, AmiMessage action, CancellationToken cancellationToken)
+    {
+        var id = action.ActionId;
+        var username = action["Username"] ?? string.Empty;
+        var ok = Users.TryGetValue(username, out var user)
+            && (string.Equals(action["AuthType"], "MD5", StringComparison.OrdinalIgnoreCase)
+                ? session.Challenge is not null && action["Key"] == AmiConnection.Md5Key(session.Challenge, user.Secret)
+                : action["Secret"] == user.Secret);
+        if (!ok)
+        {
+            // Asterisk waits about a second, answers, then closes (login-bad-secret).
+            await session.WriteAsync(AmiRecordedLayouts.AuthenticationFailed.Render(id), WriteMode, cancellationToken);
+            return false;
+        }
+
+        session.User = user;
+        session.EventsOn = !string.Equals(action["Events"], "off", StringComparison.OrdinalIgnoreCase);
+        Interlocked.Increment(ref _logins);
+        var text = AmiRecordedLayouts.LoginAccepted.Render(id);
+        if (session.EventsOn)
+        {
+            text += AmiRecordedLayouts.FullyBooted.Render(null);
+        }
+
+        await session.WriteAsync(text, WriteMode, cancellationToken);
+        return true;
+    }
+
+    // Asterisk checks an action's class against the user's *write* classes (manager.c); see asterisk-conf/README.md.
+    private static bool Allowed(AmiTestUser user, string action) => action.ToUpperInvariant() switch
+    {
+        "PJSIPSHOWENDPOINTS" or "PJSIPSHOWENDPOINT" or "PJSIPSHOWAUTHS" or "PJSIPSHOWCONTACTS" or "PJSIPSHOWAORS" or "PJSIPNOTIFY" => user.Write.Contains("system"),
+        "GETCONFIG" or "GETCONFIGJSON" => user.Write.Contains("system") || user.Write.Contains("config"),
+        "COMMAND" => user.Write.Contains("command"),
+        _ => true,
+    };
+
+    private void Answer(StringBuilder sb, string name, AmiMessage action, string? id)
+    {
+        // Copied only by the list actions: a detail read of one endpoint must not copy ten thousand.
+        var all = new Lazy<IReadOnlyList<AmiTestEndpoint>>(() => Pbx.Endpoints);
+        switch (name.ToUpperInvariant())
+        {
+            case "PJSIPSHOWENDPOINTS":
+                AmiRecordedLayouts.EndpointsStart.Render(sb, id);
+                foreach (var e in all.Value)
+                {
+                    AmiRecordedLayouts.EndpointList.Render(sb, id, new Dictionary<string, string>
+                    {
+                        ["ObjectName"] = e.Name,
+                        ["Transport"] = e.Transport,
+                        ["Aor"] = e.Aor ?? string.Empty,
+                        ["Auths"] = e.AuthName ?? string.Empty,
+                        ["Contacts"] = AmiTestPbx.EndpointContacts(e),
+                        ["DeviceState"] = e.DeviceState,
+                    });
+                }
+
+                AmiRecordedLayouts.EndpointListComplete.Render(sb, id, Items(all.Value.Count));
+                break;
+            case "PJSIPSHOWAUTHS":
+                AmiRecordedLayouts.AuthsStart.Render(sb, id);
+                var auths = all.Value.Where(e => e.AuthName is not null).ToList();
+                foreach (var e in auths)
+                {
+                    AmiRecordedLayouts.AuthList.Render(sb, id, AuthValues(e));
+                }
+
+                AmiRecordedLayouts.AuthListComplete.Render(sb, id, Items(auths.Count));
+                break;
+            case "PJSIPSHOWCONTACTS":
+                var contacts = all.Value.SelectMany(e => e.Contacts.Select(c => (e, c))).ToList();
+                if (contacts.Count == 0)
+                {
+                    sb.Append(AmiRecordedLayouts.NoContacts.Render(id));
+                    break;
+                }
+
+                AmiRecordedLayouts.ContactsStart.Render(sb, id);
+                foreach (var (e, c) in contacts)
+                {
+                    AmiRecordedLayouts.ContactList.Render(sb, id, new Dictionary<string, string>
+                    {
+                        ["ObjectName"] = e.Aor + ";@" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(c.Uri)))[..32],
+                        ["CallId"] = c.CallId,
+                        ["Endpoint"] = e.Name,
+                        ["Uri"] = c.Uri,
+                        ["UserAgent"] = c.UserAgent,
+                        ["Status"] = c.Status,
+                    });
+                }
+
+                AmiRecordedLayouts.ContactListComplete.Render(sb, id, Items(contacts.Count));
+                break;
+            case "PJSIPSHOWENDPOINT":
+                var endpoint = Pbx.Find(action["Endpoint"] ?? string.Empty);
+                if (endpoint is null)
+                {
+                    sb.Append(AmiRecordedLayouts.UnknownEndpoint.Render(id, ("9999", action["Endpoint"] ?? string.Empty)));
+                    break;
+                }
+
+                RenderDetail(sb, id, endpoint);
+                break;
+            case "GETCONFIG":
+                if (!string.Equals(action["Filename"], "pjsip.conf", StringComparison.Ordinal))
+                {
+                    sb.Append(AmiRecordedLayouts.ConfigNotFound.Render(id));
+                    break;
+                }
+
+                var filter = action["Filter"];
+                AmiTestPbx.RenderGetConfig(sb, id, all.Value, filter is not null && filter.StartsWith("type=", StringComparison.Ordinal) ? filter[5..] : null);
+                break;
+            case "PJSIPNOTIFY":
+                sb.Append(AmiRecordedLayouts.NotifySent.Render(id));
+                break;
+            default:
+                sb.Append(AmiRecordedLayouts.UnknownAction.Render(id, ("NoSuchAction", name)));
+                break;
+        }
+    }
+
+    private static void RenderDetail(StringBuilder sb, string? id, AmiTestEndpoint e)
+    {
+        AmiRecordedLayouts.DetailStart.Render(sb, id);
+        AmiRecordedLayouts.EndpointDetail.Render(sb, id, new Dictionary<string, string>
+        {
+            ["ObjectName"] = e.Name,
+            ["Aors"] = e.Aor ?? string.Empty,
+            ["Auth"] = e.AuthName ?? string.Empty,
+            ["Transport"] = e.Transport,
+            ["Callerid"] = AmiTestPbx.DetailCallerId(e.CallerId),
+            ["SetVar"] = string.Join(',', e.SetVars.Select(v => v.Key + "=" + v.Value)),
+            ["DeviceState"] = e.DeviceState,
+        });
+        var items = 2;
+        if (e.AuthName is not null)
+        {
+            var values = AuthValues(e);
+            values["EndpointName"] = e.Name;
+            AmiRecordedLayouts.AuthDetail.Render(sb, id, values);
+            items++;
+        }
+
+        AmiRecordedLayouts.TransportDetail.Render(sb, id, new Dictionary<string, string> { ["ObjectName"] = e.Transport, ["EndpointName"] = e.Name });
+        if (e.Aor is not null)
+        {
+            AmiRecordedLayouts.AorDetail.Render(sb, id, new Dictionary<string, string>
+            {
+                ["ObjectName"] = e.Aor,
+                ["Contacts"] = AmiTestPbx.EndpointContacts(e).TrimEnd(','),
+                ["EndpointName"] = e.Name,
+            });
+        }
+        else
+        {
+            items--;
+        }
+
+        AmiRecordedLayouts.EndpointDetailComplete.Render(sb, id, Items(items));
+    }
+
+    private static Dictionary<string, string> AuthValues(AmiTestEndpoint e) => new()
+    {
+        ["ObjectName"] = e.AuthName ?? string.Empty,
+        ["PasswordDigest"] = e.Md5Cred.Length > 0 ? "MD5:" + e.Md5Cred : string.Empty,
+        ["Username"] = e.Username,
+        ["Md5Cred"] = e.Md5Cred,
+        ["Realm"] = e.Realm,
+        ["AuthType"] = e.AuthType,
+        ["Password"] = e.Password,
+    };
+
+    private static Dictionary<string, string> Items(int count) => new() { ["ListItems"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+    private sealed class Session(int id, TcpClient client)
+    {
+        private readonly SemaphoreSlim _write = new(1, 1);
+
+        public int Id { get; } = id;
+
+        public TcpClient Client { get; } = client;
+
+        public Task Loop { get; set; } = Task.CompletedTask;
+
+        public AmiTestUser? User { get; set; }
+
+        public bool EventsOn { get; set; }
+
+        public string? Challenge { get; set; }
+
+        public async Task WriteAsync(string text, AmiWriteMode mode, CancellationToken cancellationToken)
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            await _write.WaitAsync(cancellationToken);
+            try
+            {
+                var stream = Client.GetStream();
+                var step = mode switch { AmiWriteMode.ByteByByte => 1, AmiWriteMode.SmallChunks => 7, _ => bytes.Length };
+                for (var i = 0; i < bytes.Length; i += step)
+                {
+                    await stream.WriteAsync(bytes.AsMemory(i, Math.Min(step, bytes.Length - i)), cancellationToken);
+                    await stream.FlushAsync(cancellationToken);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or SocketException)
+            {
+                // The peer went away; the read loop notices.
+            }
+            finally
+            {
+                _write.Release();
+            }
+        }
+
+        public void Abort()
+        {
+            try
+            {
+                if (Client.Client is { } socket)
+                {
+                    socket.LingerState = new LingerOption(true, 0);
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+
+            Client.Dispose();
+        }
+    }
+}
