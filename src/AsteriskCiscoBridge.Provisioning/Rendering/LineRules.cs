@@ -40,7 +40,7 @@ public static class LineRules
             foreach (var error in (ReadOnlySpan<string?>)
             [
                 FieldText.CredentialError(line.Extension, limit, $"line {n} extension", allowEmpty: false, allowSpace: false),
-                FieldText.CredentialError(line.EffectiveAuthUser, limit, $"line {n} auth user", allowEmpty: false, allowSpace: false),
+                string.IsNullOrEmpty(line.AuthUser) ? null : FieldText.CredentialError(line.AuthUser, limit, $"line {n} auth user", allowEmpty: false, allowSpace: false),
                 FieldText.CredentialError(line.Password, limit, $"line {n} password", allowEmpty: true, allowSpace: true),
             ])
             {
