@@ -5,6 +5,10 @@ using AsteriskCiscoBridge.Host.Cli;
 var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning server for Cisco IP phones.")
 {
     TftpCommand.Create(),
+    BindCommand.Create(),
+    UnbindCommand.Create(),
+    PhonesCommand.Create(),
+    RenderCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
