@@ -31,9 +31,11 @@ public static class PhoneFileSet
 
             // sync is part of the file it versions: hash the file as it is with an empty sync,
             // together with every other file the phone re-reads when it reboots (spec §4.2).
-            var unsynced = SipCnfRenderer.Render(site, phone, "", template);
-            var sync = ContentHash.SyncValue(ContentHash.Of(unsynced.File.Content, sipDefault.Content, dialPlan.Content, ringList.Content));
-            var own = SipCnfRenderer.Render(site, phone, sync, template);
+            string? sync = null;
+            var own = Stamped(
+                value => SipCnfRenderer.Render(site, phone, value, template),
+                template is null,
+                unsynced => sync = ContentHash.SyncValue(ContentHash.Of(unsynced, sipDefault.Content, dialPlan.Content, ringList.Content)));
             RenderedFile[] files =
             [
                 siteFiles.Get(Os79xxRenderer.FileName),
@@ -43,15 +45,17 @@ public static class PhoneFileSet
                 ringList,
                 dialPlan,
             ];
-            return new PhoneRenderResult(files, SiteWarnings(siteFiles, files).Concat(own.Warnings).ToArray(), [], sync, null);
+            return new PhoneRenderResult(files, SiteWarnings(siteFiles, files).Concat(own.Warnings).ToArray(), [], sync!, null);
         }
         else
         {
             var template = templates.Find(TemplateNames.SepMac);
             var ringList = siteFiles.Get(RingListRenderer.XmlFileName);
-            var unstamped = SepXmlRenderer.Render(site, phone, "", template);
-            var stamp = ContentHash.VersionStamp(ContentHash.Of(unstamped.File.Content, dialPlan.Content, ringList.Content));
-            var own = SepXmlRenderer.Render(site, phone, stamp, template);
+            string? stamp = null;
+            var own = Stamped(
+                value => SepXmlRenderer.Render(site, phone, value, template),
+                template is null,
+                unstamped => stamp = ContentHash.VersionStamp(ContentHash.Of(unstamped, dialPlan.Content, ringList.Content)));
             RenderedFile[] files =
             [
                 own.File,
@@ -59,8 +63,35 @@ public static class PhoneFileSet
                 ringList,
                 dialPlan,
             ];
-            return new PhoneRenderResult(files, SiteWarnings(siteFiles, files).Concat(own.Warnings).ToArray(), [], null, stamp);
+            return new PhoneRenderResult(files, SiteWarnings(siteFiles, files).Concat(own.Warnings).ToArray(), [], null, stamp!);
         }
+    }
+
+    /// <summary>
+    /// Renders a file that carries its own version: the version is derived from the file as it is
+    /// with an empty version. Built-in renderers run once, with a marker byte (U+0001, which no
+    /// rendered value can hold: text fields drop control characters and credentials refuse them)
+    /// spliced out and then replaced; a template, whose own text might hold anything, renders twice.
+    /// </summary>
+    private static RenderOutput Stamped(Func<string, RenderOutput> render, bool builtIn, Func<byte[], string> version)
+    {
+        if (!builtIn)
+        {
+            return render(version(render("").File.Content));
+        }
+
+        var marked = render("\u0001");
+        var content = marked.File.Content;
+        var at = Array.IndexOf(content, (byte)1);
+        var unversioned = new byte[content.Length - 1];
+        content.AsSpan(0, at).CopyTo(unversioned);
+        content.AsSpan(at + 1).CopyTo(unversioned.AsSpan(at));
+        var value = System.Text.Encoding.ASCII.GetBytes(version(unversioned));
+        var final = new byte[unversioned.Length + value.Length];
+        unversioned.AsSpan(0, at).CopyTo(final);
+        value.CopyTo(final.AsSpan(at));
+        unversioned.AsSpan(at).CopyTo(final.AsSpan(at + value.Length));
+        return marked with { File = marked.File with { Content = final } };
     }
 
     private static IEnumerable<RenderWarning> SiteWarnings(SiteFileSet siteFiles, RenderedFile[] files) =>

@@ -22,8 +22,11 @@ public static class SepXmlRenderer
     {
         var file = FileName(phone.Mac);
         var warnings = new List<RenderWarning>();
+        site = XmlValues.Clean(site, file, warnings);
         var overrides = phone.EffectiveOverrides;
-        var load = phone.Load ?? site.Loads.For(phone.Model);
+        var rawLoad = phone.Load ?? site.Loads.For(phone.Model);
+        var load = rawLoad is null ? null : FieldText.ForXml(rawLoad, int.MaxValue, file, "loadInformation", warnings);
+        var phonePassword = FieldText.ForXml(overrides.PhonePassword ?? site.PhonePassword, int.MaxValue, file, "phonePassword", warnings);
         var label = FieldText.ForXml(overrides.PhoneLabel ?? site.PhoneLabel, LineFieldLimit, file, "phoneLabel", warnings);
         var messages = FieldText.ForXml(overrides.MessagesNumber ?? site.MessagesNumber, LineFieldLimit, file, "messagesNumber", warnings);
         var lines = phone.Lines.Select((line, i) => (
@@ -39,7 +42,7 @@ public static class SepXmlRenderer
             values["version_stamp"] = versionStamp;
             values["phone_label"] = label;
             values["messages_number"] = messages;
-            values["phone_password"] = overrides.PhonePassword ?? site.PhonePassword;
+            values["phone_password"] = phonePassword;
             values["line_count"] = CnfNames.Number(lines.Count);
             for (var i = 0; i < lines.Count; i++)
             {
@@ -101,7 +104,7 @@ public static class SepXmlRenderer
         sb.Append("    </sipLines>\n");
         sb.Append("    <dialTemplate>").Append(DialPlanRenderer.FileName).Append("</dialTemplate>\n");
         sb.Append("  </sipProfile>\n");
-        sb.Append("  <commonProfile>\n    <phonePassword>").AppendXml(overrides.PhonePassword ?? site.PhonePassword).Append("</phonePassword>\n  </commonProfile>\n");
+        sb.Append("  <commonProfile>\n    <phonePassword>").AppendXml(phonePassword).Append("</phonePassword>\n  </commonProfile>\n");
         if (load is not null)
         {
             sb.Append("  <loadInformation>").AppendXml(load).Append("</loadInformation>\n");
@@ -140,6 +143,22 @@ public static class SepXmlRenderer
 
 internal static class XmlValues
 {
+    /// <summary>The site's free-text values made fit for XML (control characters removed, with warnings).</summary>
+    public static SiteSettings Clean(SiteSettings site, string file, List<RenderWarning> warnings)
+    {
+        string Fit(string? value, string field) => FieldText.ForXml(value, int.MaxValue, file, field, warnings);
+
+        return site with
+        {
+            AsteriskHost = Fit(site.AsteriskHost, "processNodeName"),
+            DateFormat = Fit(site.DateFormat, "dateTemplate"),
+            TimeZone79x1 = Fit(site.TimeZone79x1, "timeZone"),
+            NtpServer = Fit(site.NtpServer, "ntp name"),
+            SshUser = site.SshUser is null ? null : Fit(site.SshUser, "sshUserId"),
+            SshPassword = site.SshPassword is null ? null : Fit(site.SshPassword, "sshPassword"),
+        };
+    }
+
     public static Dictionary<string, string> Site(SiteSettings site, PhoneModel? model) => new(StringComparer.Ordinal)
     {
         ["asterisk_host"] = site.AsteriskHost,

@@ -86,6 +86,7 @@ public static class UnprovisionedRenderer
 
     private static RenderedFile Xml(SiteSettings site, MacAddress mac)
     {
+        site = XmlValues.Clean(site, SepXmlRenderer.FileName(mac), []);
         string Body(string stamp)
         {
             var sb = new StringBuilder();

@@ -15,6 +15,7 @@ public static class XmlDefaultRenderer
     public static RenderOutput Render(SiteSettings site, string? template = null)
     {
         var warnings = new List<RenderWarning>();
+        site = XmlValues.Clean(site, FileName, warnings);
         var loads = new StringBuilder();
         foreach (var model in PhoneModels.All)
         {
@@ -25,7 +26,7 @@ public static class XmlDefaultRenderer
             }
 
             loads.Append("  <loadInformation").Append(CnfNames.Number(model.DeviceTypeId)).Append(" model=\"").AppendXml(model.DisplayName).Append("\">")
-                .AppendXml(load).Append("</loadInformation").Append(CnfNames.Number(model.DeviceTypeId)).Append(">\n");
+                .AppendXml(FieldText.ForXml(load, int.MaxValue, FileName, $"loadInformation{model.DeviceTypeId}", warnings)).Append("</loadInformation").Append(CnfNames.Number(model.DeviceTypeId)).Append(">\n");
         }
 
         string text;

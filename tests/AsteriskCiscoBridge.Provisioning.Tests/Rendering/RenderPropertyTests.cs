@@ -26,6 +26,12 @@ public sealed class RenderPropertyTests
             var site = new SiteSettings
             {
                 PhoneLabel = RandomText(random, NameAlphabet, 0, 20),
+                PhonePassword = RandomText(random, NameAlphabet, 0, 10),
+                TimeZone79x0 = RandomText(random, NameAlphabet, 0, 10),
+                TimeZone79x1 = RandomText(random, NameAlphabet, 0, 10),
+                DateFormat = RandomText(random, NameAlphabet, 0, 10),
+                MessagesNumber = RandomText(random, NameAlphabet, 0, 10),
+                Loads = new SiteLoads { Sip79x0 = RandomText(random, NameAlphabet, 1, 10) },
                 Rings = [new RingTone(RandomText(random, NameAlphabet, 1, 30), "Ring.raw")],
                 DialPlan = [new DialRule(RandomText(random, "0123456789.*\\,&<>\"", 1, 8), random.Next(0, 9), "Phone", "%0")],
                 ExtraCnfKeys = [new ExtraSetting("services_url", RandomText(random, NameAlphabet, 0, 20))],
