@@ -9,6 +9,10 @@ var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning se
     TftpCommand.Create(),
     DhcpCommand.Create(),
     EndpointsCommand.Create(),
+    BindCommand.Create(),
+    UnbindCommand.Create(),
+    PhonesCommand.Create(),
+    RenderCommand.Create(),
 };
 
 // SIGTERM (systemd, kill) and SIGINT stop long-running verbs through their cancellation token,

@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Text.Json;
+using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
+
+namespace AsteriskCiscoBridge.Host.Cli;
+
+/// <summary>
+/// <c>acb bind MAC ENDPOINT[,ENDPOINT…] [--model M] [--line-data FILE]</c>: the bridge's own binding
+/// of a phone to endpoints, in button order. When every endpoint has line data, the phone's files
+/// are rendered and stored at once (the counter moves only if they changed).
+/// </summary>
+internal static class BindCommand
+{
+    public static Command Create(TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        var mac = new Argument<string>("MAC") { Description = "MAC address: 001122334455, 00:11:22:33:44:55, 00-11-22-33-44-55 or 0011.2233.4455." };
+        var endpoints = new Argument<string>("ENDPOINTS") { Description = "PJSIP endpoint names in button order, comma-separated." };
+        var model = new Option<string?>("--model") { Description = "Phone model (7940, 7960, 7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971, 7975); required for a new phone." };
+        var lineData = new Option<FileInfo?>("--line-data")
+        {
+            Description = "JSON array of {endpoint, extension, authUser, password, displayName, callerId, label}: line data recorded with the binding until the AMI endpoint source supplies it.",
+        };
+        var config = CliStore.ConfigOption();
+        var command = new Command("bind", "Bind a phone (MAC) to endpoints, in button order.") { mac, endpoints, model, lineData, config };
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            if (CliStore.ParseMac(parse, parse.GetValue(mac)) is not { } address)
+            {
+                return 2;
+            }
+
+            var names = parse.GetValue(endpoints)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (names.Length == 0 || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+            {
+                await error.WriteLineAsync("give one or more distinct endpoint names, comma-separated");
+                return 2;
+            }
+
+            var lines = ReadLineData(parse.GetValue(lineData), out var lineError);
+            if (lineError is not null)
+            {
+                await error.WriteLineAsync(lineError);
+                return 1;
+            }
+
+            var unknownLines = lines.Keys.Where(k => !names.Contains(k, StringComparer.Ordinal)).ToArray();
+            if (unknownLines.Length > 0)
+            {
+                await error.WriteLineAsync($"--line-data names endpoint{(unknownLines.Length == 1 ? "" : "s")} not being bound: {string.Join(", ", unknownLines)}");
+                return 1;
+            }
+
+            var store = await CliStore.OpenAsync(parse, config, ct);
+            var existing = await store.Phones.GetAsync(address, ct);
+            var modelText = parse.GetValue(model) ?? existing?.Model;
+            var phoneModel = PhoneModels.Find(modelText);
+            if (phoneModel is null)
+            {
+                await error.WriteLineAsync(modelText is null
+                    ? $"{address} is a new phone: give its model with --model"
+                    : $"unsupported model '{modelText}' (supported: {string.Join(", ", PhoneModels.All.Select(m => m.Name))})");
+                return 2;
+            }
+
+            if (names.Length > phoneModel.LineKeys)
+            {
+                await error.WriteLineAsync($"a {phoneModel.Name} has {phoneModel.LineKeys} line button{(phoneModel.LineKeys == 1 ? "" : "s")}; {names.Length} endpoints given");
+                return 1;
+            }
+
+            var bindings = names.Select((name, i) =>
+            {
+                var data = lines.GetValueOrDefault(name);
+                return new BindingRow
+                {
+                    Position = i + 1,
+                    Endpoint = name,
+                    Extension = data?.Extension,
+                    AuthUser = data?.AuthUser,
+                    Password = data?.Password,
+                    DisplayName = data?.DisplayName,
+                    CallerId = data?.CallerId,
+                    Label = data?.Label,
+                };
+            }).ToArray();
+
+            var now = time.GetUtcNow();
+            var isNew = await store.Phones.BindAsync(address, phoneModel, bindings, CliStore.Actor, now, ct);
+            await output.WriteLineAsync($"{(isNew ? "bound" : "rebound")} {address} ({phoneModel.Name}) to {string.Join(", ", names)}");
+
+            var renderer = store.Renderer();
+            var render = await renderer.RenderAsync(address, ct);
+            if (render.Result is null)
+            {
+                await output.WriteLineAsync($"files not rendered: {render.Error}");
+                return 0;
+            }
+
+            var saved = await renderer.SaveAsync(address, render, now, ct);
+            foreach (var warning in render.Result.Warnings)
+            {
+                await error.WriteLineAsync("warning: " + warning);
+            }
+
+            await output.WriteLineAsync(saved.Outcome == SaveOutcome.Updated
+                ? $"files rendered and stored: {string.Join(", ", render.Result.Files.Select(f => f.Name))}; sync counter {saved.SyncCounter}"
+                : $"files unchanged; sync counter {saved.SyncCounter}");
+            return 0;
+        });
+        return command;
+    }
+
+    private sealed record LineData(string Endpoint, string? Extension, string? AuthUser, string? Password, string? DisplayName, string? CallerId, string? Label);
+
+    private static Dictionary<string, LineData> ReadLineData(FileInfo? file, out string? error)
+    {
+        error = null;
+        if (file is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            var entries = JsonSerializer.Deserialize<LineData[]>(File.ReadAllText(file.FullName), new JsonSerializerOptions { PropertyNameCaseInsensitive = true }) ?? [];
+            if (entries.Any(e => string.IsNullOrEmpty(e.Endpoint)))
+            {
+                error = $"{file.Name}: every entry needs an \"endpoint\"";
+                return [];
+            }
+
+            return entries.ToDictionary(e => e.Endpoint, StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException)
+        {
+            error = $"{file.Name}: {e.Message}";
+            return [];
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using AsteriskCiscoBridge.Host.Storage;
+
+namespace AsteriskCiscoBridge.Host.Cli;
+
+/// <summary>
+/// <c>acb phones [--json]</c>: the phones in the store with their endpoints and file versions.
+/// The JSON form is an array of <c>{mac, model, endpoints, load, syncCounter, syncValue,
+/// versionStamp, renderedAt}</c> and never holds a secret.
+/// </summary>
+internal static class PhonesCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Stable JSON output." };
+        var config = CliStore.ConfigOption();
+        var command = new Command("phones", "List phones: MAC, model, lines, file versions.") { json, config };
+        command.SetAction(async (parse, ct) =>
+        {
+            var store = await CliStore.OpenAsync(parse, config, ct);
+            var phones = await store.Phones.ListAsync(ct);
+            var bindings = await store.Phones.AllBindingsAsync(ct);
+            var rows = phones.Select(p => new PhoneView(
+                p.Mac.Value,
+                p.Model,
+                bindings.TryGetValue(p.Mac, out var b) ? b.Select(x => x.Endpoint).ToArray() : [],
+                p.Load,
+                p.SyncCounter,
+                p.SyncValue,
+                p.VersionStamp,
+                p.RenderedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))).ToArray();
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(rows, JsonOptions));
+                return 0;
+            }
+
+            await output.WriteLineAsync($"{"MAC",-12}  {"MODEL",-5}  {"SYNC",4}  {"VERSION",-36}  {"RENDERED",-20}  ENDPOINTS");
+            foreach (var row in rows)
+            {
+                await output.WriteLineAsync($"{row.Mac,-12}  {row.Model,-5}  {row.SyncCounter,4}  {row.VersionStamp ?? row.SyncValue ?? "-",-36}  {row.RenderedAt ?? "-",-20}  {string.Join(",", row.Endpoints)}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
+    private sealed record PhoneView(string Mac, string Model, string[] Endpoints, string? Load, long SyncCounter, string? SyncValue, string? VersionStamp, string? RenderedAt);
+}

@@ -1,0 +1,127 @@
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Storage;
+using Microsoft.Extensions.Configuration;
+
+namespace AsteriskCiscoBridge.Host.Provisioning;
+
+/// <summary>
+/// The <c>Site</c> configuration section: what every phone of the site shares. Defaults are those
+/// of <see cref="SiteSettings"/>.
+/// </summary>
+internal sealed class SiteOptions
+{
+    /// <summary>Address (IP or host name) the phones use to reach Asterisk. Required for real phones.</summary>
+    public string? AsteriskHost { get; init; }
+
+    /// <summary>Asterisk's SIP port as the phones reach it (default 5060).</summary>
+    public int? AsteriskPort { get; init; }
+
+    public string? NtpServer { get; init; }
+
+    /// <summary>7940/7960 <c>time_zone</c> code, e.g. <c>CET</c>.</summary>
+    public string? TimeZone79x0 { get; init; }
+
+    /// <summary>79x1 time zone name, e.g. <c>Central Europe Standard/Daylight Time</c>.</summary>
+    public string? TimeZone79x1 { get; init; }
+
+    public string? PhoneLabel { get; init; }
+
+    public string? PhonePassword { get; init; }
+
+    public string? MessagesNumber { get; init; }
+
+    public int? TelnetLevel { get; init; }
+
+    public string? SshUser { get; init; }
+
+    public string? SshPassword { get; init; }
+
+    public PreferredCodec? Codec { get; init; }
+
+    public UnprovisionedPolicy? Unprovisioned { get; init; }
+
+    /// <summary>Folder of whole-file override templates (<c>SIP{mac}.cnf</c>, <c>SEP{mac}.cnf.xml</c>…); none by default.</summary>
+    public string? TemplateFolder { get; init; }
+
+    public SiteSettings ToSettings()
+    {
+        var defaults = new SiteSettings();
+        return defaults with
+        {
+            AsteriskHost = AsteriskHost ?? defaults.AsteriskHost,
+            AsteriskPort = AsteriskPort ?? defaults.AsteriskPort,
+            NtpServer = NtpServer ?? defaults.NtpServer,
+            TimeZone79x0 = TimeZone79x0 ?? defaults.TimeZone79x0,
+            TimeZone79x1 = TimeZone79x1 ?? defaults.TimeZone79x1,
+            PhoneLabel = PhoneLabel ?? defaults.PhoneLabel,
+            PhonePassword = PhonePassword ?? defaults.PhonePassword,
+            MessagesNumber = MessagesNumber ?? defaults.MessagesNumber,
+            TelnetLevel = TelnetLevel ?? defaults.TelnetLevel,
+            SshUser = SshUser ?? defaults.SshUser,
+            SshPassword = SshPassword ?? defaults.SshPassword,
+            Codec = Codec ?? defaults.Codec,
+            Unprovisioned = Unprovisioned ?? defaults.Unprovisioned,
+        };
+    }
+}
+
+/// <summary>
+/// Configuration for CLI verbs, built the .NET way: the JSON file (<c>--config</c>, else
+/// <c>/etc/asterisk-cisco-bridge/acb.json</c> when present), then <c>ACB_</c> environment
+/// variables (<c>ACB_Storage__Database</c>, <c>ACB_Site__AsteriskHost</c>…).
+/// </summary>
+internal sealed class HostSettings
+{
+    public const string DefaultConfigFile = "/etc/asterisk-cisco-bridge/acb.json";
+
+    private HostSettings(StorageOptions storage, SiteOptions site)
+    {
+        Storage = storage;
+        Site = site;
+    }
+
+    public StorageOptions Storage { get; }
+
+    public SiteOptions Site { get; }
+
+    public static HostSettings Load(FileInfo? configFile)
+    {
+        var builder = new ConfigurationBuilder();
+        if (configFile is not null)
+        {
+            builder.AddJsonFile(configFile.FullName, optional: false);
+        }
+        else if (File.Exists(DefaultConfigFile))
+        {
+            builder.AddJsonFile(DefaultConfigFile, optional: true);
+        }
+
+        var configuration = builder.AddEnvironmentVariables("ACB_").Build();
+        var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
+        var site = configuration.GetSection("Site").Get<SiteOptions>() ?? new SiteOptions();
+        return new HostSettings(storage, site);
+    }
+
+    /// <summary>Reads the override folder: files named like a <see cref="TemplateNames"/> entry, any case.</summary>
+    public TemplateSet LoadTemplates()
+    {
+        if (string.IsNullOrEmpty(Site.TemplateFolder))
+        {
+            return TemplateSet.Empty;
+        }
+
+        var templates = new List<KeyValuePair<string, string>>();
+        foreach (var path in Directory.EnumerateFiles(Site.TemplateFolder))
+        {
+            var name = Path.GetFileName(path);
+            var known = TemplateNames.All.FirstOrDefault(t => string.Equals(t, name, StringComparison.OrdinalIgnoreCase));
+            if (known is not null)
+            {
+                templates.Add(new(known, File.ReadAllText(path)));
+            }
+        }
+
+        return new TemplateSet(templates);
+    }
+}

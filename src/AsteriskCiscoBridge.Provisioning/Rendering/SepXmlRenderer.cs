@@ -1,0 +1,191 @@
+using System.Text;
+using AsteriskCiscoBridge.Provisioning.Model;
+
+namespace AsteriskCiscoBridge.Provisioning.Rendering;
+
+/// <summary>
+/// <c>SEP&lt;MAC&gt;.cnf.xml</c> for 79x1/79x2/79x5/797x SIP loads (spec §2.8). Element names are
+/// case-sensitive and the whole file is rejected if it is not well-formed, so every value is
+/// escaped. Line names, auth names, passwords and display names hold at most 30 characters.
+/// </summary>
+public static class SepXmlRenderer
+{
+    public const int LineFieldLimit = 30;
+
+    /// <summary><c>processNodeName</c>: host or IP, at most 50 characters (spec §2.8).</summary>
+    public const int ProcessNodeNameLimit = 50;
+
+    public static string FileName(MacAddress mac) => $"SEP{mac.Value}.cnf.xml";
+
+    /// <summary>Renders with the given <c>versionStamp</c>. Lines must already be valid (<see cref="LineRules"/>).</summary>
+    public static RenderOutput Render(SiteSettings site, Phone phone, string versionStamp, string? template = null)
+    {
+        var file = FileName(phone.Mac);
+        var warnings = new List<RenderWarning>();
+        site = XmlValues.Clean(site, file, warnings);
+        var overrides = phone.EffectiveOverrides;
+        var rawLoad = phone.Load ?? site.Loads.For(phone.Model);
+        var load = rawLoad is null ? null : FieldText.ForXml(rawLoad, int.MaxValue, file, "loadInformation", warnings);
+        var phonePassword = FieldText.ForXml(overrides.PhonePassword ?? site.PhonePassword, int.MaxValue, file, "phonePassword", warnings);
+        var label = FieldText.ForXml(overrides.PhoneLabel ?? site.PhoneLabel, LineFieldLimit, file, "phoneLabel", warnings);
+        var messages = FieldText.ForXml(overrides.MessagesNumber ?? site.MessagesNumber, LineFieldLimit, file, "messagesNumber", warnings);
+        var lines = phone.Lines.Select((line, i) => (
+            Line: line,
+            Display: FieldText.ForXml(line.DisplayName ?? line.Extension, LineFieldLimit, file, $"line {i + 1} displayName", warnings),
+            Label: FieldText.ForXml(line.EffectiveLabel, LineFieldLimit, file, $"line {i + 1} featureLabel", warnings))).ToList();
+
+        if (template is not null)
+        {
+            var values = XmlValues.Site(site, phone.Model);
+            values["mac"] = phone.Mac.Value;
+            values["load"] = load ?? "";
+            values["version_stamp"] = versionStamp;
+            values["phone_label"] = label;
+            values["messages_number"] = messages;
+            values["phone_password"] = phonePassword;
+            values["line_count"] = CnfNames.Number(lines.Count);
+            for (var i = 0; i < lines.Count; i++)
+            {
+                var (line, display, lineLabel) = lines[i];
+                var p = $"line{i + 1}_";
+                values[p + "name"] = line.Extension;
+                values[p + "auth_name"] = line.EffectiveAuthUser;
+                values[p + "auth_password"] = line.Password;
+                values[p + "display_name"] = display;
+                values[p + "label"] = lineLabel;
+                values[p + "caller_id"] = line.CallerIdNumber ?? "";
+            }
+
+            var fromTemplate = TemplateText.Render(template, values, TemplateSyntax.Xml, file, warnings);
+            return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.UTF8.GetBytes(fromTemplate)), warnings);
+        }
+
+        var proxy = site.ProxyUseCallManager ? "USECALLMANAGER" : site.AsteriskHost;
+        var port = CnfNames.Number(site.AsteriskPort);
+        var sb = new StringBuilder(4096);
+        sb.Append("<device>\n");
+        sb.Append("  <fullConfig>true</fullConfig>\n");
+        sb.Append("  <deviceProtocol>SIP</deviceProtocol>\n");
+        if (!string.IsNullOrEmpty(site.SshUser))
+        {
+            sb.Append("  <sshUserId>").AppendXml(site.SshUser).Append("</sshUserId>\n");
+            sb.Append("  <sshPassword>").AppendXml(site.SshPassword).Append("</sshPassword>\n");
+        }
+
+        DevicePool(sb, site, withDateTime: true);
+        sb.Append("  <sipProfile>\n");
+        sb.Append("    <sipProxies>\n      <registerWithProxy>true</registerWithProxy>\n    </sipProxies>\n");
+        sb.Append("    <preferredCodec>").Append(CnfNames.Codec(site.Codec)).Append("</preferredCodec>\n");
+        sb.Append("    <dtmfAvtPayload>").Append(CnfNames.Number(site.DtmfAvtPayload)).Append("</dtmfAvtPayload>\n");
+        sb.Append("    <phoneLabel>").AppendXml(label).Append("</phoneLabel>\n");
+        sb.Append("    <natEnabled>false</natEnabled>\n    <natAddress></natAddress>\n");
+        sb.Append("    <startMediaPort>16384</startMediaPort>\n    <stopMediaPort>32766</stopMediaPort>\n");
+        sb.Append("    <voipControlPort>5060</voipControlPort>\n");
+        sb.Append("    <sipLines>\n");
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var (line, display, lineLabel) = lines[i];
+            var n = CnfNames.Number(i + 1);
+            sb.Append("      <line button=\"").Append(n).Append("\" lineIndex=\"").Append(n).Append("\">\n");
+            sb.Append("        <featureID>9</featureID>\n");
+            sb.Append("        <featureLabel>").AppendXml(lineLabel).Append("</featureLabel>\n");
+            sb.Append("        <proxy>").AppendXml(proxy).Append("</proxy>\n");
+            sb.Append("        <port>").Append(port).Append("</port>\n");
+            sb.Append("        <name>").AppendXml(line.Extension).Append("</name>\n");
+            sb.Append("        <displayName>").AppendXml(display).Append("</displayName>\n");
+            sb.Append("        <authName>").AppendXml(line.EffectiveAuthUser).Append("</authName>\n");
+            sb.Append("        <authPassword>").AppendXml(line.Password).Append("</authPassword>\n");
+            sb.Append("        <contact>").AppendXml(line.Extension).Append("</contact>\n");
+            sb.Append("        <messageWaitingLampPolicy>3</messageWaitingLampPolicy>\n");
+            sb.Append("        <messagesNumber>").AppendXml(messages).Append("</messagesNumber>\n");
+            sb.Append("      </line>\n");
+        }
+
+        sb.Append("    </sipLines>\n");
+        sb.Append("    <dialTemplate>").Append(DialPlanRenderer.FileName).Append("</dialTemplate>\n");
+        sb.Append("  </sipProfile>\n");
+        sb.Append("  <commonProfile>\n    <phonePassword>").AppendXml(phonePassword).Append("</phonePassword>\n  </commonProfile>\n");
+        if (load is not null)
+        {
+            sb.Append("  <loadInformation>").AppendXml(load).Append("</loadInformation>\n");
+        }
+
+        sb.Append("  <versionStamp>").AppendXml(versionStamp).Append("</versionStamp>\n");
+        XmlValues.AppendExtras(sb, site.ExtraXmlElements, file, warnings);
+        XmlValues.AppendExtras(sb, overrides.ExtraXmlElements, file, warnings);
+        sb.Append("</device>\n");
+        return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.UTF8.GetBytes(sb.ToString())), warnings);
+    }
+
+    /// <summary>The <c>devicePool</c> element: date/time and the Asterisk server as the call manager.</summary>
+    internal static void DevicePool(StringBuilder sb, SiteSettings site, bool withDateTime)
+    {
+        sb.Append("  <devicePool>\n");
+        if (withDateTime)
+        {
+            sb.Append("    <dateTimeSetting>\n");
+            sb.Append("      <dateTemplate>").AppendXml(site.DateFormat).Append("</dateTemplate>\n");
+            sb.Append("      <timeZone>").AppendXml(site.TimeZone79x1).Append("</timeZone>\n");
+            sb.Append("      <ntps>\n        <ntp>\n          <name>").AppendXml(site.NtpServer).Append("</name>\n          <ntpMode>Unicast</ntpMode>\n        </ntp>\n      </ntps>\n");
+            sb.Append("    </dateTimeSetting>\n");
+        }
+
+        sb.Append("    <callManagerGroup>\n      <members>\n        <member priority=\"0\">\n          <callManager>\n            <ports>\n");
+        sb.Append("              <ethernetPhonePort>2000</ethernetPhonePort>\n");
+        sb.Append("              <sipPort>").Append(CnfNames.Number(site.AsteriskPort)).Append("</sipPort>\n");
+        sb.Append("              <securedSipPort>5061</securedSipPort>\n");
+        sb.Append("            </ports>\n");
+        sb.Append("            <processNodeName>").AppendXml(site.AsteriskHost).Append("</processNodeName>\n");
+        sb.Append("          </callManager>\n        </member>\n      </members>\n    </callManagerGroup>\n");
+        sb.Append("  </devicePool>\n");
+    }
+}
+
+internal static class XmlValues
+{
+    /// <summary>The site's free-text values made fit for XML (control characters removed, with warnings).</summary>
+    public static SiteSettings Clean(SiteSettings site, string file, List<RenderWarning> warnings)
+    {
+        string Fit(string? value, string field) => FieldText.ForXml(value, int.MaxValue, file, field, warnings);
+
+        return site with
+        {
+            AsteriskHost = Fit(site.AsteriskHost, "processNodeName"),
+            DateFormat = Fit(site.DateFormat, "dateTemplate"),
+            TimeZone79x1 = Fit(site.TimeZone79x1, "timeZone"),
+            NtpServer = Fit(site.NtpServer, "ntp name"),
+            SshUser = site.SshUser is null ? null : Fit(site.SshUser, "sshUserId"),
+            SshPassword = site.SshPassword is null ? null : Fit(site.SshPassword, "sshPassword"),
+        };
+    }
+
+    public static Dictionary<string, string> Site(SiteSettings site, PhoneModel? model) => new(StringComparer.Ordinal)
+    {
+        ["asterisk_host"] = site.AsteriskHost,
+        ["asterisk_port"] = CnfNames.Number(site.AsteriskPort),
+        ["ntp_server"] = site.NtpServer,
+        ["time_zone"] = site.TimeZone79x1,
+        ["date_format"] = site.DateFormat,
+        ["codec"] = CnfNames.Codec(site.Codec),
+        ["dtmf_avt_payload"] = CnfNames.Number(site.DtmfAvtPayload),
+        ["ssh_user"] = site.SshUser ?? "",
+        ["ssh_password"] = site.SshPassword ?? "",
+        ["model"] = model?.Name ?? "",
+    };
+
+    /// <summary>Admin elements go last inside the root, one <c>&lt;name&gt;value&lt;/name&gt;</c> each.</summary>
+    public static void AppendExtras(StringBuilder sb, IReadOnlyList<ExtraSetting> extras, string file, List<RenderWarning> warnings)
+    {
+        foreach (var extra in extras)
+        {
+            if (!Escaping.IsXmlName(extra.Name))
+            {
+                warnings.Add(new RenderWarning(file, extra.Name, "extra element skipped: not a valid XML element name"));
+                continue;
+            }
+
+            var value = FieldText.ForXml(extra.Value, int.MaxValue, file, extra.Name, warnings);
+            sb.Append("  <").Append(extra.Name).Append('>').AppendXml(value).Append("</").Append(extra.Name).Append(">\n");
+        }
+    }
+}

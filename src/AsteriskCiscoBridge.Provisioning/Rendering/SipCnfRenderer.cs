@@ -1,0 +1,90 @@
+using System.Text;
+using AsteriskCiscoBridge.Provisioning.Model;
+
+namespace AsteriskCiscoBridge.Provisioning.Rendering;
+
+/// <summary>
+/// <c>SIP&lt;MAC&gt;.cnf</c> (spec §2.2): one 7940/7960's keys. Lines fill buttons in order; the
+/// buttons left over are cleared the way Elastix does (<c>lineN_name: ""</c>,
+/// <c>lineN_authname: "UNPROVISIONED"</c>), so a line removed from a phone really goes away.
+/// </summary>
+public static class SipCnfRenderer
+{
+    /// <summary>Provisioner truncates <c>lineN_shortname</c> to 12 characters (spec §2.2, [S24]).</summary>
+    public const int ShortNameLimit = 12;
+
+    public static string FileName(MacAddress mac) => $"SIP{mac.Value}.cnf";
+
+    /// <summary>Renders with the given <c>sync</c> value. Lines must already be valid (<see cref="LineRules"/>).</summary>
+    public static RenderOutput Render(SiteSettings site, Phone phone, string sync, string? template = null)
+    {
+        var file = FileName(phone.Mac);
+        var warnings = new List<RenderWarning>();
+        var keys = PhoneKeys(site, phone, sync, file, warnings);
+        string text;
+        if (template is null)
+        {
+            CnfKeys.Apply(keys, phone.EffectiveOverrides.ExtraCnfKeys, file, warnings);
+            var sb = new StringBuilder(2048);
+            sb.Append("# ").Append(file).Append(" for a Cisco ").Append(phone.Model.Name).Append(", rendered by AsteriskCiscoBridge.\n");
+            CnfKeys.Write(sb, keys);
+            text = sb.ToString();
+        }
+        else
+        {
+            var values = CnfKeys.AsValues(keys);
+            values["mac"] = phone.Mac.Value;
+            values["model"] = phone.Model.Name;
+            text = TemplateText.Render(template, values, TemplateSyntax.Cnf, file, warnings);
+        }
+
+        return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.ASCII.GetBytes(text)), warnings);
+    }
+
+    private static List<KeyValuePair<string, string>> PhoneKeys(SiteSettings site, Phone phone, string sync, string file, List<RenderWarning> warnings)
+    {
+        var overrides = phone.EffectiveOverrides;
+        string Text(string key, string? value, int limit = int.MaxValue) => FieldText.ForCnf(value, limit, file, key, warnings);
+
+        var keys = new List<KeyValuePair<string, string>>
+        {
+            new("image_version", Text("image_version", phone.Load ?? site.Loads.Sip79x0)),
+            new("sync", sync),
+            new("phone_label", Text("phone_label", overrides.PhoneLabel ?? site.PhoneLabel)),
+            new("messages_uri", Text("messages_uri", overrides.MessagesNumber ?? site.MessagesNumber)),
+        };
+
+        var password = overrides.PhonePassword ?? site.PhonePassword;
+        if (password.Length > 0)
+        {
+            keys.Add(new("phone_password", Text("phone_password", password)));
+        }
+
+        var host = Text("proxy_address", site.AsteriskHost);
+        for (var n = 1; n <= phone.Model.LineKeys; n++)
+        {
+            if (n <= phone.Lines.Count)
+            {
+                var line = phone.Lines[n - 1];
+                keys.Add(new($"proxy{n}_address", host));
+                keys.Add(new($"proxy{n}_port", CnfNames.Number(site.AsteriskPort)));
+                keys.Add(new($"line{n}_name", line.Extension));
+                keys.Add(new($"line{n}_authname", line.EffectiveAuthUser));
+                keys.Add(new($"line{n}_password", line.Password));
+                keys.Add(new($"line{n}_displayname", Text($"line{n}_displayname", line.DisplayName ?? line.Extension)));
+                keys.Add(new($"line{n}_shortname", Text($"line{n}_shortname", line.EffectiveLabel, ShortNameLimit)));
+            }
+            else
+            {
+                keys.Add(new($"proxy{n}_address", ""));
+                keys.Add(new($"line{n}_name", ""));
+                keys.Add(new($"line{n}_authname", "UNPROVISIONED"));
+                keys.Add(new($"line{n}_password", ""));
+                keys.Add(new($"line{n}_displayname", ""));
+                keys.Add(new($"line{n}_shortname", ""));
+            }
+        }
+
+        return keys;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text;
+using AsteriskCiscoBridge.Provisioning.Model;
+
+namespace AsteriskCiscoBridge.Provisioning.Rendering;
+
+/// <summary>
+/// <c>XMLDefault.cnf.xml</c> (spec §2.7): what a 79x1 without its own SEP file reads. It names the
+/// Asterisk server and one <c>loadInformationNNN</c> per model (NNN = Cisco device type id), and
+/// carries no line and no credential.
+/// </summary>
+public static class XmlDefaultRenderer
+{
+    public const string FileName = "XMLDefault.cnf.xml";
+
+    public static RenderOutput Render(SiteSettings site, string? template = null)
+    {
+        var warnings = new List<RenderWarning>();
+        site = XmlValues.Clean(site, FileName, warnings);
+        var loads = new StringBuilder();
+        foreach (var model in PhoneModels.All)
+        {
+            var load = site.Loads.For(model);
+            if (load is null)
+            {
+                continue;
+            }
+
+            loads.Append("  <loadInformation").Append(CnfNames.Number(model.DeviceTypeId)).Append(" model=\"").AppendXml(model.DisplayName).Append("\">")
+                .AppendXml(FieldText.ForXml(load, int.MaxValue, FileName, $"loadInformation{model.DeviceTypeId}", warnings)).Append("</loadInformation").Append(CnfNames.Number(model.DeviceTypeId)).Append(">\n");
+        }
+
+        string text;
+        if (template is null)
+        {
+            var sb = new StringBuilder(2048);
+            sb.Append("<Default>\n");
+            sb.Append("  <callManagerGroup>\n    <members>\n      <member priority=\"0\">\n        <callManager>\n          <ports>\n");
+            sb.Append("            <ethernetPhonePort>2000</ethernetPhonePort>\n");
+            sb.Append("            <sipPort>").Append(CnfNames.Number(site.AsteriskPort)).Append("</sipPort>\n");
+            sb.Append("            <mgcpPorts>\n              <listen>2427</listen>\n              <keepAlive>2428</keepAlive>\n            </mgcpPorts>\n");
+            sb.Append("          </ports>\n");
+            sb.Append("          <processNodeName>").AppendXml(site.AsteriskHost).Append("</processNodeName>\n");
+            sb.Append("        </callManager>\n      </member>\n    </members>\n  </callManagerGroup>\n");
+            sb.Append(loads);
+            sb.Append("</Default>\n");
+            text = sb.ToString();
+        }
+        else
+        {
+            var values = XmlValues.Site(site, null);
+            values["load_information_xml"] = loads.ToString();
+            text = TemplateText.Render(template, values, TemplateSyntax.Xml, FileName, warnings);
+        }
+
+        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.UTF8.GetBytes(text)), warnings);
+    }
+}

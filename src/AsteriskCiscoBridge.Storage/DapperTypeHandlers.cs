@@ -1,0 +1,57 @@
+using System.Data;
+using System.Globalization;
+using AsteriskCiscoBridge.Provisioning.Model;
+using Dapper;
+
+namespace AsteriskCiscoBridge.Storage;
+
+/// <summary>
+/// Dapper handlers for our column types, registered once per process: timestamps as UTC
+/// ISO-8601 text, MAC addresses as their 12 hex digits.
+/// </summary>
+internal static class DapperTypeHandlers
+{
+    private static int _registered;
+
+    public static void EnsureRegistered()
+    {
+        if (Interlocked.Exchange(ref _registered, 1) == 0)
+        {
+            // Dapper maps DateTimeOffset itself and never asks a handler unless the built-in map
+            // is removed first (Sonarr's TableMapping does the same for DateTime).
+            SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+            SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
+            SqlMapper.AddTypeHandler(new UtcTimestampHandler());
+            SqlMapper.AddTypeHandler(new MacAddressHandler());
+        }
+    }
+
+    /// <summary>Always written in UTC with a fixed layout, so text order is time order.</summary>
+    internal sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    {
+        public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = Write(value);
+        }
+
+        public override DateTimeOffset Parse(object value) =>
+            DateTimeOffset.ParseExact((string)value, Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+        public static string Write(DateTimeOffset value) => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+    }
+
+    internal sealed class MacAddressHandler : SqlMapper.TypeHandler<MacAddress>
+    {
+        public override void SetValue(IDbDataParameter parameter, MacAddress value)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = value.Value;
+        }
+
+        public override MacAddress Parse(object value) =>
+            MacAddress.Parse((string)value).Mac ?? throw new DataException($"stored MAC '{value}' is not 12 hex digits");
+    }
+}

@@ -1,0 +1,51 @@
+using AsteriskCiscoBridge.Provisioning.Model;
+using Dapper;
+
+namespace AsteriskCiscoBridge.Storage;
+
+/// <summary>What phones asked for and what they got.</summary>
+public sealed class RequestLog(SqliteConnectionFactory connections)
+{
+    public async Task AppendAsync(RequestRecord record, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            INSERT INTO request_log (at, client, file_name, mac, outcome, bytes) VALUES (@At, @Client, @FileName, @Mac, @Outcome, @Bytes)
+            """;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Sql, record, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Newest first; only <paramref name="mac"/>'s when given.</summary>
+    public async Task<IReadOnlyList<RequestRecord>> RecentAsync(MacAddress? mac, int limit, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            SELECT id AS Id, at AS At, client AS Client, file_name AS FileName, mac AS Mac, outcome AS Outcome, bytes AS Bytes
+            FROM request_log WHERE @Mac IS NULL OR mac = @Mac ORDER BY id DESC LIMIT @Limit
+            """;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<RequestRecord>(new CommandDefinition(Sql, new { Mac = mac?.Value, Limit = limit }, cancellationToken: cancellationToken))).AsList();
+    }
+}
+
+/// <summary>Resync NOTIFYs sent and how they went.</summary>
+public sealed class NotifyLog(SqliteConnectionFactory connections)
+{
+    public async Task AppendAsync(NotifyRecord record, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            INSERT INTO notify_log (at, mac, endpoint, event, outcome, detail) VALUES (@At, @Mac, @Endpoint, @Event, @Outcome, @Detail)
+            """;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Sql, record, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<NotifyRecord>> RecentAsync(MacAddress? mac, int limit, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            SELECT id AS Id, at AS At, mac AS Mac, endpoint AS Endpoint, event AS Event, outcome AS Outcome, detail AS Detail
+            FROM notify_log WHERE @Mac IS NULL OR mac = @Mac ORDER BY id DESC LIMIT @Limit
+            """;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<NotifyRecord>(new CommandDefinition(Sql, new { Mac = mac?.Value, Limit = limit }, cancellationToken: cancellationToken))).AsList();
+    }
+}

@@ -1,0 +1,132 @@
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Rendering;
+
+namespace AsteriskCiscoBridge.Storage;
+
+/// <summary>A row of <c>phones</c>.</summary>
+public sealed record PhoneRow
+{
+    public required MacAddress Mac { get; init; }
+
+    public required string Model { get; init; }
+
+    public string? Load { get; init; }
+
+    /// <summary>Bumped by one each time the phone's stored files change.</summary>
+    public long SyncCounter { get; init; }
+
+    public string? SyncValue { get; init; }
+
+    public string? VersionStamp { get; init; }
+
+    /// <summary>SHA-256 over the phone's stored files (names and bytes).</summary>
+    public string? ContentHash { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public DateTimeOffset? RenderedAt { get; init; }
+}
+
+/// <summary>
+/// One bound endpoint of a phone, in button order, with the line data recorded with the binding
+/// (null until known: the AMI endpoint source fills them in later).
+/// </summary>
+public sealed record BindingRow
+{
+    public required int Position { get; init; }
+
+    public required string Endpoint { get; init; }
+
+    public string? Extension { get; init; }
+
+    public string? AuthUser { get; init; }
+
+    public string? Password { get; init; }
+
+    public string? DisplayName { get; init; }
+
+    public string? CallerId { get; init; }
+
+    public string? Label { get; init; }
+
+    /// <summary>The line for the renderers, or null while the binding has no password recorded.</summary>
+    public LineInput? ToLine() => Password is null
+        ? null
+        : new LineInput(Extension ?? Endpoint, AuthUser, Password, DisplayName, CallerId, Label);
+}
+
+/// <summary>A phone's new rendered files (its own files only; site files go to <see cref="ConfigStore"/>).</summary>
+public sealed record PhoneRendering(MacAddress Mac, IReadOnlyList<RenderedFile> Files, string? SyncValue, string? VersionStamp);
+
+public enum SaveOutcome
+{
+    /// <summary>Same content as stored: nothing written, the counter stays.</summary>
+    Unchanged = 0,
+
+    /// <summary>New content stored and the counter bumped, in one transaction.</summary>
+    Updated = 1,
+
+    /// <summary>No such phone: nothing written.</summary>
+    UnknownPhone = 2,
+}
+
+public sealed record SaveResult(SaveOutcome Outcome, long SyncCounter);
+
+/// <summary>A stored file, by the exact name a phone requests.</summary>
+public sealed record StoredFile(string Name, byte[] Content, string Sha256);
+
+public sealed record RequestRecord
+{
+    public long Id { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+
+    public required string Client { get; init; }
+
+    public required string FileName { get; init; }
+
+    public MacAddress? Mac { get; init; }
+
+    /// <summary>e.g. <c>served</c>, <c>not-found</c>, <c>denied</c>.</summary>
+    public required string Outcome { get; init; }
+
+    public long Bytes { get; init; }
+}
+
+public sealed record NotifyRecord
+{
+    public long Id { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+
+    public required MacAddress Mac { get; init; }
+
+    public required string Endpoint { get; init; }
+
+    /// <summary><c>check-sync</c> or <c>service-control</c>.</summary>
+    public required string Event { get; init; }
+
+    public required string Outcome { get; init; }
+
+    public string? Detail { get; init; }
+}
+
+public sealed record AuditRecord
+{
+    public long Id { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+
+    /// <summary>Who: <c>cli:user</c>, <c>api:…</c>, <c>bridge</c>.</summary>
+    public required string Actor { get; init; }
+
+    /// <summary>e.g. <c>bind</c>, <c>unbind</c>.</summary>
+    public required string Action { get; init; }
+
+    public MacAddress? Mac { get; init; }
+
+    /// <summary>What changed, never a secret.</summary>
+    public string? Detail { get; init; }
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+
+namespace AsteriskCiscoBridge.Host.Tests.Cli;
+
+public sealed class PhonesCommandTests
+{
+    [Fact]
+    public async Task Phones_json_lists_each_phone_with_endpoints_and_versions_and_no_secret()
+    {
+        using var cli = new CliHarness();
+        await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7965", "--line-data", cli.WriteLineData("""[{"endpoint":"1001","password":"topsecret"}]"""));
+        await cli.RunAsync("bind", "0011.2233.4455", "2001,2002", "--model", "7940");
+
+        var (exit, output, _) = await cli.RunAsync("phones", "--json");
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("topsecret", output, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(output);
+        var phones = json.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(["001122334455", "001122AABBCC"], phones.Select(p => p.GetProperty("mac").GetString()));
+        Assert.Equal(["2001", "2002"], phones[0].GetProperty("endpoints").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal((0, JsonValueKind.Null), (phones[0].GetProperty("syncCounter").GetInt32(), phones[0].GetProperty("renderedAt").ValueKind));
+        Assert.Equal(1, phones[1].GetProperty("syncCounter").GetInt32());
+        Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", phones[1].GetProperty("versionStamp").GetString());
+        Assert.Equal("2026-11-22T08:00:00Z", phones[1].GetProperty("renderedAt").GetString());
+    }
+
+    [Fact]
+    public async Task Phones_table_has_a_header_and_one_row_per_phone()
+    {
+        using var cli = new CliHarness();
+        await cli.RunAsync("bind", "001122aabbcc", "1001,1002", "--model", "7960");
+
+        var (_, output, _) = await cli.RunAsync("phones");
+
+        var rows = output.TrimEnd('\n').Split('\n');
+        Assert.Equal(2, rows.Length);
+        Assert.StartsWith("MAC", rows[0], StringComparison.Ordinal);
+        Assert.Matches("^001122AABBCC  7960 +0  - +- +1001,1002$", rows[1]);
+    }
+}

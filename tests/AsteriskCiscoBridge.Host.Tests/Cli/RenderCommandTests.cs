@@ -1,0 +1,77 @@
+using System.Text;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Rendering;
+
+namespace AsteriskCiscoBridge.Host.Tests.Cli;
+
+public sealed class RenderCommandTests
+{
+    private const string Line = """[{"endpoint":"1001","extension":"1001","password":"s3cret","displayName":"Zoë & Co"}]""";
+
+    [Fact]
+    public async Task Render_one_file_prints_exactly_what_the_renderer_makes_from_the_stored_binding()
+    {
+        using var cli = new CliHarness();
+        await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7942", "--line-data", cli.WriteLineData(Line));
+        var expected = PhoneFileSet.Render(
+            new SiteSettings { AsteriskHost = "192.0.2.10" },
+            new Phone(MacAddress.Parse("001122AABBCC").Mac!.Value, PhoneModels.Cisco7942, [new LineInput("1001", null, "s3cret", "Zoë & Co")]));
+
+        var (exit, output, _) = await cli.RunAsync("render", "001122aabbcc", "sep001122aabbcc.cnf.xml");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(Encoding.UTF8.GetString(expected.Find("SEP001122AABBCC.cnf.xml")!.Content), output);
+        Assert.Contains("<authPassword>s3cret</authPassword>", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Render_without_a_file_prints_every_file_with_a_header()
+    {
+        using var cli = new CliHarness();
+        await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7940", "--line-data", cli.WriteLineData(Line));
+
+        var (_, output, error) = await cli.RunAsync("render", "001122aabbcc");
+
+        Assert.Equal(
+            ["OS79XX.TXT", "SIPDefault.cnf", "SIP001122AABBCC.cnf", "syncinfo.xml", "RINGLIST.DAT", "dialplan.xml"],
+            output.Split('\n').Where(l => l.StartsWith("==> ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1]));
+        Assert.Contains("==> OS79XX.TXT (13 bytes) <==\nP0S3-08-12-00\n==> SIPDefault.cnf", output, StringComparison.Ordinal);
+        Assert.Contains("warning: SIP001122AABBCC.cnf line1_displayname: 'ë' became 'e'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Render_of_an_unbound_phone_shows_the_credential_free_answer()
+    {
+        using var cli = new CliHarness();
+
+        var (exit, output, error) = await cli.RunAsync("render", "001122aabbcc", "SIP001122AABBCC.cnf");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("is not bound: showing the unprovisioned answer", error, StringComparison.Ordinal);
+        Assert.Contains("line1_authname: \"UNPROVISIONED\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Render_of_a_bound_phone_without_line_data_fails_with_the_reason()
+    {
+        using var cli = new CliHarness();
+        await cli.RunAsync("bind", "001122aabbcc", "1001,1002", "--model", "7960");
+
+        var (exit, output, error) = await cli.RunAsync("render", "001122aabbcc");
+
+        Assert.Equal((1, ""), (exit, output));
+        Assert.Equal("001122AABBCC: no line data for endpoints 1001, 1002 (bind with --line-data until the AMI endpoint source supplies it)\n", error);
+    }
+
+    [Fact]
+    public async Task Render_of_a_file_the_phone_does_not_get_lists_what_it_gets()
+    {
+        using var cli = new CliHarness();
+        await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7960", "--line-data", cli.WriteLineData(Line));
+
+        var (exit, _, error) = await cli.RunAsync("render", "001122aabbcc", "XMLDefault.cnf.xml");
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("001122AABBCC gets no file named 'XMLDefault.cnf.xml' (it gets: OS79XX.TXT, SIPDefault.cnf", error.TrimEnd('\n').Split('\n')[^1], StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Rendering;
+
+namespace AsteriskCiscoBridge.Provisioning.Tests.Rendering;
+
+/// <summary>
+/// Rendered files against Golden/ byte for byte. <c>ACB_UPDATE_GOLDEN=1</c> rewrites the golden
+/// files instead of comparing; review the diff before committing it.
+/// </summary>
+public sealed class GoldenFileTests
+{
+    private static readonly bool Update = Environment.GetEnvironmentVariable("ACB_UPDATE_GOLDEN") == "1";
+
+    public static TheoryData<string, int> Phones()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var model in PhoneModels.All)
+        {
+            foreach (var lines in (int[])[1, 2, 6])
+            {
+                if (lines <= model.LineKeys)
+                {
+                    data.Add(model.Name, lines);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Phones))]
+    public void Phone_file_matches_golden(string model, int lines)
+    {
+        var result = PhoneFileSet.Render(TestSites.Site, TestSites.Phone(model, lines));
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        var own = result.Files.Single(f => f.Scope == FileScope.Phone);
+        var folder = $"{model}-{lines}line{(lines == 1 ? "" : "s")}";
+        Check(folder, own.Name, own.Content);
+        Check(folder, "warnings.txt", Encoding.UTF8.GetBytes(string.Concat(result.Warnings.Where(w => w.FileName == own.Name).Select(w => w + "\n"))));
+    }
+
+    [Fact]
+    public void Site_files_match_golden()
+    {
+        var site = SiteFileSet.Render(TestSites.Site);
+
+        foreach (var file in site.Files)
+        {
+            Check("site", file.Name, file.Content);
+        }
+
+        Check("site", "warnings.txt", Encoding.UTF8.GetBytes(string.Concat(site.Warnings.Select(w => w + "\n"))));
+    }
+
+    [Fact]
+    public void Site_files_with_admin_extras_and_odd_rings_match_golden()
+    {
+        var site = TestSites.Site with
+        {
+            Rings = [new RingTone("Cloches & <Glocken> \"é\"", "Bells.raw"), new RingTone("A very long ring tone name here", "AVeryLongRingFileName001.raw"), new RingTone("Tab\tName", "Tab.raw")],
+            ExtraCnfKeys = [new ExtraSetting("directory_url", "http://pbx.example.net/dir?a=1&b=2"), new ExtraSetting("telnet_level", "2"), new ExtraSetting("bad key", "x")],
+            ExtraXmlElements = [new ExtraSetting("userLocale", "English_United_States"), new ExtraSetting("bad name", "x"), new ExtraSetting("vendorConfig", "<b>&</b>")],
+            SshUser = "admin",
+            SshPassword = "ss<h>",
+            Codec = PreferredCodec.G711Alaw,
+            DtmfOutOfBand = DtmfOutOfBand.AvtAlways,
+            TelnetLevel = 1,
+        };
+
+        var files = SiteFileSet.Render(site);
+        foreach (var file in files.Files)
+        {
+            Check("site-extras", file.Name, file.Content);
+        }
+
+        var sep = PhoneFileSet.Render(site, TestSites.Phone("7965", 1) with { Overrides = new PhoneOverrides { PhoneLabel = "Front desk", PhonePassword = "9", ExtraXmlElements = [new ExtraSetting("enableVlan", "true"), new ExtraSetting("1bad", "x")] } });
+        var sip = PhoneFileSet.Render(site, TestSites.Phone("7960", 1) with { Load = "P0S3-08-11-00", Overrides = new PhoneOverrides { PhoneLabel = "Front desk", MessagesNumber = "8500", ExtraCnfKeys = [new ExtraSetting("call_waiting", "0"), new ExtraSetting("line1_shortname", "Desk")] } });
+        foreach (var file in sep.Files.Concat(sip.Files).Where(f => f.Scope == FileScope.Phone))
+        {
+            Check("site-extras", file.Name, file.Content);
+        }
+
+        var warnings = files.Warnings.Concat(sep.Warnings).Concat(sip.Warnings).Distinct();
+        Check("site-extras", "warnings.txt", Encoding.UTF8.GetBytes(string.Concat(warnings.Select(w => w + "\n"))));
+    }
+
+    [Theory]
+    [InlineData("SIP0011AABBCCDD.cnf")]
+    [InlineData("SEP0011AABBCCDD.cnf.xml")]
+    public void Unprovisioned_file_matches_golden(string name)
+    {
+        var answer = UnprovisionedRenderer.Render(TestSites.Site, name);
+
+        Assert.Equal(UnprovisionedOutcome.File, answer.Outcome);
+        Check("unprovisioned", answer.File!.Name, answer.File.Content);
+    }
+
+    private static void Check(string folder, string name, byte[] actual)
+    {
+        var path = Path.Combine(TestSites.RepositoryRoot(), "tests", "AsteriskCiscoBridge.Provisioning.Tests", "Golden", folder, name);
+        if (Update)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, actual);
+            return;
+        }
+
+        Assert.True(File.Exists(path), $"{path} is missing; run with ACB_UPDATE_GOLDEN=1 to create it");
+        var expected = File.ReadAllBytes(path);
+        if (!expected.AsSpan().SequenceEqual(actual))
+        {
+            Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(actual));
+            Assert.Equal(expected, actual);
+        }
+    }
+}

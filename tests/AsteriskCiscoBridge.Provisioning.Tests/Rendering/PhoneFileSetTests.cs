@@ -1,0 +1,141 @@
+using System.Text;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Rendering;
+
+namespace AsteriskCiscoBridge.Provisioning.Tests.Rendering;
+
+public sealed class PhoneFileSetTests
+{
+    [Theory]
+    [InlineData("7940", new[] { "OS79XX.TXT", "SIPDefault.cnf", "SIP001122AABBCC.cnf", "syncinfo.xml", "RINGLIST.DAT", "dialplan.xml" })]
+    [InlineData("7960", new[] { "OS79XX.TXT", "SIPDefault.cnf", "SIP001122AABBCC.cnf", "syncinfo.xml", "RINGLIST.DAT", "dialplan.xml" })]
+    [InlineData("7941", new[] { "SEP001122AABBCC.cnf.xml", "XMLDefault.cnf.xml", "Ringlist.xml", "dialplan.xml" })]
+    [InlineData("7975", new[] { "SEP001122AABBCC.cnf.xml", "XMLDefault.cnf.xml", "Ringlist.xml", "dialplan.xml" })]
+    public void File_set_names_every_file_the_family_asks_for(string model, string[] names)
+    {
+        var result = PhoneFileSet.Render(TestSites.Site, TestSites.Phone(model, 1));
+
+        Assert.Equal(names, result.Files.Select(f => f.Name));
+    }
+
+    [Fact]
+    public void Same_input_renders_the_same_bytes()
+    {
+        var first = PhoneFileSet.Render(TestSites.Site, TestSites.Phone("7962", 6));
+        var second = PhoneFileSet.Render(TestSites.Site with { }, TestSites.Phone("7962", 6) with { Lines = TestSites.Lines.Take(6).ToList() });
+
+        Assert.Equal(first.Files.Select(f => (f.Name, Convert.ToHexString(f.Content))), second.Files.Select(f => (f.Name, Convert.ToHexString(f.Content))));
+        Assert.Equal(first.VersionStamp, second.VersionStamp);
+    }
+
+    [Theory]
+    [InlineData("7960")]
+    [InlineData("7965")]
+    public void Version_changes_exactly_when_content_changes(string model)
+    {
+        var phone = TestSites.Phone(model, 2);
+        string? Version(PhoneRenderResult r) => r.SyncValue ?? r.VersionStamp;
+        var baseline = PhoneFileSet.Render(TestSites.Site, phone);
+
+        var samePassword = PhoneFileSet.Render(TestSites.Site, phone with { Lines = [phone.Lines[0], phone.Lines[1] with { }] });
+        var newPassword = PhoneFileSet.Render(TestSites.Site, phone with { Lines = [phone.Lines[0], phone.Lines[1] with { Password = "changed" }] });
+        var newDialPlan = PhoneFileSet.Render(TestSites.Site with { DialPlan = [new DialRule("1..", 2)] }, phone);
+        var callerIdOnly = PhoneFileSet.Render(TestSites.Site, phone with { Lines = [phone.Lines[0] with { CallerIdNumber = "999" }, phone.Lines[1]] });
+
+        Assert.Equal(Version(baseline), Version(samePassword));
+        Assert.NotEqual(Version(baseline), Version(newPassword));
+        Assert.NotEqual(Version(baseline), Version(newDialPlan));
+
+        // No file carries the caller-id number, so the content and its version stay the same.
+        Assert.Equal(Version(baseline), Version(callerIdOnly));
+        Assert.Equal(baseline.Files.Select(f => Convert.ToHexString(f.Content)), callerIdOnly.Files.Select(f => Convert.ToHexString(f.Content)));
+    }
+
+    [Fact]
+    public void Sync_value_never_equals_the_syncinfo_token()
+    {
+        var result = PhoneFileSet.Render(TestSites.Site, TestSites.Phone("7940", 2));
+        var syncInfo = Encoding.UTF8.GetString(result.Find("syncinfo.xml")!.Content);
+
+        Assert.Matches("^[0-9A-F]{16}$", result.SyncValue);
+        Assert.DoesNotContain(result.SyncValue!, syncInfo, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("7940", 3, "a 7940 has 2 line buttons; 3 lines given")]
+    [InlineData("7911", 2, "a 7911 has 1 line button; 2 lines given")]
+    [InlineData("7960", 0, "has no line")]
+    public void Too_many_or_no_lines_is_an_error(string model, int lines, string reason)
+    {
+        var phone = new Phone(TestSites.Mac, PhoneModels.Find(model)!, Enumerable.Range(1, lines).Select(i => new LineInput($"10{i}", null, "pw")).ToArray());
+
+        var result = PhoneFileSet.Render(TestSites.Site, phone);
+
+        Assert.False(result.Succeeded);
+        Assert.Empty(result.Files);
+        Assert.Contains(result.Errors, e => e.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("10 01", null, "pw", "line 1 extension contains ' '")]
+    [InlineData("1001", "a\"b", "pw", "line 1 auth user contains '\"'")]
+    [InlineData("1001", null, "pä", "line 1 password contains U+00E4")]
+    [InlineData("1001", null, "0123456789012345678901234567890", "line 1 password has 31 characters; the phone takes at most 30")]
+    [InlineData("", null, "pw", "line 1 extension is empty")]
+    public void Credentials_that_would_change_are_errors_not_warnings(string extension, string? auth, string password, string reason)
+    {
+        var phone = new Phone(TestSites.Mac, PhoneModels.Cisco7960, [new LineInput(extension, auth, password)]);
+
+        var result = PhoneFileSet.Render(TestSites.Site, phone);
+
+        Assert.Equal([reason], result.Errors.Select(e => e.Split(", which")[0]));
+    }
+
+    [Fact]
+    public void Long_label_is_cut_to_12_on_79x0_and_30_on_79x1_with_a_warning()
+    {
+        var line = new LineInput("1001", null, "pw", "Display name that is far too long for any phone");
+
+        var cnf = PhoneFileSet.Render(TestSites.Site, new Phone(TestSites.Mac, PhoneModels.Cisco7940, [line]));
+        var xml = PhoneFileSet.Render(TestSites.Site, new Phone(TestSites.Mac, PhoneModels.Cisco7942, [line]));
+
+        Assert.Contains("line1_shortname: \"Display name\"\n", Encoding.ASCII.GetString(cnf.Find("SIP001122AABBCC.cnf")!.Content), StringComparison.Ordinal);
+        Assert.Contains(cnf.Warnings, w => w.Field == "line1_shortname" && w.Message.StartsWith("cut to 12", StringComparison.Ordinal));
+        Assert.Contains("<displayName>Display name that is far too l</displayName>", Encoding.UTF8.GetString(xml.Find("SEP001122AABBCC.cnf.xml")!.Content), StringComparison.Ordinal);
+        Assert.Contains(xml.Warnings, w => w.Field == "line 1 displayName" && w.Message.StartsWith("cut to 30", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Pinned_load_goes_into_the_phone_file_only()
+    {
+        var result = PhoneFileSet.Render(TestSites.Site, TestSites.Phone("7961", 1) with { Load = "SIP41.8-5-4S" });
+
+        Assert.Contains("<loadInformation>SIP41.8-5-4S</loadInformation>", Encoding.UTF8.GetString(result.Find("SEP001122AABBCC.cnf.xml")!.Content), StringComparison.Ordinal);
+        Assert.Contains(">SIP41.9-4-2SR3-1S</loadInformation30018>", Encoding.UTF8.GetString(result.Find("XMLDefault.cnf.xml")!.Content), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Override_template_replaces_the_built_in_file_and_reports_unknown_placeholders()
+    {
+        var templates = new TemplateSet([new("SEP{mac}.cnf.xml", "<device><versionStamp>{{version_stamp}}</versionStamp><x>{{line1_display_name}}</x><p>{{line1_auth_password}}</p><y>{{nope}}</y></device>\n"),
+                                         new("sipdefault.cnf", "proxy1_address: \"{{proxy1_address}}\"\n")]);
+        var phone = TestSites.Phone("7945", 1);
+
+        var result = PhoneFileSet.Render(TestSites.Site, phone, templates);
+        var text = Encoding.UTF8.GetString(result.Find("SEP001122AABBCC.cnf.xml")!.Content);
+        var sipDefault = SiteFileSet.Render(TestSites.Site, templates).Get("SIPDefault.cnf");
+
+        Assert.Equal($"<device><versionStamp>{result.VersionStamp}</versionStamp><x>Ann &amp; Bob &lt;Sales&gt; &quot;Q&quot; &apos;x&apos;</x><p>s3cr;t #1</p><y></y></device>\n", text);
+        Assert.Contains(result.Warnings, w => w.Message == "unknown placeholder '{{nope}}' left empty");
+        Assert.Equal("proxy1_address: \"pbx.example.net\"\n", Encoding.ASCII.GetString(sipDefault.Content));
+    }
+
+    [Fact]
+    public void Os79xx_is_one_token_without_newline()
+    {
+        var file = Os79xxRenderer.Render(TestSites.Site with { Loads = new SiteLoads { Sip79x0 = "P0S3-08-12-00 \r\n" } });
+
+        Assert.Equal("P0S3-08-12-00"u8.ToArray(), file.File.Content);
+        Assert.Single(file.Warnings);
+    }
+}
