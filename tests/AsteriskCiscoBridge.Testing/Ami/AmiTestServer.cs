@@ -369,7 +369,8 @@ public sealed class AmiTestServer : IAsyncDisposable
                         ["Auths"] = e.AuthName ?? string.Empty,
                         ["Contacts"] = AmiTestPbx.EndpointContacts(e),
                         ["DeviceState"] = e.DeviceState,
-                    });
+                    },
+                    e.Aor is null ? NoContactsField : null); // notify-out (no AOR) has no Contacts line at all (pjsip-show/02)
                 }
 
                 AmiRecordedLayouts.EndpointListComplete.Render(sb, id, Items(all.Value.Count));
@@ -487,6 +488,8 @@ public sealed class AmiTestServer : IAsyncDisposable
         ["AuthType"] = e.AuthType,
         ["Password"] = e.Password,
     };
+
+    private static readonly HashSet<string> NoContactsField = ["Contacts"];
 
     private static Dictionary<string, string> Items(int count) => new() { ["ListItems"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
