@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace AsteriskCiscoBridge.Ami;
 
 /// <summary>One <c>Key: value</c> line of an AMI message, exactly as the peer sent it (value without the line end).</summary>
@@ -31,9 +33,10 @@ public sealed class AmiMessage
         _fields = [.. fields];
     }
 
+    // Takes ownership of the array (the frame reader builds it and never touches it again).
     internal AmiMessage(AmiField[] fields, bool owned)
     {
-        _ = owned;
+        Debug.Assert(owned, "the caller hands the array over");
         _fields = fields;
     }
 

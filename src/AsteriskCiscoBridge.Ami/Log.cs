@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Ami;
@@ -47,6 +46,4 @@ internal static partial class Log
 
     [LoggerMessage(1102, LogLevel.Debug, "PJSIP snapshot requested: {Trigger}")]
     public static partial void SnapshotTriggered(ILogger logger, string trigger);
-
-    internal static string Describe(EndPoint? endPoint) => endPoint?.ToString() ?? "?";
 }

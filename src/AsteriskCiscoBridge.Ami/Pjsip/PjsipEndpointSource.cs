@@ -36,6 +36,7 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
     private readonly Channel<string> _triggers = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<PjsipSnapshot> _published = Channel.CreateBounded<PjsipSnapshot>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Channel<AmiSessionChange> _sessionChanges = Channel.CreateUnbounded<AmiSessionChange>();
+    private readonly Channel<AmiMessage> _events = Channel.CreateBounded<AmiMessage>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource _stop = new();
     private Task _loops = Task.CompletedTask;
     private volatile PjsipSnapshot? _current;
@@ -64,6 +65,12 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
     /// client's only reader of <see cref="AmiClient.SessionChanges"/>; status displays read them here).
     /// </summary>
     public ChannelReader<AmiSessionChange> SessionChanges => _sessionChanges.Reader;
+
+    /// <summary>
+    /// The client's unsolicited events, passed on after the source has looked at them (ContactStatus
+    /// for a resync planner, for instance). Bounded; the oldest is dropped when nobody reads.
+    /// </summary>
+    public ChannelReader<AmiMessage> Events => _events.Reader;
 
     /// <summary>Starts listening and reading.</summary>
     public void Start()
@@ -136,6 +143,8 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
                 {
                     RequestSnapshot(message.EventName!);
                 }
+
+                _events.Writer.TryWrite(message);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

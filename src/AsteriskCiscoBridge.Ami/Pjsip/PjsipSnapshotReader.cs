@@ -62,17 +62,17 @@ public sealed class PjsipSnapshotReader
             var phoneprovTask = _ami.SendAsync(new AmiAction("GetConfig").Add("Filename", ConfigFile).Add("Filter", "type=phoneprov"), cancellationToken);
             await Task.WhenAll(endpointsTask, authsTask, contactsTask, configTask, phoneprovTask);
 
-            if (ListOrEmpty("PJSIPShowEndpoints", await endpointsTask) is not { } endpoints)
+            if (ListOrEmpty(await endpointsTask) is not { } endpoints)
             {
                 return Failed("PJSIPShowEndpoints", await endpointsTask);
             }
 
-            if (ListOrEmpty("PJSIPShowAuths", await authsTask) is not { } auths)
+            if (ListOrEmpty(await authsTask) is not { } auths)
             {
                 return Failed("PJSIPShowAuths", await authsTask);
             }
 
-            if (ListOrEmpty("PJSIPShowContacts", await contactsTask) is not { } contacts)
+            if (ListOrEmpty(await contactsTask) is not { } contacts)
             {
                 return Failed("PJSIPShowContacts", await contactsTask);
             }
@@ -163,9 +163,8 @@ public sealed class PjsipSnapshotReader
         : null;
 
     // An empty list is sometimes an error ("No Contacts found", recorded in pjsip-show/14).
-    private static IReadOnlyList<AmiMessage>? ListOrEmpty(string action, AmiResponse response)
+    private static IReadOnlyList<AmiMessage>? ListOrEmpty(AmiResponse response)
     {
-        _ = action;
         if (response.IsSuccess)
         {
             return response.Events;

@@ -26,7 +26,8 @@ internal sealed class CliStore
 
     public static Option<FileInfo?> ConfigOption() => new("--config")
     {
-        Description = $"Configuration file (default {HostSettings.DefaultConfigFile} when present; ACB_ environment variables override it).",
+        Description = $"Configuration file (default {HostSettings.DefaultConfigFile} when present; ACB_ environment variables override it). " +
+            "Storage:Database (ACB_Storage__Database) is the SQLite file, default data/acb.db under the current directory.",
     };
 
     public static async Task<CliStore> OpenAsync(ParseResult parse, Option<FileInfo?> config, CancellationToken cancellationToken)

@@ -42,6 +42,10 @@ public sealed class PjsipEndpointSourceTests
         // Login raises two triggers (Connected, FullyBooted), so an unchanged snapshot may come first.
         await NextAsync(source, s => s.Find("6001")!.CallerIdName == "Alice A. Anders", ct);
         Assert.Equal("Alice A. Anders", source.Current!.Find("6001")!.CallerIdName);
+
+        // Events are passed on to other consumers after the source has seen them.
+        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct)).EventName);
+        Assert.Equal("Reload", (await source.Events.ReadAsync(ct)).EventName);
     }
 
     [Fact]

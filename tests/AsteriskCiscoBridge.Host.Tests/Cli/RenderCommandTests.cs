@@ -74,4 +74,26 @@ public sealed class RenderCommandTests
         Assert.Equal(1, exit);
         Assert.StartsWith("001122AABBCC gets no file named 'XMLDefault.cnf.xml' (it gets: OS79XX.TXT, SIPDefault.cnf", error.TrimEnd('\n').Split('\n')[^1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Render_uses_a_template_from_the_override_folder_by_name_in_any_case()
+    {
+        var folder = Directory.CreateTempSubdirectory("acb-templates-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "sip{MAC}.CNF"), "# site template\nline1_name: \"{{line1_name}}\"\nline1_password: \"{{line1_password}}\"\nsync: \"{{sync}}\"\nmac: \"{{mac}}\"\n");
+            File.WriteAllText(Path.Combine(folder, "unrelated.txt"), "ignored");
+            using var cli = new CliHarness(new { AsteriskHost = "192.0.2.10", TemplateFolder = folder });
+            await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7940", "--line-data", cli.WriteLineData(Line));
+
+            var (exit, output, _) = await cli.RunAsync("render", "001122aabbcc", "SIP001122AABBCC.cnf");
+
+            Assert.Equal(0, exit);
+            Assert.Matches("^# site template\nline1_name: \"1001\"\nline1_password: \"s3cret\"\nsync: \"[0-9A-F]{16}\"\nmac: \"001122AABBCC\"\n$", output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -47,11 +47,19 @@ public sealed class AmiFieldTemplate
 
     public IReadOnlyList<KeyValuePair<string, string>> Fields { get; }
 
-    /// <summary>Appends the message; <paramref name="values"/> maps a field name to its new value. ActionID null drops the field.</summary>
-    public void Render(StringBuilder output, string? actionId, IReadOnlyDictionary<string, string>? values = null)
+    /// <summary>
+    /// Appends the message; <paramref name="values"/> maps a field name to its new value, <paramref name="omit"/>
+    /// names fields Asterisk leaves out in that case. ActionID null drops the field.
+    /// </summary>
+    public void Render(StringBuilder output, string? actionId, IReadOnlyDictionary<string, string>? values = null, IReadOnlySet<string>? omit = null)
     {
         foreach (var (key, value) in Fields)
         {
+            if (omit is not null && omit.Contains(key))
+            {
+                continue;
+            }
+
             if (key == "ActionID")
             {
                 if (actionId is not null)
@@ -147,7 +155,6 @@ public static class AmiRecordedLayouts
         var auths = Parse("pjsip-show", "13-");
         var contacts = Parse("registration-and-notify", "02-");
         var detail = Parse("pjsip-show", "03-");
-        var getConfig = Parse("getconfig", "02-");
         var banner = Encoding.UTF8.GetString(AmiFixtures.ServerStream("login-plain"));
         var contactStatus = AmiFixtures.Messages("registration-and-notify").First(m => m.Kind == "event" && m.Headers[0].Value == "ContactStatus");
         return new Layouts
@@ -183,7 +190,6 @@ public static class AmiRecordedLayouts
             ReloadResPjsip = Event("config-change", "Reload"),
             Shutdown = Event("shutdown", "Shutdown"),
             ContactStatus = new AmiFieldTemplate(new AmiMessage(contactStatus.Headers.Select(h => new AmiField(h.Key, h.Value)))),
-            GetConfigHeader = getConfig[0].Fields.Take(2).Select(f => f.Name).ToArray(),
         };
     }
 
@@ -250,7 +256,5 @@ public static class AmiRecordedLayouts
         public required AmiRawTemplate Shutdown { get; init; }
 
         public required AmiFieldTemplate ContactStatus { get; init; }
-
-        public required string[] GetConfigHeader { get; init; }
     }
 }

@@ -46,7 +46,13 @@ public sealed class AmiTestServer : IAsyncDisposable
     private int _connections;
     private int _logins;
 
-    private AmiTestServer(AmiTestPbx pbx) => Pbx = pbx;
+    private readonly System.Security.Cryptography.X509Certificates.X509Certificate2? _certificate;
+
+    private AmiTestServer(AmiTestPbx pbx, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+    {
+        Pbx = pbx;
+        _certificate = certificate;
+    }
 
     public AmiTestPbx Pbx { get; }
 
@@ -76,9 +82,10 @@ public sealed class AmiTestServer : IAsyncDisposable
     /// <summary>Every action received, in order.</summary>
     public ChannelReader<AmiReceivedAction> Received => _received.Reader;
 
-    public static AmiTestServer Start(AmiTestPbx? pbx = null)
+    /// <summary>Starts the server; with <paramref name="tlsCertificate"/> every connection is TLS (as manager.conf <c>tlsenable</c>).</summary>
+    public static AmiTestServer Start(AmiTestPbx? pbx = null, System.Security.Cryptography.X509Certificates.X509Certificate2? tlsCertificate = null)
     {
-        var server = new AmiTestServer(pbx ?? AmiTestPbx.FromRecordedLab());
+        var server = new AmiTestServer(pbx ?? AmiTestPbx.FromRecordedLab(), tlsCertificate);
         server.Listen(0);
         return server;
     }
@@ -197,12 +204,20 @@ public sealed class AmiTestServer : IAsyncDisposable
 
     private async Task RunSessionAsync(Session session, CancellationToken cancellationToken)
     {
-        var stream = session.Client.GetStream();
+        Stream stream = session.Client.GetStream();
         var reader = new AmiFrameReader(AmiFrameLimits.Default, expectBanner: false);
         var buffer = new ArrayBufferWriter<byte>(4096);
         var pendingStart = 0;
         try
         {
+            if (_certificate is not null)
+            {
+                var ssl = new System.Net.Security.SslStream(stream);
+                await ssl.AuthenticateAsServerAsync(_certificate, clientCertificateRequired: false, checkCertificateRevocation: false);
+                stream = ssl;
+            }
+
+            session.Stream = stream;
             await session.WriteAsync(AmiRecordedLayouts.Banner, WriteMode, cancellationToken);
             var chunk = new byte[16384];
             while (true)
@@ -242,7 +257,7 @@ public sealed class AmiTestServer : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
         {
         }
         finally
@@ -354,7 +369,8 @@ public sealed class AmiTestServer : IAsyncDisposable
                         ["Auths"] = e.AuthName ?? string.Empty,
                         ["Contacts"] = AmiTestPbx.EndpointContacts(e),
                         ["DeviceState"] = e.DeviceState,
-                    });
+                    },
+                    e.Aor is null ? NoContactsField : null); // notify-out (no AOR) has no Contacts line at all (pjsip-show/02)
                 }
 
                 AmiRecordedLayouts.EndpointListComplete.Render(sb, id, Items(all.Value.Count));
@@ -473,6 +489,8 @@ public sealed class AmiTestServer : IAsyncDisposable
         ["Password"] = e.Password,
     };
 
+    private static readonly HashSet<string> NoContactsField = ["Contacts"];
+
     private static Dictionary<string, string> Items(int count) => new() { ["ListItems"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
     private sealed class Session(int id, TcpClient client)
@@ -487,6 +505,8 @@ public sealed class AmiTestServer : IAsyncDisposable
 
         public AmiTestUser? User { get; set; }
 
+        public Stream? Stream { get; set; }
+
         public bool EventsOn { get; set; }
 
         public string? Challenge { get; set; }
@@ -497,7 +517,7 @@ public sealed class AmiTestServer : IAsyncDisposable
             await _write.WaitAsync(cancellationToken);
             try
             {
-                var stream = Client.GetStream();
+                var stream = Stream ?? Client.GetStream();
                 var step = mode switch { AmiWriteMode.ByteByByte => 1, AmiWriteMode.SmallChunks => 7, _ => bytes.Length };
                 for (var i = 0; i < bytes.Length; i += step)
                 {

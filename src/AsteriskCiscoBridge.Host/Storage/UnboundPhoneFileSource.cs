@@ -1,0 +1,36 @@
+using System.Collections.Frozen;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Tftp.Files;
+
+namespace AsteriskCiscoBridge.Host.Storage;
+
+/// <summary>
+/// The TFTP layer after the stored files: answers a phone's own file (SIP&lt;MAC&gt;.cnf,
+/// SEP&lt;MAC&gt;.cnf.xml) that the store does not have. An unbound phone gets what the site's
+/// unprovisioned policy says (a credential-free config, or file-not-found); a bound phone asking
+/// for the other family's file (a 7960 on SIP 7.x probes SEP&lt;MAC&gt;.cnf.xml, spec §1.2) gets
+/// file-not-found. Other names pass to the next layer.
+/// </summary>
+internal sealed class UnboundPhoneFileSource(SiteSettings site) : ITftpFileSource
+{
+    private FrozenSet<MacAddress> _bound = FrozenSet<MacAddress>.Empty;
+
+    public string Name => "unbound";
+
+    /// <summary>Replaces the set of bound phones at once.</summary>
+    public void SetBound(IEnumerable<MacAddress> bound) => Volatile.Write(ref _bound, bound.ToFrozenSet());
+
+    public ValueTask<TftpLookup> LookupAsync(TftpFileRequest request, CancellationToken cancellationToken)
+    {
+        var answer = UnprovisionedRenderer.Render(site, request.Path);
+        var lookup = answer.Outcome switch
+        {
+            UnprovisionedOutcome.NotAPhoneFile => TftpLookup.NotHere,
+            _ when Volatile.Read(ref _bound).Contains(answer.Mac!.Value) => TftpLookup.NotFound($"{answer.Mac} is bound but has no file {request.Path}"),
+            UnprovisionedOutcome.NotFound => TftpLookup.NotFound($"{answer.Mac} is not bound (unprovisioned policy: not found)"),
+            _ => TftpLookup.Found(TftpContent.FromBytes(answer.File!.Content, $"{Name}: unprovisioned {answer.File.Name}")),
+        };
+        return ValueTask.FromResult(lookup);
+    }
+}
