@@ -3,11 +3,13 @@ using System.Net;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Http;
+using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Tftp.Files;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Host.Cli;
 
@@ -69,7 +71,8 @@ internal static class RunCommand
 
         var firmware = Path.GetFullPath(configuration["Firmware:Directory"] ?? Path.Combine("acb-data", "firmware"));
         Directory.CreateDirectory(firmware);
-        var tree = new LayeredFileSource([new DirectoryFileSource(firmware)]);
+        var layers = new LayeredFileSource([new DirectoryFileSource(firmware)]);
+        var guard = new EnumerationGuard(configuration.GetSection("Security").Get<EnumerationGuardOptions>() ?? new EnumerationGuardOptions());
 
         var httpListen = configuration.GetSection("Http:Listen").Get<string[]>() ?? ["0.0.0.0:6970"];
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -86,12 +89,13 @@ internal static class RunCommand
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(tftpOptions);
-        builder.Services.AddSingleton(tree);
+        builder.Services.AddSingleton(guard);
+        builder.Services.AddSingleton<ITftpFileSource>(sp => new GuardedFileSource(layers, guard, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GuardedFileSource>>()));
         builder.Services.AddSingleton<TftpHostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TftpHostedService>());
 
         var app = builder.Build();
-        app.MapFileTree(tree, allowed);
+        app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), allowed);
         return app;
     }
 

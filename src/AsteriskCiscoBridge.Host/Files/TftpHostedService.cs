@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace AsteriskCiscoBridge.Host.Files;
 
 /// <summary>Runs the TFTP server for the service's lifetime over the shared file tree.</summary>
-internal sealed class TftpHostedService(TftpServerOptions options, LayeredFileSource files, TimeProvider time, ILogger<TftpServer> logger) : IHostedService, IAsyncDisposable
+internal sealed class TftpHostedService(TftpServerOptions options, ITftpFileSource files, TimeProvider time, ILogger<TftpServer> logger) : IHostedService, IAsyncDisposable
 {
     private TftpServer? _server;
 

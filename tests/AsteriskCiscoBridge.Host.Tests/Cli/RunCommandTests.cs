@@ -97,4 +97,29 @@ public sealed class RunCommandTests
 
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_mac_scan_is_refused_while_a_phone_at_another_address_is_served()
+    {
+        using var firmware = new TempDirectory("acb-fw");
+        firmware.Write("SEP0011223344AA.cnf.xml", "<device/>");
+        await using var app = Build(firmware, ("Security:MaxDistinctMacs", "3"));
+        await app.StartAsync(Ct);
+        var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
+
+        var answers = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var scanner = new TftpTestClient(IPAddress.Parse("127.0.0.9"));
+            await scanner.SendAsync(TftpTestClient.ReadRequest($"SEP0011223344{i:X2}.cnf.xml"), tftp, Ct);
+            answers.Add((await scanner.ReceiveAsync(TimeSpan.FromSeconds(10), Ct)).ErrorCode);
+        }
+
+        using var phone = new TftpTestClient(IPAddress.Parse("127.0.0.10"));
+        var (bytes, _) = await phone.DownloadAsync(tftp, "SEP0011223344AA.cnf.xml", Ct);
+
+        Assert.Equal([1, 1, 1, 2, 2], answers);
+        Assert.Equal("<device/>"u8.ToArray(), bytes);
+        await app.StopAsync(Ct);
+    }
 }
