@@ -44,36 +44,20 @@ internal sealed class AmiOptions
         return options;
     }
 
-    public AmiConnectionOptions ToConnectionOptions() => new()
+    public AmiConnectionOptions ToConnectionOptions(bool longLived = false)
     {
-        Host = Host,
-        Port = Port,
-        Username = Username,
-        Secret = Secret,
-        UseTls = UseTls,
-        AuthType = AuthType,
-        ReceiveEvents = false,
-        PingInterval = TimeSpan.Zero,
-    };
-}
-
-/// <summary>Configuration sources in the documented order: JSON file, then <c>ACB_</c> environment variables.</summary>
-internal static class AcbConfiguration
-{
-    public const string DefaultFile = "/etc/asterisk-cisco-bridge/acb.json";
-
-    public static IConfiguration Build(FileInfo? file)
-    {
-        var builder = new ConfigurationBuilder();
-        if (file is not null)
+        // A one-shot verb wants neither events nor keepalive; the service wants both.
+        var defaults = new AmiConnectionOptions();
+        return new()
         {
-            builder.AddJsonFile(file.FullName, optional: false);
-        }
-        else if (File.Exists(DefaultFile))
-        {
-            builder.AddJsonFile(DefaultFile, optional: true);
-        }
-
-        return builder.AddEnvironmentVariables("ACB_").Build();
+            Host = Host,
+            Port = Port,
+            Username = Username,
+            Secret = Secret,
+            UseTls = UseTls,
+            AuthType = AuthType,
+            ReceiveEvents = longLived,
+            PingInterval = longLived ? defaults.PingInterval : TimeSpan.Zero,
+        };
     }
 }

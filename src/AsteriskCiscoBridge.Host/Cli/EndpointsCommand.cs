@@ -4,6 +4,7 @@ using System.Text.Json;
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Asterisk;
+using AsteriskCiscoBridge.Host.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Cli;
 
@@ -40,7 +41,7 @@ internal static class EndpointsCommand
         string? problem;
         try
         {
-            options = AmiOptions.Bind(AcbConfiguration.Build(configFile), out problem);
+            options = AmiOptions.Bind(AcbConfiguration.Build(configFile?.FullName), out problem);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or InvalidOperationException)
         {

@@ -2,7 +2,12 @@ using System.CommandLine;
 using System.Net;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Http;
+using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Tftp.Files;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +18,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Host.Cli;
 
-/// <summary><c>acb run [--config FILE]</c>: the service (TFTP and HTTP over the file tree; AMI sync and resync join it).</summary>
+/// <summary><c>acb run [--config FILE]</c>: the service: AMI endpoint sync, rendering into the store, TFTP and HTTP over the file tree (resync joins it).</summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -21,7 +26,7 @@ internal static class RunCommand
         var config = new Option<string?>("--config") { Description = $"JSON configuration file (default {AcbConfiguration.DefaultFile} when present)." };
         var tftpListen = new Option<string[]>("--tftp-listen") { Description = "TFTP ADDR:PORT; repeat for several (overrides Tftp:Listen)." };
         var httpListen = new Option<string[]>("--http-listen") { Description = "HTTP ADDR:PORT; repeat for several (overrides Http:Listen)." };
-        var run = new Command("run", "Run the service: TFTP and HTTP (6970) over the firmware folder.") { config, tftpListen, httpListen };
+        var run = new Command("run", "Run the service: sync endpoints from Asterisk, render and store phone files, serve them and the firmware over TFTP and HTTP (6970).") { config, tftpListen, httpListen };
         run.SetAction(async (parse, cancellationToken) =>
         {
             var overrides = new Dictionary<string, string?>();
@@ -69,9 +74,20 @@ internal static class RunCommand
             throw new InvalidOperationException(error);
         }
 
-        var firmware = Path.GetFullPath(configuration["Firmware:Directory"] ?? Path.Combine("acb-data", "firmware"));
+        var settings = HostSettings.From(configuration);
+        var site = settings.Site.ToSettings();
+        var ami = AmiOptions.Bind(configuration, out var amiProblem);
+        var firmware = Path.GetFullPath(configuration["Firmware:Directory"] ?? Path.Combine("data", "firmware"));
         Directory.CreateDirectory(firmware);
-        var layers = new LayeredFileSource([new DirectoryFileSource(firmware)]);
+
+        // The virtual tree, first answer wins: generated files from the store, the credential-free
+        // answer for unbound phones, then the firmware folder.
+        var stored = new InMemoryFileSource("store");
+        var unbound = new UnboundPhoneFileSource(site);
+        var layers = new LayeredFileSource([stored, unbound, new DirectoryFileSource(firmware)]);
+        var connections = new SqliteConnectionFactory(settings.Storage);
+        var phones = new PhoneStore(connections);
+        var config = new ConfigStore(connections);
         var guard = new EnumerationGuard(configuration.GetSection("Security").Get<EnumerationGuardOptions>() ?? new EnumerationGuardOptions());
 
         var httpListen = configuration.GetSection("Http:Listen").Get<string[]>() ?? ["0.0.0.0:6970"];
@@ -91,6 +107,16 @@ internal static class RunCommand
         builder.Services.AddSingleton(tftpOptions);
         builder.Services.AddSingleton(guard);
         builder.Services.AddSingleton<ITftpFileSource>(sp => new GuardedFileSource(layers, guard, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GuardedFileSource>>()));
+        builder.Services.AddSingleton(connections);
+        builder.Services.AddSingleton(phones);
+        builder.Services.AddSingleton(new StoredFileTree(phones, config, stored, unbound));
+        builder.Services.AddSingleton(new StoredPhoneRenderer(phones, config, site, settings.LoadTemplates()));
+        builder.Services.AddSingleton<EndpointProvisioner>();
+        builder.Services.AddSingleton(sp => new EndpointSyncService(
+            ami, amiProblem, configuration.GetSection("Ami:Sync").Get<PjsipEndpointSourceOptions>() ?? new PjsipEndpointSourceOptions(),
+            sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService(sp => new StorageMigration(connections));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointSyncService>());
         builder.Services.AddSingleton<TftpHostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TftpHostedService>());
 

@@ -85,25 +85,16 @@ internal sealed class HostSettings
 
     public SiteOptions Site { get; }
 
-    public static HostSettings Load(FileInfo? configFile)
-    {
-        var builder = new ConfigurationBuilder();
-        if (configFile is not null)
-        {
-            builder.AddJsonFile(configFile.FullName, optional: false);
-        }
-        else if (File.Exists(DefaultConfigFile))
-        {
-            builder.AddJsonFile(DefaultConfigFile, optional: true);
-        }
+    public static HostSettings Load(FileInfo? configFile) => From(Configuration.AcbConfiguration.Build(configFile?.FullName));
 
-        var configuration = builder.AddEnvironmentVariables("ACB_").Build();
+    /// <summary>Reads the Storage and Site sections of an already built configuration.</summary>
+    public static HostSettings From(IConfiguration configuration)
+    {
         var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var site = configuration.GetSection("Site").Get<SiteOptions>() ?? new SiteOptions();
         return new HostSettings(storage, site);
     }
 
-    /// <summary>Reads the override folder: files named like a <see cref="TemplateNames"/> entry, any case.</summary>
     public TemplateSet LoadTemplates()
     {
         if (string.IsNullOrEmpty(Site.TemplateFolder))

@@ -45,6 +45,23 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
             : StoredPhoneRender.Fail(siteFiles, $"{mac}: {string.Join("; ", result.Errors)}");
     }
 
+    /// <summary>Renders a stored phone with lines supplied by the caller (the live endpoints), not the binding's recorded data.</summary>
+    public async Task<StoredPhoneRender> RenderLinesAsync(MacAddress mac, IReadOnlyList<LineInput> lines, CancellationToken cancellationToken)
+    {
+        var siteFiles = SiteFileSet.Render(site, templates);
+        var phone = await phones.GetAsync(mac, cancellationToken);
+        var model = phone is null ? null : PhoneModels.Find(phone.Model);
+        if (phone is null || model is null)
+        {
+            return StoredPhoneRender.Fail(siteFiles, $"{mac}: not bound, or its model is not supported");
+        }
+
+        var result = PhoneFileSet.Render(site, siteFiles, new Phone(mac, model, lines, phone.Load), templates);
+        return result.Succeeded
+            ? new StoredPhoneRender(result, siteFiles, null)
+            : StoredPhoneRender.Fail(siteFiles, $"{mac}: {string.Join("; ", result.Errors)}");
+    }
+
     /// <summary>Stores the site files and the phone's own files; the counter moves only if they changed.</summary>
     public async Task<SaveResult> SaveAsync(MacAddress mac, StoredPhoneRender render, DateTimeOffset now, CancellationToken cancellationToken)
     {

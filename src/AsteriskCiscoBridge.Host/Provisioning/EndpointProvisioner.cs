@@ -1,0 +1,105 @@
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace AsteriskCiscoBridge.Host.Provisioning;
+
+/// <summary>What one provisioning round did.</summary>
+/// <param name="Changed">Phones whose files changed (their sync counter moved): the ones to resync.</param>
+/// <param name="Unchanged">Phones rendered to the same bytes.</param>
+/// <param name="Problems">Lines or phones left out, and why.</param>
+internal sealed record ProvisioningRound(IReadOnlyList<MacAddress> Changed, int Unchanged, IReadOnlyList<string> Problems);
+
+/// <summary>
+/// Turns a complete PJSIP snapshot into the files every bound phone gets: each binding's line
+/// comes from its live endpoint (auth user, password, caller id); a line whose endpoint is gone
+/// or cannot be provisioned (md5 credential, no auth) is left out and said so, never filled with
+/// someone else's data. Renders, stores (the sync counter moves only when bytes change), and
+/// republishes the file tree. The snapshot is the whole truth or not used: partial snapshots
+/// never reach this class (the endpoint source publishes complete ones only).
+/// </summary>
+internal sealed partial class EndpointProvisioner(
+    PhoneStore phones,
+    StoredPhoneRenderer renderer,
+    StoredFileTree tree,
+    TimeProvider time,
+    ILogger<EndpointProvisioner> logger)
+{
+    public async Task<ProvisioningRound> ApplyAsync(PjsipSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var changed = new List<MacAddress>();
+        var unchanged = 0;
+        var bindings = await phones.AllBindingsAsync(cancellationToken);
+        foreach (var (mac, rows) in bindings)
+        {
+            var lines = new List<LineInput>();
+            foreach (var row in rows.OrderBy(r => r.Position))
+            {
+                var endpoint = snapshot.Find(row.Endpoint);
+                var line = endpoint is null ? null : LineOf(endpoint);
+                if (line is null)
+                {
+                    problems.Add(endpoint is null
+                        ? $"{mac}: endpoint {row.Endpoint} is not in Asterisk; its line is left out"
+                        : $"{mac}: endpoint {row.Endpoint} cannot be provisioned: {endpoint.NotProvisionableReason}");
+                    continue;
+                }
+
+                lines.Add(line);
+            }
+
+            var render = await renderer.RenderLinesAsync(mac, lines, cancellationToken);
+            if (render.Result is null)
+            {
+                problems.Add(render.Error!);
+                continue;
+            }
+
+            var saved = await renderer.SaveAsync(mac, render, time.GetUtcNow(), cancellationToken);
+            if (saved.Outcome == SaveOutcome.Updated)
+            {
+                changed.Add(mac);
+            }
+            else
+            {
+                unchanged++;
+            }
+        }
+
+        await tree.ReloadAsync(cancellationToken);
+        foreach (var problem in problems)
+        {
+            LineLeftOut(logger, problem);
+        }
+
+        RoundDone(logger, snapshot.Endpoints.Length, changed.Count, unchanged);
+        return new ProvisioningRound(changed, unchanged, problems);
+    }
+
+    /// <summary>The line a live endpoint gives a phone, or null when it has no plain password to give.</summary>
+    internal static LineInput? LineOf(PjsipEndpoint endpoint)
+    {
+        if (!endpoint.IsProvisionable || endpoint.Auth?.Password is not { } password)
+        {
+            return null;
+        }
+
+        var extension = string.IsNullOrEmpty(endpoint.Auth.Username) ? endpoint.Name : endpoint.Auth.Username;
+        return new LineInput(
+            Extension: endpoint.Name,
+            AuthUser: extension,
+            Password: password,
+            DisplayName: string.IsNullOrEmpty(endpoint.CallerIdName) ? null : endpoint.CallerIdName,
+            CallerIdNumber: string.IsNullOrEmpty(endpoint.CallerIdNumber) ? null : endpoint.CallerIdNumber);
+    }
+
+    [LoggerMessage(3100, LogLevel.Warning, "{Problem}")]
+    private static partial void LineLeftOut(ILogger logger, string problem);
+
+    [LoggerMessage(3101, LogLevel.Information, "Provisioned from a snapshot of {Endpoints} endpoints: {Changed} phones changed, {Unchanged} unchanged")]
+    private static partial void RoundDone(ILogger logger, int endpoints, int changed, int unchanged);
+}

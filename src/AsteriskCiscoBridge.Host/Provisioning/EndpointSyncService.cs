@@ -1,0 +1,73 @@
+using AsteriskCiscoBridge.Ami;
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Host.Asterisk;
+using AsteriskCiscoBridge.Host.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AsteriskCiscoBridge.Host.Provisioning;
+
+/// <summary>
+/// The service's link to Asterisk: publishes what the store holds at start (so phones are served
+/// while Asterisk is away), then keeps an AMI endpoint source running (full snapshot at start,
+/// after every reconnect, on PJSIP reloads and on a poll) and provisions from every complete
+/// snapshot. Without AMI settings it says so and serves what it has.
+/// </summary>
+internal sealed partial class EndpointSyncService(
+    AmiOptions? ami,
+    string? amiProblem,
+    PjsipEndpointSourceOptions sourceOptions,
+    StoredFileTree tree,
+    EndpointProvisioner provisioner,
+    TimeProvider time,
+    ILoggerFactory loggers) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger<EndpointSyncService>();
+
+    /// <summary>The last round, for tests and the dashboard.</summary>
+    public ProvisioningRound? LastRound { get; private set; }
+
+    /// <summary>Rounds done since start.</summary>
+    public int Rounds { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await tree.ReloadAsync(stoppingToken);
+        if (ami is null)
+        {
+            NoAmi(_logger, amiProblem ?? "no Ami section");
+            return;
+        }
+
+        await using var client = new AmiClient(new AmiClientOptions { Connection = ami.ToConnectionOptions(longLived: true) }, time, loggers.CreateLogger<AmiClient>());
+        await using var source = new PjsipEndpointSource(client, sourceOptions, time, loggers.CreateLogger<PjsipEndpointSource>());
+        client.Start();
+        source.Start();
+        try
+        {
+            await foreach (var snapshot in source.Snapshots.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    LastRound = await provisioner.ApplyAsync(snapshot, stoppingToken);
+                    Rounds++;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One failed round (a locked database, say) must not end the sync: the next
+                    // snapshot tries again, and phones keep the files already published.
+                    RoundFailed(_logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(6200, LogLevel.Warning, "AMI is not configured ({Problem}): serving the stored files only")]
+    private static partial void NoAmi(ILogger logger, string problem);
+
+    [LoggerMessage(6201, LogLevel.Error, "A provisioning round failed; the next snapshot tries again")]
+    private static partial void RoundFailed(ILogger logger, Exception exception);
+}
