@@ -58,7 +58,7 @@ public sealed class RunCommandTests
 
         using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "OS79XX.TXT"), Ct);
         using var traversal = await http.GetAsync(new Uri("a/..%2F..%2F..%2Fetc%2Fpasswd", UriKind.Relative), Ct);
-        using var missing = await http.GetAsync(new Uri("SEP001122334455.cnf.xml", UriKind.Relative), Ct);
+        using var missing = await http.GetAsync(new Uri("P0S3-08-12-00.sb2", UriKind.Relative), Ct);
         using var post = await http.PostAsync(new Uri("OS79XX.TXT", UriKind.Relative), new StringContent("x"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
@@ -102,7 +102,6 @@ public sealed class RunCommandTests
     public async Task A_mac_scan_is_refused_while_a_phone_at_another_address_is_served()
     {
         using var firmware = new TempDirectory("acb-fw");
-        firmware.Write("SEP0011223344AA.cnf.xml", "<device/>");
         await using var app = Build(firmware, ("Security:MaxDistinctMacs", "3"));
         await app.StartAsync(Ct);
         var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
@@ -115,11 +114,14 @@ public sealed class RunCommandTests
             answers.Add((await scanner.ReceiveAsync(TimeSpan.FromSeconds(10), Ct)).ErrorCode);
         }
 
+        // A phone elsewhere asking for its own (here unbound) file still gets its answer.
         using var phone = new TftpTestClient(IPAddress.Parse("127.0.0.10"));
         var (bytes, _) = await phone.DownloadAsync(tftp, "SEP0011223344AA.cnf.xml", Ct);
 
-        Assert.Equal([1, 1, 1, 2, 2], answers);
-        Assert.Equal("<device/>"u8.ToArray(), bytes);
+        // The first three get the credential-free answer for unbound phones (a DATA, not an
+        // error); past the limit the scanning address is refused.
+        Assert.Equal([-1, -1, -1, 2, 2], answers);
+        Assert.StartsWith("<device>", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
         await app.StopAsync(Ct);
     }
 }

@@ -559,11 +559,22 @@ public sealed class TftpServerTests
         for (ushort block = 1; packet.Payload.Length == 512; block++)
         {
             await victim.SendAsync(TftpTestClient.Ack(block), peer, Ct);
-            do
+            while (true)
             {
                 packet = await victim.ReceiveAsync(Wait, Ct);
+                if (packet.Block == block + 1)
+                {
+                    break;
+                }
+
+                // The flood can overflow the transfer socket's buffer and drop our ACK; the
+                // server then resends the block, and a real client acknowledges it again.
+                if (packet.Block == block)
+                {
+                    await victim.SendAsync(TftpTestClient.Ack(block), peer, Ct);
+                }
             }
-            while (packet.Block != block + 1);
+
             received.AddRange(packet.Payload.ToArray());
         }
 
