@@ -129,4 +129,28 @@ public sealed class PhoneStoreTests
         Assert.Equal(new LineInput("a", null, "p", "A"), all[Mac][0].ToLine());
         Assert.Null(all[Mac][1].ToLine());
     }
+
+    [Fact]
+    public async Task Concurrent_writers_wait_for_the_lock_instead_of_failing()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var macs = Enumerable.Range(0, 8).Select(i => MacAddress.Parse($"0000000000{i:X2}").Mac!.Value).ToArray();
+        var store = new PhoneStore(db.Factory);
+        foreach (var mac in macs)
+        {
+            await store.BindAsync(mac, PhoneModels.Cisco7965, [], "t", Now, ct);
+        }
+
+        // Each task has its own connection; SQLite allows one writer at a time.
+        await Task.WhenAll(macs.Select(mac => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await new PhoneStore(db.Factory).SaveRenderedAsync(Rendering($"v{i}", mac), Now, ct);
+            }
+        }, ct)));
+
+        Assert.All(await store.ListAsync(ct), p => Assert.Equal(20, p.SyncCounter));
+    }
 }

@@ -96,4 +96,17 @@ public sealed class RenderCommandTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Render_save_stores_new_content_once()
+    {
+        using var cli = new CliHarness();
+        await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7942", "--line-data", cli.WriteLineData(Line));
+
+        var first = await cli.RunAsync("render", "001122aabbcc", "--save");
+        var phones = await cli.RunAsync("phones", "--json");
+
+        Assert.Contains("stored: Unchanged, sync counter 1\n", first.Error, StringComparison.Ordinal);
+        Assert.Contains("\"syncCounter\": 1", phones.Output, StringComparison.Ordinal);
+    }
 }
