@@ -84,7 +84,7 @@ public sealed record FirmwareCatalog(ImmutableArray<CatalogLoad> Loads, Immutabl
     /// Builds the catalog from the files of the folder's root (where phones fetch loads by bare name).
     /// Each <c>NAME.loads</c> is a load whose files are the descriptor and its components; a 7940/7960
     /// image <c>NAME.bin</c> with no descriptor is a single-file load (old loaders fetch the image directly,
-    /// spec §1.2 item 5), unless a descriptor lists it as a component.
+    /// spec §1.2 item 5), unless a descriptor lists it or its signed twin as a component.
     /// </summary>
     public static FirmwareCatalog Build(IEnumerable<FirmwareFile> files, LoadsDescriptorLimits? limits = null)
     {
@@ -153,8 +153,12 @@ public sealed record FirmwareCatalog(ImmutableArray<CatalogLoad> Loads, Immutabl
                 continue;
             }
 
+            // A package's P003-….bin beside a listed P003-….sbn is the unsigned copy of that loader for old
+            // loaders (seed: the MGCP package's P003-07-7-00.sbn/.bin), not a load of its own.
             var name = file.Name[..^".bin".Length];
             if (byName.ContainsKey(name + ".loads")
+                || components.Contains(name + ".sbn")
+                || components.Contains(name + ".sb2")
                 || !LoadName.TryParse(name, out var load, out _)
                 || load.Family.Generation != LoadGeneration.Classic)
             {
