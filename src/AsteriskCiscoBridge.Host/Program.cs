@@ -7,6 +7,7 @@ var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning se
 {
     RunCommand.Create(),
     TftpCommand.Create(),
+    FirmwareCommand.Create(),
 };
 
 // SIGTERM (systemd, kill) and SIGINT stop long-running verbs through their cancellation token,

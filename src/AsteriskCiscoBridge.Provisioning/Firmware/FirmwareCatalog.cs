@@ -55,7 +55,11 @@ public sealed record CatalogLoad(string Name, LoadName? Load, string? Descriptor
 /// A <c>termNN.default.loads</c> file: the load a model falls back to after a soft factory reset or when it is
 /// pointed at the default (spec §1.5 item 7). <see cref="Protocol"/> is inferred from its components.
 /// </summary>
-public sealed record TermDefaultLoads(string FileName, int Model, LoadProtocol Protocol, string? LoadName, ImmutableArray<CatalogFile> Files, string? Problem);
+public sealed record TermDefaultLoads(string FileName, int Model, LoadProtocol Protocol, string? LoadName, ImmutableArray<CatalogFile> Files, string? Problem)
+{
+    /// <summary>True for <c>termNN.default.loads</c> in any case (CUCM has shipped <c>TERMxx.DEFAULT.loads</c> too, spec §1.1).</summary>
+    public static bool IsFileName(string name) => Patterns.TermDefault().IsMatch(name);
+}
 
 /// <summary>
 /// Which loads the firmware folder holds, which files each has, and whether each is complete. A pure value
