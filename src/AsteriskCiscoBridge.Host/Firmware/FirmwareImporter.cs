@@ -193,7 +193,7 @@ internal sealed partial class FirmwareImporter
                 await UntarAsync(staging, stream, 0, cancellationToken);
                 break;
             case PackageFormat.GzipTar:
-                await UntarGzipAsync(staging, stream, 0, cancellationToken);
+                await CheckGzipTrailerAsync(stream, await UntarGzipAsync(staging, stream, 0, cancellationToken), cancellationToken);
                 break;
             case PackageFormat.SignedCop:
                 // Spec §3.3: a .cop.sgn is a signature header prepended to the tar.gz; everything before the
@@ -207,16 +207,37 @@ internal sealed partial class FirmwareImporter
                 }
 
                 stream.Position = offset;
-                await UntarGzipAsync(staging, stream, 0, cancellationToken);
+                await CheckGzipTrailerAsync(stream, await UntarGzipAsync(staging, stream, 0, cancellationToken), cancellationToken);
                 break;
             default:
                 throw new PackageRefusedException("unknown package format");
         }
     }
 
-    private async Task UntarGzipAsync(Staging staging, Stream stream, int nesting, CancellationToken cancellationToken)
+    /// <summary>
+    /// The gzip trailer ends with the data's length mod 2^32 (RFC 1952 §2.3.1, ISIZE). GZipStream checks a trailer
+    /// that is there but reads a stream cut inside or before the trailer as a clean end, so the last four bytes
+    /// of the file must be the length that was unpacked.
+    /// </summary>
+    private static async Task CheckGzipTrailerAsync(FileStream file, long unpacked, CancellationToken cancellationToken)
     {
-        await using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
+        var isize = new byte[4];
+        if (file.Length < 18)
+        {
+            throw new InvalidDataException("the gzip data is shorter than its header and trailer");
+        }
+
+        file.Position = file.Length - 4;
+        await file.ReadExactlyAsync(isize, cancellationToken);
+        if (BitConverter.ToUInt32(isize) != (uint)unpacked)
+        {
+            throw new InvalidDataException("the gzip trailer does not match the data (the file is cut short)");
+        }
+    }
+
+    private async Task<long> UntarGzipAsync(Staging staging, Stream stream, int nesting, CancellationToken cancellationToken)
+    {
+        await using var gzip = new CountingStream(new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true));
         await UntarAsync(staging, gzip, nesting, cancellationToken);
 
         // Read to the end of the gzip data so a damaged or cut trailer is seen, not ignored after the last entry.
@@ -228,6 +249,8 @@ internal sealed partial class FirmwareImporter
             {
                 staging.CountBytes(n);
             }
+
+            return gzip.BytesRead;
         }
         finally
         {
@@ -648,6 +671,65 @@ internal sealed partial class FirmwareImporter
             {
                 throw new PackageRefusedException($"the package unpacks to more than {limits.MaxTotalBytes} bytes");
             }
+        }
+    }
+
+    /// <summary>Counts the bytes read through it (the unpacked length a gzip trailer must match).</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = inner.Read(buffer, offset, count);
+            BytesRead += n;
+            return n;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken);
+            BytesRead += n;
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync();
+            await base.DisposeAsync();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 

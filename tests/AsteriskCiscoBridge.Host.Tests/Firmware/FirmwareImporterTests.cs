@@ -174,6 +174,26 @@ public sealed class FirmwareImporterTests : IDisposable
         AssertFolderEmpty();
     }
 
+    [Theory]
+    [InlineData("cop", 1)]
+    [InlineData("cop", 4)]
+    [InlineData("cop", 8)]
+    [InlineData("cop.sgn", 4)]
+    [InlineData("cop.sgn", 8)]
+    [InlineData("tar.gz", 6)]
+    public async Task A_gzip_cut_in_its_trailer_imports_nothing(string format, int cut)
+    {
+        // GZipStream reads a stream that stops inside or before the trailer as a clean end.
+        var bytes = Build(format, SyntheticFirmware.Entries(SyntheticFirmware.Java("SIP41.9-4-2SR3-1S")));
+        var package = _temp.Write("cut." + format, bytes[..^cut]);
+
+        var result = Assert.Single(await Import(package));
+
+        Assert.False(result.Succeeded);
+        Assert.StartsWith("corrupt or truncated", result.Error, StringComparison.Ordinal);
+        AssertFolderEmpty();
+    }
+
     [Fact]
     public async Task A_tar_cut_at_an_entry_boundary_is_caught_by_its_missing_components()
     {
