@@ -40,6 +40,106 @@ public sealed record StaircaseRule(
         && candidate.Version.IsInRelease(Hop);
 
     public override string ToString() => $"{Id}: {Reason}";
+
+    /// <summary>
+    /// Reads a rule written in one line, the form a site puts in its configuration:
+    /// <c>ID: GENERATION[/CODE] [PROTOCOL] below VERSION to [PROTOCOL] VERSION+ via [PROTOCOL] RELEASE</c>, e.g.
+    /// <c>lab-8.5: 79x1/41 sip below 8.3(3) to 8.5(3)+ via 8.5(2)</c> or
+    /// <c>old-sccp: 79x0 sccp below 5.0(0) to sip 7.0(0)+ via sccp 8.1(2)</c>. Total: bad text gives a reason.
+    /// </summary>
+    public static bool TryParse(string? text, out StaircaseRule rule, out string reason)
+    {
+        rule = null!;
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 300)
+        {
+            reason = "a rule is one line of at most 300 characters";
+            return false;
+        }
+
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            reason = $"'{text}' does not start with 'ID:'";
+            return false;
+        }
+
+        var id = text[..colon].Trim();
+        var words = new Queue<string>(text[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        reason = $"rule '{id}': expected 'GENERATION [PROTOCOL] below VERSION to [PROTOCOL] VERSION+ via [PROTOCOL] RELEASE'";
+        if (!words.TryDequeue(out var generationWord))
+        {
+            return false;
+        }
+
+        var slash = generationWord.IndexOf('/', StringComparison.Ordinal);
+        var code = slash < 0 ? null : generationWord[(slash + 1)..];
+        LoadGeneration generation;
+        switch ((slash < 0 ? generationWord : generationWord[..slash]).ToLowerInvariant())
+        {
+            case "79x0":
+                generation = LoadGeneration.Classic;
+                break;
+            case "79x1":
+                generation = LoadGeneration.Java;
+                break;
+            default:
+                reason = $"rule '{id}': generation '{generationWord}' is not 79x0 or 79x1[/CODE]";
+                return false;
+        }
+
+        var runningProtocol = TakeProtocol(words);
+        if (!Expect(words, "below") || !TakeVersion(words, out var below, plus: false) || !Expect(words, "to"))
+        {
+            return false;
+        }
+
+        var targetProtocol = TakeProtocol(words);
+        if (!TakeVersion(words, out var atLeast, plus: true) || !Expect(words, "via"))
+        {
+            return false;
+        }
+
+        var hopProtocol = TakeProtocol(words);
+        if (!TakeVersion(words, out var hop, plus: false) || words.Count > 0)
+        {
+            return false;
+        }
+
+        rule = new StaircaseRule(id, generation, runningProtocol, below, targetProtocol, atLeast, hopProtocol, hop, $"site rule {id}: {text[(colon + 1)..].Trim()}", code);
+        reason = string.Empty;
+        return true;
+    }
+
+    private static LoadProtocol? TakeProtocol(Queue<string> words)
+    {
+        LoadProtocol? protocol = words.TryPeek(out var word) ? word.ToLowerInvariant() switch
+        {
+            "sip" => LoadProtocol.Sip,
+            "sccp" => LoadProtocol.Sccp,
+            "mgcp" => LoadProtocol.Mgcp,
+            _ => null,
+        } : null;
+        if (protocol is not null)
+        {
+            words.Dequeue();
+        }
+
+        return protocol;
+    }
+
+    private static bool Expect(Queue<string> words, string keyword) =>
+        words.TryDequeue(out var word) && word.Equals(keyword, StringComparison.OrdinalIgnoreCase);
+
+    private static bool TakeVersion(Queue<string> words, out LoadVersion version, bool plus)
+    {
+        version = null!;
+        if (!words.TryDequeue(out var word) || (plus && !word.EndsWith('+')))
+        {
+            return false;
+        }
+
+        return LoadVersion.TryParse(plus ? word[..^1] : word, out version);
+    }
 }
 
 /// <summary>The staircase rules built in from the spec; a site passes its own list to the planner to change them.</summary>
