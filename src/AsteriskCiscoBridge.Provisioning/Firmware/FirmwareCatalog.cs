@@ -59,6 +59,9 @@ public sealed record TermDefaultLoads(string FileName, int Model, LoadProtocol P
 {
     /// <summary>True for <c>termNN.default.loads</c> in any case (CUCM has shipped <c>TERMxx.DEFAULT.loads</c> too, spec §1.1).</summary>
     public static bool IsFileName(string name) => Patterns.TermDefault().IsMatch(name);
+
+    /// <summary>The load family of <see cref="Model"/> (term61 → 7941/7961), or null for a model the bridge has no loads for.</summary>
+    public LoadFamily? Family => LoadFamily.TryForModel(Model.ToString(System.Globalization.CultureInfo.InvariantCulture), out var family, out _) ? family : null;
 }
 
 /// <summary>

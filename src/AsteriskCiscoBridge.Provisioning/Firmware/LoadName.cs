@@ -30,6 +30,13 @@ public sealed record LoadName(string Name, LoadFamily Family, LoadProtocol Proto
             return false;
         }
 
+        if (Patterns.TermDefault().IsMatch(name) || Patterns.TermDefault().IsMatch(name + ".loads"))
+        {
+            // Spec §1.5 item 7: termNN.default.loads stands for "the default load of model 79NN", not a load of its own.
+            reason = $"'{name}' is a model's default-load file (termNN.default.loads), not a load name";
+            return false;
+        }
+
         foreach (var extension in Extensions)
         {
             if (name.EndsWith(extension, StringComparison.OrdinalIgnoreCase))

@@ -62,9 +62,17 @@ public static class LoadPlanner
         }
 
         LoadName? running = null;
-        if (!string.IsNullOrWhiteSpace(request.RunningLoad) && LoadName.TryParse(request.RunningLoad, out var parsedRunning, out _))
+        var runningNote = "running load unknown";
+        if (!string.IsNullOrWhiteSpace(request.RunningLoad))
         {
-            running = parsedRunning;
+            if (LoadName.TryParse(request.RunningLoad, out var parsedRunning, out var runningError))
+            {
+                running = parsedRunning;
+            }
+            else
+            {
+                runningNote = $"running load not understood ({runningError})";
+            }
         }
 
         var runningProtocol = running?.Protocol ?? request.Protocol;
@@ -115,7 +123,7 @@ public static class LoadPlanner
                 [target.Name],
                 target.Name,
                 DeliveryFor(family, runningProtocol, target),
-                $"running load unknown: offered the {source} load {target.Name} directly (staircase not checked until the phone's load is seen)");
+                $"{runningNote}: offered the {source} load {target.Name} directly (staircase not checked until the phone's load is seen)");
         }
 
         var path = ImmutableArray.CreateBuilder<string>();

@@ -20,6 +20,7 @@ public sealed class FirmwareCatalogTests
         Assert.Equal(["P0S3-08-12-00.loads", "P003-08-12-00.sbn", "P0S3-08-12-00.sb2"], classic.Files.Select(f => f.Name));
         Assert.True(catalog.IsOffered("P0S3-08-12-00"));
         Assert.Equal([7941, 7961], catalog.TermDefaults.Select(t => t.Model));
+        Assert.All(catalog.TermDefaults, t => Assert.Equal("7941/7961", t.Family!.Title));
     }
 
     [Fact]

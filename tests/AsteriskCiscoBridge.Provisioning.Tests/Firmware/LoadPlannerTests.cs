@@ -179,6 +179,15 @@ public sealed class LoadPlannerTests
         Assert.Contains("running load unknown", plan.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_running_load_that_does_not_parse_is_treated_as_unknown_and_named()
+    {
+        var plan = LoadPlanner.Plan(new LoadPlanRequest("7961", LoadProtocol.Sip, "SIP41.garbled", "SIP41.9-4-2SR3-1S", null), Java41);
+
+        Assert.Equal("SIP41.9-4-2SR3-1S", plan.NextHop);
+        Assert.StartsWith("running load not understood ('SIP41.garbled' is not", plan.Reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("7961", "SIP42.9-4-2SR3-1S", "is for 7942/7962, not 7961")]
     [InlineData("7961", "SIP41.9-9-9S", "is not in the firmware folder")]
