@@ -21,6 +21,9 @@ internal sealed partial class FirmwareImporter
 
     private static readonly byte[] GzipMagic = [0x1F, 0x8B, 0x08];
 
+    // Spec §3.2: the files of a load and the trust lists; imported as they are, never unpacked.
+    private static readonly string[] FirmwareFileExtensions = [".loads", ".sbn", ".sb2", ".bin", ".zz", ".jar", ".img", ".tlv"];
+
     private readonly string _directory;
     private readonly FirmwareImportLimits _limits;
 
@@ -69,13 +72,22 @@ internal sealed partial class FirmwareImporter
         return results;
     }
 
-    /// <summary>The package format from the leading bytes, then the name (a corrupt <c>.zip</c> stays a zip, and fails as one).</summary>
+    /// <summary>
+    /// The package format: a firmware file name (<c>.sbn</c>, <c>.loads</c>, …) is a loose file whatever its bytes
+    /// look like; otherwise the leading bytes decide (a <c>.cop</c> that is really a zip unpacks as a zip), then
+    /// the name (a cut <c>.zip</c> stays a zip, and fails as one).
+    /// </summary>
     internal static async Task<PackageFormat> DetectAsync(string path, CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(path).ToLowerInvariant();
         if (name.EndsWith(".sgn", StringComparison.Ordinal) || name.EndsWith(".sha512", StringComparison.Ordinal))
         {
             return PackageFormat.SignedCop;
+        }
+
+        if (FirmwareFileExtensions.Any(e => name.EndsWith(e, StringComparison.Ordinal)))
+        {
+            return PackageFormat.LooseFiles;
         }
 
         var head = new byte[512];

@@ -83,6 +83,57 @@ public sealed class FirmwareImporterTests : IDisposable
         Assert.Equal(load["P003-08-12-00.bin"], await File.ReadAllBytesAsync(Path.Combine(Folder, "P003-08-12-00.bin"), Ct));
     }
 
+    [Fact]
+    public async Task A_loose_image_is_copied_as_it_is_even_when_its_bytes_look_like_gzip()
+    {
+        var image = SyntheticFirmware.Gzip(SyntheticFirmware.RandomBytes(5000, 8));
+        var descriptor = SyntheticFirmware.Descriptor("SIP41.9-4-2SR3-1S", ["dsp41.9-4-2SR3-1S.zz"]);
+
+        var result = Assert.Single(await Import(_temp.Write("dsp41.9-4-2SR3-1S.zz", image), _temp.Write("SIP41.9-4-2SR3-1S.loads", descriptor)));
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(image, await File.ReadAllBytesAsync(Path.Combine(Folder, "dsp41.9-4-2SR3-1S.zz"), Ct));
+    }
+
+    [Fact]
+    public async Task A_package_named_cop_that_is_a_zip_unpacks_as_a_zip()
+    {
+        var package = _temp.Write("misnamed.cop", SyntheticFirmware.Zip(SyntheticFirmware.Entries(SyntheticFirmware.Classic("P0S3-08-12-00"))));
+
+        var result = Assert.Single(await Import(package));
+
+        Assert.Equal((true, PackageFormat.Zip), (result.Succeeded, result.Format));
+    }
+
+    [Fact]
+    public async Task A_device_entry_refuses_the_package()
+    {
+        using var buffer = new MemoryStream();
+        using (var tar = new System.Formats.Tar.TarWriter(buffer, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+        {
+            tar.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.CharacterDevice, "null.sbn"));
+        }
+
+        var result = Assert.Single(await Import(_temp.Write("dev.tar", buffer.ToArray())));
+
+        Assert.Equal("entry 'null.sbn' is a CharacterDevice; only files and folders are accepted; nothing imported", result.Error);
+        AssertFolderEmpty();
+    }
+
+    [Fact]
+    public async Task Archive_metadata_is_skipped()
+    {
+        var entries = SyntheticFirmware.Entries(SyntheticFirmware.Classic("P0S3-08-12-00"))
+            .Append(ArchiveEntry.File("__MACOSX/._P0S3-08-12-00.sb2", [0]))
+            .Append(ArchiveEntry.File(".DS_Store", [0]));
+
+        var result = Assert.Single(await Import(_temp.Write("mac.zip", SyntheticFirmware.Zip(entries))));
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(["__MACOSX/._P0S3-08-12-00.sb2", ".DS_Store"], result.Skipped.Select(s => s.Name));
+        Assert.Equal(4, Directory.GetFiles(Folder).Length);
+    }
+
     public static TheoryData<string, string, string> Malicious => new()
     {
         { "zip", "../evil.sbn", "entry '../evil.sbn' leaves the folder (..)" },
