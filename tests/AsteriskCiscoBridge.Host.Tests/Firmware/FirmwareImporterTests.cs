@@ -348,6 +348,35 @@ public sealed class FirmwareImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failure_while_moving_into_place_takes_back_what_was_moved()
+    {
+        // A folder where the third file must go makes its rename fail after two files were moved.
+        Directory.CreateDirectory(Path.Combine(Folder, "P0S3-08-12-00.sb2"));
+        var package = _temp.Write("p.zip", SyntheticFirmware.Zip(SyntheticFirmware.Entries(SyntheticFirmware.Classic("P0S3-08-12-00"))));
+
+        var result = Assert.Single(await Import(package));
+
+        Assert.False(result.Succeeded);
+        Assert.StartsWith("could not move the files into place (", result.Error, StringComparison.Ordinal);
+        Assert.EndsWith("; nothing imported", result.Error, StringComparison.Ordinal);
+        Assert.Equal([Path.Combine(Folder, "P0S3-08-12-00.sb2")], Directory.GetFileSystemEntries(Folder));
+    }
+
+    [Fact]
+    public async Task Archives_nested_deeper_than_the_limit_are_refused()
+    {
+        var inner = SyntheticFirmware.Tar(SyntheticFirmware.Entries(SyntheticFirmware.Classic("P0S3-08-12-00")));
+        var middle = SyntheticFirmware.Tar([ArchiveEntry.File("inner.tar", inner)]);
+        var package = _temp.Write("deep.tar.gz", SyntheticFirmware.Gzip(SyntheticFirmware.Tar([ArchiveEntry.File("middle.tar", middle)])));
+
+        var refused = Assert.Single(await Import([package], new FirmwareImportLimits(MaxNesting: 1)));
+        var accepted = Assert.Single(await Import([package], new FirmwareImportLimits(MaxNesting: 2)));
+
+        Assert.Equal("'inner.tar' nests archives deeper than 1; nothing imported", refused.Error);
+        Assert.True(accepted.Succeeded, accepted.Error);
+    }
+
+    [Fact]
     public async Task A_signed_cop_without_gzip_data_is_refused()
     {
         var package = _temp.Write("x.cop.sgn", SyntheticFirmware.RandomBytes(100, 3).Select(b => (byte)(b & 0x7F)).ToArray());
