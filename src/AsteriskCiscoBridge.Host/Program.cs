@@ -13,6 +13,7 @@ var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning se
     UnbindCommand.Create(),
     PhonesCommand.Create(),
     RenderCommand.Create(),
+    FirmwareCommand.Create(),
 };
 
 // SIGTERM (systemd, kill) and SIGINT stop long-running verbs through their cancellation token,

@@ -1,0 +1,39 @@
+using System.Text.RegularExpressions;
+
+namespace AsteriskCiscoBridge.Provisioning.Firmware;
+
+/// <summary>The load-name grammars of spec §3.1, anchored and bounded (names are short), so matching is cheap on any input.</summary>
+internal static partial class Patterns
+{
+    // 7940/7960 current form: P0S3-08-12-00 (SIP), P003-08-12-00 (SCCP), P0M3-07-7-00 (MGCP).
+    [GeneratedRegex(@"^P0(?<p>[0SM])3-(?<major>\d{1,2})-(?<minor>\d{1,2})-(?<maint>\d{1,2})(?<suffix>[A-Z][A-Z0-9]{0,15})?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    internal static partial Regex Classic();
+
+    // 7940/7960 compact form: P00308010200 = 8.1(2) build 0.
+    [GeneratedRegex(@"^P0(?<p>[0SM])3(?<major>\d{2})(?<minor>\d{2})(?<maint>\d{2})(?<build>\d{2})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    internal static partial Regex ClassicCompact();
+
+    // 7940/7960 compact with a release or other tag: P0030801SR02 = 8.1(SR2), P0030702T023.
+    [GeneratedRegex(@"^P0(?<p>[0SM])3(?<major>\d{2})(?<minor>\d{2})(?:(?<qual>SR|ES)(?<rel>\d{1,3})|(?<suffix>[A-Z][A-Z0-9]{0,7}))$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    internal static partial Regex ClassicTagged();
+
+    // 7940/7960 early form: P0S30202 (SIP 2.2), P003xxyy.
+    [GeneratedRegex(@"^P0(?<p>[0SM])3(?<major>\d{2})(?<minor>\d{2})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    internal static partial Regex ClassicEarly();
+
+    // 79x1 family: SIP41.9-4-2SR3-1S, SCCP42.9-3-1-1S, SIP11.9-4-2ES9, sip.9-3-1SR4-1 (no family code).
+    [GeneratedRegex(@"^(?<p>SIP|SCCP)(?<code>\d{2})?\.(?<major>\d{1,2})-(?<minor>\d{1,2})-(?<maint>\d{1,2})(?:(?<qual>[A-Z]{2})(?<rel>\d{1,3}))?(?:-(?<build>\d{1,3}))?(?<suffix>[A-Z]{0,4})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    internal static partial Regex Java();
+
+    // The printed form of LoadVersion: 8.5(2), 9.4(2)SR3-1, 3.1.
+    [GeneratedRegex(@"^(?<major>\d{1,3})\.(?<minor>\d{1,3})(?:\((?<maint>\d{1,3})\))?(?:(?<qual>[A-Z]{2})(?<rel>\d{1,3}))?(?:-(?<build>\d{1,3}))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    internal static partial Regex DisplayVersion();
+
+    // termNN.default.loads: the per-model default load a phone fetches after a soft factory reset (spec §1.5 item 7).
+    [GeneratedRegex(@"^term(?<code>\d{2})\.default\.loads$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    internal static partial Regex TermDefault();
+
+    // The first run of four digits in a model string: CP-7961G-GE → 7961.
+    [GeneratedRegex(@"(?<!\d)(?<n>79\d{2})(?!\d)", RegexOptions.CultureInvariant)]
+    internal static partial Regex ModelNumber();
+}
