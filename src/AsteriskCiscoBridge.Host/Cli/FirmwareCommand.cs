@@ -13,7 +13,7 @@ internal static class FirmwareCommand
     public static Command Create()
     {
         var config = new Option<string?>("--config") { Description = $"JSON configuration file (default {AcbConfiguration.DefaultFile} when present).", Recursive = true };
-        var directory = new Option<string?>("--directory") { Description = "Firmware folder (overrides Firmware:Directory; default acb-data/firmware).", Recursive = true };
+        var directory = new Option<string?>("--directory") { Description = "Firmware folder (overrides Firmware:Directory; default data/firmware).", Recursive = true };
 
         var paths = new Argument<string[]>("PATH") { Description = "Packages (.zip, .cop, .cop.sgn, .tar, .tar.gz) or loose files.", Arity = ArgumentArity.OneOrMore };
         var import = new Command("import", "Import firmware packages into the firmware folder; each imports whole or not at all.") { paths };
@@ -39,7 +39,7 @@ internal static class FirmwareCommand
         }
 
         var configuration = AcbConfiguration.Build(configFile, overrides);
-        return Path.GetFullPath(configuration["Firmware:Directory"] ?? Path.Combine("acb-data", "firmware"));
+        return FirmwareFolder.DirectoryOf(configuration);
     }
 
     internal static async Task<int> ImportAsync(string directory, IReadOnlyList<string> paths, TextWriter output, TextWriter error, CancellationToken cancellationToken)

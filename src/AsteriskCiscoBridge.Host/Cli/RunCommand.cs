@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Http;
@@ -77,7 +78,7 @@ internal static class RunCommand
         var settings = HostSettings.From(configuration);
         var site = settings.Site.ToSettings();
         var ami = AmiOptions.Bind(configuration, out var amiProblem);
-        var firmware = Path.GetFullPath(configuration["Firmware:Directory"] ?? Path.Combine("data", "firmware"));
+        var firmware = FirmwareFolder.DirectoryOf(configuration);
         Directory.CreateDirectory(firmware);
 
         // The virtual tree, first answer wins: generated files from the store, the credential-free

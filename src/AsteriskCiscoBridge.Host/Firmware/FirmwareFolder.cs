@@ -1,10 +1,15 @@
 using AsteriskCiscoBridge.Provisioning.Firmware;
+using Microsoft.Extensions.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Firmware;
 
 /// <summary>Reads the firmware folder into the pure <see cref="FirmwareCatalog"/>: the I/O edge of the catalog.</summary>
 internal static class FirmwareFolder
 {
+    /// <summary>The folder from configuration: <c>Firmware:Directory</c>, default <c>data/firmware</c> beside the default database.</summary>
+    public static string DirectoryOf(IConfiguration configuration) =>
+        Path.GetFullPath(configuration["Firmware:Directory"] ?? Path.Combine("data", "firmware"));
+
     /// <summary>
     /// Scans the folder's root (phones fetch loads by bare name): every file's size and whether it opens for
     /// reading, and the bytes of each <c>.loads</c> descriptor. Dot-files and staging folders are not looked at.
