@@ -103,6 +103,44 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
         return (await connection.QueryAsync<BindingRow>(new CommandDefinition(Sql, new { mac }, cancellationToken: cancellationToken))).AsList();
     }
 
+    /// <summary>
+    /// Replaces a phone's settings (<see cref="PhoneSettings"/>: label, phone_password, messages,
+    /// cnf:KEY, xml:ELEMENT), with an audit row naming them (never their values: a password may
+    /// be among them), in one transaction. False when the phone is unknown.
+    /// </summary>
+    public async Task<bool> SetSettingsAsync(MacAddress mac, IReadOnlyList<KeyValuePair<string, string>> settings, string actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Exists = "SELECT count(*) FROM phones WHERE mac = @mac";
+        const string Clear = "DELETE FROM phone_settings WHERE mac = @mac";
+        const string Insert = "INSERT INTO phone_settings (mac, name, value) VALUES (@mac, @Key, @Value) ON CONFLICT (mac, name) DO UPDATE SET value = excluded.value";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(Exists, new { mac }, transaction, cancellationToken: cancellationToken)) == 0)
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(Clear, new { mac }, transaction, cancellationToken: cancellationToken));
+        foreach (var setting in settings)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(Insert, new { mac, setting.Key, setting.Value }, transaction, cancellationToken: cancellationToken));
+        }
+
+        var detail = settings.Count == 0 ? "settings cleared" : $"settings {string.Join(",", settings.Select(s => s.Key).Distinct())}";
+        await AuditLog.AppendAsync(connection, transaction, new AuditRecord { At = now, Actor = actor, Action = "settings", Mac = mac, Detail = detail }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>A phone's settings, by name.</summary>
+    public async Task<IReadOnlyList<KeyValuePair<string, string>>> SettingsAsync(MacAddress mac, CancellationToken cancellationToken)
+    {
+        const string Sql = "SELECT name AS Name, value AS Value FROM phone_settings WHERE mac = @mac ORDER BY name";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Name, string Value)>(new CommandDefinition(Sql, new { mac }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new KeyValuePair<string, string>(r.Name, r.Value))];
+    }
+
     /// <summary>Every phone's bindings, keyed by MAC, in button order.</summary>
     public async Task<IReadOnlyDictionary<MacAddress, IReadOnlyList<BindingRow>>> AllBindingsAsync(CancellationToken cancellationToken)
     {

@@ -153,4 +153,26 @@ public sealed class PhoneStoreTests
 
         Assert.All(await store.ListAsync(ct), p => Assert.Equal(20, p.SyncCounter));
     }
+
+    [Fact]
+    public async Task Settings_are_replaced_whole_audited_by_name_only_and_go_with_the_phone()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var store = new PhoneStore(db.Factory);
+        await store.BindAsync(Mac, PhoneModels.Cisco7960, [new BindingRow { Position = 1, Endpoint = "1001" }], "cli:test", Now, ct);
+
+        Assert.True(await store.SetSettingsAsync(Mac, [new("phone_password", "9876"), new("cnf:call_waiting", "0")], "cli:test", Now, ct));
+        Assert.True(await store.SetSettingsAsync(Mac, [new("label", "Desk")], "cli:test", Now, ct));
+        var unknown = await store.SetSettingsAsync(MacAddress.Parse("001122334466").Mac!.Value, [new("label", "x")], "cli:test", Now, ct);
+
+        Assert.False(unknown);
+        Assert.Equal([new KeyValuePair<string, string>("label", "Desk")], await store.SettingsAsync(Mac, ct));
+        var audit = await new AuditLog(db.Factory).RecentAsync(10, ct);
+        Assert.Contains(audit, a => a.Detail == "settings phone_password,cnf:call_waiting");
+        Assert.DoesNotContain(audit, a => a.Detail!.Contains("9876", StringComparison.Ordinal));
+
+        await store.UnbindAsync(Mac, "cli:test", Now, ct);
+        Assert.Empty(await store.SettingsAsync(Mac, ct));
+    }
 }

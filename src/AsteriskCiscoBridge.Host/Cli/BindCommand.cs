@@ -7,7 +7,7 @@ using AsteriskCiscoBridge.Storage;
 namespace AsteriskCiscoBridge.Host.Cli;
 
 /// <summary>
-/// <c>acb bind MAC ENDPOINT[,ENDPOINT…] [--model M] [--line-data FILE]</c>: the bridge's own binding
+/// <c>acb bind MAC ENDPOINT[,ENDPOINT…] [--model M] [--line-data FILE] [--set NAME=VALUE…]</c>: the bridge's own binding
 /// of a phone to endpoints, in button order. When every endpoint has line data, the phone's files
 /// are rendered and stored at once (the counter moves only if they changed).
 /// </summary>
@@ -23,8 +23,12 @@ internal static class BindCommand
         {
             Description = "JSON array of {endpoint, extension, authUser, password, displayName, callerId, label}: line data recorded with the binding until the AMI endpoint source supplies it.",
         };
+        var settings = new Option<string[]>("--set")
+        {
+            Description = "Per-phone setting NAME=VALUE; repeat for several: label, phone_password, messages, cnf:KEY (SIP<MAC>.cnf), xml:ELEMENT (SEP<MAC>.cnf.xml). Given once or more, they replace the phone's settings.",
+        };
         var config = CliStore.ConfigOption();
-        var command = new Command("bind", "Bind a phone (MAC) to endpoints, in button order.") { mac, endpoints, model, lineData, config };
+        var command = new Command("bind", "Bind a phone (MAC) to endpoints, in button order.") { mac, endpoints, model, lineData, settings, config };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -39,6 +43,18 @@ internal static class BindCommand
             {
                 await error.WriteLineAsync("give one or more distinct endpoint names, comma-separated");
                 return 2;
+            }
+
+            var phoneSettings = new List<KeyValuePair<string, string>>();
+            foreach (var text in parse.GetValue(settings) ?? [])
+            {
+                if (PhoneSettings.Parse(text, out var settingError) is not { } setting)
+                {
+                    await error.WriteLineAsync($"--set: {settingError}");
+                    return 2;
+                }
+
+                phoneSettings.Add(setting);
             }
 
             var lines = ReadLineData(parse.GetValue(lineData), out var lineError);
@@ -92,6 +108,11 @@ internal static class BindCommand
             var now = time.GetUtcNow();
             var isNew = await store.Phones.BindAsync(address, phoneModel, bindings, CliStore.Actor, now, ct);
             await output.WriteLineAsync($"{(isNew ? "bound" : "rebound")} {address} ({phoneModel.Name}) to {string.Join(", ", names)}");
+            if (phoneSettings.Count > 0)
+            {
+                await store.Phones.SetSettingsAsync(address, phoneSettings, CliStore.Actor, now, ct);
+                await output.WriteLineAsync($"settings: {string.Join(", ", phoneSettings.Select(s => s.Key))}");
+            }
 
             var renderer = store.Renderer();
             var render = await renderer.RenderAsync(address, ct);

@@ -44,6 +44,12 @@ internal sealed class SiteOptions
     /// <summary>Folder of whole-file override templates (<c>SIP{mac}.cnf</c>, <c>SEP{mac}.cnf.xml</c>…); none by default.</summary>
     public string? TemplateFolder { get; init; }
 
+    /// <summary>Extra or replaced keys for SIPDefault.cnf (7940/7960), as <c>[{ "Name": "…", "Value": "…" }]</c>.</summary>
+    public List<ExtraSetting>? ExtraCnfKeys { get; init; }
+
+    /// <summary>Extra elements for XMLDefault.cnf.xml and every SEP&lt;MAC&gt;.cnf.xml (79x1), as <c>[{ "Name": "…", "Value": "…" }]</c>.</summary>
+    public List<ExtraSetting>? ExtraXmlElements { get; init; }
+
     public SiteSettings ToSettings()
     {
         var defaults = new SiteSettings();
@@ -62,6 +68,8 @@ internal sealed class SiteOptions
             SshPassword = SshPassword ?? defaults.SshPassword,
             Codec = Codec ?? defaults.Codec,
             Unprovisioned = Unprovisioned ?? defaults.Unprovisioned,
+            ExtraCnfKeys = ExtraCnfKeys ?? defaults.ExtraCnfKeys,
+            ExtraXmlElements = ExtraXmlElements ?? defaults.ExtraXmlElements,
         };
     }
 }

@@ -39,7 +39,13 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
             return StoredPhoneRender.Fail(siteFiles, $"{mac}: no line data for endpoint{(missing.Length == 1 ? "" : "s")} {string.Join(", ", missing)} (bind with --line-data until the AMI endpoint source supplies it)");
         }
 
-        var result = PhoneFileSet.Render(site, siteFiles, new Phone(mac, model, bindings.Select(b => b.ToLine()!).ToArray(), phone.Load), templates);
+        var overrides = PhoneSettings.ToOverrides(await phones.SettingsAsync(mac, cancellationToken), out var settingsError);
+        if (overrides is null)
+        {
+            return StoredPhoneRender.Fail(siteFiles, $"{mac}: {settingsError}");
+        }
+
+        var result = PhoneFileSet.Render(site, siteFiles, new Phone(mac, model, bindings.Select(b => b.ToLine()!).ToArray(), phone.Load, overrides), templates);
         return result.Succeeded
             ? new StoredPhoneRender(result, siteFiles, null)
             : StoredPhoneRender.Fail(siteFiles, $"{mac}: {string.Join("; ", result.Errors)}");
@@ -56,7 +62,13 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
             return StoredPhoneRender.Fail(siteFiles, $"{mac}: not bound, or its model is not supported");
         }
 
-        var result = PhoneFileSet.Render(site, siteFiles, new Phone(mac, model, lines, phone.Load), templates);
+        var overrides = PhoneSettings.ToOverrides(await phones.SettingsAsync(mac, cancellationToken), out var settingsError);
+        if (overrides is null)
+        {
+            return StoredPhoneRender.Fail(siteFiles, $"{mac}: {settingsError}");
+        }
+
+        var result = PhoneFileSet.Render(site, siteFiles, new Phone(mac, model, lines, phone.Load, overrides), templates);
         return result.Succeeded
             ? new StoredPhoneRender(result, siteFiles, null)
             : StoredPhoneRender.Fail(siteFiles, $"{mac}: {string.Join("; ", result.Errors)}");

@@ -1,5 +1,6 @@
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Testing.Ami;
+using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Time;
 
 namespace AsteriskCiscoBridge.Ami.Tests.Pjsip;
@@ -73,6 +74,58 @@ public sealed class PjsipEndpointSourceTests
         time.Advance(down.RetryIn!.Value);
         await NextAsync(source, s => s.Find("6002") is null, ct);
         Assert.Null(source.Current!.Find("6002"));
+    }
+
+    [Fact]
+    public async Task Source_a_burst_of_reloads_within_the_debounce_gives_one_read()
+    {
+        // Reliability catalogue §5.5 case 27: five Reload events for res_pjsip within the
+        // debounce window become one snapshot, not five.
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider();
+        var debounce = TimeSpan.FromSeconds(1);
+        await using var server = AmiTestServer.Start();
+        await using var client = new AmiClient(ClientOptions(server.Port), time);
+        await using var source = new PjsipEndpointSource(client, new PjsipEndpointSourceOptions { Debounce = debounce, PollInterval = TimeSpan.FromMinutes(5) }, time);
+        source.Start();
+        client.Start();
+
+        // Login (Connected, then FullyBooted) is itself a burst: one debounced read.
+        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        await ReadAfterDebounceAsync();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await server.SendReloadAsync(ct);
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal("Reload", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        }
+
+        await ReadAfterDebounceAsync();
+        await server.SendReloadAsync(ct);
+        Assert.Equal("Reload", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        await ReadAfterDebounceAsync();
+
+        // Reads run one after another, so by the third snapshot any extra read the burst might
+        // have caused would already have reached the server.
+        var reads = 0;
+        while (server.Received.TryRead(out var received))
+        {
+            reads += received.Action["Action"] == "PJSIPShowEndpoints" ? 1 : 0;
+        }
+
+        Assert.Equal(3, reads);
+
+        async Task ReadAfterDebounceAsync()
+        {
+            // The read loop is waiting out the debounce when a second timer (beside the poll) is armed.
+            await Eventually.TrueAsync(() => time.PendingTimers == 2, "debounce armed", ct, Bound);
+            time.Advance(debounce);
+            await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        }
     }
 
     [Fact]

@@ -73,4 +73,31 @@ public sealed class BindCommandTests
         Assert.Equal(0, exit);
         Assert.Contains("files not rendered: 001122AABBCC: line 1 password contains '\"'", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Bind_with_settings_stores_them_and_the_phone_files_carry_them()
+    {
+        using var cli = new CliHarness();
+
+        var bind = await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7960", "--line-data", cli.WriteLineData("""[{"endpoint":"1001","password":"s3cret"}]"""),
+            "--set", "label=Front desk", "--set", "cnf:call_waiting=0");
+        var file = await cli.RunAsync("render", "001122aabbcc", "SIP001122AABBCC.cnf");
+
+        Assert.Equal(0, bind.Exit);
+        Assert.Contains("settings: label, cnf:call_waiting\n", bind.Output, StringComparison.Ordinal);
+        Assert.Contains("phone_label: \"Front desk\"", file.Output, StringComparison.Ordinal);
+        Assert.Contains("call_waiting: \"0\"", file.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bind_refuses_an_unknown_setting_before_touching_the_store()
+    {
+        using var cli = new CliHarness();
+
+        var (exit, _, error) = await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7960", "--set", "volume=11");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--set: unknown setting 'volume'", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(cli.DatabasePath));
+    }
 }

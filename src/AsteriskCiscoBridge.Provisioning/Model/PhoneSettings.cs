@@ -1,0 +1,75 @@
+using AsteriskCiscoBridge.Provisioning.Rendering;
+
+namespace AsteriskCiscoBridge.Provisioning.Model;
+
+/// <summary>
+/// Per-phone settings as an admin writes and the store keeps them, <c>NAME=VALUE</c>:
+/// <c>label</c> (the phone's label), <c>phone_password</c>, <c>messages</c> (voicemail number),
+/// <c>cnf:KEY</c> (an extra or replaced key in the phone's SIP&lt;MAC&gt;.cnf) and
+/// <c>xml:ELEMENT</c> (an extra element in its SEP&lt;MAC&gt;.cnf.xml). Pure.
+/// </summary>
+public static class PhoneSettings
+{
+    /// <summary>Reads <c>NAME=VALUE</c>; null and the reason when it is not a setting.</summary>
+    public static KeyValuePair<string, string>? Parse(string text, out string? error)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            error = $"'{text}' is not NAME=VALUE";
+            return null;
+        }
+
+        var name = text[..equals].Trim();
+        var value = text[(equals + 1)..];
+        return Check(name, out error) ? new KeyValuePair<string, string>(name, value) : null;
+    }
+
+    /// <summary>Builds the renderer's overrides from stored settings (later duplicates win); null and the reason for an unknown name.</summary>
+    public static PhoneOverrides? ToOverrides(IEnumerable<KeyValuePair<string, string>> settings, out string? error)
+    {
+        error = null;
+        string? label = null, password = null, messages = null;
+        var cnf = new List<ExtraSetting>();
+        var xml = new List<ExtraSetting>();
+        foreach (var (name, value) in settings)
+        {
+            if (!Check(name, out error))
+            {
+                return null;
+            }
+
+            switch (name)
+            {
+                case "label":
+                    label = value;
+                    break;
+                case "phone_password":
+                    password = value;
+                    break;
+                case "messages":
+                    messages = value;
+                    break;
+                default:
+                    var list = name.StartsWith("cnf:", StringComparison.Ordinal) ? cnf : xml;
+                    list.RemoveAll(e => e.Name == name[4..]);
+                    list.Add(new ExtraSetting(name[4..], value));
+                    break;
+            }
+        }
+
+        return new PhoneOverrides { PhoneLabel = label, PhonePassword = password, MessagesNumber = messages, ExtraCnfKeys = cnf, ExtraXmlElements = xml };
+    }
+
+    private static bool Check(string name, out string? error)
+    {
+        error = name switch
+        {
+            "label" or "phone_password" or "messages" => null,
+            _ when name.StartsWith("cnf:", StringComparison.Ordinal) => Escaping.IsCnfKey(name[4..]) ? null : $"'{name[4..]}' is not a cnf key (letters, digits and '_')",
+            _ when name.StartsWith("xml:", StringComparison.Ordinal) => Escaping.IsXmlName(name[4..]) ? null : $"'{name[4..]}' is not an XML element name",
+            _ => $"unknown setting '{name}' (label, phone_password, messages, cnf:KEY, xml:ELEMENT)",
+        };
+        return error is null;
+    }
+}
