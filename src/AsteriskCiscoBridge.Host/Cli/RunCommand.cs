@@ -104,6 +104,8 @@ internal static class RunCommand
                 kestrel.Listen(endPoint);
             }
         });
+        // One line per phone request is ours to log; ASP.NET's own request lines would double them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(tftpOptions);
         builder.Services.AddSingleton(guard);
@@ -115,7 +117,7 @@ internal static class RunCommand
         builder.Services.AddSingleton<EndpointProvisioner>();
         builder.Services.AddSingleton(sp => new EndpointSyncService(
             ami, amiProblem, configuration.GetSection("Ami:Sync").Get<PjsipEndpointSourceOptions>() ?? new PjsipEndpointSourceOptions(),
-            sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<StoredPhoneRenderer>(), sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService(sp => new StorageMigration(connections));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointSyncService>());
         builder.Services.AddSingleton<TftpHostedService>();

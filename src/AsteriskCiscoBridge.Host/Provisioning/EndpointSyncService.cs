@@ -18,6 +18,7 @@ internal sealed partial class EndpointSyncService(
     string? amiProblem,
     PjsipEndpointSourceOptions sourceOptions,
     StoredFileTree tree,
+    StoredPhoneRenderer renderer,
     EndpointProvisioner provisioner,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
@@ -32,6 +33,7 @@ internal sealed partial class EndpointSyncService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await renderer.SaveSiteFilesAsync(time.GetUtcNow(), stoppingToken);
         await tree.ReloadAsync(stoppingToken);
         if (ami is null)
         {

@@ -51,6 +51,10 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
             : StoredPhoneRender.Fail(siteFiles, $"{mac}: {string.Join("; ", result.Errors)}");
     }
 
+    /// <summary>Renders and stores the site-wide files (OS79XX.TXT, SIPDefault.cnf, XMLDefault.cnf.xml…), so they are served before any phone is bound.</summary>
+    public Task SaveSiteFilesAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        config.SaveSiteFilesAsync(SiteFileSet.Render(site, templates).Files, now, cancellationToken);
+
     /// <summary>Renders a stored phone with lines supplied by the caller (the live endpoints), not the binding's recorded data.</summary>
     public async Task<StoredPhoneRender> RenderLinesAsync(MacAddress mac, IReadOnlyList<LineInput> lines, CancellationToken cancellationToken)
     {

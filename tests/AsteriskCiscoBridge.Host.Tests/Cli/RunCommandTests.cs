@@ -19,6 +19,7 @@ public sealed class RunCommandTests
             ["Tftp:Listen:0"] = "127.0.0.1:0",
             ["Http:Listen:0"] = "127.0.0.1:0",
             ["Firmware:Directory"] = firmware.Path,
+            ["Storage:Database"] = Path.Combine(firmware.Path, ".store", "acb.db"),
         };
         foreach (var (key, value) in more)
         {
@@ -122,6 +123,37 @@ public sealed class RunCommandTests
         // error); past the limit the scanning address is refused.
         Assert.Equal([-1, -1, -1, 2, 2], answers);
         Assert.StartsWith("<device>", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        await app.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Site_files_are_served_before_any_phone_is_bound()
+    {
+        using var firmware = new TempDirectory("acb-fw");
+        await using var app = Build(firmware);
+        await app.StartAsync(Ct);
+        var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
+
+        // The service publishes the site files as it starts; wait for the first of them.
+        byte[]? os79xx = null;
+        for (var attempt = 0; attempt < 200 && os79xx is null; attempt++)
+        {
+            using var client = new TftpTestClient();
+            try
+            {
+                (os79xx, _) = await client.DownloadAsync(tftp, "os79xx.txt", Ct);
+            }
+            catch (TftpErrorException)
+            {
+                await Task.Delay(50, Ct);
+            }
+        }
+
+        using var other = new TftpTestClient();
+        var (sipDefault, _) = await other.DownloadAsync(tftp, "SIPDefault.cnf", Ct);
+
+        Assert.Equal("P0S3-08-12-00"u8.ToArray(), os79xx);
+        Assert.Contains("proxy1_address", System.Text.Encoding.UTF8.GetString(sipDefault), StringComparison.Ordinal);
         await app.StopAsync(Ct);
     }
 }
