@@ -1,0 +1,101 @@
+using AsteriskCiscoBridge.Provisioning.Model;
+
+namespace AsteriskCiscoBridge.Provisioning.Resync;
+
+/// <summary>How hard a phone is asked to re-read its configuration (spec §4).</summary>
+public enum ResyncKind
+{
+    /// <summary>7940/7960: <c>Event: check-sync</c>; the phone compares syncinfo.xml with its sync value and reboots when they differ (§4.2).</summary>
+    CheckSync = 0,
+
+    /// <summary>79x1: <c>service-control</c> <c>action=restart</c>, a quick restart that re-reads SEP&lt;MAC&gt;.cnf.xml (§4.1).</summary>
+    Restart = 1,
+
+    /// <summary>79x1: <c>service-control</c> <c>action=reset</c>, a full reboot.</summary>
+    Reset = 2,
+}
+
+/// <summary>A phone whose files changed: what it is and which endpoints (lines) it carries, in button order.</summary>
+public sealed record ResyncTarget(MacAddress Mac, PhoneFamily Family, IReadOnlyList<string> Endpoints);
+
+/// <summary>A registered contact of an endpoint as Asterisk reports it.</summary>
+/// <param name="CallId">The Call-ID of the phone's REGISTER (a 79x1 service-control NOTIFY must repeat it).</param>
+/// <param name="Status">ContactStatus: Reachable, NonQualified, Unknown, Created, Unreachable, Removed.</param>
+public sealed record ResyncContact(string Endpoint, string? CallId, string? Status)
+{
+    /// <summary>
+    /// Whether a NOTIFY can reach it. PJSIPNotify answers Success even for an endpoint without a
+    /// contact and sends nothing (fixture pjsipnotify-errors), so the bridge decides itself.
+    /// </summary>
+    public bool IsLive => Status is not ("Unreachable" or "Removed");
+}
+
+/// <summary>One NOTIFY to send through AMI <c>PJSIPNotify</c>, at <see cref="Due"/> after the plan starts.</summary>
+public sealed record NotifyOrder(MacAddress Mac, string Endpoint, ResyncKind Kind, IReadOnlyList<string> Variables, TimeSpan Due)
+{
+    /// <summary>The SIP event package, for the notify log.</summary>
+    public string Event => Kind == ResyncKind.CheckSync ? "check-sync" : "service-control";
+}
+
+/// <summary>What to send now, staggered, and which phones wait for their contact to come back.</summary>
+public sealed record ResyncPlan(IReadOnlyList<NotifyOrder> Orders, IReadOnlyList<MacAddress> Waiting);
+
+/// <summary>
+/// Decides which NOTIFY each changed phone gets and when. Pure: contacts and the stagger are
+/// inputs. Sends are spread <c>interval</c> apart so a reload never makes a boot storm.
+/// </summary>
+public static class ResyncPlanner
+{
+    private const string ZeroStamp = "{00000000-0000-0000-0000-000000000000}";
+
+    /// <summary>
+    /// The <c>Variable:</c> lines of PJSIPNotify (spec §4.4): 7940/7960 <c>Event=check-sync</c>;
+    /// 79x1 a <c>service-control</c> body built at run time, because only then is the Call-ID of
+    /// the phone's registration known (a static pjsip_notify.conf section cannot carry it).
+    /// </summary>
+    public static IReadOnlyList<string> NotifyVariables(ResyncKind kind, string? registerCallId) => kind switch
+    {
+        ResyncKind.CheckSync => ["Event=check-sync"],
+        _ =>
+        [
+            "Event=service-control",
+            "Subscription-State=active",
+            "Content-Type=text/plain",
+            kind == ResyncKind.Reset ? "Content=action=reset" : "Content=action=restart",
+            $"Content=RegisterCallId={{{registerCallId}}}",
+            $"Content=ConfigVersionStamp={ZeroStamp}",
+            $"Content=DialplanVersionStamp={ZeroStamp}",
+            $"Content=SoftkeyVersionStamp={ZeroStamp}",
+            $"Content=FeatureControlVersionStamp={ZeroStamp}",
+        ],
+    };
+
+    /// <summary>The first step of the family's escalation ladder (check-sync for 79x0, restart for 79x1).</summary>
+    public static ResyncKind FirstStep(PhoneFamily family) => family == PhoneFamily.Sip79x0 ? ResyncKind.CheckSync : ResyncKind.Restart;
+
+    /// <summary>
+    /// Plans one NOTIFY per phone, to the first of its endpoints (in button order) with a live
+    /// contact; a 79x1 also needs that contact's Call-ID. Phones with no such contact wait.
+    /// </summary>
+    public static ResyncPlan Plan(IReadOnlyList<ResyncTarget> targets, Func<string, IReadOnlyList<ResyncContact>> contactsOf, TimeSpan interval)
+    {
+        var orders = new List<NotifyOrder>();
+        var waiting = new List<MacAddress>();
+        foreach (var target in targets.OrderBy(t => t.Mac.Value, StringComparer.Ordinal))
+        {
+            var kind = FirstStep(target.Family);
+            var chosen = target.Endpoints
+                .SelectMany(e => contactsOf(e).Where(c => c.IsLive && (kind == ResyncKind.CheckSync || !string.IsNullOrEmpty(c.CallId))))
+                .FirstOrDefault();
+            if (chosen is null)
+            {
+                waiting.Add(target.Mac);
+                continue;
+            }
+
+            orders.Add(new NotifyOrder(target.Mac, chosen.Endpoint, kind, NotifyVariables(kind, chosen.CallId), interval * orders.Count));
+        }
+
+        return new ResyncPlan(orders, waiting);
+    }
+}

@@ -1,0 +1,64 @@
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
+
+namespace AsteriskCiscoBridge.Provisioning.Tests.Resync;
+
+public sealed class ResyncPlannerTests
+{
+    private static readonly MacAddress A = MacAddress.Parse("0011223344AA").Mac!.Value;
+    private static readonly MacAddress B = MacAddress.Parse("0011223344BB").Mac!.Value;
+    private static readonly MacAddress C = MacAddress.Parse("0011223344CC").Mac!.Value;
+
+    [Fact]
+    public void A_7940_gets_check_sync_and_a_7961_a_restart_naming_its_registration()
+    {
+        var plan = ResyncPlanner.Plan(
+            [new ResyncTarget(A, PhoneFamily.Sip79x0, ["6001"]), new ResyncTarget(B, PhoneFamily.Sip79x1, ["6002"])],
+            e => [new ResyncContact(e, "call-" + e, "Reachable")],
+            TimeSpan.FromSeconds(2));
+
+        Assert.Empty(plan.Waiting);
+        Assert.Equal(["Event=check-sync"], plan.Orders[0].Variables);
+        Assert.Equal(("6001", "check-sync", TimeSpan.Zero), (plan.Orders[0].Endpoint, plan.Orders[0].Event, plan.Orders[0].Due));
+        Assert.Equal(
+            ["Event=service-control", "Subscription-State=active", "Content-Type=text/plain", "Content=action=restart", "Content=RegisterCallId={call-6002}",
+             "Content=ConfigVersionStamp={00000000-0000-0000-0000-000000000000}", "Content=DialplanVersionStamp={00000000-0000-0000-0000-000000000000}",
+             "Content=SoftkeyVersionStamp={00000000-0000-0000-0000-000000000000}", "Content=FeatureControlVersionStamp={00000000-0000-0000-0000-000000000000}"],
+            plan.Orders[1].Variables);
+        Assert.Equal(TimeSpan.FromSeconds(2), plan.Orders[1].Due);
+    }
+
+    [Fact]
+    public void Phones_without_a_live_contact_wait_instead_of_a_notify_that_goes_nowhere()
+    {
+        var plan = ResyncPlanner.Plan(
+            [new ResyncTarget(A, PhoneFamily.Sip79x0, ["6001"]), new ResyncTarget(B, PhoneFamily.Sip79x0, ["6002"]), new ResyncTarget(C, PhoneFamily.Sip79x1, ["6003"])],
+            e => e switch
+            {
+                "6001" => [new ResyncContact(e, "x", "Unreachable")],
+                "6002" => [],
+                _ => [new ResyncContact(e, null, "Reachable")],
+            },
+            TimeSpan.FromSeconds(1));
+
+        Assert.Empty(plan.Orders);
+        Assert.Equal([A, B, C], plan.Waiting);
+    }
+
+    [Fact]
+    public void The_first_line_with_a_live_contact_is_used_and_sends_are_staggered_in_mac_order()
+    {
+        var plan = ResyncPlanner.Plan(
+            [new ResyncTarget(B, PhoneFamily.Sip79x0, ["6002", "6003"]), new ResyncTarget(A, PhoneFamily.Sip79x0, ["6001"])],
+            e => e == "6002" ? [] : [new ResyncContact(e, "c", "NonQualified")],
+            TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal([(A, "6001", TimeSpan.Zero), (B, "6003", TimeSpan.FromMilliseconds(500))], plan.Orders.Select(o => (o.Mac, o.Endpoint, o.Due)));
+    }
+
+    [Fact]
+    public void Reset_is_the_full_reboot_action()
+    {
+        Assert.Contains("Content=action=reset", ResyncPlanner.NotifyVariables(ResyncKind.Reset, "id"));
+    }
+}
