@@ -7,6 +7,7 @@ using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Http;
 using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Host.Security;
@@ -115,9 +116,12 @@ internal static class RunCommand
         builder.Services.AddSingleton(new StoredFileTree(phones, config, stored, unbound));
         builder.Services.AddSingleton(new StoredPhoneRenderer(phones, config, site, settings.LoadTemplates()));
         builder.Services.AddSingleton<EndpointProvisioner>();
+        builder.Services.AddSingleton(new NotifyLog(connections));
+        builder.Services.AddSingleton(configuration.GetSection("Resync").Get<ResyncOptions>() ?? new ResyncOptions());
+        builder.Services.AddSingleton<ResyncService>();
         builder.Services.AddSingleton(sp => new EndpointSyncService(
             ami, amiProblem, configuration.GetSection("Ami:Sync").Get<PjsipEndpointSourceOptions>() ?? new PjsipEndpointSourceOptions(),
-            sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<StoredPhoneRenderer>(), sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<StoredPhoneRenderer>(), sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<ResyncService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService(sp => new StorageMigration(connections));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointSyncService>());
         builder.Services.AddSingleton<TftpHostedService>();

@@ -1,6 +1,7 @@
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Asterisk;
+using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Host.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ internal sealed partial class EndpointSyncService(
     StoredFileTree tree,
     StoredPhoneRenderer renderer,
     EndpointProvisioner provisioner,
+    ResyncService resync,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -45,13 +47,16 @@ internal sealed partial class EndpointSyncService(
         await using var source = new PjsipEndpointSource(client, sourceOptions, time, loggers.CreateLogger<PjsipEndpointSource>());
         client.Start();
         source.Start();
+        var sender = resync.SendLoopAsync(client, stoppingToken);
         try
         {
             await foreach (var snapshot in source.Snapshots.ReadAllAsync(stoppingToken))
             {
                 try
                 {
-                    LastRound = await provisioner.ApplyAsync(snapshot, stoppingToken);
+                    var round = await provisioner.ApplyAsync(snapshot, stoppingToken);
+                    await resync.PlanAsync(snapshot, round.Changed, stoppingToken);
+                    LastRound = round;
                     Rounds++;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -65,6 +70,8 @@ internal sealed partial class EndpointSyncService(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+
+        await sender;
     }
 
     [LoggerMessage(6200, LogLevel.Warning, "AMI is not configured ({Problem}): serving the stored files only")]

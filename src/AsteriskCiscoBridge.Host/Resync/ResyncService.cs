@@ -1,0 +1,165 @@
+using System.Threading.Channels;
+using AsteriskCiscoBridge.Ami;
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
+using AsteriskCiscoBridge.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace AsteriskCiscoBridge.Host.Resync;
+
+/// <summary>The <c>Resync</c> configuration section.</summary>
+internal sealed class ResyncOptions
+{
+    /// <summary>Time between two NOTIFYs, so a reload that changes many phones never makes a boot storm. Default 1 s.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Send NOTIFYs at all (false: files change, phones pick them up on their next boot). Default true.</summary>
+    public bool Enabled { get; init; } = true;
+}
+
+/// <summary>
+/// Makes exactly the phones whose files changed re-read them: after each provisioning round it
+/// plans one NOTIFY per changed phone (plus phones still waiting for a contact) from the round's
+/// snapshot, and a sender sends them through AMI <c>PJSIPNotify</c>, staggered, recording each in
+/// the notify log. Phones without a live contact wait; a later snapshot (Asterisk re-reads on
+/// every ContactStatus event) finds them back.
+/// </summary>
+internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, ResyncOptions options, TimeProvider time, ILogger<ResyncService> logger)
+{
+    private readonly Channel<ResyncPlan> _plans = Channel.CreateUnbounded<ResyncPlan>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HashSet<MacAddress> _waiting = [];
+    private readonly Lock _gate = new();
+
+    /// <summary>Phones waiting for a live contact.</summary>
+    public IReadOnlyList<MacAddress> Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _waiting];
+            }
+        }
+    }
+
+    /// <summary>NOTIFYs sent (answered Success) since start.</summary>
+    public int Sent { get; private set; }
+
+    /// <summary>Plans the resync of <paramref name="changed"/> and of the phones still waiting, and hands the plan to the sender.</summary>
+    public async Task<ResyncPlan> PlanAsync(PjsipSnapshot snapshot, IReadOnlyList<MacAddress> changed, CancellationToken cancellationToken)
+    {
+        if (!options.Enabled)
+        {
+            return new ResyncPlan([], []);
+        }
+
+        HashSet<MacAddress> wanted;
+        lock (_gate)
+        {
+            wanted = [.. _waiting, .. changed];
+        }
+
+        var bindings = await phones.AllBindingsAsync(cancellationToken);
+        var targets = new List<ResyncTarget>();
+        foreach (var mac in wanted)
+        {
+            var phone = await phones.GetAsync(mac, cancellationToken);
+            if (phone is null || PhoneModels.Find(phone.Model) is not { } model || !bindings.TryGetValue(mac, out var rows))
+            {
+                continue;
+            }
+
+            targets.Add(new ResyncTarget(mac, model.Family, [.. rows.OrderBy(r => r.Position).Select(r => r.Endpoint)]));
+        }
+
+        var plan = ResyncPlanner.Plan(targets, endpoint => ContactsOf(snapshot, endpoint), options.Interval);
+        lock (_gate)
+        {
+            _waiting.Clear();
+            _waiting.UnionWith(plan.Waiting);
+        }
+
+        foreach (var mac in plan.Waiting)
+        {
+            WaitingForContact(logger, mac);
+        }
+
+        if (plan.Orders.Count > 0)
+        {
+            _plans.Writer.TryWrite(plan);
+        }
+
+        return plan;
+    }
+
+    /// <summary>Sends planned NOTIFYs, each at its due time after its plan began, until stopped.</summary>
+    public async Task SendLoopAsync(IAmiActionSender ami, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var plan in _plans.Reader.ReadAllAsync(cancellationToken))
+            {
+                var start = time.GetTimestamp();
+                foreach (var order in plan.Orders)
+                {
+                    var wait = order.Due - time.GetElapsedTime(start);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, time, cancellationToken);
+                    }
+
+                    await SendAsync(ami, order, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SendAsync(IAmiActionSender ami, NotifyOrder order, CancellationToken cancellationToken)
+    {
+        var action = new AmiAction("PJSIPNotify").Add("Endpoint", order.Endpoint);
+        foreach (var variable in order.Variables)
+        {
+            action.Add("Variable", variable);
+        }
+
+        string outcome;
+        string? detail = null;
+        try
+        {
+            var response = await ami.SendAsync(action, cancellationToken);
+            outcome = response.IsSuccess ? "sent" : "refused";
+            detail = response.Message;
+        }
+        catch (Exception e) when (e is AmiException or IOException or TimeoutException)
+        {
+            // Asterisk went away: the phone waits, and the next snapshot after reconnecting plans it again.
+            outcome = "failed";
+            detail = e.Message;
+            lock (_gate)
+            {
+                _waiting.Add(order.Mac);
+            }
+        }
+
+        if (outcome == "sent")
+        {
+            Sent++;
+        }
+
+        NotifySent(logger, order.Event, order.Mac, order.Endpoint, outcome, detail ?? string.Empty);
+        await log.AppendAsync(new NotifyRecord { At = time.GetUtcNow(), Mac = order.Mac, Endpoint = order.Endpoint, Event = order.Event, Outcome = outcome, Detail = detail }, cancellationToken);
+    }
+
+    private static IReadOnlyList<ResyncContact> ContactsOf(PjsipSnapshot snapshot, string endpoint) =>
+        snapshot.Find(endpoint) is { } e ? [.. e.Contacts.Select(c => new ResyncContact(endpoint, c.CallId, c.Status))] : [];
+
+    [LoggerMessage(5000, LogLevel.Information, "{Event} to {Mac} via endpoint {Endpoint}: {Outcome} {Detail}")]
+    private static partial void NotifySent(ILogger logger, string @event, MacAddress mac, string endpoint, string outcome, string detail);
+
+    [LoggerMessage(5001, LogLevel.Information, "{Mac} changed but has no live contact: its resync waits for it to register")]
+    private static partial void WaitingForContact(ILogger logger, MacAddress mac);
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using AsteriskCiscoBridge.Ami;
+using AsteriskCiscoBridge.Host.Cli;
+using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Host.Resync;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
+using AsteriskCiscoBridge.Testing.Ami;
+using AsteriskCiscoBridge.Testing.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AsteriskCiscoBridge.Scenarios.Tests.Resync;
+
+/// <summary>
+/// The resync half of the main job against the AMI test server (recorded wire format): changed
+/// phones get a PJSIPNotify of their family's kind, unchanged ones none, offline ones when their
+/// contact comes back.
+/// </summary>
+public sealed class ResyncTests
+{
+    private static readonly MacAddress Mac7960 = MacAddress.Parse("0011223344AA").Mac!.Value;
+    private static readonly MacAddress Mac7961 = MacAddress.Parse("0011223344BB").Mac!.Value;
+    private static readonly MacAddress MacOffline = MacAddress.Parse("0011223344CC").Mac!.Value;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Changed_phones_get_their_familys_notify_unchanged_ones_none_and_offline_ones_when_they_return()
+    {
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6001", "first") with { Contacts = [new AmiTestContact("sip:6001@127.0.0.1:5070", "Cisco-CP7960G/8.0", "reg-6001")] });
+        pbx.Set(AmiTestEndpoint.Plain("6002", "second") with { Contacts = [new AmiTestContact("sip:6002@127.0.0.1:5071", "Cisco-CP7961G/9.4", "reg-6002")] });
+        pbx.Set(AmiTestEndpoint.Plain("6003", "third"));
+        await using var asterisk = AmiTestServer.Start(pbx);
+        using var data = new TempDirectory("acb-resync");
+        var database = Path.Combine(data.Path, "acb.db");
+        var connections = new SqliteConnectionFactory(new StorageOptions { Database = database });
+        await connections.MigrateAsync(Ct);
+        var phones = new PhoneStore(connections);
+        await phones.BindAsync(Mac7960, PhoneModels.Cisco7960, [new BindingRow { Position = 1, Endpoint = "6001" }], "test", DateTimeOffset.UtcNow, Ct);
+        await phones.BindAsync(Mac7961, PhoneModels.Find("7961")!, [new BindingRow { Position = 1, Endpoint = "6002" }], "test", DateTimeOffset.UtcNow, Ct);
+        await phones.BindAsync(MacOffline, PhoneModels.Cisco7940, [new BindingRow { Position = 1, Endpoint = "6003" }], "test", DateTimeOffset.UtcNow, Ct);
+
+        await using var app = RunCommand.Build([], null, new Dictionary<string, string?>
+        {
+            ["Tftp:Listen:0"] = "127.0.0.1:0",
+            ["Http:Listen:0"] = "127.0.0.1:0",
+            ["Storage:Database"] = database,
+            ["Firmware:Directory"] = Path.Combine(data.Path, "firmware"),
+            ["Ami:Host"] = "127.0.0.1",
+            ["Ami:Port"] = asterisk.Port.ToString(CultureInfo.InvariantCulture),
+            ["Ami:Username"] = "bridge",
+            ["Ami:Secret"] = "bridgepw",
+            ["Ami:Sync:Debounce"] = "00:00:00.050",
+            ["Resync:Interval"] = "00:00:00",
+        });
+        await app.StartAsync(Ct);
+        var sync = app.Services.GetRequiredService<EndpointSyncService>();
+        var resync = app.Services.GetRequiredService<ResyncService>();
+
+        // First start: every phone's files are new. The two with a contact are told; the third waits.
+        var first = await NotifiesAsync(asterisk, 2);
+        Assert.Equal(["6001", "6002"], first.Select(n => n["Endpoint"]).Order());
+        var to7960 = first.Single(n => n["Endpoint"] == "6001");
+        var to7961 = first.Single(n => n["Endpoint"] == "6002");
+        Assert.Equal(["Event=check-sync"], to7960.GetAll("Variable"));
+        Assert.Contains("Event=service-control", to7961.GetAll("Variable"));
+        Assert.Contains("Content=action=restart", to7961.GetAll("Variable"));
+        Assert.Contains("Content=RegisterCallId={reg-6002}", to7961.GetAll("Variable"));
+        Assert.Equal([MacOffline], resync.Waiting);
+
+        // A password change on 6001 and a reload: only the 7960 is told.
+        var rounds = sync.Rounds;
+        pbx.Set(pbx.Find("6001")! with { Password = "changed" });
+        await asterisk.SendReloadAsync(Ct);
+        var second = await NotifiesAsync(asterisk, 1);
+        Assert.Equal("6001", second[0]["Endpoint"]);
+        await Eventually.TrueAsync(() => sync.Rounds > rounds, "the reload's round", Ct, Bound);
+        Assert.Equal([Mac7960], sync.LastRound!.Changed);
+
+        // The offline phone registers: Asterisk's ContactStatus makes a new snapshot, and it is told.
+        pbx.Set(pbx.Find("6003")! with { Contacts = [new AmiTestContact("sip:6003@127.0.0.1:5072", "Cisco-CP7940G/8.0", "reg-6003")] });
+        await asterisk.SendContactStatusAsync("6003", "sip:6003@127.0.0.1:5072", "Reachable", Ct);
+        var third = await NotifiesAsync(asterisk, 1);
+        Assert.Equal(("6003", "Event=check-sync"), (third[0]["Endpoint"], third[0]["Variable"]));
+        Assert.Empty(resync.Waiting);
+
+        var log = await new NotifyLog(connections).RecentAsync(null, 10, Ct);
+        Assert.Equal(4, log.Count);
+        Assert.All(log, n => Assert.Equal("sent", n.Outcome));
+        await app.StopAsync(Ct);
+    }
+
+    private static async Task<IReadOnlyList<AmiMessage>> NotifiesAsync(AmiTestServer server, int count)
+    {
+        var notifies = new List<AmiMessage>();
+        while (notifies.Count < count)
+        {
+            var received = await server.Received.ReadAsync(Ct).AsTask().WaitAsync(Bound, Ct);
+            if (received.Action["Action"] == "PJSIPNotify")
+            {
+                notifies.Add(received.Action);
+            }
+        }
+
+        return notifies;
+    }
+}
