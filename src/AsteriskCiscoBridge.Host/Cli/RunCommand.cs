@@ -121,8 +121,8 @@ internal static class RunCommand
         builder.Services.AddSingleton<ResyncService>();
         builder.Services.AddSingleton(sp => new EndpointSyncService(
             ami, amiProblem, configuration.GetSection("Ami:Sync").Get<PjsipEndpointSourceOptions>() ?? new PjsipEndpointSourceOptions(),
-            sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<StoredPhoneRenderer>(), sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<ResyncService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
-        builder.Services.AddHostedService(sp => new StorageMigration(connections));
+            sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<ResyncService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService(sp => new StorageMigration(connections, sp.GetRequiredService<StoredPhoneRenderer>(), sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointSyncService>());
         builder.Services.AddSingleton<TftpHostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TftpHostedService>());

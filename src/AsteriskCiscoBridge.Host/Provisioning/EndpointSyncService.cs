@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace AsteriskCiscoBridge.Host.Provisioning;
 
 /// <summary>
-/// The service's link to Asterisk: publishes what the store holds at start (so phones are served
-/// while Asterisk is away), then keeps an AMI endpoint source running (full snapshot at start,
+/// The service's link to Asterisk (the store is already published by <see cref="Storage.StorageMigration"/>,
+/// so phones are served while Asterisk is away): keeps an AMI endpoint source running (full snapshot at start,
 /// after every reconnect, on PJSIP reloads and on a poll) and provisions from every complete
 /// snapshot. Without AMI settings it says so and serves what it has.
 /// </summary>
@@ -18,8 +18,6 @@ internal sealed partial class EndpointSyncService(
     AmiOptions? ami,
     string? amiProblem,
     PjsipEndpointSourceOptions sourceOptions,
-    StoredFileTree tree,
-    StoredPhoneRenderer renderer,
     EndpointProvisioner provisioner,
     ResyncService resync,
     TimeProvider time,
@@ -35,8 +33,6 @@ internal sealed partial class EndpointSyncService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await renderer.SaveSiteFilesAsync(time.GetUtcNow(), stoppingToken);
-        await tree.ReloadAsync(stoppingToken);
         if (ami is null)
         {
             NoAmi(_logger, amiProblem ?? "no Ami section");

@@ -1,12 +1,22 @@
+using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace AsteriskCiscoBridge.Host.Storage;
 
-/// <summary>Brings the SQLite file to the current schema before anything else of the service reads it.</summary>
-internal sealed class StorageMigration(SqliteConnectionFactory connections) : IHostedService
+/// <summary>
+/// Runs before TFTP and HTTP start: brings the SQLite file to the current schema, stores the
+/// site-wide files and publishes everything the store holds. Until the tree is published the
+/// unbound-phone layer would take every phone for unbound, so nothing may be served earlier.
+/// </summary>
+internal sealed class StorageMigration(SqliteConnectionFactory connections, StoredPhoneRenderer renderer, StoredFileTree tree, TimeProvider time) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => connections.MigrateAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await connections.MigrateAsync(cancellationToken);
+        await renderer.SaveSiteFilesAsync(time.GetUtcNow(), cancellationToken);
+        await tree.ReloadAsync(cancellationToken);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
