@@ -126,6 +126,8 @@ internal static class RunCommand
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointSyncService>());
         builder.Services.AddSingleton<TftpHostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TftpHostedService>());
+        builder.Services.AddSingleton(new RequestLog(connections));
+        builder.Services.AddHostedService<RequestRecorder>();
 
         var app = builder.Build();
         app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), allowed);

@@ -29,6 +29,8 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
 {
     private readonly Channel<ResyncPlan> _plans = Channel.CreateUnbounded<ResyncPlan>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<MacAddress> _waiting = [];
+    private readonly Dictionary<MacAddress, NotifyOrder> _awaitingFetch = [];
+    private readonly Dictionary<MacAddress, DateTimeOffset> _sentAt = [];
     private readonly Lock _gate = new();
 
     /// <summary>Phones waiting for a live contact.</summary>
@@ -45,6 +47,31 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
 
     /// <summary>NOTIFYs sent (answered Success) since start.</summary>
     public int Sent { get; private set; }
+
+    /// <summary>Phones that fetched their configuration after a NOTIFY, since start.</summary>
+    public int Fetched { get; private set; }
+
+    /// <summary>
+    /// A phone fetched one of its own files (SEP&lt;MAC&gt;.cnf.xml, SIP&lt;MAC&gt;.cnf…): if a NOTIFY
+    /// to it is outstanding, that is the proof it acted on it, recorded in the notify log.
+    /// </summary>
+    public async Task OnFetchedAsync(MacAddress mac, string fileName, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        NotifyOrder? order;
+        DateTimeOffset sentAt;
+        lock (_gate)
+        {
+            if (!_awaitingFetch.Remove(mac, out order) || !_sentAt.Remove(mac, out sentAt))
+            {
+                return;
+            }
+        }
+
+        Fetched++;
+        var detail = $"{fileName} fetched {(at - sentAt).TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s after the NOTIFY";
+        PhoneFetched(logger, mac, detail);
+        await log.AppendAsync(new NotifyRecord { At = at, Mac = mac, Endpoint = order.Endpoint, Event = order.Event, Outcome = "fetched", Detail = detail }, cancellationToken);
+    }
 
     /// <summary>Plans the resync of <paramref name="changed"/> and of the phones still waiting, and hands the plan to the sender.</summary>
     public async Task<ResyncPlan> PlanAsync(PjsipSnapshot snapshot, IReadOnlyList<MacAddress> changed, CancellationToken cancellationToken)
@@ -126,6 +153,13 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
             action.Add("Variable", variable);
         }
 
+        // Expect the fetch from now on: a phone may act before Asterisk's answer reaches us.
+        lock (_gate)
+        {
+            _awaitingFetch[order.Mac] = order;
+            _sentAt[order.Mac] = time.GetUtcNow();
+        }
+
         string outcome;
         string? detail = null;
         try
@@ -149,6 +183,14 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
         {
             Sent++;
         }
+        else
+        {
+            lock (_gate)
+            {
+                _awaitingFetch.Remove(order.Mac);
+                _sentAt.Remove(order.Mac);
+            }
+        }
 
         NotifySent(logger, order.Event, order.Mac, order.Endpoint, outcome, detail ?? string.Empty);
         await log.AppendAsync(new NotifyRecord { At = time.GetUtcNow(), Mac = order.Mac, Endpoint = order.Endpoint, Event = order.Event, Outcome = outcome, Detail = detail }, cancellationToken);
@@ -159,6 +201,9 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
 
     [LoggerMessage(5000, LogLevel.Information, "{Event} to {Mac} via endpoint {Endpoint}: {Outcome} {Detail}")]
     private static partial void NotifySent(ILogger logger, string @event, MacAddress mac, string endpoint, string outcome, string detail);
+
+    [LoggerMessage(5002, LogLevel.Information, "{Mac} acted on its NOTIFY: {Detail}")]
+    private static partial void PhoneFetched(ILogger logger, MacAddress mac, string detail);
 
     [LoggerMessage(5001, LogLevel.Information, "{Mac} changed but has no live contact: its resync waits for it to register")]
     private static partial void WaitingForContact(ILogger logger, MacAddress mac);

@@ -1,12 +1,14 @@
 using System.Globalization;
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Host.Cli;
+using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
+using AsteriskCiscoBridge.Testing.Tftp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -71,6 +73,14 @@ public sealed class ResyncTests
         Assert.Contains("Content=RegisterCallId={reg-6002}", to7961.GetAll("Variable"));
         Assert.Equal([MacOffline], resync.Waiting);
 
+        // The 7960 acts on its NOTIFY and fetches its file: that is recorded as the proof.
+        using (var phone = new TftpTestClient())
+        {
+            await phone.DownloadAsync(app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0], $"SIP{Mac7960}.cnf", Ct);
+        }
+
+        await Eventually.TrueAsync(() => resync.Fetched == 1, "the fetch after the NOTIFY is noticed", Ct, Bound);
+
         // A password change on 6001 and a reload: only the 7960 is told.
         var rounds = sync.Rounds;
         pbx.Set(pbx.Find("6001")! with { Password = "changed" });
@@ -90,14 +100,17 @@ public sealed class ResyncTests
         // The log row follows Asterisk's answer, which follows the action the server saw: wait for it.
         var notifyLog = new NotifyLog(connections);
         var log = await notifyLog.RecentAsync(null, 10, Ct);
-        for (var attempt = 0; attempt < 400 && log.Count < 4; attempt++)
+        for (var attempt = 0; attempt < 400 && log.Count < 5; attempt++)
         {
             await Task.Delay(25, Ct);
             log = await notifyLog.RecentAsync(null, 10, Ct);
         }
 
-        Assert.Equal(4, log.Count);
-        Assert.All(log, n => Assert.Equal("sent", n.Outcome));
+        Assert.Equal(5, log.Count);
+        Assert.Equal(4, log.Count(n => n.Outcome == "sent"));
+        var proof = log.Single(n => n.Outcome == "fetched");
+        Assert.Equal(Mac7960, proof.Mac);
+        Assert.StartsWith($"SIP{Mac7960}.cnf fetched", proof.Detail, StringComparison.Ordinal);
         await app.StopAsync(Ct);
     }
 
