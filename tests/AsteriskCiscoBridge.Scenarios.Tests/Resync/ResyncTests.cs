@@ -1,16 +1,9 @@
-using System.Globalization;
 using AsteriskCiscoBridge.Ami;
-using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Host.Provisioning;
-using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests.Resync;
 
@@ -35,32 +28,14 @@ public sealed class ResyncTests
         pbx.Set(AmiTestEndpoint.Plain("6001", "first") with { Contacts = [new AmiTestContact("sip:6001@127.0.0.1:5070", "Cisco-CP7960G/8.0", "reg-6001")] });
         pbx.Set(AmiTestEndpoint.Plain("6002", "second") with { Contacts = [new AmiTestContact("sip:6002@127.0.0.1:5071", "Cisco-CP7961G/9.4", "reg-6002")] });
         pbx.Set(AmiTestEndpoint.Plain("6003", "third"));
-        await using var asterisk = AmiTestServer.Start(pbx);
-        using var data = new TempDirectory("acb-resync");
-        var database = Path.Combine(data.Path, "acb.db");
-        var connections = new SqliteConnectionFactory(new StorageOptions { Database = database });
-        await connections.MigrateAsync(Ct);
-        var phones = new PhoneStore(connections);
-        await phones.BindAsync(Mac7960, PhoneModels.Cisco7960, [new BindingRow { Position = 1, Endpoint = "6001" }], "test", DateTimeOffset.UtcNow, Ct);
-        await phones.BindAsync(Mac7961, PhoneModels.Find("7961")!, [new BindingRow { Position = 1, Endpoint = "6002" }], "test", DateTimeOffset.UtcNow, Ct);
-        await phones.BindAsync(MacOffline, PhoneModels.Cisco7940, [new BindingRow { Position = 1, Endpoint = "6003" }], "test", DateTimeOffset.UtcNow, Ct);
-
-        await using var app = RunCommand.Build([], null, new Dictionary<string, string?>
-        {
-            ["Tftp:Listen:0"] = "127.0.0.1:0",
-            ["Http:Listen:0"] = "127.0.0.1:0",
-            ["Storage:Database"] = database,
-            ["Firmware:Directory"] = Path.Combine(data.Path, "firmware"),
-            ["Ami:Host"] = "127.0.0.1",
-            ["Ami:Port"] = asterisk.Port.ToString(CultureInfo.InvariantCulture),
-            ["Ami:Username"] = "bridge",
-            ["Ami:Secret"] = "bridgepw",
-            ["Ami:Sync:Debounce"] = "00:00:00.050",
-            ["Resync:Interval"] = "00:00:00",
-        });
-        await app.StartAsync(Ct);
-        var sync = app.Services.GetRequiredService<EndpointSyncService>();
-        var resync = app.Services.GetRequiredService<ResyncService>();
+        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        await service.BindAsync(Mac7960, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
+        await service.BindAsync(Mac7961, PhoneModels.Find("7961")!, Ct, new BindingRow { Position = 1, Endpoint = "6002" });
+        await service.BindAsync(MacOffline, PhoneModels.Cisco7940, Ct, new BindingRow { Position = 1, Endpoint = "6003" });
+        await service.StartAsync(Ct);
+        var asterisk = service.Asterisk!;
+        var sync = service.Sync;
+        var resync = service.Resync;
 
         // First start: every phone's files are new. The two with a contact are told; the third waits.
         var first = await NotifiesAsync(asterisk, 2);
@@ -76,7 +51,7 @@ public sealed class ResyncTests
         // The 7960 acts on its NOTIFY and fetches its file: that is recorded as the proof.
         using (var phone = new TftpTestClient())
         {
-            await phone.DownloadAsync(app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0], $"SIP{Mac7960}.cnf", Ct);
+            await phone.DownloadAsync(service.Tftp, $"SIP{Mac7960}.cnf", Ct);
         }
 
         await Eventually.TrueAsync(() => resync.Fetched == 1, "the fetch after the NOTIFY is noticed", Ct, Bound);
@@ -98,7 +73,7 @@ public sealed class ResyncTests
         Assert.Empty(resync.Waiting);
 
         // The log row follows Asterisk's answer, which follows the action the server saw: wait for it.
-        var notifyLog = new NotifyLog(connections);
+        var notifyLog = new NotifyLog(service.Connections);
         var log = await notifyLog.RecentAsync(null, 10, Ct);
         for (var attempt = 0; attempt < 400 && log.Count < 5; attempt++)
         {
@@ -111,7 +86,6 @@ public sealed class ResyncTests
         var proof = log.Single(n => n.Outcome == "fetched");
         Assert.Equal(Mac7960, proof.Mac);
         Assert.StartsWith($"SIP{Mac7960}.cnf fetched", proof.Detail, StringComparison.Ordinal);
-        await app.StopAsync(Ct);
     }
 
     private static async Task<IReadOnlyList<AmiMessage>> NotifiesAsync(AmiTestServer server, int count)

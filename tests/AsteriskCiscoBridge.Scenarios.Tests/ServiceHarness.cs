@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Net;
+using AsteriskCiscoBridge.Host.Cli;
+using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Host.Resync;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
+using AsteriskCiscoBridge.Testing.Ami;
+using AsteriskCiscoBridge.Testing.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AsteriskCiscoBridge.Scenarios.Tests;
+
+/// <summary>
+/// The whole service (`acb run`) in-process over a fresh SQLite file and firmware folder, on
+/// loopback ports chosen by the kernel, talking to the AMI test server (or to nobody).
+/// </summary>
+internal sealed class ServiceHarness : IAsyncDisposable
+{
+    private readonly TempDirectory _data = new("acb-service");
+
+    private ServiceHarness(AmiTestServer? asterisk)
+    {
+        Asterisk = asterisk;
+        Database = Path.Combine(_data.Path, "acb.db");
+        Connections = new SqliteConnectionFactory(new StorageOptions { Database = Database });
+        Phones = new PhoneStore(Connections);
+    }
+
+    public AmiTestServer? Asterisk { get; }
+
+    public string Database { get; }
+
+    public SqliteConnectionFactory Connections { get; }
+
+    public PhoneStore Phones { get; }
+
+    public WebApplication App { get; private set; } = null!;
+
+    public EndpointSyncService Sync => App.Services.GetRequiredService<EndpointSyncService>();
+
+    public ResyncService Resync => App.Services.GetRequiredService<ResyncService>();
+
+    public IPEndPoint Tftp => App.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
+
+    /// <summary>A store with its schema, before the service starts (to bind phones, say).</summary>
+    public static async Task<ServiceHarness> CreateAsync(AmiTestPbx? pbx, CancellationToken cancellationToken)
+    {
+        var harness = new ServiceHarness(pbx is null ? null : AmiTestServer.Start(pbx));
+        await harness.Connections.MigrateAsync(cancellationToken);
+        return harness;
+    }
+
+    public Task BindAsync(MacAddress mac, PhoneModel model, CancellationToken cancellationToken, params BindingRow[] bindings) =>
+        Phones.BindAsync(mac, model, bindings, "test", DateTimeOffset.UtcNow, cancellationToken);
+
+    /// <summary>Starts the service; without an AMI test server it points at a closed port.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken, params (string Key, string Value)[] settings)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Tftp:Listen:0"] = "127.0.0.1:0",
+            ["Http:Listen:0"] = "127.0.0.1:0",
+            ["Storage:Database"] = Database,
+            ["Firmware:Directory"] = Path.Combine(_data.Path, "firmware"),
+            ["Ami:Host"] = "127.0.0.1",
+            ["Ami:Port"] = (Asterisk?.Port ?? 1).ToString(CultureInfo.InvariantCulture),
+            ["Ami:Username"] = "bridge",
+            ["Ami:Secret"] = "bridgepw",
+            ["Ami:Sync:Debounce"] = "00:00:00.050",
+            ["Resync:Interval"] = "00:00:00",
+        };
+        foreach (var (key, value) in settings)
+        {
+            overrides[key] = value;
+        }
+
+        App = RunCommand.Build([], null, overrides);
+        await App.StartAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+
+        if (Asterisk is not null)
+        {
+            await Asterisk.DisposeAsync();
+        }
+
+        _data.Dispose();
+    }
+}
