@@ -14,6 +14,12 @@ internal sealed class ResyncOptions
     /// <summary>Time between two NOTIFYs, so a reload that changes many phones never makes a boot storm. Default 1 s.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long after a NOTIFY the phone must fetch its file before the next rung is tried
+    /// (a 7940 waits until it has been idle 20 s, then reboots). Default 3 min.
+    /// </summary>
+    public TimeSpan FetchDeadline { get; init; } = TimeSpan.FromMinutes(3);
+
     /// <summary>Send NOTIFYs at all (false: files change, phones pick them up on their next boot). Default true.</summary>
     public bool Enabled { get; init; } = true;
 }
@@ -29,9 +35,22 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
 {
     private readonly Channel<ResyncPlan> _plans = Channel.CreateUnbounded<ResyncPlan>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<MacAddress> _waiting = [];
-    private readonly Dictionary<MacAddress, NotifyOrder> _awaitingFetch = [];
-    private readonly Dictionary<MacAddress, DateTimeOffset> _sentAt = [];
+    private readonly Dictionary<MacAddress, Outstanding> _awaitingFetch = [];
+    private readonly HashSet<MacAddress> _stale = [];
     private readonly Lock _gate = new();
+    private PjsipSnapshot? _lastSnapshot;
+
+    /// <summary>Phones that never fetched their configuration, whatever they were sent: they need a person.</summary>
+    public IReadOnlyList<MacAddress> Stale
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _stale];
+            }
+        }
+    }
 
     /// <summary>Phones waiting for a live contact.</summary>
     public IReadOnlyList<MacAddress> Waiting
@@ -57,20 +76,20 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
     /// </summary>
     public async Task OnFetchedAsync(MacAddress mac, string fileName, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        NotifyOrder? order;
-        DateTimeOffset sentAt;
+        Outstanding? outstanding;
         lock (_gate)
         {
-            if (!_awaitingFetch.Remove(mac, out order) || !_sentAt.Remove(mac, out sentAt))
+            _stale.Remove(mac);
+            if (!_awaitingFetch.Remove(mac, out outstanding))
             {
                 return;
             }
         }
 
         Fetched++;
-        var detail = $"{fileName} fetched {(at - sentAt).TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s after the NOTIFY";
+        var detail = $"{fileName} fetched {(at - outstanding.SentAt).TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s after the NOTIFY";
         PhoneFetched(logger, mac, detail);
-        await log.AppendAsync(new NotifyRecord { At = at, Mac = mac, Endpoint = order.Endpoint, Event = order.Event, Outcome = "fetched", Detail = detail }, cancellationToken);
+        await log.AppendAsync(new NotifyRecord { At = at, Mac = mac, Endpoint = outstanding.Order.Endpoint, Event = outstanding.Order.Event, Outcome = "fetched", Detail = detail }, cancellationToken);
     }
 
     /// <summary>Plans the resync of <paramref name="changed"/> and of the phones still waiting, and hands the plan to the sender.</summary>
@@ -103,6 +122,7 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
         var plan = ResyncPlanner.Plan(targets, endpoint => ContactsOf(snapshot, endpoint), options.Interval);
         lock (_gate)
         {
+            _lastSnapshot = snapshot;
             _waiting.Clear();
             _waiting.UnionWith(plan.Waiting);
         }
@@ -120,24 +140,33 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
         return plan;
     }
 
-    /// <summary>Sends planned NOTIFYs, each at its due time after its plan began, until stopped.</summary>
+    /// <summary>
+    /// Sends planned NOTIFYs, each at its due time after its plan began, and escalates those that
+    /// brought no fetch by their deadline, until stopped.
+    /// </summary>
     public async Task SendLoopAsync(IAmiActionSender ami, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var plan in _plans.Reader.ReadAllAsync(cancellationToken))
+            while (!cancellationToken.IsCancellationRequested)
             {
-                var start = time.GetTimestamp();
-                foreach (var order in plan.Orders)
+                await WaitForWorkAsync(cancellationToken);
+                while (_plans.Reader.TryRead(out var plan))
                 {
-                    var wait = order.Due - time.GetElapsedTime(start);
-                    if (wait > TimeSpan.Zero)
+                    var start = time.GetTimestamp();
+                    foreach (var order in plan.Orders)
                     {
-                        await Task.Delay(wait, time, cancellationToken);
-                    }
+                        var wait = order.Due - time.GetElapsedTime(start);
+                        if (wait > TimeSpan.Zero)
+                        {
+                            await Task.Delay(wait, time, cancellationToken);
+                        }
 
-                    await SendAsync(ami, order, cancellationToken);
+                        await SendAsync(ami, order, 1, cancellationToken);
+                    }
                 }
+
+                await EscalateDueAsync(ami, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -145,7 +174,67 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
         }
     }
 
-    private async Task SendAsync(IAmiActionSender ami, NotifyOrder order, CancellationToken cancellationToken)
+    // Until a plan arrives or the earliest fetch deadline passes.
+    private async Task WaitForWorkAsync(CancellationToken cancellationToken)
+    {
+        DateTimeOffset? next;
+        lock (_gate)
+        {
+            next = _awaitingFetch.Count == 0 ? null : _awaitingFetch.Values.Min(o => o.Deadline);
+        }
+
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var plan = _plans.Reader.WaitToReadAsync(either.Token).AsTask();
+        var deadline = next is { } due
+            ? Task.Delay(due - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, either.Token)
+            : Task.Delay(Timeout.Infinite, either.Token);
+        await Task.WhenAny(plan, deadline);
+        await either.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task EscalateDueAsync(IAmiActionSender ami, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        List<Outstanding> due;
+        PjsipSnapshot? snapshot;
+        lock (_gate)
+        {
+            due = [.. _awaitingFetch.Values.Where(o => o.Deadline <= now)];
+            foreach (var o in due)
+            {
+                _awaitingFetch.Remove(o.Order.Mac);
+            }
+
+            snapshot = _lastSnapshot;
+        }
+
+        foreach (var missed in due)
+        {
+            var order = missed.Order;
+            var next = ResyncPlanner.NextStep(order.Kind, missed.Attempt);
+            var contact = snapshot is null ? null : ContactsOf(snapshot, order.Endpoint).FirstOrDefault(c => c.IsLive && (next == ResyncKind.CheckSync || !string.IsNullOrEmpty(c.CallId)));
+            if (next is null || contact is null)
+            {
+                var reason = next is null
+                    ? $"no fetch after {missed.Attempt} NOTIFY{(missed.Attempt == 1 ? string.Empty : "s")}, the last {order.Event}{(order.Kind == ResyncKind.Reset ? " reset" : string.Empty)}"
+                    : "no fetch, and its contact is gone";
+                lock (_gate)
+                {
+                    _stale.Add(order.Mac);
+                }
+
+                PhoneStale(logger, order.Mac, reason);
+                await log.AppendAsync(new NotifyRecord { At = now, Mac = order.Mac, Endpoint = order.Endpoint, Event = order.Event, Outcome = "stale", Detail = reason }, cancellationToken);
+                continue;
+            }
+
+            var escalated = order with { Kind = next.Value, Variables = ResyncPlanner.NotifyVariables(next.Value, contact.CallId), Due = TimeSpan.Zero };
+            await SendAsync(ami, escalated, missed.Attempt + 1, cancellationToken);
+        }
+    }
+
+    private async Task SendAsync(IAmiActionSender ami, NotifyOrder order, int attempt, CancellationToken cancellationToken)
     {
         var action = new AmiAction("PJSIPNotify").Add("Endpoint", order.Endpoint);
         foreach (var variable in order.Variables)
@@ -154,10 +243,10 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
         }
 
         // Expect the fetch from now on: a phone may act before Asterisk's answer reaches us.
+        var sentAt = time.GetUtcNow();
         lock (_gate)
         {
-            _awaitingFetch[order.Mac] = order;
-            _sentAt[order.Mac] = time.GetUtcNow();
+            _awaitingFetch[order.Mac] = new Outstanding(order, attempt, sentAt, sentAt + options.FetchDeadline);
         }
 
         string outcome;
@@ -188,7 +277,6 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
             lock (_gate)
             {
                 _awaitingFetch.Remove(order.Mac);
-                _sentAt.Remove(order.Mac);
             }
         }
 
@@ -196,11 +284,16 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
         await log.AppendAsync(new NotifyRecord { At = time.GetUtcNow(), Mac = order.Mac, Endpoint = order.Endpoint, Event = order.Event, Outcome = outcome, Detail = detail }, cancellationToken);
     }
 
+    private sealed record Outstanding(NotifyOrder Order, int Attempt, DateTimeOffset SentAt, DateTimeOffset Deadline);
+
     private static IReadOnlyList<ResyncContact> ContactsOf(PjsipSnapshot snapshot, string endpoint) =>
         snapshot.Find(endpoint) is { } e ? [.. e.Contacts.Select(c => new ResyncContact(endpoint, c.CallId, c.Status))] : [];
 
     [LoggerMessage(5000, LogLevel.Information, "{Event} to {Mac} via endpoint {Endpoint}: {Outcome} {Detail}")]
     private static partial void NotifySent(ILogger logger, string @event, MacAddress mac, string endpoint, string outcome, string detail);
+
+    [LoggerMessage(5003, LogLevel.Warning, "{Mac} is stale: {Reason}")]
+    private static partial void PhoneStale(ILogger logger, MacAddress mac, string reason);
 
     [LoggerMessage(5002, LogLevel.Information, "{Mac} acted on its NOTIFY: {Detail}")]
     private static partial void PhoneFetched(ILogger logger, MacAddress mac, string detail);

@@ -74,6 +74,18 @@ public static class ResyncPlanner
     public static ResyncKind FirstStep(PhoneFamily family) => family == PhoneFamily.Sip79x0 ? ResyncKind.CheckSync : ResyncKind.Restart;
 
     /// <summary>
+    /// The next rung when a NOTIFY brought no fetch before its deadline, or null to give up (the
+    /// phone is then stale). 79x1: restart, then reset (a full reboot). 7940/7960 know only
+    /// check-sync: it is tried twice (the first may have met a phone busy in a call, §4.2).
+    /// </summary>
+    public static ResyncKind? NextStep(ResyncKind failed, int attempt) => failed switch
+    {
+        ResyncKind.CheckSync when attempt < 2 => ResyncKind.CheckSync,
+        ResyncKind.Restart => ResyncKind.Reset,
+        _ => null,
+    };
+
+    /// <summary>
     /// Plans one NOTIFY per phone, to the first of its endpoints (in button order) with a live
     /// contact; a 79x1 also needs that contact's Call-ID. Phones with no such contact wait.
     /// </summary>

@@ -836,7 +836,16 @@ public sealed class TftpServer : IAsyncDisposable
         if (next != _armedDeadline)
         {
             _armedDeadline = next;
-            _timer!.Change(next == TimeSpan.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Max(0, (next - now).Ticks)), Timeout.InfiniteTimeSpan);
+            // The delay is measured from the clock as it is now, not from `now` above: time may
+            // have moved while this round sent its packets.
+            _timer!.Change(next == TimeSpan.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Max(0, (next - Now).Ticks)), Timeout.InfiniteTimeSpan);
+
+            // If the clock passed the deadline while the timer was being armed, the timer counts
+            // from too late: wake the loop now instead.
+            if (next != TimeSpan.MaxValue && Now >= next)
+            {
+                Wake();
+            }
         }
     }
 

@@ -1,0 +1,159 @@
+using System.Collections.Immutable;
+using System.Threading.Channels;
+using AsteriskCiscoBridge.Ami;
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Host.Resync;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
+using AsteriskCiscoBridge.Testing.Support;
+using AsteriskCiscoBridge.Testing.Time;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AsteriskCiscoBridge.Host.Tests.Resync;
+
+/// <summary>Resync with proof, on driven time: a phone that never fetches is escalated along its family's ladder, then marked stale.</summary>
+public sealed class ResyncServiceTests : IAsyncDisposable
+{
+    private static readonly MacAddress Mac7961 = MacAddress.Parse("0011223344BB").Mac!.Value;
+    private static readonly MacAddress Mac7960 = MacAddress.Parse("0011223344AA").Mac!.Value;
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private readonly TempDirectory _data = new("acb-resync");
+    private readonly FakeTimeProvider _time = new();
+    private readonly RecordingAmi _ami = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SqliteConnectionFactory _connections;
+    private readonly ResyncService _resync;
+    private Task _loop = Task.CompletedTask;
+
+    public ResyncServiceTests()
+    {
+        _connections = new SqliteConnectionFactory(new StorageOptions { Database = Path.Combine(_data.Path, "acb.db") });
+        _resync = new ResyncService(new PhoneStore(_connections), new NotifyLog(_connections), new ResyncOptions { Interval = TimeSpan.Zero, FetchDeadline = Deadline }, _time, NullLogger<ResyncService>.Instance);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task A_7961_that_never_fetches_gets_restart_then_reset_then_is_stale()
+    {
+        await StartAsync();
+
+        await _resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        Assert.Contains("Content=action=restart", (await _ami.NextAsync()).GetAll("Variable"));
+
+        await PassDeadlineAsync();
+        var reset = await _ami.NextAsync();
+        Assert.Contains("Content=action=reset", reset.GetAll("Variable"));
+        Assert.Contains("Content=RegisterCallId={reg-6002}", reset.GetAll("Variable"));
+
+        await PassDeadlineAsync();
+        await Eventually.TrueAsync(() => _resync.Stale.Contains(Mac7961), "marked stale", Ct, Bound);
+        var log = await new NotifyLog(_connections).RecentAsync(Mac7961, 10, Ct);
+        Assert.Equal(["stale", "sent", "sent"], log.Select(n => n.Outcome));
+        Assert.Contains("no fetch after 2 NOTIFYs", log[0].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_7960_gets_check_sync_twice_before_it_is_stale()
+    {
+        await StartAsync();
+
+        await _resync.PlanAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
+        Assert.Equal(["Event=check-sync"], (await _ami.NextAsync()).GetAll("Variable"));
+        await PassDeadlineAsync();
+        Assert.Equal(["Event=check-sync"], (await _ami.NextAsync()).GetAll("Variable"));
+        await PassDeadlineAsync();
+
+        await Eventually.TrueAsync(() => _resync.Stale.Contains(Mac7960), "marked stale", Ct, Bound);
+    }
+
+    [Fact]
+    public async Task A_phone_that_fetches_in_time_is_not_escalated_and_a_late_fetch_clears_stale()
+    {
+        await StartAsync();
+        await _resync.PlanAsync(Snapshot(("6001", "reg-6001"), ("6002", "reg-6002")), [Mac7960, Mac7961], Ct);
+        await _ami.NextAsync();
+        await _ami.NextAsync();
+
+        await _resync.OnFetchedAsync(Mac7960, $"SIP{Mac7960}.cnf", _time.GetUtcNow().AddSeconds(25), Ct);
+        await PassDeadlineAsync();
+
+        // Only the 7961 is escalated.
+        var escalation = await _ami.NextAsync();
+        Assert.Equal("6002", escalation["Endpoint"]);
+        await PassDeadlineAsync();
+        await Eventually.TrueAsync(() => _resync.Stale.Count == 1, "the 7961 stale", Ct, Bound);
+        Assert.Equal([Mac7961], _resync.Stale);
+        Assert.Equal(1, _resync.Fetched);
+
+        await _resync.OnFetchedAsync(Mac7961, $"SEP{Mac7961}.cnf.xml", _time.GetUtcNow(), Ct);
+        Assert.Empty(_resync.Stale);
+        Assert.Equal(3, _ami.Count);
+    }
+
+    private async Task StartAsync()
+    {
+        await _connections.MigrateAsync(Ct);
+        var phones = new PhoneStore(_connections);
+        await phones.BindAsync(Mac7960, PhoneModels.Cisco7960, [new BindingRow { Position = 1, Endpoint = "6001" }], "test", _time.GetUtcNow(), Ct);
+        await phones.BindAsync(Mac7961, PhoneModels.Find("7961")!, [new BindingRow { Position = 1, Endpoint = "6002" }], "test", _time.GetUtcNow(), Ct);
+        _loop = _resync.SendLoopAsync(_ami, _stop.Token);
+    }
+
+    // The loop waits for the earliest deadline on a timer of the driven clock; once it is armed,
+    // moving the clock past it makes the escalation happen now.
+    private async Task PassDeadlineAsync()
+    {
+        await Eventually.TrueAsync(() => _time.PendingTimers >= 1, "deadline armed", Ct, Bound);
+        _time.Advance(Deadline);
+    }
+
+    private static PjsipSnapshot Snapshot(params (string Endpoint, string CallId)[] registered) => new()
+    {
+        TakenAt = DateTimeOffset.UnixEpoch,
+        ActionCount = 5,
+        Problems = [],
+        Endpoints = [.. registered.Select(r => new PjsipEndpoint
+        {
+            Name = r.Endpoint,
+            Aor = r.Endpoint,
+            Aors = [r.Endpoint],
+            Transport = "transport-udp",
+            CallerIdName = string.Empty,
+            CallerIdNumber = string.Empty,
+            Auth = new PjsipAuth(r.Endpoint, r.Endpoint, "pw", "userpass", string.Empty),
+            Contacts = [new PjsipContact(r.Endpoint, $"sip:{r.Endpoint}@127.0.0.1:5070", "Cisco", r.CallId, "Reachable")],
+            SetVars = [],
+            MacBindings = [],
+            NotProvisionableReason = null,
+            Problems = [],
+            DeviceState = "Not in use",
+        })],
+    };
+
+    private sealed class RecordingAmi : IAmiActionSender
+    {
+        private readonly Channel<AmiMessage> _sent = Channel.CreateUnbounded<AmiMessage>();
+
+        public int Count { get; private set; }
+
+        public Task<AmiResponse> SendAsync(AmiAction action, CancellationToken cancellationToken)
+        {
+            Count++;
+            _sent.Writer.TryWrite(new AmiMessage([new AmiField("Action", action.Name), .. action.Fields]));
+            var ok = new AmiMessage([new AmiField("Response", "Success"), new AmiField("Message", "NOTIFY sent")]);
+            return Task.FromResult(new AmiResponse(ok, [], null));
+        }
+
+        public async Task<AmiMessage> NextAsync() => await _sent.Reader.ReadAsync(Ct).AsTask().WaitAsync(Bound, Ct);
+    }
+}
