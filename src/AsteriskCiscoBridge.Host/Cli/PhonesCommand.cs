@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;
 
@@ -22,6 +24,18 @@ internal static class PhonesCommand
             var store = await CliStore.OpenAsync(parse, config, ct);
             var phones = await store.Phones.ListAsync(ct);
             var bindings = await store.Phones.AllBindingsAsync(ct);
+
+            // The last resync outcome per phone (sent, fetched = proof it acted, stale = never did).
+            var notifies = new NotifyLog(store.Factory);
+            var resync = new Dictionary<MacAddress, string>();
+            foreach (var phone in phones)
+            {
+                if ((await notifies.RecentAsync(phone.Mac, 1, ct)).FirstOrDefault() is { } last)
+                {
+                    resync[phone.Mac] = $"{last.Outcome} {last.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}";
+                }
+            }
+
             var rows = phones.Select(p => new PhoneView(
                 p.Mac.Value,
                 p.Model,
@@ -30,7 +44,8 @@ internal static class PhonesCommand
                 p.SyncCounter,
                 p.SyncValue,
                 p.VersionStamp,
-                p.RenderedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))).ToArray();
+                p.RenderedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                resync.GetValueOrDefault(p.Mac))).ToArray();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -38,10 +53,10 @@ internal static class PhonesCommand
                 return 0;
             }
 
-            await output.WriteLineAsync($"{"MAC",-12}  {"MODEL",-5}  {"SYNC",4}  {"VERSION",-36}  {"RENDERED",-20}  ENDPOINTS");
+            await output.WriteLineAsync($"{"MAC",-12}  {"MODEL",-5}  {"SYNC",4}  {"VERSION",-36}  {"RENDERED",-20}  {"RESYNC",-28}  ENDPOINTS");
             foreach (var row in rows)
             {
-                await output.WriteLineAsync($"{row.Mac,-12}  {row.Model,-5}  {row.SyncCounter,4}  {row.VersionStamp ?? row.SyncValue ?? "-",-36}  {row.RenderedAt ?? "-",-20}  {string.Join(",", row.Endpoints)}");
+                await output.WriteLineAsync($"{row.Mac,-12}  {row.Model,-5}  {row.SyncCounter,4}  {row.VersionStamp ?? row.SyncValue ?? "-",-36}  {row.RenderedAt ?? "-",-20}  {row.Resync ?? "-",-28}  {string.Join(",", row.Endpoints)}");
             }
 
             return 0;
@@ -51,5 +66,5 @@ internal static class PhonesCommand
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
-    private sealed record PhoneView(string Mac, string Model, string[] Endpoints, string? Load, long SyncCounter, string? SyncValue, string? VersionStamp, string? RenderedAt);
+    private sealed record PhoneView(string Mac, string Model, string[] Endpoints, string? Load, long SyncCounter, string? SyncValue, string? VersionStamp, string? RenderedAt, string? Resync);
 }

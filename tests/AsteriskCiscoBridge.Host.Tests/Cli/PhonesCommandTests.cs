@@ -36,6 +36,24 @@ public sealed class PhonesCommandTests
         var rows = output.TrimEnd('\n').Split('\n');
         Assert.Equal(2, rows.Length);
         Assert.StartsWith("MAC", rows[0], StringComparison.Ordinal);
-        Assert.Matches("^001122AABBCC  7960 +0  - +- +1001,1002$", rows[1]);
+        Assert.Matches("^001122AABBCC  7960 +0  - +- +- +1001,1002$", rows[1]);
+    }
+
+    [Fact]
+    public async Task A_phone_that_never_acted_on_its_resync_shows_as_stale()
+    {
+        using var cli = new CliHarness();
+        await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7961");
+        var log = new AsteriskCiscoBridge.Storage.NotifyLog(new AsteriskCiscoBridge.Storage.SqliteConnectionFactory(new AsteriskCiscoBridge.Storage.StorageOptions { Database = cli.DatabasePath }));
+        var mac = AsteriskCiscoBridge.Provisioning.Model.MacAddress.Parse("001122aabbcc").Mac!.Value;
+        var at = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+        await log.AppendAsync(new AsteriskCiscoBridge.Storage.NotifyRecord { At = at, Mac = mac, Endpoint = "1001", Event = "service-control", Outcome = "sent" }, TestContext.Current.CancellationToken);
+        await log.AppendAsync(new AsteriskCiscoBridge.Storage.NotifyRecord { At = at.AddMinutes(6), Mac = mac, Endpoint = "1001", Event = "service-control", Outcome = "stale", Detail = "no fetch after 2 NOTIFYs" }, TestContext.Current.CancellationToken);
+
+        var (_, table, _) = await cli.RunAsync("phones");
+        var (_, json, _) = await cli.RunAsync("phones", "--json");
+
+        Assert.Contains("stale 2026-11-22T09:06:00Z", table, StringComparison.Ordinal);
+        Assert.Contains("\"resync\": \"stale 2026-11-22T09:06:00Z\"", json, StringComparison.Ordinal);
     }
 }
