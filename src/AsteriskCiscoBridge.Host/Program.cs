@@ -8,6 +8,7 @@ var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning se
     RunCommand.Create(),
     TftpCommand.Create(),
     DhcpCommand.Create(),
+    ResyncCommand.Create(),
     EndpointsCommand.Create(),
     BindCommand.Create(),
     UnbindCommand.Create(),

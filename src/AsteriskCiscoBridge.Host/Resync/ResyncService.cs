@@ -93,7 +93,7 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
     }
 
     /// <summary>Plans the resync of <paramref name="changed"/> and of the phones still waiting, and hands the plan to the sender.</summary>
-    public async Task<ResyncPlan> PlanAsync(PjsipSnapshot snapshot, IReadOnlyList<MacAddress> changed, CancellationToken cancellationToken)
+    public async Task<ResyncPlan> PlanAsync(PjsipSnapshot snapshot, IReadOnlyList<MacAddress> changed, CancellationToken cancellationToken, bool enqueue = true)
     {
         if (!options.Enabled)
         {
@@ -132,7 +132,7 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
             WaitingForContact(logger, mac);
         }
 
-        if (plan.Orders.Count > 0)
+        if (enqueue && plan.Orders.Count > 0)
         {
             _plans.Writer.TryWrite(plan);
         }
@@ -153,17 +153,7 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
                 await WaitForWorkAsync(cancellationToken);
                 while (_plans.Reader.TryRead(out var plan))
                 {
-                    var start = time.GetTimestamp();
-                    foreach (var order in plan.Orders)
-                    {
-                        var wait = order.Due - time.GetElapsedTime(start);
-                        if (wait > TimeSpan.Zero)
-                        {
-                            await Task.Delay(wait, time, cancellationToken);
-                        }
-
-                        await SendAsync(ami, order, 1, cancellationToken);
-                    }
+                    await SendPlanAsync(ami, plan, cancellationToken);
                 }
 
                 await EscalateDueAsync(ami, cancellationToken);
@@ -172,6 +162,25 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Sends one plan's NOTIFYs, each at its due time after the start; returns how many Asterisk accepted.</summary>
+    public async Task<int> SendPlanAsync(IAmiActionSender ami, ResyncPlan plan, CancellationToken cancellationToken)
+    {
+        var start = time.GetTimestamp();
+        var accepted = 0;
+        foreach (var order in plan.Orders)
+        {
+            var wait = order.Due - time.GetElapsedTime(start);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, cancellationToken);
+            }
+
+            accepted += await SendAsync(ami, order, 1, cancellationToken) ? 1 : 0;
+        }
+
+        return accepted;
     }
 
     // Until a plan arrives or the earliest fetch deadline passes.
@@ -234,7 +243,7 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
         }
     }
 
-    private async Task SendAsync(IAmiActionSender ami, NotifyOrder order, int attempt, CancellationToken cancellationToken)
+    private async Task<bool> SendAsync(IAmiActionSender ami, NotifyOrder order, int attempt, CancellationToken cancellationToken)
     {
         var action = new AmiAction("PJSIPNotify").Add("Endpoint", order.Endpoint);
         foreach (var variable in order.Variables)
@@ -282,6 +291,7 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
 
         NotifySent(logger, order.Event, order.Mac, order.Endpoint, outcome, detail ?? string.Empty);
         await log.AppendAsync(new NotifyRecord { At = time.GetUtcNow(), Mac = order.Mac, Endpoint = order.Endpoint, Event = order.Event, Outcome = outcome, Detail = detail }, cancellationToken);
+        return outcome == "sent";
     }
 
     private sealed record Outstanding(NotifyOrder Order, int Attempt, DateTimeOffset SentAt, DateTimeOffset Deadline);

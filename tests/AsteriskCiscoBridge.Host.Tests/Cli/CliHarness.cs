@@ -12,7 +12,7 @@ namespace AsteriskCiscoBridge.Host.Tests.Cli;
 /// </summary>
 internal sealed class CliHarness : IDisposable
 {
-    public CliHarness(object? site = null)
+    public CliHarness(object? site = null, object? ami = null)
     {
         Folder = Directory.CreateTempSubdirectory("acb-cli-").FullName;
         ConfigFile = Path.Combine(Folder, "acb.json");
@@ -20,6 +20,8 @@ internal sealed class CliHarness : IDisposable
         {
             Storage = new { Database = Path.Combine(Folder, "data", "acb.db") },
             Site = site ?? new { AsteriskHost = "192.0.2.10" },
+            Ami = ami,
+            Resync = new { Interval = "00:00:00" },
         }));
     }
 
@@ -33,7 +35,7 @@ internal sealed class CliHarness : IDisposable
 
     public async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
     {
-        var root = new RootCommand { BindCommand.Create(Time), UnbindCommand.Create(Time), PhonesCommand.Create(), RenderCommand.Create(Time) };
+        var root = new RootCommand { BindCommand.Create(Time), UnbindCommand.Create(Time), PhonesCommand.Create(), RenderCommand.Create(Time), ResyncCommand.Create() };
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
         var exit = await root.Parse([.. args, "--config", ConfigFile]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using AsteriskCiscoBridge.Ami;
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Host.Asterisk;
+using AsteriskCiscoBridge.Host.Configuration;
+using AsteriskCiscoBridge.Host.Resync;
+using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
+using AsteriskCiscoBridge.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AsteriskCiscoBridge.Host.Cli;
+
+/// <summary>
+/// <c>acb resync (MAC… | --all) [--dry-run]</c>: asks phones to re-read their configuration now,
+/// the way the service does after a change (check-sync or service-control restart, staggered,
+/// only to live contacts), and records each NOTIFY in the notify log.
+/// </summary>
+internal static class ResyncCommand
+{
+    public static Command Create(TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        var macs = new Argument<string[]>("MAC") { Description = "Phones to resync.", Arity = ArgumentArity.ZeroOrMore };
+        var all = new Option<bool>("--all") { Description = "Every bound phone." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Say what would be sent, send nothing." };
+        var config = CliStore.ConfigOption();
+        var command = new Command("resync", "Ask phones to re-read their configuration now, through Asterisk (PJSIPNotify).") { macs, all, dryRun, config };
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var given = parse.GetValue(macs) ?? [];
+            if (given.Length == 0 == !parse.GetValue(all))
+            {
+                await error.WriteLineAsync("acb resync: give MAC addresses or --all (not both)");
+                return 2;
+            }
+
+            var wanted = new List<MacAddress>();
+            foreach (var text in given)
+            {
+                if (CliStore.ParseMac(parse, text) is not { } mac)
+                {
+                    return 2;
+                }
+
+                wanted.Add(mac);
+            }
+
+            var configuration = AcbConfiguration.Build(parse.GetValue(config)?.FullName);
+            if (AmiOptions.Bind(configuration, out var problem) is not { } ami)
+            {
+                await error.WriteLineAsync("acb resync: " + problem);
+                return 2;
+            }
+
+            var store = await CliStore.OpenAsync(parse, config, ct);
+            if (parse.GetValue(all))
+            {
+                wanted.AddRange((await store.Phones.ListAsync(ct)).Select(p => p.Mac));
+            }
+
+            var options = configuration.GetSection("Resync").Get<ResyncOptions>() ?? new ResyncOptions();
+            var resync = new ResyncService(store.Phones, new NotifyLog(store.Factory), options, time, NullLogger<ResyncService>.Instance);
+            try
+            {
+                await using var connection = await AmiConnection.ConnectAsync(ami.ToConnectionOptions(), time, null, ct);
+                await connection.LoginAsync(ct);
+                var read = await new PjsipSnapshotReader(connection, time).ReadAsync(ct);
+                if (read.Snapshot is not { } snapshot)
+                {
+                    await error.WriteLineAsync("acb resync: " + read.Failure);
+                    return 1;
+                }
+
+                var plan = await resync.PlanAsync(snapshot, wanted, ct, enqueue: false);
+                foreach (var order in plan.Orders)
+                {
+                    await output.WriteLineAsync($"{order.Mac}: {order.Event}{(order.Kind == ResyncKind.CheckSync ? string.Empty : " " + order.Kind.ToString().ToLowerInvariant())} via endpoint {order.Endpoint}");
+                }
+
+                foreach (var mac in plan.Waiting)
+                {
+                    await output.WriteLineAsync($"{mac}: no live contact, nothing to send (it reads its files when it registers or boots)");
+                }
+
+                foreach (var mac in wanted.Where(m => !plan.Orders.Any(o => o.Mac == m) && !plan.Waiting.Contains(m)).Distinct())
+                {
+                    await output.WriteLineAsync($"{mac}: not bound (acb bind {mac} ENDPOINT…)");
+                }
+
+                if (!parse.GetValue(dryRun))
+                {
+                    var sent = await resync.SendPlanAsync(connection, plan, ct);
+                    await output.WriteLineAsync($"sent {sent} of {plan.Orders.Count}");
+                }
+
+                await connection.LogoffAsync(ct);
+                return 0;
+            }
+            catch (AmiException e)
+            {
+                await error.WriteLineAsync($"acb resync: AMI {ami.Host}:{ami.Port}: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}
