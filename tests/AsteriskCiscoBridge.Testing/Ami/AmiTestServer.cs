@@ -56,6 +56,9 @@ public sealed class AmiTestServer : IAsyncDisposable
 
     public AmiTestPbx Pbx { get; }
 
+    /// <summary>The NOTIFYs this "Asterisk" sends to contacts after a PJSIPNotify (see <see cref="SipNotifyDelivery"/>).</summary>
+    public SipNotifyDelivery Notifies { get; } = new();
+
     public int Port { get; private set; }
 
     public AmiWriteMode WriteMode { get; set; }
@@ -167,6 +170,7 @@ public sealed class AmiTestServer : IAsyncDisposable
         await StopListeningAsync();
         DropAll();
         await Task.WhenAll(_sessions.Values.Select(s => s.Loop));
+        Notifies.Dispose();
         _stop.Dispose();
     }
 
@@ -430,6 +434,12 @@ public sealed class AmiTestServer : IAsyncDisposable
                 AmiTestPbx.RenderGetConfig(sb, id, all.Value, filter is not null && filter.StartsWith("type=", StringComparison.Ordinal) ? filter[5..] : null);
                 break;
             case "PJSIPNOTIFY":
+                // Asterisk answers Success even without contacts, and then sends to each contact.
+                if (action["Endpoint"] is { } target && Pbx.Find(target) is { } notified)
+                {
+                    Notifies.Deliver(notified, action.GetAll("Variable"));
+                }
+
                 sb.Append(AmiRecordedLayouts.NotifySent.Render(id));
                 break;
             default:

@@ -1,0 +1,61 @@
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
+using AsteriskCiscoBridge.Testing.Ami;
+using AsteriskCiscoBridge.Testing.Phones;
+using AsteriskCiscoBridge.Testing.Support;
+
+namespace AsteriskCiscoBridge.Scenarios.Tests.Resync;
+
+/// <summary>
+/// End to end: the service, the AMI test server (which, like Asterisk, sends the NOTIFY to the
+/// endpoint's contact), and a simulated 7960 that boots over real TFTP and obeys check-sync.
+/// An admin changes the endpoint's password and reloads: the phone ends up with the new password,
+/// and the bridge has seen it fetch its file.
+/// </summary>
+public sealed class PhoneResyncTests
+{
+    private static readonly MacAddress Mac = MacAddress.Parse("0011223344AA").Mac!.Value;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_password_change_reaches_the_phone_through_check_sync_and_the_fetch_is_seen()
+    {
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6001", "first-secret", "\"Ann Smith\" <6001>"));
+        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        await service.BindAsync(Mac, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
+
+        // The phone is registered (its contact known to Asterisk) before the bridge starts.
+        PhoneSimulator? phone = null;
+        try
+        {
+            await service.StartAsync(Ct);
+            phone = new PhoneSimulator(Testing.Phones.PhoneFamily.Sip79x0, Mac.Value, service.Tftp, "P0S3-08-12-00");
+            pbx.Set(pbx.Find("6001")! with { Contacts = [new AmiTestContact($"sip:6001@127.0.0.1:{phone.SipEndPoint.Port}", phone.UserAgent, phone.CallId)] });
+            await service.Asterisk!.SendContactStatusAsync("6001", $"sip:6001@127.0.0.1:{phone.SipEndPoint.Port}", "Reachable", Ct);
+
+            // Its files were new to the bridge: it is told, checks syncinfo.xml, reboots, reads them.
+            await phone.WaitForAsync("booted", Bound, Ct);
+            Assert.Equal([("6001", "first-secret")], phone.Lines);
+            await Eventually.TrueAsync(() => service.Resync.Fetched >= 1, "the bridge saw the fetch", Ct, Bound);
+
+            pbx.Set(pbx.Find("6001")! with { Password = "second-secret" });
+            await service.Asterisk.SendReloadAsync(Ct);
+
+            await phone.WaitForAsync("booted", Bound, Ct);
+            Assert.Equal([("6001", "second-secret")], phone.Lines);
+            await Eventually.TrueAsync(() => service.Resync.Fetched >= 2, "the bridge saw the second fetch", Ct, Bound);
+            Assert.Contains(phone.History, h => h.Kind == "notified" && h.Detail.StartsWith("check-sync", StringComparison.Ordinal));
+            Assert.Empty(service.Resync.Stale);
+        }
+        finally
+        {
+            if (phone is not null)
+            {
+                await phone.DisposeAsync();
+            }
+        }
+    }
+}
