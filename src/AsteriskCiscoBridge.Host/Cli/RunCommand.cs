@@ -113,6 +113,7 @@ internal static class RunCommand
         builder.Services.AddSingleton<ITftpFileSource>(sp => new GuardedFileSource(layers, guard, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GuardedFileSource>>()));
         builder.Services.AddSingleton(connections);
         builder.Services.AddSingleton(phones);
+        builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(new StoredFileTree(phones, config, stored, unbound));
         builder.Services.AddSingleton(new StoredPhoneRenderer(phones, config, site, settings.LoadTemplates()));
         builder.Services.AddSingleton<EndpointProvisioner>();

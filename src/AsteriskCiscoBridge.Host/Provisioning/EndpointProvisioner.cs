@@ -23,6 +23,7 @@ internal sealed record ProvisioningRound(IReadOnlyList<MacAddress> Changed, int 
 /// </summary>
 internal sealed partial class EndpointProvisioner(
     PhoneStore phones,
+    ConfigStore config,
     StoredPhoneRenderer renderer,
     StoredFileTree tree,
     TimeProvider time,
@@ -32,6 +33,8 @@ internal sealed partial class EndpointProvisioner(
     {
         var problems = new List<string>();
         var changed = new List<MacAddress>();
+        var renderings = new List<PhoneRendering>();
+        var site = renderer.RenderSite();
         var unchanged = 0;
         var bindings = await phones.AllBindingsAsync(cancellationToken);
         foreach (var (mac, rows) in bindings)
@@ -52,17 +55,27 @@ internal sealed partial class EndpointProvisioner(
                 lines.Add(line);
             }
 
-            var render = await renderer.RenderLinesAsync(mac, lines, cancellationToken);
+            var render = await renderer.RenderLinesAsync(mac, lines, cancellationToken, site);
             if (render.Result is null)
             {
                 problems.Add(render.Error!);
                 continue;
             }
 
-            var saved = await renderer.SaveAsync(mac, render, time.GetUtcNow(), cancellationToken);
-            if (saved.Outcome == SaveOutcome.Updated)
+            renderings.Add(new PhoneRendering(mac, [.. render.Result.Files.Where(f => f.Scope == FileScope.Phone)], render.Result.SyncValue, render.Result.VersionStamp));
+        }
+
+        // One transaction for the lot: each phone's files and its counter bump still commit
+        // together, and a round over thousands of phones costs one commit, not thousands.
+        var now = time.GetUtcNow();
+        await config.SaveSiteFilesAsync(site.Files, now, cancellationToken);
+
+        var saved = await phones.SaveRenderedAsync(renderings, now, cancellationToken);
+        for (var i = 0; i < saved.Count; i++)
+        {
+            if (saved[i].Outcome == SaveOutcome.Updated)
             {
-                changed.Add(mac);
+                changed.Add(renderings[i].Mac);
             }
             else
             {

@@ -53,12 +53,16 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
 
     /// <summary>Renders and stores the site-wide files (OS79XX.TXT, SIPDefault.cnf, XMLDefault.cnf.xml…), so they are served before any phone is bound.</summary>
     public Task SaveSiteFilesAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        config.SaveSiteFilesAsync(SiteFileSet.Render(site, templates).Files, now, cancellationToken);
+        config.SaveSiteFilesAsync(RenderSite().Files, now, cancellationToken);
+
+    /// <summary>The site-wide files as the current settings and templates give them.</summary>
+    public SiteFileSet RenderSite() => SiteFileSet.Render(site, templates);
 
     /// <summary>Renders a stored phone with lines supplied by the caller (the live endpoints), not the binding's recorded data.</summary>
-    public async Task<StoredPhoneRender> RenderLinesAsync(MacAddress mac, IReadOnlyList<LineInput> lines, CancellationToken cancellationToken)
+    public async Task<StoredPhoneRender> RenderLinesAsync(MacAddress mac, IReadOnlyList<LineInput> lines, CancellationToken cancellationToken, SiteFileSet? siteFiles = null)
     {
-        var siteFiles = SiteFileSet.Render(site, templates);
+        // A round over many phones renders the site files once and passes them in.
+        siteFiles ??= SiteFileSet.Render(site, templates);
         var phone = await phones.GetAsync(mac, cancellationToken);
         var model = phone is null ? null : PhoneModels.Find(phone.Model);
         if (phone is null || model is null)

@@ -74,13 +74,14 @@ public sealed partial class SipNotifyDelivery : IDisposable
         return Encoding.UTF8.GetBytes(b.ToString());
     }
 
-    /// <summary>Sends the NOTIFY to each contact whose URI names a UDP host and port.</summary>
+    /// <summary>Sends the NOTIFY to each contact whose URI names a loopback UDP host and port.</summary>
     public void Deliver(AmiTestEndpoint endpoint, IReadOnlyList<string> variables)
     {
         foreach (var contact in endpoint.Contacts)
         {
             var match = UriAddress().Match(contact.Uri);
-            if (!match.Success || !IPAddress.TryParse(match.Groups[1].Value, out var address))
+            // Loopback only: a test never sends to an address it did not create.
+            if (!match.Success || !IPAddress.TryParse(match.Groups[1].Value, out var address) || !IPAddress.IsLoopback(address))
             {
                 continue;
             }

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+using AsteriskCiscoBridge.Host.Cli;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
+using AsteriskCiscoBridge.Testing.Ami;
+using Microsoft.AspNetCore.Builder;
+
+// Reload to NOTIFY: PHONES bound phones on PHONES endpoints of the AMI test server, the whole
+// service in-process with staggering off; one Reload after CHANGED passwords changed; time from
+// the Reload to the last PJSIPNotify Asterisk receives. Usage: PHONES CHANGED (default 5000 1000).
+var phones = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5000;
+var changed = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
+var folder = Directory.CreateTempSubdirectory("acb-bench-resync-").FullName;
+try
+{
+    var pbx = new AmiTestPbx();
+    var endpoints = new List<AmiTestEndpoint>();
+    for (var i = 0; i < phones; i++)
+    {
+        var name = (100000 + i).ToString(CultureInfo.InvariantCulture);
+        // Contacts on loopback port 9 (discard): Asterisk's NOTIFYs go nowhere but stay on this machine.
+        endpoints.Add(AmiTestEndpoint.Plain(name, "pw-" + name, $"\"User {i}\" <{name}>") with { Contacts = [new AmiTestContact($"sip:{name}@127.0.0.1:9", "Cisco-CP7960G/8.0", $"{i:x8}@127.0.0.1")] });
+    }
+
+    foreach (var e in endpoints)
+    {
+        pbx.Set(e);
+    }
+
+    await using var asterisk = AmiTestServer.Start(pbx);
+    var database = Path.Combine(folder, "acb.db");
+    var connections = new SqliteConnectionFactory(new StorageOptions { Database = database });
+    await connections.MigrateAsync(CancellationToken.None);
+    var store = new PhoneStore(connections);
+    for (var i = 0; i < phones; i++)
+    {
+        var mac = MacAddress.Parse((0x0006D7000000L + i).ToString("X12", CultureInfo.InvariantCulture)).Mac!.Value;
+        await store.BindAsync(mac, i % 2 == 0 ? PhoneModels.Cisco7960 : PhoneModels.Find("7965")!, [new BindingRow { Position = 1, Endpoint = endpoints[i].Name }], "bench", DateTimeOffset.UtcNow, CancellationToken.None);
+    }
+
+    await using var app = RunCommand.Build([], null, new Dictionary<string, string?>
+    {
+        ["Tftp:Listen:0"] = "127.0.0.1:0",
+        ["Http:Listen:0"] = "127.0.0.1:0",
+        ["Storage:Database"] = database,
+        ["Firmware:Directory"] = Path.Combine(folder, "firmware"),
+        ["Ami:Host"] = "127.0.0.1",
+        ["Ami:Port"] = asterisk.Port.ToString(CultureInfo.InvariantCulture),
+        ["Ami:Username"] = "bridge",
+        ["Ami:Secret"] = "bridgepw",
+        ["Ami:Sync:Debounce"] = "00:00:00",
+        ["Resync:Interval"] = "00:00:00",
+        ["Logging:LogLevel:Default"] = "Warning",
+    });
+    var clock = Stopwatch.StartNew();
+    await app.StartAsync();
+
+    // First start: every phone's files are new, so every phone is told once.
+    await NotifiesAsync(asterisk, phones);
+    Console.WriteLine($"first start: {phones} phones rendered, stored and notified in {clock.ElapsedMilliseconds} ms");
+
+    for (var i = 0; i < changed; i++)
+    {
+        pbx.Set(endpoints[i * (phones / changed)] with { Password = "changed-" + i });
+    }
+
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    clock.Restart();
+    await asterisk.SendReloadAsync(CancellationToken.None);
+    await NotifiesAsync(asterisk, changed);
+    var elapsed = clock.ElapsedMilliseconds;
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+    Console.WriteLine($"reload changing {changed} of {phones}: last NOTIFY {elapsed} ms after the Reload event (cpu {cpu.TotalMilliseconds:0} ms, AMI test server in the same process)");
+    Console.WriteLine($"peak RSS {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MB; managed heap {GC.GetTotalMemory(false) / (1 << 20)} MB");
+    await app.StopAsync();
+}
+finally
+{
+    Directory.Delete(folder, recursive: true);
+}
+
+static async Task NotifiesAsync(AmiTestServer server, int count)
+{
+    var seen = 0;
+    using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+    while (seen < count)
+    {
+        var received = await server.Received.ReadAsync(limit.Token);
+        seen += received.Action["Action"] == "PJSIPNotify" ? 1 : 0;
+    }
+}
