@@ -58,4 +58,39 @@ public sealed class PhoneResyncTests
             }
         }
     }
+
+    [Fact]
+    public async Task A_7961_restarts_on_a_service_control_that_names_its_current_registration()
+    {
+        var mac = MacAddress.Parse("0011223344BB").Mac!.Value;
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6002", "first-secret"));
+        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        await service.BindAsync(mac, PhoneModels.Find("7961")!, Ct, new BindingRow { Position = 1, Endpoint = "6002" });
+        await service.StartAsync(Ct);
+        await using var phone = new PhoneSimulator(Testing.Phones.PhoneFamily.Sip79x1, mac.Value, service.Tftp, "SIP41.9-4-2SR3-1S");
+
+        // The phone registers; its files are new, so it is told to restart with its REGISTER's Call-ID.
+        await RegisterAsync(service, pbx, phone);
+        await phone.WaitForAsync("booted", Bound, Ct);
+        Assert.Equal([("6002", "first-secret")], phone.Lines);
+
+        // After the restart it registers again with a new Call-ID, which the next NOTIFY must
+        // carry. The snapshot the Reload causes sees both the new contact and the new password.
+        await RegisterAsync(service, pbx, phone);
+        pbx.Set(pbx.Find("6002")! with { Password = "second-secret" });
+        await service.Asterisk!.SendReloadAsync(Ct);
+
+        await phone.WaitForAsync("booted", Bound, Ct);
+        Assert.Equal([("6002", "second-secret")], phone.Lines);
+        Assert.DoesNotContain(phone.History, h => h.Kind == "ignored");
+        await Eventually.TrueAsync(() => service.Resync.Fetched >= 2, "both fetches seen", Ct, Bound);
+    }
+
+    private static async Task RegisterAsync(ServiceHarness service, AmiTestPbx pbx, PhoneSimulator phone)
+    {
+        var uri = $"sip:6002@127.0.0.1:{phone.SipEndPoint.Port}";
+        pbx.Set(pbx.Find("6002")! with { Contacts = [new AmiTestContact(uri, phone.UserAgent, phone.CallId)] });
+        await service.Asterisk!.SendContactStatusAsync("6002", uri, "Reachable", Ct);
+    }
 }
