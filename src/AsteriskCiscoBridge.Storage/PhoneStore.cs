@@ -174,7 +174,14 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
     /// Stores many phones' files in one transaction (a site-wide re-render): each phone whose
     /// content changed gets its files and its counter bump; the rest are untouched.
     /// </summary>
-    public async Task<IReadOnlyList<SaveResult>> SaveRenderedAsync(IReadOnlyList<PhoneRendering> renderings, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SaveResult>> SaveRenderedAsync(IReadOnlyList<PhoneRendering> renderings, DateTimeOffset now, CancellationToken cancellationToken) =>
+        SaveRenderedAsync(renderings, now, null, cancellationToken);
+
+    /// <summary>
+    /// As above, and with <paramref name="resyncReason"/> each changed phone is queued for a resync
+    /// (<see cref="ResyncQueue"/>) in the same transaction: a crash cannot keep the change and lose the resync.
+    /// </summary>
+    public async Task<IReadOnlyList<SaveResult>> SaveRenderedAsync(IReadOnlyList<PhoneRendering> renderings, DateTimeOffset now, string? resyncReason, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -182,6 +189,10 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
         for (var i = 0; i < renderings.Count; i++)
         {
             results[i] = await SaveAsync(connection, transaction, renderings[i], now, cancellationToken);
+            if (resyncReason is not null && results[i].Outcome == SaveOutcome.Updated)
+            {
+                await ResyncQueue.EnqueueAsync(connection, transaction, renderings[i].Mac, resyncReason, now, cancellationToken);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -30,14 +30,19 @@ public sealed class RequestLog(SqliteConnectionFactory connections)
 /// <summary>Resync NOTIFYs sent and how they went.</summary>
 public sealed class NotifyLog(SqliteConnectionFactory connections)
 {
+    internal const string InsertSql = """
+        INSERT INTO notify_log (at, mac, endpoint, event, outcome, detail) VALUES (@At, @Mac, @Endpoint, @Event, @Outcome, @Detail)
+        """;
+
     public async Task AppendAsync(NotifyRecord record, CancellationToken cancellationToken)
     {
-        const string Sql = """
-            INSERT INTO notify_log (at, mac, endpoint, event, outcome, detail) VALUES (@At, @Mac, @Endpoint, @Event, @Outcome, @Detail)
-            """;
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(Sql, record, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, record, cancellationToken: cancellationToken));
     }
+
+    /// <summary>Adds the record inside a caller's transaction, so a queue change and its history commit together.</summary>
+    internal static Task AppendAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, NotifyRecord record, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(InsertSql, record, transaction, cancellationToken: cancellationToken));
 
     public async Task<IReadOnlyList<NotifyRecord>> RecentAsync(MacAddress? mac, int limit, CancellationToken cancellationToken)
     {

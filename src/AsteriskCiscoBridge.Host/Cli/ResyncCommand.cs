@@ -64,7 +64,8 @@ internal static class ResyncCommand
             }
 
             var options = configuration.GetSection("Resync").Get<ResyncOptions>() ?? new ResyncOptions();
-            var resync = new ResyncService(store.Phones, new NotifyLog(store.Factory), options, time, NullLogger<ResyncService>.Instance);
+            var queue = new ResyncQueue(store.Factory);
+            var resync = new ResyncService(store.Phones, queue, options, time, NullLogger<ResyncService>.Instance);
             try
             {
                 await using var connection = await AmiConnection.ConnectAsync(ami.ToConnectionOptions(), time, null, ct);
@@ -94,6 +95,10 @@ internal static class ResyncCommand
 
                 if (!parse.GetValue(dryRun))
                 {
+                    // An admin's resync starts each phone over in the queue (a stale one too); the
+                    // queue's move to 'sending' keeps a running service from sending the same NOTIFY.
+                    // Phones without a contact stay queued for the service.
+                    await queue.EnqueueAsync(plan.Orders.Select(o => o.Mac).Concat(plan.Waiting), "admin resync", time.GetUtcNow(), ct);
                     var sent = await resync.SendPlanAsync(connection, plan, ct);
                     await output.WriteLineAsync($"sent {sent} of {plan.Orders.Count}");
                 }

@@ -118,6 +118,7 @@ internal static class RunCommand
         builder.Services.AddSingleton(new StoredPhoneRenderer(phones, config, site, settings.LoadTemplates()));
         builder.Services.AddSingleton<EndpointProvisioner>();
         builder.Services.AddSingleton(new NotifyLog(connections));
+        builder.Services.AddSingleton(new ResyncQueue(connections));
         builder.Services.AddSingleton(configuration.GetSection("Resync").Get<ResyncOptions>() ?? new ResyncOptions());
         builder.Services.AddSingleton<ResyncService>();
         builder.Services.AddSingleton(sp => new EndpointSyncService(

@@ -1,4 +1,5 @@
 using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
@@ -26,6 +27,7 @@ internal sealed partial class EndpointProvisioner(
     ConfigStore config,
     StoredPhoneRenderer renderer,
     StoredFileTree tree,
+    ResyncOptions resync,
     TimeProvider time,
     ILogger<EndpointProvisioner> logger)
 {
@@ -70,7 +72,9 @@ internal sealed partial class EndpointProvisioner(
         var now = time.GetUtcNow();
         await config.SaveSiteFilesAsync(site.Files, now, cancellationToken);
 
-        var saved = await phones.SaveRenderedAsync(renderings, now, cancellationToken);
+        // Changed phones join the resync queue in that same transaction: a crash after it cannot
+        // keep the new files and forget to tell the phones.
+        var saved = await phones.SaveRenderedAsync(renderings, now, resync.Enabled ? "changed" : null, cancellationToken);
         for (var i = 0; i < saved.Count; i++)
         {
             if (saved[i].Outcome == SaveOutcome.Updated)

@@ -51,7 +51,8 @@ internal sealed partial class EndpointSyncService(
                 try
                 {
                     var round = await provisioner.ApplyAsync(snapshot, stoppingToken);
-                    await resync.PlanAsync(snapshot, round.Changed, stoppingToken);
+                    // The round queued its changed phones with their files; plan every queued one.
+                    await resync.PlanAsync(snapshot, [], stoppingToken);
                     LastRound = round;
                     Rounds++;
                 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
@@ -20,79 +21,98 @@ internal sealed class ResyncOptions
     /// </summary>
     public TimeSpan FetchDeadline { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// How long a phone in a call (an endpoint In use, Busy, Ringing, Ring+Inuse or On Hold) is left
+    /// alone before it is sent its NOTIFY anyway; 0 sends at once, calls or not. Default 30 min.
+    /// </summary>
+    public TimeSpan CallDeferDeadline { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Send NOTIFYs at all (false: files change, phones pick them up on their next boot). Default true.</summary>
     public bool Enabled { get; init; } = true;
 }
 
 /// <summary>
-/// Makes exactly the phones whose files changed re-read them: after each provisioning round it
-/// plans one NOTIFY per changed phone (plus phones still waiting for a contact) from the round's
-/// snapshot, and a sender sends them through AMI <c>PJSIPNotify</c>, staggered, recording each in
-/// the notify log. Phones without a live contact wait; a later snapshot (Asterisk re-reads on
-/// every ContactStatus event) finds them back.
+/// Makes exactly the phones whose files changed re-read them, from the persisted queue
+/// (<see cref="ResyncQueue"/>, written in the round that stores the change): after each snapshot it
+/// plans one NOTIFY per queued phone, and a sender sends them through AMI <c>PJSIPNotify</c>,
+/// staggered. Each row moves to <c>sending</c> (committed) before its NOTIFY goes out, and to
+/// <c>awaiting-fetch</c> with Asterisk's answer; the phone's fetch removes it, a missed deadline
+/// escalates it, and the last rung leaves it stale. Phones without a live contact, or in a call,
+/// wait for a later snapshot. The in-memory sets here are a cache for tests and the dashboard.
 /// </summary>
-internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, ResyncOptions options, TimeProvider time, ILogger<ResyncService> logger)
+internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue, ResyncOptions options, TimeProvider time, ILogger<ResyncService> logger)
 {
+    // Answers are recorded in batches (one transaction each); the 'sending' mark before each
+    // NOTIFY is what makes a crash safe, so a batch only refines it.
+    private const int CompletionBatch = 256;
+
     private readonly Channel<ResyncPlan> _plans = Channel.CreateUnbounded<ResyncPlan>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HashSet<MacAddress> _planned = [];
     private readonly HashSet<MacAddress> _waiting = [];
-    private readonly Dictionary<MacAddress, Outstanding> _awaitingFetch = [];
+    private readonly HashSet<MacAddress> _deferred = [];
     private readonly HashSet<MacAddress> _stale = [];
     private readonly Lock _gate = new();
     private PjsipSnapshot? _lastSnapshot;
+    private int _sent;
+    private int _fetched;
 
     /// <summary>Phones that never fetched their configuration, whatever they were sent: they need a person.</summary>
-    public IReadOnlyList<MacAddress> Stale
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _stale];
-            }
-        }
-    }
+    public IReadOnlyList<MacAddress> Stale => Copy(_stale);
 
     /// <summary>Phones waiting for a live contact.</summary>
-    public IReadOnlyList<MacAddress> Waiting
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _waiting];
-            }
-        }
-    }
+    public IReadOnlyList<MacAddress> Waiting => Copy(_waiting);
+
+    /// <summary>Phones whose resync waits for their call to end.</summary>
+    public IReadOnlyList<MacAddress> Deferred => Copy(_deferred);
 
     /// <summary>NOTIFYs sent (answered Success) since start.</summary>
-    public int Sent { get; private set; }
+    public int Sent => Volatile.Read(ref _sent);
 
     /// <summary>Phones that fetched their configuration after a NOTIFY, since start.</summary>
-    public int Fetched { get; private set; }
+    public int Fetched => Volatile.Read(ref _fetched);
 
     /// <summary>
-    /// A phone fetched one of its own files (SEP&lt;MAC&gt;.cnf.xml, SIP&lt;MAC&gt;.cnf…): if a NOTIFY
-    /// to it is outstanding, that is the proof it acted on it, recorded in the notify log.
+    /// A phone fetched one of its own files (SEP&lt;MAC&gt;.cnf.xml, SIP&lt;MAC&gt;.cnf…) over TFTP or
+    /// HTTP: if it is queued and the fetch is newer than its change, it has its files; after a
+    /// NOTIFY that is the proof it acted on it, recorded in the notify log.
     /// </summary>
     public async Task OnFetchedAsync(MacAddress mac, string fileName, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        Outstanding? outstanding;
+        var proved = await queue.ProveAsync(mac, at, row => WasSent(row) ? new NotifyRecord
+        {
+            At = at,
+            Mac = mac,
+            Endpoint = row.Endpoint ?? string.Empty,
+            Event = EventOf(row.Kind),
+            Outcome = "fetched",
+            Detail = FetchDetail(fileName, at, row),
+        } : null, cancellationToken);
+        if (proved is null)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             _stale.Remove(mac);
-            if (!_awaitingFetch.Remove(mac, out outstanding))
-            {
-                return;
-            }
+            _waiting.Remove(mac);
+            _deferred.Remove(mac);
         }
 
-        Fetched++;
-        var detail = $"{fileName} fetched {(at - outstanding.SentAt).TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s after the NOTIFY";
-        PhoneFetched(logger, mac, detail);
-        await log.AppendAsync(new NotifyRecord { At = at, Mac = mac, Endpoint = outstanding.Order.Endpoint, Event = outstanding.Order.Event, Outcome = "fetched", Detail = detail }, cancellationToken);
+        if (WasSent(proved))
+        {
+            Interlocked.Increment(ref _fetched);
+            PhoneFetched(logger, mac, FetchDetail(fileName, at, proved));
+        }
     }
 
-    /// <summary>Plans the resync of <paramref name="changed"/> and of the phones still waiting, and hands the plan to the sender.</summary>
+    /// <summary>
+    /// Queues <paramref name="changed"/> (the service's rounds queue their changes themselves, in
+    /// the transaction that stores them), plans every queued phone not already in a plan from
+    /// <paramref name="snapshot"/>, records where each stands, and hands the orders to the sender.
+    /// With <paramref name="enqueue"/> false (<c>acb resync</c>) it only plans <paramref name="changed"/>
+    /// and writes nothing.
+    /// </summary>
     public async Task<ResyncPlan> PlanAsync(PjsipSnapshot snapshot, IReadOnlyList<MacAddress> changed, CancellationToken cancellationToken, bool enqueue = true)
     {
         if (!options.Enabled)
@@ -100,54 +120,135 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
             return new ResyncPlan([], []);
         }
 
-        HashSet<MacAddress> wanted;
+        var now = time.GetUtcNow();
+        IReadOnlyList<ResyncQueueRow> rows;
+        if (enqueue)
+        {
+            if (changed.Count > 0)
+            {
+                await queue.EnqueueAsync(changed, "changed", now, cancellationToken);
+            }
+
+            rows = await queue.QueuedAsync(cancellationToken);
+        }
+        else
+        {
+            rows = [.. changed.Distinct().Select(mac => new ResyncQueueRow { Mac = mac, State = ResyncState.Pending, Reason = "admin resync", ChangedAt = now, UpdatedAt = now })];
+        }
+
         lock (_gate)
         {
-            wanted = [.. _waiting, .. changed];
+            rows = [.. rows.Where(r => !_planned.Contains(r.Mac))];
         }
 
         var bindings = await phones.AllBindingsAsync(cancellationToken);
+        var models = (await phones.ListAsync(cancellationToken)).ToDictionary(p => p.Mac, p => p.Model);
         var targets = new List<ResyncTarget>();
-        foreach (var mac in wanted)
+        var placements = new List<ResyncPlacement>();
+        foreach (var row in rows)
         {
-            var phone = await phones.GetAsync(mac, cancellationToken);
-            if (phone is null || PhoneModels.Find(phone.Model) is not { } model || !bindings.TryGetValue(mac, out var rows))
+            if (!models.TryGetValue(row.Mac, out var modelName) || PhoneModels.Find(modelName) is not { } model || !bindings.TryGetValue(row.Mac, out var bound))
             {
+                // Not resyncable as bound now; pending until a round binds it right (never a timer left running).
+                if (row.State != ResyncState.Pending)
+                {
+                    placements.Add(new ResyncPlacement(row.Mac, ResyncState.Pending, null, null));
+                }
+
                 continue;
             }
 
-            targets.Add(new ResyncTarget(mac, model.Family, [.. rows.OrderBy(r => r.Position).Select(r => r.Endpoint)]));
+            targets.Add(new ResyncTarget(row.Mac, model.Family, [.. bound.OrderBy(r => r.Position).Select(r => r.Endpoint)]));
         }
 
-        var plan = ResyncPlanner.Plan(targets, endpoint => ContactsOf(snapshot, endpoint), options.Interval);
-        lock (_gate)
+        var endpoints = new Dictionary<string, PjsipEndpoint>(StringComparer.Ordinal);
+        foreach (var e in snapshot.Endpoints)
         {
-            _lastSnapshot = snapshot;
-            _waiting.Clear();
-            _waiting.UnionWith(plan.Waiting);
+            endpoints.TryAdd(e.Name, e);
+        }
+
+        var plan = ResyncPlanner.Plan(targets, endpoint => ContactsOf(endpoints, endpoint), options.Interval);
+        var rowOf = rows.ToDictionary(r => r.Mac);
+        var targetOf = targets.ToDictionary(t => t.Mac);
+        var orders = new List<NotifyOrder>();
+        var deferred = new List<MacAddress>();
+        foreach (var order in plan.Orders)
+        {
+            var row = rowOf[order.Mac];
+            if (enqueue && options.CallDeferDeadline > TimeSpan.Zero
+                && CallState.InCall(targetOf[order.Mac].Endpoints, e => endpoints.GetValueOrDefault(e)?.DeviceState) is { } state)
+            {
+                var since = row.DeferredSince ?? now;
+                var until = since + options.CallDeferDeadline;
+                if (now < until)
+                {
+                    deferred.Add(order.Mac);
+                    placements.Add(new ResyncPlacement(order.Mac, ResyncState.Deferred, since, until));
+                    DeferredInCall(logger, order.Mac, state, until);
+                    continue;
+                }
+
+                SentDespiteCall(logger, order.Mac, state, options.CallDeferDeadline);
+            }
+
+            orders.Add(order with { Due = options.Interval * orders.Count });
+            if (row.State != ResyncState.Pending || row.Deadline is not null)
+            {
+                placements.Add(new ResyncPlacement(order.Mac, ResyncState.Pending, row.DeferredSince, null));
+            }
         }
 
         foreach (var mac in plan.Waiting)
         {
+            var row = rowOf[mac];
+            if (row.State != ResyncState.WaitingContact)
+            {
+                placements.Add(new ResyncPlacement(mac, ResyncState.WaitingContact, row.DeferredSince, null));
+            }
+
             WaitingForContact(logger, mac);
         }
 
-        if (enqueue && plan.Orders.Count > 0)
+        if (!enqueue)
         {
-            _plans.Writer.TryWrite(plan);
+            return new ResyncPlan(orders, plan.Waiting);
         }
 
-        return plan;
+        await queue.PlaceAsync(placements, now, cancellationToken);
+        lock (_gate)
+        {
+            _lastSnapshot = snapshot;
+            foreach (var row in rows)
+            {
+                _stale.Remove(row.Mac);
+                _waiting.Remove(row.Mac);
+                _deferred.Remove(row.Mac);
+            }
+
+            _waiting.UnionWith(plan.Waiting);
+            _deferred.UnionWith(deferred);
+            _planned.UnionWith(orders.Select(o => o.Mac));
+        }
+
+        var result = new ResyncPlan(orders, plan.Waiting);
+        if (orders.Count > 0)
+        {
+            _plans.Writer.TryWrite(result);
+        }
+
+        return result;
     }
 
     /// <summary>
-    /// Sends planned NOTIFYs, each at its due time after its plan began, and escalates those that
-    /// brought no fetch by their deadline, until stopped.
+    /// Sends planned NOTIFYs, each at its due time after its plan began, escalates those that
+    /// brought no fetch by their deadline, and plans again phones whose call outlasted the
+    /// call-defer deadline, until stopped. First, NOTIFYs a crash left half-sent are taken as sent.
     /// </summary>
     public async Task SendLoopAsync(IAmiActionSender ami, CancellationToken cancellationToken)
     {
         try
         {
+            await RecoverAsync(cancellationToken);
             while (!cancellationToken.IsCancellationRequested)
             {
                 await WaitForWorkAsync(cancellationToken);
@@ -157,6 +258,10 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
                 }
 
                 await EscalateDueAsync(ami, cancellationToken);
+                if (Snapshot() is { } snapshot && await queue.NextDeadlineAsync(cancellationToken) is { } next && next <= time.GetUtcNow())
+                {
+                    await PlanAsync(snapshot, [], cancellationToken);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -168,30 +273,84 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
     public async Task<int> SendPlanAsync(IAmiActionSender ami, ResyncPlan plan, CancellationToken cancellationToken)
     {
         var start = time.GetTimestamp();
+        var answers = new List<ResyncSendResult>();
         var accepted = 0;
-        foreach (var order in plan.Orders)
+        try
         {
-            var wait = order.Due - time.GetElapsedTime(start);
-            if (wait > TimeSpan.Zero)
+            foreach (var order in plan.Orders)
             {
-                await Task.Delay(wait, time, cancellationToken);
-            }
+                var wait = order.Due - time.GetElapsedTime(start);
+                if (wait > TimeSpan.Zero)
+                {
+                    await CompleteAsync(answers, cancellationToken);
+                    await Task.Delay(wait, time, cancellationToken);
+                }
 
-            accepted += await SendAsync(ami, order, 1, cancellationToken) ? 1 : 0;
+                var answer = await SendAsync(ami, order, 1, cancellationToken);
+                lock (_gate)
+                {
+                    _planned.Remove(order.Mac);
+                }
+
+                if (answer is null)
+                {
+                    continue;
+                }
+
+                answers.Add(answer);
+                accepted += answer.Outcome == ResyncSendOutcome.Accepted ? 1 : 0;
+                if (answers.Count >= CompletionBatch)
+                {
+                    await CompleteAsync(answers, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            // Stopping: the answers already received are kept; orders not sent stay queued.
+            await CompleteAsync(answers, CancellationToken.None);
+            lock (_gate)
+            {
+                _planned.ExceptWith(plan.Orders.Select(o => o.Mac));
+            }
         }
 
         return accepted;
     }
 
-    // Until a plan arrives or the earliest fetch deadline passes.
-    private async Task WaitForWorkAsync(CancellationToken cancellationToken)
+    private async Task CompleteAsync(List<ResyncSendResult> answers, CancellationToken cancellationToken)
     {
-        DateTimeOffset? next;
-        lock (_gate)
+        if (answers.Count == 0)
         {
-            next = _awaitingFetch.Count == 0 ? null : _awaitingFetch.Values.Min(o => o.Deadline);
+            return;
         }
 
+        await queue.CompleteSendsAsync(answers, time.GetUtcNow(), cancellationToken);
+        answers.Clear();
+    }
+
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var row in await queue.RecoverAsync(now, now + options.FetchDeadline, cancellationToken))
+        {
+            TakenAsSent(logger, row.Mac, row.Kind ?? "?");
+        }
+
+        var rows = await queue.ListAsync(cancellationToken);
+        lock (_gate)
+        {
+            _stale.UnionWith(rows.Where(r => r.State == ResyncState.Stale).Select(r => r.Mac));
+            _waiting.UnionWith(rows.Where(r => r.State == ResyncState.WaitingContact).Select(r => r.Mac));
+            _deferred.UnionWith(rows.Where(r => r.State == ResyncState.Deferred).Select(r => r.Mac));
+        }
+    }
+
+    // Until a plan arrives or the earliest deadline (fetch or call-defer) passes. Deadlines wait
+    // for a first snapshot: without one, no contact is known to escalate through.
+    private async Task WaitForWorkAsync(CancellationToken cancellationToken)
+    {
+        var next = Snapshot() is null ? null : await queue.NextDeadlineAsync(cancellationToken);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var plan = _plans.Reader.WaitToReadAsync(either.Token).AsTask();
         var deadline = next is { } due
@@ -204,100 +363,164 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
 
     private async Task EscalateDueAsync(IAmiActionSender ami, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        List<Outstanding> due;
-        PjsipSnapshot? snapshot;
-        lock (_gate)
+        if (Snapshot() is not { } snapshot)
         {
-            due = [.. _awaitingFetch.Values.Where(o => o.Deadline <= now)];
-            foreach (var o in due)
-            {
-                _awaitingFetch.Remove(o.Order.Mac);
-            }
-
-            snapshot = _lastSnapshot;
+            return;
         }
 
-        foreach (var missed in due)
+        var now = time.GetUtcNow();
+        foreach (var missed in await queue.OverdueAsync(now, cancellationToken))
         {
-            var order = missed.Order;
-            var next = ResyncPlanner.NextStep(order.Kind, missed.Attempt);
-            var contact = snapshot is null ? null : ContactsOf(snapshot, order.Endpoint).FirstOrDefault(c => c.IsLive && (next == ResyncKind.CheckSync || !string.IsNullOrEmpty(c.CallId)));
-            if (next is null || contact is null)
-            {
-                var reason = next is null
-                    ? $"no fetch after {missed.Attempt} NOTIFY{(missed.Attempt == 1 ? string.Empty : "s")}, the last {order.Event}{(order.Kind == ResyncKind.Reset ? " reset" : string.Empty)}"
-                    : "no fetch, and its contact is gone";
-                lock (_gate)
-                {
-                    _stale.Add(order.Mac);
-                }
+            var endpoint = missed.Endpoint ?? string.Empty;
+            var failed = KindOf(missed.Kind);
+            var attempt = (int)missed.Attempt;
+            var next = ResyncPlanner.NextStep(failed, attempt);
+            var found = snapshot.Find(endpoint);
 
-                PhoneStale(logger, order.Mac, reason);
-                await log.AppendAsync(new NotifyRecord { At = now, Mac = order.Mac, Endpoint = order.Endpoint, Event = order.Event, Outcome = "stale", Detail = reason }, cancellationToken);
+            // A stronger rung restarts the phone: not while it is in a call, up to the call-defer deadline.
+            if (next is not null && options.CallDeferDeadline > TimeSpan.Zero && CallState.IsInCall(found?.DeviceState)
+                && missed.Deadline is { } was && now < was + options.CallDeferDeadline)
+            {
+                var until = Min(was + options.CallDeferDeadline, now + options.FetchDeadline);
+                await queue.PostponeAsync(missed.Mac, until, now, cancellationToken);
+                DeferredInCall(logger, missed.Mac, found!.DeviceState, until);
                 continue;
             }
 
-            var escalated = order with { Kind = next.Value, Variables = ResyncPlanner.NotifyVariables(next.Value, contact.CallId), Due = TimeSpan.Zero };
-            await SendAsync(ami, escalated, missed.Attempt + 1, cancellationToken);
+            var contact = found is null ? null : ContactsOf(found).FirstOrDefault(c => c.IsLive && (next == ResyncKind.CheckSync || !string.IsNullOrEmpty(c.CallId)));
+            if (next is null || contact is null)
+            {
+                var reason = next is null
+                    ? $"no fetch after {attempt} NOTIFY{(attempt == 1 ? string.Empty : "s")}, the last {EventOf(missed.Kind)}{(failed == ResyncKind.Reset ? " reset" : string.Empty)}"
+                    : "no fetch, and its contact is gone";
+                var record = new NotifyRecord { At = now, Mac = missed.Mac, Endpoint = endpoint, Event = EventOf(missed.Kind), Outcome = "stale", Detail = reason };
+                if (await queue.MarkStaleAsync(missed.Mac, record, cancellationToken))
+                {
+                    lock (_gate)
+                    {
+                        _stale.Add(missed.Mac);
+                    }
+
+                    PhoneStale(logger, missed.Mac, reason);
+                }
+
+                continue;
+            }
+
+            var escalated = new NotifyOrder(missed.Mac, endpoint, next.Value, ResyncPlanner.NotifyVariables(next.Value, contact.CallId), TimeSpan.Zero);
+            if (await SendAsync(ami, escalated, attempt + 1, cancellationToken) is { } answer)
+            {
+                await queue.CompleteSendsAsync([answer], time.GetUtcNow(), CancellationToken.None);
+            }
         }
     }
 
-    private async Task<bool> SendAsync(IAmiActionSender ami, NotifyOrder order, int attempt, CancellationToken cancellationToken)
+    // Marks the row 'sending' (committed), then sends; null when the row was no longer where
+    // this send expected it (fetched meanwhile, or another sender took it): nothing is sent then.
+    private async Task<ResyncSendResult?> SendAsync(IAmiActionSender ami, NotifyOrder order, int attempt, CancellationToken cancellationToken)
     {
+        if (!await queue.BeginSendAsync(new ResyncSend(order.Mac, order.Endpoint, KindText(order.Kind), attempt), time.GetUtcNow(), cancellationToken))
+        {
+            NotSent(logger, order.Mac);
+            return null;
+        }
+
         var action = new AmiAction("PJSIPNotify").Add("Endpoint", order.Endpoint);
         foreach (var variable in order.Variables)
         {
             action.Add("Variable", variable);
         }
 
-        // Expect the fetch from now on: a phone may act before Asterisk's answer reaches us.
-        var sentAt = time.GetUtcNow();
-        lock (_gate)
-        {
-            _awaitingFetch[order.Mac] = new Outstanding(order, attempt, sentAt, sentAt + options.FetchDeadline);
-        }
-
-        string outcome;
-        string? detail = null;
+        ResyncSendOutcome outcome;
+        string? detail;
         try
         {
             var response = await ami.SendAsync(action, cancellationToken);
-            outcome = response.IsSuccess ? "sent" : "refused";
+            outcome = response.IsSuccess ? ResyncSendOutcome.Accepted : ResyncSendOutcome.Refused;
             detail = response.Message;
         }
         catch (Exception e) when (e is AmiException or IOException or TimeoutException)
         {
-            // Asterisk went away: the phone waits, and the next snapshot after reconnecting plans it again.
-            outcome = "failed";
+            // Asterisk went away: the phone is queued again, and the snapshot after reconnecting plans it.
+            outcome = ResyncSendOutcome.Failed;
             detail = e.Message;
+        }
+
+        var text = outcome switch
+        {
+            ResyncSendOutcome.Accepted => "sent",
+            ResyncSendOutcome.Refused => "refused",
+            _ => "failed",
+        };
+        if (outcome == ResyncSendOutcome.Accepted)
+        {
+            Interlocked.Increment(ref _sent);
+        }
+        else if (outcome == ResyncSendOutcome.Refused)
+        {
             lock (_gate)
             {
-                _waiting.Add(order.Mac);
+                _stale.Add(order.Mac);
             }
         }
 
-        if (outcome == "sent")
+        NotifySent(logger, order.Event, order.Mac, order.Endpoint, text, detail ?? string.Empty);
+        var now = time.GetUtcNow();
+        return new ResyncSendResult(order.Mac, outcome, now + options.FetchDeadline, new NotifyRecord
         {
-            Sent++;
-        }
-        else
-        {
-            lock (_gate)
-            {
-                _awaitingFetch.Remove(order.Mac);
-            }
-        }
-
-        NotifySent(logger, order.Event, order.Mac, order.Endpoint, outcome, detail ?? string.Empty);
-        await log.AppendAsync(new NotifyRecord { At = time.GetUtcNow(), Mac = order.Mac, Endpoint = order.Endpoint, Event = order.Event, Outcome = outcome, Detail = detail }, cancellationToken);
-        return outcome == "sent";
+            At = now,
+            Mac = order.Mac,
+            Endpoint = order.Endpoint,
+            Event = order.Event,
+            Outcome = text,
+            Detail = detail,
+        });
     }
 
-    private sealed record Outstanding(NotifyOrder Order, int Attempt, DateTimeOffset SentAt, DateTimeOffset Deadline);
+    private PjsipSnapshot? Snapshot()
+    {
+        lock (_gate)
+        {
+            return _lastSnapshot;
+        }
+    }
 
-    private static IReadOnlyList<ResyncContact> ContactsOf(PjsipSnapshot snapshot, string endpoint) =>
-        snapshot.Find(endpoint) is { } e ? [.. e.Contacts.Select(c => new ResyncContact(endpoint, c.CallId, c.Status))] : [];
+    private IReadOnlyList<MacAddress> Copy(HashSet<MacAddress> set)
+    {
+        lock (_gate)
+        {
+            return [.. set];
+        }
+    }
+
+    private static bool WasSent(ResyncQueueRow row) => row.State is ResyncState.Sending or ResyncState.AwaitingFetch or ResyncState.Stale;
+
+    private static string FetchDetail(string fileName, DateTimeOffset at, ResyncQueueRow row) =>
+        $"{fileName} fetched {(at - (row.SentAt ?? row.UpdatedAt)).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s after the NOTIFY";
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    internal static string KindText(ResyncKind kind) => kind switch
+    {
+        ResyncKind.CheckSync => "check-sync",
+        ResyncKind.Reset => "reset",
+        _ => "restart",
+    };
+
+    private static ResyncKind KindOf(string? text) => text switch
+    {
+        "check-sync" => ResyncKind.CheckSync,
+        "reset" => ResyncKind.Reset,
+        _ => ResyncKind.Restart,
+    };
+
+    private static string EventOf(string? kind) => kind == "check-sync" ? "check-sync" : "service-control";
+
+    private static IReadOnlyList<ResyncContact> ContactsOf(Dictionary<string, PjsipEndpoint> endpoints, string endpoint) =>
+        endpoints.TryGetValue(endpoint, out var e) ? ContactsOf(e) : [];
+
+    private static IReadOnlyList<ResyncContact> ContactsOf(PjsipEndpoint e) =>
+        [.. e.Contacts.Select(c => new ResyncContact(e.Name, c.CallId, c.Status))];
 
     [LoggerMessage(5000, LogLevel.Information, "{Event} to {Mac} via endpoint {Endpoint}: {Outcome} {Detail}")]
     private static partial void NotifySent(ILogger logger, string @event, MacAddress mac, string endpoint, string outcome, string detail);
@@ -310,4 +533,16 @@ internal sealed partial class ResyncService(PhoneStore phones, NotifyLog log, Re
 
     [LoggerMessage(5001, LogLevel.Information, "{Mac} changed but has no live contact: its resync waits for it to register")]
     private static partial void WaitingForContact(ILogger logger, MacAddress mac);
+
+    [LoggerMessage(5010, LogLevel.Warning, "{Mac}: a NOTIFY was going out when the service stopped; taken as sent ({Kind}), never sent twice: its fetch or the escalation decides")]
+    private static partial void TakenAsSent(ILogger logger, MacAddress mac, string kind);
+
+    [LoggerMessage(5011, LogLevel.Information, "{Mac} is in a call ({DeviceState}): its resync waits until it is idle, at most until {Until}")]
+    private static partial void DeferredInCall(ILogger logger, MacAddress mac, string deviceState, DateTimeOffset until);
+
+    [LoggerMessage(5012, LogLevel.Warning, "{Mac} is still in a call ({DeviceState}) after {Deadline}: its NOTIFY goes out anyway")]
+    private static partial void SentDespiteCall(ILogger logger, MacAddress mac, string deviceState, TimeSpan deadline);
+
+    [LoggerMessage(5013, LogLevel.Debug, "{Mac}: not sent, it fetched its files meanwhile or another sender took it")]
+    private static partial void NotSent(ILogger logger, MacAddress mac);
 }

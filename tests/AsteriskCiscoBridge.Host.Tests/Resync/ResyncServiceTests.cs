@@ -29,7 +29,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     public ResyncServiceTests()
     {
         _connections = new SqliteConnectionFactory(new StorageOptions { Database = Path.Combine(_data.Path, "acb.db") });
-        _resync = new ResyncService(new PhoneStore(_connections), new NotifyLog(_connections), new ResyncOptions { Interval = TimeSpan.Zero, FetchDeadline = Deadline }, _time, NullLogger<ResyncService>.Instance);
+        _resync = new ResyncService(new PhoneStore(_connections), new ResyncQueue(_connections), new ResyncOptions { Interval = TimeSpan.Zero, FetchDeadline = Deadline }, _time, NullLogger<ResyncService>.Instance);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -1,0 +1,301 @@
+using System.Data;
+using AsteriskCiscoBridge.Provisioning.Model;
+using Dapper;
+
+namespace AsteriskCiscoBridge.Storage;
+
+/// <summary>The states of a <c>resync_queue</c> row (migration 003 says what each means).</summary>
+public static class ResyncState
+{
+    public const string Pending = "pending";
+    public const string WaitingContact = "waiting-contact";
+    public const string Deferred = "deferred";
+    public const string Sending = "sending";
+    public const string AwaitingFetch = "awaiting-fetch";
+    public const string Stale = "stale";
+}
+
+/// <summary>A phone that still owes the bridge a fetch of its changed files.</summary>
+public sealed record ResyncQueueRow
+{
+    public required MacAddress Mac { get; init; }
+
+    /// <summary>One of <see cref="ResyncState"/>.</summary>
+    public required string State { get; init; }
+
+    /// <summary>Why it is queued (<c>changed</c>, <c>admin resync</c>), or why it is stale.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>When its files last changed: only a fetch at or after it proves the phone has them.</summary>
+    public required DateTimeOffset ChangedAt { get; init; }
+
+    /// <summary>The endpoint the last NOTIFY went through.</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary><c>check-sync</c>, <c>restart</c> or <c>reset</c>: the last rung sent.</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>NOTIFYs sent for this change (1 for the first).</summary>
+    public long Attempt { get; init; }
+
+    public DateTimeOffset? SentAt { get; init; }
+
+    /// <summary>Awaiting fetch: the fetch deadline; deferred: when it is sent even in a call.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>When a snapshot first showed it in a call.</summary>
+    public DateTimeOffset? DeferredSince { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>Where planning put a queued phone (<see cref="ResyncState.Pending"/> when it is about to be sent).</summary>
+public sealed record ResyncPlacement(MacAddress Mac, string State, DateTimeOffset? DeferredSince, DateTimeOffset? Deadline);
+
+/// <summary>A NOTIFY about to go out: attempt 1 leaves a queued state, a later attempt leaves awaiting-fetch.</summary>
+public sealed record ResyncSend(MacAddress Mac, string Endpoint, string Kind, int Attempt);
+
+/// <summary>How Asterisk answered a NOTIFY.</summary>
+public enum ResyncSendOutcome
+{
+    /// <summary>Success: expect the fetch by the deadline.</summary>
+    Accepted = 0,
+
+    /// <summary>The AMI session failed: the phone is queued again for the next snapshot.</summary>
+    Failed = 1,
+
+    /// <summary>Asterisk answered Error: the phone is stale with that reason.</summary>
+    Refused = 2,
+}
+
+/// <summary>The answer to one NOTIFY and its notify-log row.</summary>
+public sealed record ResyncSendResult(MacAddress Mac, ResyncSendOutcome Outcome, DateTimeOffset? Deadline, NotifyRecord Record);
+
+/// <summary>
+/// The persisted resync queue, the truth the resync service works from. Each move is one
+/// conditional UPDATE, so two senders (the service and <c>acb resync</c>) can never both move a
+/// phone to <see cref="ResyncState.Sending"/>; history goes to the notify log in the same transaction.
+/// </summary>
+public sealed class ResyncQueue(SqliteConnectionFactory connections)
+{
+    private const string Columns = """
+        mac AS Mac, state AS State, reason AS Reason, changed_at AS ChangedAt, endpoint AS Endpoint, kind AS Kind, attempt AS Attempt,
+        sent_at AS SentAt, deadline AS Deadline, deferred_since AS DeferredSince, updated_at AS UpdatedAt
+        """;
+
+    private const string Queued = "('pending', 'waiting-contact', 'deferred')";
+
+    /// <summary>
+    /// Queues a phone whose files changed, inside the caller's transaction (the one storing the
+    /// change). A phone already queued or stale starts over as pending; one whose NOTIFY is going
+    /// out right now stays <see cref="ResyncState.Sending"/>: the fetch it brings reads the new files.
+    /// </summary>
+    internal static Task EnqueueAsync(IDbConnection connection, IDbTransaction transaction, MacAddress mac, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            INSERT INTO resync_queue (mac, state, reason, changed_at, updated_at)
+            SELECT @mac, 'pending', @reason, @now, @now WHERE EXISTS (SELECT 1 FROM phones WHERE mac = @mac)
+            ON CONFLICT (mac) DO UPDATE SET
+                state = CASE WHEN resync_queue.state = 'sending' THEN 'sending' ELSE 'pending' END,
+                attempt = CASE WHEN resync_queue.state = 'sending' THEN resync_queue.attempt ELSE 0 END,
+                deadline = CASE WHEN resync_queue.state = 'sending' THEN resync_queue.deadline ELSE NULL END,
+                reason = excluded.reason, changed_at = excluded.changed_at, updated_at = excluded.updated_at
+            """;
+        return connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, reason, now }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Queues phones (unknown MACs are skipped) in one transaction.</summary>
+    public async Task EnqueueAsync(IEnumerable<MacAddress> macs, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var mac in macs)
+        {
+            await EnqueueAsync(connection, transaction, mac, reason, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Every row, by MAC.</summary>
+    public async Task<IReadOnlyList<ResyncQueueRow>> ListAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = $"SELECT {Columns} FROM resync_queue ORDER BY mac";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>Rows to plan from a snapshot: pending, waiting for a contact, deferred.</summary>
+    public async Task<IReadOnlyList<ResyncQueueRow>> QueuedAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = $"SELECT {Columns} FROM resync_queue WHERE state IN {Queued} ORDER BY mac";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>Records what planning decided for queued phones, in one transaction.</summary>
+    public async Task PlaceAsync(IReadOnlyList<ResyncPlacement> placements, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Sql = $"""
+            UPDATE resync_queue SET state = @State, deferred_since = @DeferredSince, deadline = @Deadline, updated_at = @now
+            WHERE mac = @Mac AND state IN {Queued}
+            """;
+        if (placements.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var p in placements)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(Sql, new { p.Mac, p.State, p.DeferredSince, p.Deadline, now }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves the phone to <see cref="ResyncState.Sending"/> and commits, before the NOTIFY goes out.
+    /// False when it is no longer where the send expects it (fetched meanwhile, or another sender took it):
+    /// then nothing must be sent.
+    /// </summary>
+    public async Task<bool> BeginSendAsync(ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            UPDATE resync_queue SET state = 'sending', endpoint = @Endpoint, kind = @Kind, attempt = @Attempt, sent_at = @now, deadline = NULL, updated_at = @now
+            WHERE mac = @Mac AND state IN (@From1, @From2, @From3)
+            """;
+        string[] from = send.Attempt <= 1 ? [ResyncState.Pending, ResyncState.WaitingContact, ResyncState.Deferred] : [ResyncState.AwaitingFetch, ResyncState.AwaitingFetch, ResyncState.AwaitingFetch];
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(Sql, new { send.Mac, send.Endpoint, send.Kind, send.Attempt, now, From1 = from[0], From2 = from[1], From3 = from[2] }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>Records Asterisk's answers to sent NOTIFYs and their notify-log rows, in one transaction.</summary>
+    public async Task CompleteSendsAsync(IReadOnlyList<ResyncSendResult> results, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Accepted = "UPDATE resync_queue SET state = 'awaiting-fetch', deadline = @Deadline, updated_at = @now WHERE mac = @Mac AND state = 'sending'";
+        const string Failed = "UPDATE resync_queue SET state = 'pending', deadline = NULL, updated_at = @now WHERE mac = @Mac AND state = 'sending'";
+        const string Refused = "UPDATE resync_queue SET state = 'stale', reason = @Reason, deadline = NULL, updated_at = @now WHERE mac = @Mac AND state = 'sending'";
+        if (results.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var r in results)
+        {
+            var sql = r.Outcome switch
+            {
+                ResyncSendOutcome.Accepted => Accepted,
+                ResyncSendOutcome.Failed => Failed,
+                _ => Refused,
+            };
+            var reason = $"Asterisk refused the {r.Record.Event} NOTIFY: {r.Record.Detail}";
+            await connection.ExecuteAsync(new CommandDefinition(sql, new { r.Mac, r.Deadline, Reason = reason, now }, transaction, cancellationToken: cancellationToken));
+            await NotifyLog.AppendAsync(connection, transaction, r.Record, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A phone fetched one of its files at <paramref name="at"/>: when that is after its last change,
+    /// it has them, and its row goes (with the notify-log row <paramref name="proof"/> makes from it,
+    /// if any). Returns the row removed, or null.
+    /// </summary>
+    public async Task<ResyncQueueRow?> ProveAsync(MacAddress mac, DateTimeOffset at, Func<ResyncQueueRow, NotifyRecord?> proof, CancellationToken cancellationToken)
+    {
+        const string Sql = $"DELETE FROM resync_queue WHERE mac = @mac AND changed_at <= @at RETURNING {Columns}";
+        ArgumentNullException.ThrowIfNull(proof);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var row = (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Sql, new { mac, at }, transaction, cancellationToken: cancellationToken))).FirstOrDefault();
+        if (row is null)
+        {
+            return null;
+        }
+
+        if (proof(row) is { } record)
+        {
+            await NotifyLog.AppendAsync(connection, transaction, record, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return row;
+    }
+
+    /// <summary>
+    /// On start: a row left in <see cref="ResyncState.Sending"/> by a crash may or may not have
+    /// reached Asterisk. It is taken as sent (awaiting a fetch by <paramref name="deadline"/>), never
+    /// sent again: the phone's fetch or the escalation at the deadline decides. Returns those rows.
+    /// </summary>
+    public async Task<IReadOnlyList<ResyncQueueRow>> RecoverAsync(DateTimeOffset now, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        const string Sql = $"""
+            UPDATE resync_queue SET state = 'awaiting-fetch', attempt = max(attempt, 1), sent_at = coalesce(sent_at, @now), deadline = @deadline, updated_at = @now
+            WHERE state = 'sending' RETURNING {Columns}
+            """;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var rows = (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Sql, new { now, deadline }, transaction, cancellationToken: cancellationToken))).AsList();
+        foreach (var row in rows)
+        {
+            await NotifyLog.AppendAsync(connection, transaction, new NotifyRecord
+            {
+                At = now,
+                Mac = row.Mac,
+                Endpoint = row.Endpoint ?? string.Empty,
+                Event = row.Kind == "check-sync" ? "check-sync" : "service-control",
+                Outcome = "assumed-sent",
+                Detail = "found sending after a restart: taken as sent, never sent twice",
+            }, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
+
+    /// <summary>Rows awaiting a fetch whose deadline has passed.</summary>
+    public async Task<IReadOnlyList<ResyncQueueRow>> OverdueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Sql = $"SELECT {Columns} FROM resync_queue WHERE state = 'awaiting-fetch' AND deadline <= @now ORDER BY deadline, mac";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Sql, new { now }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>The earliest deadline of a row awaiting a fetch or deferred by a call, or null.</summary>
+    public async Task<DateTimeOffset?> NextDeadlineAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = "SELECT min(deadline) FROM resync_queue WHERE state IN ('awaiting-fetch', 'deferred')";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var text = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
+        return text is null ? null : new DapperTypeHandlers.UtcTimestampHandler().Parse(text);
+    }
+
+    /// <summary>A phone that brought no fetch after its last rung: stale with <paramref name="record"/>'s detail as the reason.</summary>
+    public async Task<bool> MarkStaleAsync(MacAddress mac, NotifyRecord record, CancellationToken cancellationToken)
+    {
+        const string Sql = "UPDATE resync_queue SET state = 'stale', reason = @Reason, deadline = NULL, updated_at = @At WHERE mac = @mac AND state = 'awaiting-fetch'";
+        ArgumentNullException.ThrowIfNull(record);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var moved = await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, Reason = record.Detail ?? "stale", record.At }, transaction, cancellationToken: cancellationToken)) == 1;
+        if (moved)
+        {
+            await NotifyLog.AppendAsync(connection, transaction, record, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return moved;
+    }
+
+    /// <summary>Moves a fetch deadline (a phone in a call is not escalated while the call lasts).</summary>
+    public async Task PostponeAsync(MacAddress mac, DateTimeOffset deadline, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Sql = "UPDATE resync_queue SET deadline = @deadline, updated_at = @now WHERE mac = @mac AND state = 'awaiting-fetch'";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, deadline, now }, cancellationToken: cancellationToken));
+    }
+}
