@@ -1,0 +1,191 @@
+using System.Text;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Rendering;
+
+namespace AsteriskCiscoBridge.Storage.Tests;
+
+/// <summary>The persisted resync queue on a real SQLite file: each move, and what a restart finds.</summary>
+public sealed class ResyncQueueTests
+{
+    private static readonly MacAddress Mac = MacAddress.Parse("001122334455").Mac!.Value;
+    private static readonly MacAddress Other = MacAddress.Parse("0011223344AA").Mac!.Value;
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_changed_phone_is_queued_in_the_transaction_that_stores_its_files()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (store, queue) = await BoundAsync(db);
+
+        await store.SaveRenderedAsync([Rendering(Mac, "a"), Rendering(Other, "b")], Now, "changed", Ct);
+        await store.SaveRenderedAsync([Rendering(Mac, "a"), Rendering(Other, "b2")], Now.AddMinutes(1), null, Ct);
+
+        var row = Assert.Single(await queue.ListAsync(Ct), r => r.Mac == Mac);
+        Assert.Equal((ResyncState.Pending, "changed", Now, 0L), (row.State, row.Reason, row.ChangedAt, row.Attempt));
+        Assert.Equal(Now, Assert.Single(await queue.ListAsync(Ct), r => r.Mac == Other).ChangedAt);
+    }
+
+    [Fact]
+    public async Task Unknown_phones_are_not_queued_and_unbinding_removes_the_row()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (store, queue) = await BoundAsync(db);
+
+        await queue.EnqueueAsync([Mac, MacAddress.Parse("0000000000FF").Mac!.Value], "changed", Now, Ct);
+        Assert.Equal([Mac], (await queue.ListAsync(Ct)).Select(r => r.Mac));
+
+        await store.UnbindAsync(Mac, "test", Now, Ct);
+        Assert.Empty(await queue.ListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Only_one_sender_can_take_a_phone_and_an_accepted_notify_awaits_its_fetch()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (_, queue) = await BoundAsync(db);
+        await queue.EnqueueAsync([Mac], "changed", Now, Ct);
+        var send = new ResyncSend(Mac, "6001", "check-sync", 1);
+
+        Assert.True(await queue.BeginSendAsync(send, Now, Ct));
+        Assert.False(await queue.BeginSendAsync(send, Now, Ct));
+        await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Accepted, Now.AddMinutes(3))], Now, Ct);
+
+        var row = Assert.Single(await queue.ListAsync(Ct));
+        Assert.Equal((ResyncState.AwaitingFetch, "6001", "check-sync", 1L, Now, Now.AddMinutes(3)), (row.State, row.Endpoint, row.Kind, row.Attempt, row.SentAt, row.Deadline));
+        Assert.Equal(Now.AddMinutes(3), await queue.NextDeadlineAsync(Ct));
+        Assert.Empty(await queue.OverdueAsync(Now.AddMinutes(2), Ct));
+        Assert.Single(await queue.OverdueAsync(Now.AddMinutes(3), Ct));
+        Assert.Equal(["sent"], (await new NotifyLog(db.Factory).RecentAsync(Mac, 10, Ct)).Select(n => n.Outcome));
+
+        // The escalation leaves awaiting-fetch, not a queued state.
+        Assert.False(await queue.BeginSendAsync(send, Now, Ct));
+        Assert.True(await queue.BeginSendAsync(send with { Attempt = 2 }, Now.AddMinutes(3), Ct));
+    }
+
+    [Fact]
+    public async Task A_failed_send_queues_the_phone_again_and_a_refused_one_makes_it_stale()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (_, queue) = await BoundAsync(db);
+        await queue.EnqueueAsync([Mac, Other], "changed", Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1), Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Other, "6002", "restart", 1), Now, Ct);
+
+        await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Failed, null), Result(Other, ResyncSendOutcome.Refused, null, "Endpoint not found")], Now, Ct);
+
+        var rows = await queue.ListAsync(Ct);
+        Assert.Equal(ResyncState.Pending, rows.Single(r => r.Mac == Mac).State);
+        Assert.Equal((ResyncState.Stale, "Asterisk refused the check-sync NOTIFY: Endpoint not found"), (rows.Single(r => r.Mac == Other).State, rows.Single(r => r.Mac == Other).Reason));
+        Assert.Equal([Mac], (await queue.QueuedAsync(Ct)).Select(r => r.Mac));
+    }
+
+    [Fact]
+    public async Task A_fetch_proves_only_a_change_it_follows_and_keeps_the_history()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (_, queue) = await BoundAsync(db);
+        await queue.EnqueueAsync([Mac], "changed", Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1), Now, Ct);
+        await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Accepted, Now.AddMinutes(3))], Now, Ct);
+        NotifyRecord Proof(ResyncQueueRow row) => new() { At = Now.AddSeconds(30), Mac = row.Mac, Endpoint = row.Endpoint!, Event = "check-sync", Outcome = "fetched" };
+
+        Assert.Null(await queue.ProveAsync(Mac, Now.AddSeconds(-1), Proof, Ct));
+        var proved = await queue.ProveAsync(Mac, Now.AddSeconds(30), Proof, Ct);
+
+        Assert.Equal(ResyncState.AwaitingFetch, proved!.State);
+        Assert.Empty(await queue.ListAsync(Ct));
+        Assert.Equal(["fetched", "sent"], (await new NotifyLog(db.Factory).RecentAsync(Mac, 10, Ct)).Select(n => n.Outcome));
+        Assert.Null(await queue.ProveAsync(Mac, Now.AddSeconds(31), Proof, Ct));
+    }
+
+    [Fact]
+    public async Task A_new_change_starts_a_stale_or_notified_phone_over_but_leaves_one_being_sent()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (_, queue) = await BoundAsync(db);
+        await queue.EnqueueAsync([Mac, Other], "changed", Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1), Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Other, "6002", "restart", 1), Now, Ct);
+        await queue.CompleteSendsAsync([Result(Other, ResyncSendOutcome.Accepted, Now.AddMinutes(3))], Now, Ct);
+
+        await queue.EnqueueAsync([Mac, Other], "admin resync", Now.AddMinutes(1), Ct);
+
+        var rows = await queue.ListAsync(Ct);
+        Assert.Equal((ResyncState.Sending, Now.AddMinutes(1)), (rows.Single(r => r.Mac == Mac).State, rows.Single(r => r.Mac == Mac).ChangedAt));
+        Assert.Equal((ResyncState.Pending, 0L, (DateTimeOffset?)null), (rows.Single(r => r.Mac == Other).State, rows.Single(r => r.Mac == Other).Attempt, rows.Single(r => r.Mac == Other).Deadline));
+    }
+
+    [Fact]
+    public async Task After_a_restart_a_row_left_sending_is_taken_as_sent_with_a_fresh_deadline_and_never_queued_again()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (_, queue) = await BoundAsync(db);
+        await queue.EnqueueAsync([Mac, Other], "changed", Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1), Now, Ct);
+
+        // A new process on the same file.
+        var reopened = new ResyncQueue(new SqliteConnectionFactory(new StorageOptions { Database = db.Path }));
+        var recovered = await reopened.RecoverAsync(Now.AddMinutes(10), Now.AddMinutes(13), Ct);
+
+        Assert.Equal([Mac], recovered.Select(r => r.Mac));
+        var rows = await reopened.ListAsync(Ct);
+        var taken = rows.Single(r => r.Mac == Mac);
+        Assert.Equal((ResyncState.AwaitingFetch, 1L, Now, Now.AddMinutes(13)), (taken.State, taken.Attempt, taken.SentAt, taken.Deadline));
+        Assert.Equal([Other], (await reopened.QueuedAsync(Ct)).Select(r => r.Mac));
+        Assert.Equal(["assumed-sent"], (await new NotifyLog(db.Factory).RecentAsync(Mac, 10, Ct)).Select(n => n.Outcome));
+        Assert.Empty(await reopened.RecoverAsync(Now.AddMinutes(11), Now.AddMinutes(14), Ct));
+    }
+
+    [Fact]
+    public async Task Deferred_and_waiting_placements_are_kept_and_the_call_deadline_counts_as_a_deadline()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (_, queue) = await BoundAsync(db);
+        await queue.EnqueueAsync([Mac, Other], "changed", Now, Ct);
+
+        await queue.PlaceAsync([new ResyncPlacement(Mac, ResyncState.Deferred, Now, Now.AddMinutes(30)), new ResyncPlacement(Other, ResyncState.WaitingContact, null, null)], Now, Ct);
+
+        var rows = await queue.QueuedAsync(Ct);
+        Assert.Equal((ResyncState.Deferred, (DateTimeOffset?)Now, (DateTimeOffset?)Now.AddMinutes(30)), (rows[0].State, rows[0].DeferredSince, rows[0].Deadline));
+        Assert.Equal(ResyncState.WaitingContact, rows[1].State);
+        Assert.Equal(Now.AddMinutes(30), await queue.NextDeadlineAsync(Ct));
+
+        // A change keeps the time the call was first seen: the deadline does not restart.
+        await queue.EnqueueAsync([Mac], "changed", Now.AddMinutes(5), Ct);
+        Assert.Equal(Now, (await queue.QueuedAsync(Ct))[0].DeferredSince);
+    }
+
+    [Fact]
+    public async Task Marking_stale_needs_a_row_awaiting_its_fetch_and_logs_the_reason()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (_, queue) = await BoundAsync(db);
+        await queue.EnqueueAsync([Mac], "changed", Now, Ct);
+        var record = new NotifyRecord { At = Now, Mac = Mac, Endpoint = "6001", Event = "check-sync", Outcome = "stale", Detail = "no fetch after 2 NOTIFYs" };
+
+        Assert.False(await queue.MarkStaleAsync(Mac, record, Ct));
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1), Now, Ct);
+        await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Accepted, Now.AddMinutes(3))], Now, Ct);
+        Assert.True(await queue.MarkStaleAsync(Mac, record, Ct));
+
+        var row = Assert.Single(await queue.ListAsync(Ct));
+        Assert.Equal((ResyncState.Stale, "no fetch after 2 NOTIFYs"), (row.State, row.Reason));
+        Assert.Null(await queue.NextDeadlineAsync(Ct));
+    }
+
+    private static async Task<(PhoneStore Store, ResyncQueue Queue)> BoundAsync(TempDatabase db)
+    {
+        var store = new PhoneStore(db.Factory);
+        await store.BindAsync(Mac, PhoneModels.Cisco7960, [new BindingRow { Position = 1, Endpoint = "6001" }], "test", Now, Ct);
+        await store.BindAsync(Other, PhoneModels.Cisco7960, [new BindingRow { Position = 1, Endpoint = "6002" }], "test", Now, Ct);
+        return (store, new ResyncQueue(db.Factory));
+    }
+
+    private static PhoneRendering Rendering(MacAddress mac, string content) =>
+        new(mac, [new RenderedFile($"SIP{mac.Value}.cnf", FileScope.Phone, Encoding.UTF8.GetBytes(content))], content, null);
+
+    private static ResyncSendResult Result(MacAddress mac, ResyncSendOutcome outcome, DateTimeOffset? deadline, string detail = "NOTIFY sent") =>
+        new(mac, outcome, deadline, new NotifyRecord { At = Now, Mac = mac, Endpoint = "6001", Event = "check-sync", Outcome = outcome == ResyncSendOutcome.Accepted ? "sent" : "failed", Detail = detail });
+}
