@@ -215,8 +215,10 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
         }
 
         await queue.PlaceAsync(placements, now, cancellationToken);
+        bool first;
         lock (_gate)
         {
+            first = _lastSnapshot is null;
             _lastSnapshot = snapshot;
             foreach (var row in rows)
             {
@@ -230,8 +232,9 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
             _planned.UnionWith(orders.Select(o => o.Mac));
         }
 
+        // The first snapshot also wakes the sender: deadlines recovered from the store wait for one.
         var result = new ResyncPlan(orders, plan.Waiting);
-        if (orders.Count > 0)
+        if (orders.Count > 0 || first)
         {
             _plans.Writer.TryWrite(result);
         }
