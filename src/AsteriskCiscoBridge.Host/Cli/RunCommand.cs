@@ -129,7 +129,8 @@ internal static class RunCommand
         builder.Services.AddSingleton<TftpHostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TftpHostedService>());
         builder.Services.AddSingleton(new RequestLog(connections));
-        builder.Services.AddHostedService<RequestRecorder>();
+        builder.Services.AddSingleton<RequestRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestRecorder>());
 
         var app = builder.Build();
         app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), allowed);

@@ -1,4 +1,5 @@
 using System.Net;
+using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Tftp.Files;
 using AsteriskCiscoBridge.Tftp.Protocol;
 using Microsoft.AspNetCore.Builder;
@@ -31,6 +32,7 @@ internal static partial class HttpFileService
         {
             Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, "client address is not in the allowed networks");
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await RecordAsync(context, path, false, "denied: client address is not in the allowed networks", 0);
             return;
         }
 
@@ -39,6 +41,7 @@ internal static partial class HttpFileService
         {
             Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, $"name refused: {refusal}");
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await RecordAsync(context, path, false, $"denied: name refused: {refusal}", 0);
             return;
         }
 
@@ -56,22 +59,40 @@ internal static partial class HttpFileService
                     context.Response.ContentLength = content.Length;
                     if (HttpMethods.IsHead(context.Request.Method))
                     {
+                        await RecordAsync(context, normalized, false, $"head: {content.Description}", 0);
                         return;
                     }
 
                     await CopyAsync(content, context.Response, context.RequestAborted);
+                    await RecordAsync(context, normalized, true, $"served: {content.Description}", content.Length);
                 }
 
                 return;
             case TftpLookupStatus.Denied:
                 Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, lookup.Reason ?? "denied");
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await RecordAsync(context, normalized, false, $"denied: {lookup.Reason ?? "denied"}", 0);
                 return;
             default:
                 Log.HttpRequest(logger, remote, path, StatusCodes.Status404NotFound, lookup.Reason ?? "no file source has it");
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await RecordAsync(context, normalized, false, $"notfound: {lookup.Reason ?? "no file source has it"}", 0);
                 return;
         }
+    }
+
+    // The same record as a TFTP request's, through the same recorder: request log and resync proof.
+    private static async Task RecordAsync(HttpContext context, string fileName, bool served, string outcome, long bytes)
+    {
+        if (context.RequestServices.GetService<RequestRecorder>() is not { } recorder)
+        {
+            return;
+        }
+
+        var time = context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
+        var remote = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        var client = new IPEndPoint(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote, context.Connection.RemotePort);
+        await recorder.RecordAsync(new FileRequest(time.GetUtcNow(), "http", client, fileName, served, outcome, bytes), context.RequestAborted);
     }
 
     private static async Task CopyAsync(TftpContent content, HttpResponse response, CancellationToken cancellationToken)

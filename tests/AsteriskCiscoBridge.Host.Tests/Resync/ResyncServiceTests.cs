@@ -18,6 +18,8 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     private static readonly MacAddress Mac7960 = MacAddress.Parse("0011223344AA").Mac!.Value;
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CallDefer = TimeSpan.FromMinutes(30);
+    private static readonly ResyncOptions Options = new() { Interval = TimeSpan.Zero, FetchDeadline = Deadline, CallDeferDeadline = CallDefer };
     private readonly TempDirectory _data = new("acb-resync");
     private readonly FakeTimeProvider _time = new();
     private readonly RecordingAmi _ami = new();
@@ -29,7 +31,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     public ResyncServiceTests()
     {
         _connections = new SqliteConnectionFactory(new StorageOptions { Database = Path.Combine(_data.Path, "acb.db") });
-        _resync = new ResyncService(new PhoneStore(_connections), new ResyncQueue(_connections), new ResyncOptions { Interval = TimeSpan.Zero, FetchDeadline = Deadline }, _time, NullLogger<ResyncService>.Instance);
+        _resync = new ResyncService(new PhoneStore(_connections), new ResyncQueue(_connections), Options, _time, NullLogger<ResyncService>.Instance);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -100,6 +102,58 @@ public sealed class ResyncServiceTests : IAsyncDisposable
         Assert.Equal(3, _ami.Count);
     }
 
+    [Fact]
+    public async Task A_phone_in_a_call_is_deferred_until_a_snapshot_shows_it_idle()
+    {
+        await StartAsync();
+
+        var plan = await _resync.PlanAsync(Snapshot("In use", ("6001", "reg-6001")), [Mac7960], Ct);
+        Assert.Empty(plan.Orders);
+        Assert.Equal([Mac7960], _resync.Deferred);
+        var row = Assert.Single(await new ResyncQueue(_connections).ListAsync(Ct), r => r.Mac == Mac7960);
+        Assert.Equal((ResyncState.Deferred, (DateTimeOffset?)_time.GetUtcNow(), (DateTimeOffset?)_time.GetUtcNow() + CallDefer), (row.State, row.DeferredSince, row.Deadline));
+
+        // Still on hold ten minutes later: still nothing.
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await _resync.PlanAsync(Snapshot("On Hold", ("6001", "reg-6001")), [], Ct);
+        Assert.Equal(0, _ami.Count);
+
+        await _resync.PlanAsync(Snapshot("Not in use", ("6001", "reg-6001")), [], Ct);
+        Assert.Equal(["Event=check-sync"], (await _ami.NextAsync()).GetAll("Variable"));
+        Assert.Empty(_resync.Deferred);
+    }
+
+    [Fact]
+    public async Task A_call_that_outlasts_the_defer_deadline_gets_its_notify_anyway_and_a_restart_keeps_the_deadline()
+    {
+        await StartAsync();
+        await _resync.PlanAsync(Snapshot("Busy", ("6002", "reg-6002")), [Mac7961], Ct);
+        _time.Advance(TimeSpan.FromMinutes(20));
+
+        // A new service on the same file: the call was first seen 20 minutes ago, not now.
+        await _stop.CancelAsync();
+        await _loop;
+        var again = new ResyncService(new PhoneStore(_connections), new ResyncQueue(_connections), Options, _time, NullLogger<ResyncService>.Instance);
+        using var stop = new CancellationTokenSource();
+        var loop = again.SendLoopAsync(_ami, stop.Token);
+        try
+        {
+            await again.PlanAsync(Snapshot("Busy", ("6002", "reg-6002")), [], Ct);
+            Assert.Equal([Mac7961], again.Deferred);
+
+            // No new snapshot comes; the sender wakes at the deadline itself.
+            await Eventually.TrueAsync(() => _time.PendingTimers >= 1, "defer deadline armed", Ct, Bound);
+            _time.Advance(TimeSpan.FromMinutes(10));
+            Assert.Contains("Content=action=restart", (await _ami.NextAsync()).GetAll("Variable"));
+            Assert.Equal(1, _ami.Count);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await loop;
+        }
+    }
+
     private async Task StartAsync()
     {
         await _connections.MigrateAsync(Ct);
@@ -117,7 +171,9 @@ public sealed class ResyncServiceTests : IAsyncDisposable
         _time.Advance(Deadline);
     }
 
-    private static PjsipSnapshot Snapshot(params (string Endpoint, string CallId)[] registered) => new()
+    private static PjsipSnapshot Snapshot(params (string Endpoint, string CallId)[] registered) => Snapshot("Not in use", registered);
+
+    private static PjsipSnapshot Snapshot(string deviceState, params (string Endpoint, string CallId)[] registered) => new()
     {
         TakenAt = DateTimeOffset.UnixEpoch,
         ActionCount = 5,
@@ -136,7 +192,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
             MacBindings = [],
             NotProvisionableReason = null,
             Problems = [],
-            DeviceState = "Not in use",
+            DeviceState = deviceState,
         })],
     };
 
