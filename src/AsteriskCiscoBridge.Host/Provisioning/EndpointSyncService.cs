@@ -44,6 +44,7 @@ internal sealed partial class EndpointSyncService(
         client.Start();
         source.Start();
         var sender = resync.SendLoopAsync(client, stoppingToken);
+        var recheck = RecheckCallsAsync(source, stoppingToken);
         try
         {
             await foreach (var snapshot in source.Snapshots.ReadAllAsync(stoppingToken))
@@ -69,6 +70,31 @@ internal sealed partial class EndpointSyncService(
         }
 
         await sender;
+        await recheck;
+    }
+
+    // Phones deferred by a call are told once a snapshot shows them idle: ask for one now and then.
+    private async Task RecheckCallsAsync(PjsipEndpointSource source, CancellationToken cancellationToken)
+    {
+        if (resync.CallRecheckInterval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(resync.CallRecheckInterval, time, cancellationToken);
+                if (resync.Deferred.Count > 0)
+                {
+                    source.RequestSnapshot("phones wait for a call to end");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     [LoggerMessage(6200, LogLevel.Warning, "AMI is not configured ({Problem}): serving the stored files only")]

@@ -27,6 +27,13 @@ internal sealed class ResyncOptions
     /// </summary>
     public TimeSpan CallDeferDeadline { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// While phones wait for a call to end, how often endpoints are re-read to see it end (the
+    /// poll of <c>Ami:Sync</c> may be minutes apart, and DeviceStateChange needs the <c>call</c>
+    /// read class the bridge does not ask for). Default 1 min.
+    /// </summary>
+    public TimeSpan CallRecheckInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Send NOTIFYs at all (false: files change, phones pick them up on their next boot). Default true.</summary>
     public bool Enabled { get; init; } = true;
 }
@@ -54,6 +61,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
     private readonly Lock _gate = new();
     private PjsipSnapshot? _lastSnapshot;
     private int _sent;
+    private int _generation;
     private int _fetched;
 
     /// <summary>Phones that never fetched their configuration, whatever they were sent: they need a person.</summary>
@@ -64,6 +72,9 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
 
     /// <summary>Phones whose resync waits for their call to end.</summary>
     public IReadOnlyList<MacAddress> Deferred => Copy(_deferred);
+
+    /// <summary>How often endpoints are re-read while a phone is deferred by a call.</summary>
+    public TimeSpan CallRecheckInterval => options.CallRecheckInterval;
 
     /// <summary>NOTIFYs sent (answered Success) since start.</summary>
     public int Sent => Volatile.Read(ref _sent);
@@ -220,6 +231,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
         {
             first = _lastSnapshot is null;
             _lastSnapshot = snapshot;
+            _generation++;
             foreach (var row in rows)
             {
                 _stale.Remove(row.Mac);
@@ -257,7 +269,15 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
                 await WaitForWorkAsync(cancellationToken);
                 while (_plans.Reader.TryRead(out var plan))
                 {
-                    await SendPlanAsync(ami, plan, cancellationToken);
+                    var generation = Volatile.Read(ref _generation);
+                    var (_, failed) = await SendPlanCoreAsync(ami, plan, cancellationToken);
+
+                    // The phones of a plan cut short by a lost session are queued again; a snapshot
+                    // taken meanwhile (the reconnect's) skipped them while they were in the plan.
+                    if (failed && Volatile.Read(ref _generation) != generation && Snapshot() is { } newer)
+                    {
+                        await PlanAsync(newer, [], cancellationToken);
+                    }
                 }
 
                 await EscalateDueAsync(ami, cancellationToken);
@@ -273,11 +293,17 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
     }
 
     /// <summary>Sends one plan's NOTIFYs, each at its due time after the start; returns how many Asterisk accepted.</summary>
-    public async Task<int> SendPlanAsync(IAmiActionSender ami, ResyncPlan plan, CancellationToken cancellationToken)
+    public async Task<int> SendPlanAsync(IAmiActionSender ami, ResyncPlan plan, CancellationToken cancellationToken) =>
+        (await SendPlanCoreAsync(ami, plan, cancellationToken)).Accepted;
+
+    // Stops at the first send the AMI session failed: the rest would fail the same way, and they
+    // stay queued for the snapshot that follows the reconnect.
+    private async Task<(int Accepted, bool Failed)> SendPlanCoreAsync(IAmiActionSender ami, ResyncPlan plan, CancellationToken cancellationToken)
     {
         var start = time.GetTimestamp();
         var answers = new List<ResyncSendResult>();
         var accepted = 0;
+        var failed = false;
         try
         {
             foreach (var order in plan.Orders)
@@ -302,6 +328,12 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
 
                 answers.Add(answer);
                 accepted += answer.Outcome == ResyncSendOutcome.Accepted ? 1 : 0;
+                if (answer.Outcome == ResyncSendOutcome.Failed)
+                {
+                    failed = true;
+                    break;
+                }
+
                 if (answers.Count >= CompletionBatch)
                 {
                     await CompleteAsync(answers, cancellationToken);
@@ -318,7 +350,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
             }
         }
 
-        return accepted;
+        return (accepted, failed);
     }
 
     private async Task CompleteAsync(List<ResyncSendResult> answers, CancellationToken cancellationToken)
