@@ -8,9 +8,10 @@ using AsteriskCiscoBridge.Storage;
 namespace AsteriskCiscoBridge.Host.Cli;
 
 /// <summary>
-/// <c>acb phones [--json]</c>: the phones in the store with their endpoints and file versions.
-/// The JSON form is an array of <c>{mac, model, endpoints, load, syncCounter, syncValue,
-/// versionStamp, renderedAt}</c> and never holds a secret.
+/// <c>acb phones [--json]</c>: the phones in the store with their endpoints, file versions and
+/// resync state. The JSON form is an array of <c>{mac, model, endpoints, load, syncCounter,
+/// syncValue, versionStamp, renderedAt, resync, queue}</c> (<c>queue</c>: <c>{state, reason,
+/// attempt, sentAt, deadline}</c> or null) and never holds a secret.
 /// </summary>
 internal static class PhonesCommand
 {
@@ -25,14 +26,20 @@ internal static class PhonesCommand
             var phones = await store.Phones.ListAsync(ct);
             var bindings = await store.Phones.AllBindingsAsync(ct);
 
-            // The last resync outcome per phone (sent, fetched = proof it acted, stale = never did).
+            // Where each phone stands in the resync queue; a phone not queued shows its last resync
+            // outcome (fetched = proof it acted on its NOTIFY).
+            var queued = (await new ResyncQueue(store.Factory).ListAsync(ct)).ToDictionary(r => r.Mac);
             var notifies = new NotifyLog(store.Factory);
             var resync = new Dictionary<MacAddress, string>();
             foreach (var phone in phones)
             {
-                if ((await notifies.RecentAsync(phone.Mac, 1, ct)).FirstOrDefault() is { } last)
+                if (queued.TryGetValue(phone.Mac, out var row))
                 {
-                    resync[phone.Mac] = $"{last.Outcome} {last.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}";
+                    resync[phone.Mac] = QueueText(row);
+                }
+                else if ((await notifies.RecentAsync(phone.Mac, 1, ct)).FirstOrDefault() is { } last)
+                {
+                    resync[phone.Mac] = $"{last.Outcome} {Utc(last.At)}";
                 }
             }
 
@@ -44,8 +51,9 @@ internal static class PhonesCommand
                 p.SyncCounter,
                 p.SyncValue,
                 p.VersionStamp,
-                p.RenderedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                resync.GetValueOrDefault(p.Mac))).ToArray();
+                p.RenderedAt is { } rendered ? Utc(rendered) : null,
+                resync.GetValueOrDefault(p.Mac),
+                queued.TryGetValue(p.Mac, out var q) ? new QueueView(q.State, q.Reason, (int)q.Attempt, q.SentAt is { } sent ? Utc(sent) : null, q.Deadline is { } due ? Utc(due) : null) : null)).ToArray();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -53,10 +61,12 @@ internal static class PhonesCommand
                 return 0;
             }
 
-            await output.WriteLineAsync($"{"MAC",-12}  {"MODEL",-5}  {"SYNC",4}  {"VERSION",-36}  {"RENDERED",-20}  {"RESYNC",-28}  ENDPOINTS");
+            // RESYNC last: a stale phone's reason may be long, and nothing after it needs aligning.
+            var width = Math.Max("ENDPOINTS".Length, rows.Select(r => string.Join(",", r.Endpoints).Length).DefaultIfEmpty(0).Max());
+            await output.WriteLineAsync($"{"MAC",-12}  {"MODEL",-5}  {"SYNC",4}  {"VERSION",-36}  {"RENDERED",-20}  {"ENDPOINTS".PadRight(width)}  RESYNC");
             foreach (var row in rows)
             {
-                await output.WriteLineAsync($"{row.Mac,-12}  {row.Model,-5}  {row.SyncCounter,4}  {row.VersionStamp ?? row.SyncValue ?? "-",-36}  {row.RenderedAt ?? "-",-20}  {row.Resync ?? "-",-28}  {string.Join(",", row.Endpoints)}");
+                await output.WriteLineAsync($"{row.Mac,-12}  {row.Model,-5}  {row.SyncCounter,4}  {row.VersionStamp ?? row.SyncValue ?? "-",-36}  {row.RenderedAt ?? "-",-20}  {string.Join(",", row.Endpoints).PadRight(width)}  {row.Resync ?? "-"}");
             }
 
             return 0;
@@ -66,5 +76,20 @@ internal static class PhonesCommand
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
-    private sealed record PhoneView(string Mac, string Model, string[] Endpoints, string? Load, long SyncCounter, string? SyncValue, string? VersionStamp, string? RenderedAt, string? Resync);
+    /// <summary>The queue state in a few words: pending, deferred (in call), waiting for contact, awaiting fetch since … attempt N, stale: reason.</summary>
+    internal static string QueueText(ResyncQueueRow row) => row.State switch
+    {
+        ResyncState.Deferred => row.Deadline is { } until ? $"deferred (in call) until {Utc(until)}" : "deferred (in call)",
+        ResyncState.WaitingContact => "waiting for contact",
+        ResyncState.Sending => "sending",
+        ResyncState.AwaitingFetch => $"awaiting fetch since {(row.SentAt is { } sent ? Utc(sent) : "?")} attempt {row.Attempt}",
+        ResyncState.Stale => $"stale: {row.Reason}",
+        _ => "pending",
+    };
+
+    private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private sealed record PhoneView(string Mac, string Model, string[] Endpoints, string? Load, long SyncCounter, string? SyncValue, string? VersionStamp, string? RenderedAt, string? Resync, QueueView? Queue);
+
+    private sealed record QueueView(string State, string Reason, int Attempt, string? SentAt, string? Deadline);
 }
