@@ -162,12 +162,24 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     /// </summary>
     public async Task<bool> BeginSendAsync(ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await BeginSendAsync(connection, send, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// A connection held for a round of sends: each <see cref="ResyncSendSession.BeginSendAsync"/>
+    /// is still its own committed statement, without opening a connection per NOTIFY.
+    /// </summary>
+    public async Task<ResyncSendSession> OpenSendSessionAsync(CancellationToken cancellationToken) =>
+        new(await connections.OpenAsync(cancellationToken));
+
+    internal static async Task<bool> BeginSendAsync(IDbConnection connection, ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         const string Sql = """
             UPDATE resync_queue SET state = 'sending', endpoint = @Endpoint, kind = @Kind, attempt = @Attempt, sent_at = @now, deadline = NULL, updated_at = @now
             WHERE mac = @Mac AND state IN (@From1, @From2, @From3)
             """;
         string[] from = send.Attempt <= 1 ? [ResyncState.Pending, ResyncState.WaitingContact, ResyncState.Deferred] : [ResyncState.AwaitingFetch, ResyncState.AwaitingFetch, ResyncState.AwaitingFetch];
-        await using var connection = await connections.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(Sql, new { send.Mac, send.Endpoint, send.Kind, send.Attempt, now, From1 = from[0], From2 = from[1], From3 = from[2] }, cancellationToken: cancellationToken)) == 1;
     }
 
@@ -298,4 +310,18 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, deadline, now }, cancellationToken: cancellationToken));
     }
+}
+
+/// <summary>One connection for a round of <see cref="ResyncQueue.BeginSendAsync(ResyncSend, DateTimeOffset, CancellationToken)"/> moves (autocommit: each is durable before its NOTIFY).</summary>
+public sealed class ResyncSendSession : IAsyncDisposable
+{
+    private readonly Microsoft.Data.Sqlite.SqliteConnection _connection;
+
+    internal ResyncSendSession(Microsoft.Data.Sqlite.SqliteConnection connection) => _connection = connection;
+
+    /// <inheritdoc cref="ResyncQueue.BeginSendAsync(ResyncSend, DateTimeOffset, CancellationToken)"/>
+    public Task<bool> BeginSendAsync(ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ResyncQueue.BeginSendAsync(_connection, send, now, cancellationToken);
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }

@@ -304,6 +304,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
         var answers = new List<ResyncSendResult>();
         var accepted = 0;
         var failed = false;
+        await using var session = await queue.OpenSendSessionAsync(cancellationToken);
         try
         {
             foreach (var order in plan.Orders)
@@ -315,7 +316,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
                     await Task.Delay(wait, time, cancellationToken);
                 }
 
-                var answer = await SendAsync(ami, order, 1, cancellationToken);
+                var answer = await SendAsync(session, ami, order, 1, cancellationToken);
                 lock (_gate)
                 {
                     _planned.Remove(order.Mac);
@@ -443,7 +444,8 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
             }
 
             var escalated = new NotifyOrder(missed.Mac, endpoint, next.Value, ResyncPlanner.NotifyVariables(next.Value, contact.CallId), TimeSpan.Zero);
-            if (await SendAsync(ami, escalated, attempt + 1, cancellationToken) is { } answer)
+            await using var session = await queue.OpenSendSessionAsync(cancellationToken);
+            if (await SendAsync(session, ami, escalated, attempt + 1, cancellationToken) is { } answer)
             {
                 await queue.CompleteSendsAsync([answer], time.GetUtcNow(), CancellationToken.None);
             }
@@ -452,9 +454,9 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
 
     // Marks the row 'sending' (committed), then sends; null when the row was no longer where
     // this send expected it (fetched meanwhile, or another sender took it): nothing is sent then.
-    private async Task<ResyncSendResult?> SendAsync(IAmiActionSender ami, NotifyOrder order, int attempt, CancellationToken cancellationToken)
+    private async Task<ResyncSendResult?> SendAsync(ResyncSendSession session, IAmiActionSender ami, NotifyOrder order, int attempt, CancellationToken cancellationToken)
     {
-        if (!await queue.BeginSendAsync(new ResyncSend(order.Mac, order.Endpoint, KindText(order.Kind), attempt), time.GetUtcNow(), cancellationToken))
+        if (!await session.BeginSendAsync(new ResyncSend(order.Mac, order.Endpoint, KindText(order.Kind), attempt), time.GetUtcNow(), cancellationToken))
         {
             NotSent(logger, order.Mac);
             return null;
