@@ -72,8 +72,12 @@ try
     var elapsed = clock.ElapsedMilliseconds;
     var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
     Console.WriteLine($"reload changing {changed} of {phones}: last NOTIFY {elapsed} ms after the Reload event (cpu {cpu.TotalMilliseconds:0} ms, AMI test server in the same process)");
-    Console.WriteLine($"peak RSS {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MB; managed heap {GC.GetTotalMemory(false) / (1 << 20)} MB");
+    // The persisted queue after the round: every phone told is awaiting its fetch (answers are
+    // written per round, after the last NOTIFY; stopping the app waits for that write).
     await app.StopAsync();
+    var queued = await new ResyncQueue(connections).ListAsync(CancellationToken.None);
+    Console.WriteLine($"resync queue: {queued.Count(r => r.State == ResyncState.AwaitingFetch)} awaiting fetch, {queued.Count} rows");
+    Console.WriteLine($"peak RSS {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MB; managed heap {GC.GetTotalMemory(false) / (1 << 20)} MB");
 }
 finally
 {
