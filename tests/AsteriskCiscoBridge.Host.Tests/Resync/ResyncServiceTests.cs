@@ -154,6 +154,42 @@ public sealed class ResyncServiceTests : IAsyncDisposable
         }
     }
 
+    [Fact]
+    public async Task A_phone_in_a_call_is_not_escalated_to_a_restart_until_the_call_ends()
+    {
+        await StartAsync();
+        await _resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        Assert.Contains("Content=action=restart", (await _ami.NextAsync()).GetAll("Variable"));
+        var queue = new ResyncQueue(_connections);
+        var first = await DeadlineAsync(queue, null);
+
+        // The deadline passes while it is in a call: the reset waits, its deadline moves on.
+        await _resync.PlanAsync(Snapshot("In use", ("6002", "reg-6002")), [], Ct);
+        await PassDeadlineAsync();
+        await DeadlineAsync(queue, first);
+        Assert.Equal(1, _ami.Count);
+
+        await _resync.PlanAsync(Snapshot(("6002", "reg-6002")), [], Ct);
+        await PassDeadlineAsync();
+        Assert.Contains("Content=action=reset", (await _ami.NextAsync()).GetAll("Variable"));
+    }
+
+    // The row's fetch deadline once it is set and differs from <paramref name="before"/>.
+    private static async Task<DateTimeOffset> DeadlineAsync(ResyncQueue queue, DateTimeOffset? before)
+    {
+        var limit = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            if ((await queue.ListAsync(Ct)).SingleOrDefault(r => r.Mac == Mac7961) is { State: ResyncState.AwaitingFetch, Deadline: { } deadline } && deadline != before)
+            {
+                return deadline;
+            }
+
+            Assert.True(DateTime.UtcNow < limit, "the fetch deadline set");
+            await Task.Yield();
+        }
+    }
+
     private async Task StartAsync()
     {
         await _connections.MigrateAsync(Ct);
