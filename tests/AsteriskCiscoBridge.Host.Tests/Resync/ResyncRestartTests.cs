@@ -26,6 +26,7 @@ public sealed class ResyncRestartTests : IAsyncDisposable
     private readonly AmiTestServer _asterisk;
     private readonly List<string> _notified = [];
     private readonly List<IAsyncDisposable> _cleanup = [];
+    private readonly CancellationTokenSource _afterTest = new();
 
     public ResyncRestartTests()
     {
@@ -46,10 +47,19 @@ public sealed class ResyncRestartTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Services stop first, then a "dead" one is released: it then ends like a stopped one.
+        foreach (var service in _cleanup.OfType<RunningService>())
+        {
+            await service.CancelAsync();
+        }
+
+        await _afterTest.CancelAsync();
         foreach (var item in Enumerable.Reverse(_cleanup))
         {
             await item.DisposeAsync();
         }
+
+        _afterTest.Dispose();
 
         await _asterisk.DisposeAsync();
         _data.Dispose();
@@ -83,7 +93,7 @@ public sealed class ResyncRestartTests : IAsyncDisposable
     {
         // The third NOTIFY reaches Asterisk, and the process dies before it reads the answer:
         // nothing of it runs any more, no finally, no write.
-        var dying = new DyingSender(await ConnectAsync(), dieOnNotify: 3);
+        var dying = new DyingSender(await ConnectAsync(), dieOnNotify: 3, _afterTest.Token);
         var first = await StartServiceAsync(dying);
         await first.Resync.PlanAsync(first.Snapshot, Macs, Ct);
         await SendsAsync(3);
@@ -106,7 +116,7 @@ public sealed class ResyncRestartTests : IAsyncDisposable
     public async Task A_notify_a_crash_left_unsent_is_not_lost_the_escalation_at_its_deadline_sends_it()
     {
         // The process dies after marking the second phone 'sending' and before the action leaves.
-        var dying = new DyingSender(await ConnectAsync(), dieOnNotify: 2, forward: false);
+        var dying = new DyingSender(await ConnectAsync(), dieOnNotify: 2, _afterTest.Token, forward: false);
         var first = await StartServiceAsync(dying);
         await first.Resync.PlanAsync(first.Snapshot, Macs[..2], Ct);
         await SendsAsync(1);
@@ -175,11 +185,22 @@ public sealed class ResyncRestartTests : IAsyncDisposable
             var timer = Eventually.TrueAsync(() => _time.PendingTimers >= 1, "the next stagger step", step.Token, Bound);
             var first = await Task.WhenAny(next, timer).WaitAsync(Bound, Ct);
             await step.CancelAsync();
-            await Task.WhenAll(next, timer).ContinueWithoutThrowing();
+            await QuietlyAsync(Task.WhenAll(next, timer));
             if (first == timer && !_asterisk.Received.TryPeek(out _) && _time.PendingTimers >= 1)
             {
                 _time.Advance(Stagger);
             }
+        }
+    }
+
+    private static async Task QuietlyAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -239,15 +260,19 @@ public sealed class ResyncRestartTests : IAsyncDisposable
             await _loop.WaitAsync(Bound, Ct);
         }
 
+        public Task CancelAsync() => _stop.CancelAsync();
+
         public async ValueTask DisposeAsync()
         {
             await _stop.CancelAsync();
+            await QuietlyAsync(_loop.WaitAsync(Bound));
             _stop.Dispose();
         }
     }
 
     // Passes actions to Asterisk until the n-th PJSIPNotify, then never returns: the process is gone.
-    private sealed class DyingSender(AmiConnection connection, int dieOnNotify, bool forward = true) : IAmiActionSender
+    // (Released only when the test is over, so the hung task does not outlive it.)
+    private sealed class DyingSender(AmiConnection connection, int dieOnNotify, CancellationToken afterTest, bool forward = true) : IAmiActionSender
     {
         private readonly TaskCompletionSource _dead = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _notifies;
@@ -264,24 +289,10 @@ public sealed class ResyncRestartTests : IAsyncDisposable
                 }
 
                 _dead.TrySetResult();
-                await Task.Delay(Timeout.Infinite, CancellationToken.None).WaitAsync(TestContext.Current.CancellationToken);
+                await Task.Delay(Timeout.Infinite, afterTest);
             }
 
             return await connection.SendAsync(action, cancellationToken);
-        }
-    }
-}
-
-internal static class TaskExtensions
-{
-    public static async Task ContinueWithoutThrowing(this Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 }
