@@ -154,6 +154,17 @@ public sealed class FirmwareStore(SqliteConnectionFactory connections)
         return !string.Equals(current, load, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Removes a site file that would name a load no longer offered (OS79XX.TXT when no complete 7940/7960
+    /// load is left): without it the phones get file-not-found and keep what they run.
+    /// </summary>
+    public async Task<bool> WithdrawSiteFileAsync(string name, CancellationToken cancellationToken)
+    {
+        const string Delete = "DELETE FROM site_files WHERE name = @name";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(Delete, new { name }, cancellationToken: cancellationToken)) > 0;
+    }
+
     internal static string ProtocolName(LoadProtocol protocol) => protocol switch
     {
         LoadProtocol.Sip => "sip",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Provisioning.Model;
@@ -14,7 +15,8 @@ namespace AsteriskCiscoBridge.Host.Files;
 /// why), and tells the resync service when a phone fetched its own configuration: the proof that
 /// a NOTIFY worked.
 /// </summary>
-internal sealed partial class RequestRecorder(TftpHostedService tftp, RequestLog log, ResyncService resync, ILogger<RequestRecorder> logger) : BackgroundService
+/// <remarks>With <paramref name="loads"/>, each request also feeds the learning of the phone's running load.</remarks>
+internal sealed partial class RequestRecorder(TftpHostedService tftp, RequestLog log, ResyncService resync, ILogger<RequestRecorder> logger, LoadLearningService? loads = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,6 +28,11 @@ internal sealed partial class RequestRecorder(TftpHostedService tftp, RequestLog
                 if (mac is { } phone && request.Outcome == TftpRequestOutcome.Served)
                 {
                     await resync.OnFetchedAsync(phone, request.FileName, request.Timestamp, stoppingToken);
+                }
+
+                if (loads is not null)
+                {
+                    await loads.ObserveAsync(request, mac, stoppingToken);
                 }
 
                 try
