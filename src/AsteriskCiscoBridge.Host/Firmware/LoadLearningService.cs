@@ -18,7 +18,7 @@ internal sealed partial class LoadLearningService(StoredPhoneRenderer renderer, 
 {
     private readonly LoadFetchTracker _tracker = new();
 
-    /// <summary>Phones whose running load was learned from TFTP since start (for tests and the log).</summary>
+    /// <summary>Running loads learned from TFTP since start, each counted once the phone's files were rendered again (for tests and the log).</summary>
     public int Learned { get; private set; }
 
     public async Task ObserveAsync(TftpRequestEvent request, MacAddress? mac, CancellationToken cancellationToken)
@@ -49,11 +49,11 @@ internal sealed partial class LoadLearningService(StoredPhoneRenderer renderer, 
                 return;
             }
 
-            Learned++;
             var render = await renderer.RerenderAsync(seen.Mac, cancellationToken);
             if (render.Result is null)
             {
                 NotRerendered(logger, seen.Mac.Value, seen.Load, render.Error ?? "no files");
+                Learned++;
                 return;
             }
 
@@ -63,6 +63,7 @@ internal sealed partial class LoadLearningService(StoredPhoneRenderer renderer, 
                 await tree.ReloadAsync(cancellationToken);
             }
 
+            Learned++;
             var plan = render.Plan;
             LoadLearned(logger, seen.Mac.Value, seen.Load, seen.Source, plan?.NextHop ?? "none", plan?.Reason ?? "no load planning");
         }
