@@ -26,15 +26,15 @@ public sealed class LoadFetchTracker(int capacity = 4096)
     /// </summary>
     public LoadSeen? Observe(string client, MacAddress? mac, string fileName, bool served, FirmwareCatalog catalog)
     {
-        if (_clients.Count >= capacity || _progress.Count >= capacity)
-        {
-            // A bound on memory, not a policy: phones mid-download start over at worst.
-            _clients.Clear();
-            _progress.Clear();
-        }
-
         if (mac is { } own)
         {
+            if (_clients.Count >= capacity && !_clients.ContainsKey(client))
+            {
+                // A bound on memory, not a policy: at worst a phone mid-download is learned at its next one.
+                _clients.Clear();
+                _progress.Clear();
+            }
+
             _clients[client] = own;
             return null;
         }
