@@ -51,6 +51,21 @@ public sealed class LoadFetchTrackerTests
     }
 
     [Fact]
+    public void A_7960_converting_through_os79xx_txt_is_named_by_its_first_own_file_after_the_download()
+    {
+        var tracker = new LoadFetchTracker();
+        var classic = new[] { "OS79XX.TXT", "P0S3-08-12-00.loads", "P003-08-12-00.sbn", "P0S3-08-12-00.sb2", "OS79XX.TXT", "SIPDefault.cnf" }
+            .Select(n => tracker.Observe("10.0.0.9", null, n, true, Catalog)).ToList();
+
+        var named = tracker.Observe("10.0.0.9", Mac, "SIP0011223344AA.cnf", true, Catalog);
+        var again = tracker.Observe("10.0.0.9", Mac, "SIP0011223344AA.cnf", true, Catalog);
+
+        Assert.All(classic, Assert.Null);
+        Assert.Equal(new LoadSeen(Mac, "P0S3-08-12-00", "tftp: fetched all 3 files of P0S3-08-12-00 (phone known by its address)"), named);
+        Assert.Null(again);
+    }
+
+    [Fact]
     public void The_tracker_stays_bounded_and_keeps_working()
     {
         var tracker = new LoadFetchTracker(capacity: 4);

@@ -95,6 +95,28 @@ public sealed class LoadPlanScenarioTests
     }
 
     [Fact]
+    public async Task A_7960_on_sccp_is_converted_to_sip_through_os79xx_txt_and_the_bridge_learns_it()
+    {
+        var mac = MacAddress.Parse("0011223344C4").Mac!.Value;
+        var sip = SyntheticFirmware.Classic("P0S3-08-12-00", seed: 51);
+        await using var setup = await StartAsync(mac, "6104", "P0S3-08-12-00", PhoneModels.Cisco7960, sip);
+        var (service, _) = setup;
+        await using var phone = new PhoneSimulator(PhoneFamily.Sip79x0, mac.Value, service.Tftp, "P00308010200", NotifyBehaviour.AnswerAndIgnore) { FollowsLoads = true };
+
+        // Boot 1: OS79XX.TXT names a SIP image (its 3rd character differs, spec §2.1): the universal loader takes it.
+        await phone.BootAsync(Ct);
+        Assert.Equal("P0S3-08-12-00", phone.RunningLoad);
+        AssertFetchedWholeLoad(phone, sip.Without("P003-08-12-00.bin"));
+
+        // Boot 2: on SIP it reads its own file, which names it: the bridge learns the load it downloaded.
+        await phone.BootAsync(Ct);
+        await LearnedAsync(service, 1);
+        Assert.Equal(("P0S3-08-12-00", "tftp: fetched all 3 files of P0S3-08-12-00 (phone known by its address)"), await RunningAsync(service, mac));
+        Assert.Equal([("6104", "secret-6104")], phone.Lines);
+        Assert.Single(phone.History, h => h.Kind == "upgraded");
+    }
+
+    [Fact]
     public async Task A_phone_on_a_newer_load_is_kept_then_pinned_back_to_an_older_one_and_gets_it()
     {
         var mac = MacAddress.Parse("0011223344C3").Mac!.Value;
@@ -129,7 +151,10 @@ public sealed class LoadPlanScenarioTests
         Assert.Single(phone.History, h => h.Kind == "upgraded");
     }
 
-    private static async Task<Setup> StartAsync(MacAddress mac, string endpoint, string siteDefault, params SyntheticLoad[] loads)
+    private static Task<Setup> StartAsync(MacAddress mac, string endpoint, string siteDefault, params SyntheticLoad[] loads) =>
+        StartAsync(mac, endpoint, siteDefault, PhoneModels.Cisco7961, loads);
+
+    private static async Task<Setup> StartAsync(MacAddress mac, string endpoint, string siteDefault, PhoneModel model, params SyntheticLoad[] loads)
     {
         var pbx = new AmiTestPbx();
         pbx.Set(AmiTestEndpoint.Plain(endpoint, "secret-" + endpoint));
@@ -140,8 +165,8 @@ public sealed class LoadPlanScenarioTests
             await File.WriteAllBytesAsync(Path.Combine(service.FirmwareFolder, name), bytes, Ct);
         }
 
-        await service.BindAsync(mac, PhoneModels.Cisco7961, Ct, new BindingRow { Position = 1, Endpoint = endpoint });
-        await service.StartAsync(Ct, ("Firmware:Defaults:7961", siteDefault));
+        await service.BindAsync(mac, model, Ct, new BindingRow { Position = 1, Endpoint = endpoint });
+        await service.StartAsync(Ct, ($"Firmware:Defaults:{model.Name}", siteDefault));
         await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
         return new Setup(service, pbx);
     }
