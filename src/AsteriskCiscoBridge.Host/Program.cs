@@ -15,6 +15,8 @@ var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning se
     PhonesCommand.Create(),
     RenderCommand.Create(),
     FirmwareCommand.Create(),
+    PinCommand.Create(),
+    UnpinCommand.Create(),
 };
 
 // SIGTERM (systemd, kill) and SIGINT stop long-running verbs through their cancellation token,

@@ -15,7 +15,8 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
 {
     private const string PhoneColumns = """
         mac AS Mac, model AS Model, load AS Load, sync_counter AS SyncCounter, sync_value AS SyncValue,
-        version_stamp AS VersionStamp, content_hash AS ContentHash, created_at AS CreatedAt, updated_at AS UpdatedAt, rendered_at AS RenderedAt
+        version_stamp AS VersionStamp, content_hash AS ContentHash, created_at AS CreatedAt, updated_at AS UpdatedAt, rendered_at AS RenderedAt,
+        pinned_load AS PinnedLoad, load_source AS LoadSource, load_seen_at AS LoadSeenAt
         """;
 
     /// <summary>

@@ -27,6 +27,14 @@ public sealed record PhoneRow
     public required DateTimeOffset UpdatedAt { get; init; }
 
     public DateTimeOffset? RenderedAt { get; init; }
+
+    /// <summary>The load an admin pinned this phone to (<c>acb pin</c>), or null.</summary>
+    public string? PinnedLoad { get; init; }
+
+    /// <summary>Where <see cref="Load"/> (the running load) was learned: a TFTP fetch or a SIP User-Agent.</summary>
+    public string? LoadSource { get; init; }
+
+    public DateTimeOffset? LoadSeenAt { get; init; }
 }
 
 /// <summary>

@@ -37,6 +37,9 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
     public PhoneStore Phones { get; }
 
+    /// <summary>The service's firmware folder (Firmware:Directory); files written before start are in the start-up scan.</summary>
+    public string FirmwareFolder => Path.Combine(_data.Path, "firmware");
+
     public WebApplication App { get; private set; } = null!;
 
     public EndpointSyncService Sync => App.Services.GetRequiredService<EndpointSyncService>();
@@ -64,7 +67,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
             ["Tftp:Listen:0"] = "127.0.0.1:0",
             ["Http:Listen:0"] = "127.0.0.1:0",
             ["Storage:Database"] = Database,
-            ["Firmware:Directory"] = Path.Combine(_data.Path, "firmware"),
+            ["Firmware:Directory"] = FirmwareFolder,
             ["Ami:Host"] = "127.0.0.1",
             ["Ami:Port"] = (Asterisk?.Port ?? 1).ToString(CultureInfo.InvariantCulture),
             ["Ami:Username"] = "bridge",

@@ -28,8 +28,11 @@ public sealed class MigratorTests
     }
 
     [Fact]
-    public void Migrations_are_numbered_from_one_without_gaps()
+    public void Migrations_are_numbered_from_one_in_increasing_order()
     {
-        Assert.Equal(Enumerable.Range(1, Migrator.Migrations.Count), Migrator.Migrations.Select(m => m.Version));
+        // Numbers are handed out per piece of work, so a branch may hold 004 before 003 is merged.
+        var versions = Migrator.Migrations.Select(m => m.Version).ToArray();
+        Assert.Equal(1, versions[0]);
+        Assert.Equal(versions.Order().Distinct(), versions);
     }
 }

@@ -3,7 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Firmware;
+using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Firmware;
+using AsteriskCiscoBridge.Storage;
+using Microsoft.Extensions.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Cli;
 
@@ -17,14 +20,17 @@ internal static class FirmwareCommand
 
         var paths = new Argument<string[]>("PATH") { Description = "Packages (.zip, .cop, .cop.sgn, .tar, .tar.gz) or loose files.", Arity = ArgumentArity.OneOrMore };
         var import = new Command("import", "Import firmware packages into the firmware folder; each imports whole or not at all.") { paths };
-        import.SetAction((parse, ct) => RunAsync(parse, config, directory, create: true, dir => ImportAsync(dir, parse.GetValue(paths)!, Console.Out, Console.Error, ct)));
+        import.SetAction((parse, ct) => RunAsync(parse, config, directory, create: true, async (dir, configuration) =>
+            await ImportAsync(dir, parse.GetValue(paths)!, Console.Out, Console.Error, ct, await OpenStoreAsync(configuration, create: true, ct))));
 
-        var json = new Option<bool>("--json") { Description = "Machine-readable output (a stable shape: directory, loads[], termDefaults[])." };
+        var json = new Option<bool>("--json") { Description = "Machine-readable output (a stable shape: directory, loads[], termDefaults[]; see README)." };
         var list = new Command("list", "Loads in the firmware folder: family, protocol, files present and missing.") { json };
-        list.SetAction((parse, ct) => RunAsync(parse, config, directory, create: false, dir => ListAsync(dir, parse.GetValue(json), Console.Out, ct)));
+        list.SetAction((parse, ct) => RunAsync(parse, config, directory, create: false, async (dir, configuration) =>
+            await ListAsync(dir, parse.GetValue(json), Console.Out, ct, await OpenStoreAsync(configuration, create: false, ct))));
 
-        var verify = new Command("verify", "Check that every load's files are present and readable; exits 1 when one is not.");
-        verify.SetAction((parse, ct) => RunAsync(parse, config, directory, create: false, dir => VerifyAsync(dir, Console.Out, Console.Error, ct)));
+        var verify = new Command("verify", "Check that every load's files are present and readable, and each configured default load is complete; exits 1 when one is not.");
+        verify.SetAction((parse, ct) => RunAsync(parse, config, directory, create: false, (dir, configuration) =>
+            VerifyAsync(dir, Console.Out, Console.Error, ct, HostSettings.From(configuration).Firmware)));
 
         return new Command("firmware", "The firmware catalog.") { config, directory, import, list, verify };
     }
@@ -42,9 +48,46 @@ internal static class FirmwareCommand
         return FirmwareFolder.DirectoryOf(configuration);
     }
 
-    internal static async Task<int> ImportAsync(string directory, IReadOnlyList<string> paths, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>
+    /// The store's catalog when the database is there (created for <c>import</c>, which records what it
+    /// brought; <c>list</c> only reads where each load came from).
+    /// </summary>
+    internal static async Task<FirmwareStore?> OpenStoreAsync(IConfiguration configuration, bool create, CancellationToken cancellationToken)
+    {
+        var factory = new SqliteConnectionFactory(HostSettings.From(configuration).Storage);
+        if (!create && !File.Exists(factory.DatabasePath))
+        {
+            return null;
+        }
+
+        await factory.MigrateAsync(cancellationToken);
+        return new FirmwareStore(factory);
+    }
+
+    internal static async Task<int> ImportAsync(string directory, IReadOnlyList<string> paths, TextWriter output, TextWriter error, CancellationToken cancellationToken, FirmwareStore? store = null, TimeProvider? time = null)
     {
         var results = await new FirmwareImporter(directory).ImportAsync(paths, cancellationToken);
+        if (store is not null)
+        {
+            // The folder is the truth for the bytes: record what it now holds, and where each new load came from.
+            var imported = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var result in results.Where(r => r.Succeeded))
+            {
+                foreach (var load in result.Loads)
+                {
+                    imported[load] = Path.GetFileName(result.Source);
+                }
+
+                foreach (var image in result.Imported.Where(n => n.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)))
+                {
+                    imported.TryAdd(image[..^".bin".Length], Path.GetFileName(result.Source));
+                }
+            }
+
+            var catalog = await FirmwareFolder.ScanAsync(directory, cancellationToken);
+            await store.RecordScanAsync(catalog, imported, (time ?? TimeProvider.System).GetUtcNow(), cancellationToken);
+        }
+
         foreach (var result in results)
         {
             if (!result.Succeeded)
@@ -64,13 +107,14 @@ internal static class FirmwareCommand
         return results.All(r => r.Succeeded) ? 0 : 1;
     }
 
-    internal static async Task<int> ListAsync(string directory, bool json, TextWriter output, CancellationToken cancellationToken)
+    internal static async Task<int> ListAsync(string directory, bool json, TextWriter output, CancellationToken cancellationToken, FirmwareStore? store = null)
     {
         var catalog = await FirmwareFolder.ScanAsync(directory, cancellationToken);
         var traps = TermDefaultTrap.Find(catalog);
         if (json)
         {
-            await output.WriteLineAsync(ToJson(directory, catalog, traps));
+            var stored = store is null ? [] : await store.LoadsAsync(cancellationToken);
+            await output.WriteLineAsync(ToJson(directory, catalog, traps, stored));
             return 0;
         }
 
@@ -106,10 +150,26 @@ internal static class FirmwareCommand
         return 0;
     }
 
-    internal static async Task<int> VerifyAsync(string directory, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    internal static async Task<int> VerifyAsync(string directory, TextWriter output, TextWriter error, CancellationToken cancellationToken, SiteLoadDefaults? defaults = null)
     {
         var catalog = await FirmwareFolder.ScanAsync(directory, cancellationToken);
         var bad = 0;
+        foreach (var problem in defaults?.Problems ?? [])
+        {
+            bad++;
+            await error.WriteLineAsync($"acb firmware verify: {problem}");
+        }
+
+        foreach (var (model, load) in defaults?.ByModel ?? [])
+        {
+            var entry = catalog.Find(load);
+            if (entry is null || !entry.IsComplete)
+            {
+                bad++;
+                await error.WriteLineAsync($"acb firmware verify: the default load of the {model}, {load}, {(entry is null ? "is not in the folder" : "is incomplete: " + entry.Explain())}; it is not offered");
+            }
+        }
+
         foreach (var load in catalog.Loads)
         {
             if (load.IsComplete)
@@ -136,12 +196,14 @@ internal static class FirmwareCommand
         return bad == 0 ? 0 : 1;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, Option<string?> config, Option<string?> directoryOption, bool create, Func<string, Task<int>> action)
+    private static async Task<int> RunAsync(ParseResult parse, Option<string?> config, Option<string?> directoryOption, bool create, Func<string, IConfiguration, Task<int>> action)
     {
         var verb = "acb firmware " + parse.CommandResult.Command.Name;
         string directory;
+        IConfiguration configuration;
         try
         {
+            configuration = AcbConfiguration.Build(parse.GetValue(config));
             directory = ResolveDirectory(parse.GetValue(config), parse.GetValue(directoryOption));
         }
         catch (Exception e) when (e is FileNotFoundException or IOException or FormatException or InvalidDataException)
@@ -158,7 +220,7 @@ internal static class FirmwareCommand
 
         try
         {
-            return await action(directory);
+            return await action(directory, configuration);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -167,8 +229,9 @@ internal static class FirmwareCommand
         }
     }
 
-    internal static string ToJson(string directory, FirmwareCatalog catalog, IReadOnlyList<TermDefaultFinding> traps)
+    internal static string ToJson(string directory, FirmwareCatalog catalog, IReadOnlyList<TermDefaultFinding> traps, IReadOnlyList<StoredLoad>? stored = null)
     {
+        var origins = (stored ?? []).ToDictionary(s => s.Load.Name, StringComparer.OrdinalIgnoreCase);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
@@ -187,6 +250,9 @@ internal static class FirmwareCommand
                 WriteList(json, "missing", load.Missing);
                 WriteList(json, "unreadable", load.Unreadable);
                 WriteNullable(json, "problem", load.Problem);
+                var origin = origins.GetValueOrDefault(load.Name);
+                WriteNullable(json, "package", origin?.Package);
+                WriteNullable(json, "importedAt", origin?.ImportedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
                 json.WriteEndObject();
             }
 

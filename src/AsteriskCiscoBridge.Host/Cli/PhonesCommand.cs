@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 
@@ -10,8 +11,9 @@ namespace AsteriskCiscoBridge.Host.Cli;
 /// <summary>
 /// <c>acb phones [--json]</c>: the phones in the store with their endpoints, file versions and
 /// resync state. The JSON form is an array of <c>{mac, model, endpoints, load, syncCounter,
-/// syncValue, versionStamp, renderedAt, resync, queue}</c> (<c>queue</c>: <c>{state, reason,
-/// attempt, sentAt, deadline}</c> or null) and never holds a secret.
+/// syncValue, versionStamp, renderedAt, resync, queue, loadSource, pinnedLoad, targetLoad, nextHop,
+/// loadPath, loadPlan, loadReason}</c> (<c>queue</c>: <c>{state, reason, attempt, sentAt, deadline}</c>
+/// or null) and never holds a secret.
 /// </summary>
 internal static class PhonesCommand
 {
@@ -43,6 +45,11 @@ internal static class PhonesCommand
                 }
             }
 
+            // Where each phone is on its load path, against the stored catalog.
+            var renderer = store.Renderer();
+            await renderer.Loads!.RefreshAsync(ct);
+            var plans = phones.ToDictionary(p => p.Mac, p => renderer.PlanOf(p));
+
             var rows = phones.Select(p => new PhoneView(
                 p.Mac.Value,
                 p.Model,
@@ -53,7 +60,14 @@ internal static class PhonesCommand
                 p.VersionStamp,
                 p.RenderedAt is { } rendered ? Utc(rendered) : null,
                 resync.GetValueOrDefault(p.Mac),
-                queued.TryGetValue(p.Mac, out var q) ? new QueueView(q.State, q.Reason, (int)q.Attempt, q.SentAt is { } sent ? Utc(sent) : null, q.Deadline is { } due ? Utc(due) : null) : null)).ToArray();
+                queued.TryGetValue(p.Mac, out var q) ? new QueueView(q.State, q.Reason, (int)q.Attempt, q.SentAt is { } sent ? Utc(sent) : null, q.Deadline is { } due ? Utc(due) : null) : null,
+                p.LoadSource,
+                p.PinnedLoad,
+                plans[p.Mac]?.Target,
+                plans[p.Mac]?.NextHop,
+                plans[p.Mac] is { } plan ? [.. plan.Path] : [],
+                plans[p.Mac] is { } described ? LoadPathText.Describe(p.Load, described, p.PinnedLoad is not null) : "-",
+                plans[p.Mac]?.Reason)).ToArray();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -63,10 +77,11 @@ internal static class PhonesCommand
 
             // RESYNC last: a stale phone's reason may be long, and nothing after it needs aligning.
             var width = Math.Max("ENDPOINTS".Length, rows.Select(r => string.Join(",", r.Endpoints).Length).DefaultIfEmpty(0).Max());
-            await output.WriteLineAsync($"{"MAC",-12}  {"MODEL",-5}  {"SYNC",4}  {"VERSION",-36}  {"RENDERED",-20}  {"ENDPOINTS".PadRight(width)}  RESYNC");
+            var loadWidth = Math.Max("LOAD".Length, rows.Select(r => r.LoadPlan.Length).DefaultIfEmpty(0).Max());
+            await output.WriteLineAsync($"{"MAC",-12}  {"MODEL",-5}  {"SYNC",4}  {"VERSION",-36}  {"RENDERED",-20}  {"LOAD".PadRight(loadWidth)}  {"ENDPOINTS".PadRight(width)}  RESYNC");
             foreach (var row in rows)
             {
-                await output.WriteLineAsync($"{row.Mac,-12}  {row.Model,-5}  {row.SyncCounter,4}  {row.VersionStamp ?? row.SyncValue ?? "-",-36}  {row.RenderedAt ?? "-",-20}  {string.Join(",", row.Endpoints).PadRight(width)}  {row.Resync ?? "-"}");
+                await output.WriteLineAsync($"{row.Mac,-12}  {row.Model,-5}  {row.SyncCounter,4}  {row.VersionStamp ?? row.SyncValue ?? "-",-36}  {row.RenderedAt ?? "-",-20}  {row.LoadPlan.PadRight(loadWidth)}  {string.Join(",", row.Endpoints).PadRight(width)}  {row.Resync ?? "-"}");
             }
 
             return 0;
@@ -89,7 +104,8 @@ internal static class PhonesCommand
 
     private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private sealed record PhoneView(string Mac, string Model, string[] Endpoints, string? Load, long SyncCounter, string? SyncValue, string? VersionStamp, string? RenderedAt, string? Resync, QueueView? Queue);
+    private sealed record PhoneView(string Mac, string Model, string[] Endpoints, string? Load, long SyncCounter, string? SyncValue, string? VersionStamp, string? RenderedAt, string? Resync, QueueView? Queue,
+        string? LoadSource, string? PinnedLoad, string? TargetLoad, string? NextHop, string[] LoadPath, string LoadPlan, string? LoadReason);
 
     private sealed record QueueView(string State, string Reason, int Attempt, string? SentAt, string? Deadline);
 }

@@ -77,6 +77,11 @@ internal static class RunCommand
         }
 
         var settings = HostSettings.From(configuration);
+        if (settings.Firmware.Problems.Length > 0)
+        {
+            throw new InvalidOperationException(string.Join("; ", settings.Firmware.Problems));
+        }
+
         var site = settings.Site.ToSettings();
         var ami = AmiOptions.Bind(configuration, out var amiProblem);
         var firmware = FirmwareFolder.DirectoryOf(configuration);
@@ -85,7 +90,8 @@ internal static class RunCommand
         // The virtual tree, first answer wins: generated files from the store, the credential-free
         // answer for unbound phones, then the firmware folder.
         var stored = new InMemoryFileSource("store");
-        var unbound = new UnboundPhoneFileSource(site);
+        // An unbound phone is offered no load until it is bound and planned (issue 6: never a load the folder cannot serve).
+        var unbound = new UnboundPhoneFileSource(site with { Loads = settings.Firmware.Offered(AsteriskCiscoBridge.Provisioning.Firmware.FirmwareCatalog.Empty) });
         var layers = new LayeredFileSource([stored, unbound, new DirectoryFileSource(firmware)]);
         var connections = new SqliteConnectionFactory(settings.Storage);
         var phones = new PhoneStore(connections);
@@ -115,7 +121,9 @@ internal static class RunCommand
         builder.Services.AddSingleton(phones);
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(new StoredFileTree(phones, config, stored, unbound));
-        builder.Services.AddSingleton(new StoredPhoneRenderer(phones, config, site, settings.LoadTemplates()));
+        var loads = new LoadPlanning(new FirmwareStore(connections), settings.Firmware);
+        builder.Services.AddSingleton(new StoredPhoneRenderer(phones, config, site, settings.LoadTemplates(), loads));
+        builder.Services.AddSingleton<LoadLearningService>();
         builder.Services.AddSingleton<EndpointProvisioner>();
         builder.Services.AddSingleton(new NotifyLog(connections));
         builder.Services.AddSingleton(new ResyncQueue(connections));
@@ -124,6 +132,7 @@ internal static class RunCommand
         builder.Services.AddSingleton(sp => new EndpointSyncService(
             ami, amiProblem, configuration.GetSection("Ami:Sync").Get<PjsipEndpointSourceOptions>() ?? new PjsipEndpointSourceOptions(),
             sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<ResyncService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService(sp => new FirmwareCatalogService(connections, loads.Store, firmware, settings.Firmware, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FirmwareCatalogService>>()));
         builder.Services.AddHostedService(sp => new StorageMigration(connections, sp.GetRequiredService<StoredPhoneRenderer>(), sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointSyncService>());
         builder.Services.AddSingleton<TftpHostedService>();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.Channels;
+using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Provisioning.Model;
@@ -21,7 +22,8 @@ internal sealed record FileRequest(DateTimeOffset At, string Protocol, IPEndPoin
 /// store's request log (what a phone asked for, what it got and why), and a served file named
 /// after a phone tells the resync service it fetched its configuration: the proof that a NOTIFY worked.
 /// </summary>
-internal sealed partial class RequestRecorder(TftpHostedService tftp, RequestLog log, ResyncService resync, ILogger<RequestRecorder> logger) : BackgroundService
+/// <remarks>With <paramref name="loads"/>, each request also feeds the learning of the phone's running load.</remarks>
+internal sealed partial class RequestRecorder(TftpHostedService tftp, RequestLog log, ResyncService resync, ILogger<RequestRecorder> logger, LoadLearningService? loads = null) : BackgroundService
 {
     // Bounded, and a writer waits rather than drop: a lost "served" would lose a resync proof.
     // TFTP's own event channel sheds load before this one (TftpServerOptions), HTTP waits.
@@ -69,6 +71,11 @@ internal sealed partial class RequestRecorder(TftpHostedService tftp, RequestLog
                 if (mac is { } phone && request.Served)
                 {
                     await resync.OnFetchedAsync(phone, request.FileName, request.At, cancellationToken);
+                }
+
+                if (loads is not null)
+                {
+                    await loads.ObserveAsync(request, mac, cancellationToken);
                 }
 
                 await log.AppendAsync(new RequestRecord

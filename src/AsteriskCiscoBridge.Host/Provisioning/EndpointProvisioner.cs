@@ -36,15 +36,17 @@ internal sealed partial class EndpointProvisioner(
         var problems = new List<string>();
         var changed = new List<MacAddress>();
         var renderings = new List<PhoneRendering>();
-        var site = renderer.RenderSite();
+        var site = await renderer.RenderSiteAsync(cancellationToken);
         var unchanged = 0;
         var bindings = await phones.AllBindingsAsync(cancellationToken);
         foreach (var (mac, rows) in bindings)
         {
             var lines = new List<LineInput>();
+            var userAgents = new List<string>();
             foreach (var row in rows.OrderBy(r => r.Position))
             {
                 var endpoint = snapshot.Find(row.Endpoint);
+                userAgents.AddRange(endpoint?.Contacts.Select(c => c.UserAgent).OfType<string>() ?? []);
                 var line = endpoint is null ? null : LineOf(endpoint);
                 if (line is null)
                 {
@@ -57,7 +59,7 @@ internal sealed partial class EndpointProvisioner(
                 lines.Add(line);
             }
 
-            var render = await renderer.RenderLinesAsync(mac, lines, cancellationToken, site);
+            var render = await renderer.RenderLinesAsync(mac, lines, cancellationToken, site, userAgents);
             if (render.Result is null)
             {
                 problems.Add(render.Error!);

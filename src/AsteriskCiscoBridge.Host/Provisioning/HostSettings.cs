@@ -1,3 +1,4 @@
+using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Storage;
@@ -83,15 +84,22 @@ internal sealed class HostSettings
 {
     public const string DefaultConfigFile = "/etc/asterisk-cisco-bridge/acb.json";
 
-    private HostSettings(StorageOptions storage, SiteOptions site)
+    private HostSettings(StorageOptions storage, SiteOptions site, SiteLoadDefaults firmware)
     {
         Storage = storage;
         Site = site;
+        Firmware = firmware;
     }
 
     public StorageOptions Storage { get; }
 
     public SiteOptions Site { get; }
+
+    /// <summary>
+    /// <c>Firmware:Defaults:MODEL</c> (the site's load per model, e.g. <c>Firmware:Defaults:7961 = SIP41.9-4-2SR3-1S</c>)
+    /// and <c>Firmware:Staircase</c> (site staircase rules, one per entry, in <see cref="StaircaseRule.TryParse"/>'s syntax).
+    /// </summary>
+    public SiteLoadDefaults Firmware { get; }
 
     public static HostSettings Load(FileInfo? configFile) => From(Configuration.AcbConfiguration.Build(configFile?.FullName));
 
@@ -100,7 +108,10 @@ internal sealed class HostSettings
     {
         var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var site = configuration.GetSection("Site").Get<SiteOptions>() ?? new SiteOptions();
-        return new HostSettings(storage, site);
+        var firmware = SiteLoadDefaults.Parse(
+            configuration.GetSection("Firmware:Defaults").GetChildren().Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)),
+            configuration.GetSection("Firmware:Staircase").GetChildren().Select(c => c.Value));
+        return new HostSettings(storage, site, firmware);
     }
 
     public TemplateSet LoadTemplates()

@@ -1,11 +1,14 @@
+using System.Collections.Concurrent;
+using AsteriskCiscoBridge.Host.Firmware;
+using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Provisioning;
 
-/// <summary>What rendering a stored phone gave: files, or why there are none.</summary>
-internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet Site, string? Error)
+/// <summary>What rendering a stored phone gave: files, or why there are none; and the load plan the files follow.</summary>
+internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet Site, string? Error, LoadPlan? Plan = null)
 {
     public static StoredPhoneRender Fail(SiteFileSet site, string error) => new(null, site, error);
 }
@@ -15,11 +18,25 @@ internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet 
 /// AMI endpoint source is wired in, the line data is what was recorded with the binding
 /// (<c>acb bind --line-data</c>); a binding without it is an error, never a placeholder.
 /// </summary>
-internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config, SiteSettings site, TemplateSet templates)
+/// <remarks>
+/// With <paramref name="loads"/>, the load each phone is offered is its plan's next hop (one hop per boot,
+/// issue 6): the running load from <c>phones.load</c>, its pin, the site default for its model and the
+/// staircase rules, against the stored catalog. A phone with nothing to offer gets no
+/// <c>loadInformation</c>/<c>image_version</c> and keeps what it runs; the site files name a default only
+/// when the catalog holds it complete.
+/// </remarks>
+internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config, SiteSettings site, TemplateSet templates, LoadPlanning? loads = null)
 {
+    // The lines of each phone's last render from live endpoints, so a phone whose load plan moves (it
+    // reported a new running load) is re-rendered between snapshots with the same lines.
+    private readonly ConcurrentDictionary<MacAddress, IReadOnlyList<LineInput>> _lines = new();
+
+    public LoadPlanning? Loads => loads;
+
     public async Task<StoredPhoneRender> RenderAsync(MacAddress mac, CancellationToken cancellationToken)
     {
-        var siteFiles = SiteFileSet.Render(site, templates);
+        await RefreshAsync(cancellationToken);
+        var siteFiles = RenderSite();
         var phone = await phones.GetAsync(mac, cancellationToken);
         if (phone is null)
         {
@@ -45,24 +62,44 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
             return StoredPhoneRender.Fail(siteFiles, $"{mac}: {settingsError}");
         }
 
-        var result = PhoneFileSet.Render(site, siteFiles, new Phone(mac, model, bindings.Select(b => b.ToLine()!).ToArray(), phone.Load, overrides), templates);
-        return result.Succeeded
-            ? new StoredPhoneRender(result, siteFiles, null)
-            : StoredPhoneRender.Fail(siteFiles, $"{mac}: {string.Join("; ", result.Errors)}");
+        return Render(siteFiles, phone, model, [.. bindings.Select(b => b.ToLine()!)], overrides);
     }
 
     /// <summary>Renders and stores the site-wide files (OS79XX.TXT, SIPDefault.cnf, XMLDefault.cnf.xml…), so they are served before any phone is bound.</summary>
-    public Task SaveSiteFilesAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        config.SaveSiteFilesAsync(RenderSite().Files, now, cancellationToken);
+    public async Task SaveSiteFilesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await RefreshAsync(cancellationToken);
+        var files = RenderSite().Files;
+        await config.SaveSiteFilesAsync(files, now, cancellationToken);
+        if (loads is not null && !files.Any(f => f.Name == Os79xxRenderer.FileName))
+        {
+            await loads.Store.WithdrawSiteFileAsync(Os79xxRenderer.FileName, cancellationToken);
+        }
+    }
 
-    /// <summary>The site-wide files as the current settings and templates give them.</summary>
-    public SiteFileSet RenderSite() => SiteFileSet.Render(site, templates);
+    /// <summary>The site-wide files as the current settings, templates and (last read) catalog give them.</summary>
+    public SiteFileSet RenderSite() => SiteFileSet.Render(CurrentSite, templates);
 
-    /// <summary>Renders a stored phone with lines supplied by the caller (the live endpoints), not the binding's recorded data.</summary>
-    public async Task<StoredPhoneRender> RenderLinesAsync(MacAddress mac, IReadOnlyList<LineInput> lines, CancellationToken cancellationToken, SiteFileSet? siteFiles = null)
+    /// <summary>Reads the catalog from the store again, then renders the site files: the start of a provisioning round.</summary>
+    public async Task<SiteFileSet> RenderSiteAsync(CancellationToken cancellationToken)
+    {
+        await RefreshAsync(cancellationToken);
+        return RenderSite();
+    }
+
+    /// <summary>
+    /// Renders a stored phone with lines supplied by the caller (the live endpoints), not the binding's recorded data.
+    /// <paramref name="userAgents"/> are the User-Agents of the phone's registrations: the running load is learned from them.
+    /// </summary>
+    public async Task<StoredPhoneRender> RenderLinesAsync(MacAddress mac, IReadOnlyList<LineInput> lines, CancellationToken cancellationToken, SiteFileSet? siteFiles = null, IReadOnlyList<string>? userAgents = null)
     {
         // A round over many phones renders the site files once and passes them in.
-        siteFiles ??= SiteFileSet.Render(site, templates);
+        if (siteFiles is null)
+        {
+            await RefreshAsync(cancellationToken);
+            siteFiles = RenderSite();
+        }
+
         var phone = await phones.GetAsync(mac, cancellationToken);
         var model = phone is null ? null : PhoneModels.Find(phone.Model);
         if (phone is null || model is null)
@@ -76,11 +113,21 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
             return StoredPhoneRender.Fail(siteFiles, $"{mac}: {settingsError}");
         }
 
-        var result = PhoneFileSet.Render(site, siteFiles, new Phone(mac, model, lines, phone.Load, overrides), templates);
-        return result.Succeeded
-            ? new StoredPhoneRender(result, siteFiles, null)
-            : StoredPhoneRender.Fail(siteFiles, $"{mac}: {string.Join("; ", result.Errors)}");
+        if (userAgents is { Count: > 0 })
+        {
+            phone = await LearnFromUserAgentsAsync(phone, model, userAgents, cancellationToken);
+        }
+
+        _lines[mac] = lines;
+        return Render(siteFiles, phone, model, lines, overrides);
     }
+
+    /// <summary>
+    /// Renders a phone again after its load plan moved: with the lines of its last render from live endpoints,
+    /// or else with its binding's recorded line data.
+    /// </summary>
+    public Task<StoredPhoneRender> RerenderAsync(MacAddress mac, CancellationToken cancellationToken) =>
+        _lines.TryGetValue(mac, out var lines) ? RenderLinesAsync(mac, lines, cancellationToken) : RenderAsync(mac, cancellationToken);
 
     /// <summary>Stores the site files and the phone's own files; the counter moves only if they changed.</summary>
     public async Task<SaveResult> SaveAsync(MacAddress mac, StoredPhoneRender render, DateTimeOffset now, CancellationToken cancellationToken)
@@ -89,5 +136,60 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
         await config.SaveSiteFilesAsync(render.Site.Files, now, cancellationToken);
         var own = render.Result.Files.Where(f => f.Scope == FileScope.Phone).ToArray();
         return await phones.SaveRenderedAsync(new PhoneRendering(mac, own, render.Result.SyncValue, render.Result.VersionStamp), now, cancellationToken);
+    }
+
+    /// <summary>The load plan of a stored phone against the catalog last read (null without load planning or for an unknown model).</summary>
+    public LoadPlan? PlanOf(PhoneRow phone) =>
+        loads is not null && PhoneModels.Find(phone.Model) is { } model ? loads.Current.Plan(phone, model) : null;
+
+    private SiteSettings CurrentSite => loads is null ? site : site with { Loads = loads.Current.Offered };
+
+    private Task RefreshAsync(CancellationToken cancellationToken) => loads?.RefreshAsync(cancellationToken) ?? Task.CompletedTask;
+
+    private StoredPhoneRender Render(SiteFileSet siteFiles, PhoneRow phone, PhoneModel model, IReadOnlyList<LineInput> lines, PhoneOverrides overrides)
+    {
+        // Without load planning the stored load is handed out as it is; with it, the plan's next hop, or
+        // none ("") when nothing may be offered: the phone then keeps what it runs.
+        var plan = PlanOf(phone);
+        var load = loads is null ? phone.Load : plan?.NextHop ?? string.Empty;
+        var result = PhoneFileSet.Render(CurrentSite, siteFiles, new Phone(phone.Mac, model, lines, load, overrides), templates);
+        return result.Succeeded
+            ? new StoredPhoneRender(result, siteFiles, null, plan)
+            : StoredPhoneRender.Fail(siteFiles, $"{phone.Mac}: {string.Join("; ", result.Errors)}");
+    }
+
+    /// <summary>
+    /// Records the running load a registration's User-Agent shows. A load learned from a completed TFTP
+    /// download is more precise (a User-Agent names a release, not a load) and newer than a registration
+    /// made before the phone rebooted into it, so it is kept.
+    /// </summary>
+    private async Task<PhoneRow> LearnFromUserAgentsAsync(PhoneRow phone, PhoneModel model, IReadOnlyList<string> userAgents, CancellationToken cancellationToken)
+    {
+        if (loads is null || phone.LoadSource?.StartsWith("tftp", StringComparison.Ordinal) == true)
+        {
+            return phone;
+        }
+
+        var context = loads.Current;
+        foreach (var userAgent in userAgents)
+        {
+            var seen = UserAgentLoad.Resolve(userAgent, model, phone.Load, context.Catalog, phone.PinnedLoad ?? context.Defaults.For(model));
+            if (seen is null)
+            {
+                continue;
+            }
+
+            if (!string.Equals(seen, phone.Load, StringComparison.OrdinalIgnoreCase))
+            {
+                var source = "sip user-agent " + userAgent;
+                var now = loads.Time.GetUtcNow();
+                await loads.Store.SetRunningLoadAsync(phone.Mac, seen, source, now, cancellationToken);
+                return phone with { Load = seen, LoadSource = source, LoadSeenAt = now };
+            }
+
+            return phone;
+        }
+
+        return phone;
     }
 }

@@ -38,7 +38,7 @@ internal sealed class CliStore
         return new CliStore(settings, factory);
     }
 
-    public StoredPhoneRenderer Renderer() => new(Phones, Config, Settings.Site.ToSettings(), Settings.LoadTemplates());
+    public StoredPhoneRenderer Renderer() => new(Phones, Config, Settings.Site.ToSettings(), Settings.LoadTemplates(), new Firmware.LoadPlanning(new FirmwareStore(Factory), Settings.Firmware));
 
     public static string Actor => "cli:" + Environment.UserName;
 

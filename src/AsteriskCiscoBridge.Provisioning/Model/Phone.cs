@@ -49,7 +49,7 @@ public sealed record PhoneOverrides
 /// <summary>A phone to render: MAC, model, lines in button order, the load it should run, overrides.</summary>
 /// <param name="Load">
 /// The load this phone should run (a per-phone pin, or the next hop of an upgrade plan);
-/// null uses the site's load for the model.
+/// null uses the site's load for the model; empty offers none (the phone keeps the load it runs).
 /// </param>
 public sealed record Phone(MacAddress Mac, PhoneModel Model, IReadOnlyList<LineInput> Lines, string? Load = null, PhoneOverrides? Overrides = null)
 {

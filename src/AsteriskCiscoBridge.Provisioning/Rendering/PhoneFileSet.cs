@@ -36,15 +36,16 @@ public static class PhoneFileSet
                 value => SipCnfRenderer.Render(site, phone, value, template),
                 template is null,
                 unsynced => sync = ContentHash.SyncValue(ContentHash.Of(unsynced, sipDefault.Content, dialPlan.Content, ringList.Content)));
-            RenderedFile[] files =
+            RenderedFile?[] listed =
             [
-                siteFiles.Get(Os79xxRenderer.FileName),
+                siteFiles.Find(Os79xxRenderer.FileName),
                 sipDefault,
                 own.File,
                 siteFiles.Get(SyncInfoRenderer.FileName),
                 ringList,
                 dialPlan,
             ];
+            var files = listed.OfType<RenderedFile>().ToArray();
             return new PhoneRenderResult(files, SiteWarnings(siteFiles, files).Concat(own.Warnings).ToArray(), [], sync!, null);
         }
         else

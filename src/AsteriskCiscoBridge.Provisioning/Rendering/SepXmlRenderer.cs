@@ -24,8 +24,9 @@ public static class SepXmlRenderer
         var warnings = new List<RenderWarning>();
         site = XmlValues.Clean(site, file, warnings);
         var overrides = phone.EffectiveOverrides;
+        // An empty load offers none: without loadInformation the phone keeps the load it runs.
         var rawLoad = phone.Load ?? site.Loads.For(phone.Model);
-        var load = rawLoad is null ? null : FieldText.ForXml(rawLoad, int.MaxValue, file, "loadInformation", warnings);
+        var load = string.IsNullOrEmpty(rawLoad) ? null : FieldText.ForXml(rawLoad, int.MaxValue, file, "loadInformation", warnings);
         var phonePassword = FieldText.ForXml(overrides.PhonePassword ?? site.PhonePassword, int.MaxValue, file, "phonePassword", warnings);
         var label = FieldText.ForXml(overrides.PhoneLabel ?? site.PhoneLabel, LineFieldLimit, file, "phoneLabel", warnings);
         var messages = FieldText.ForXml(overrides.MessagesNumber ?? site.MessagesNumber, LineFieldLimit, file, "messagesNumber", warnings);

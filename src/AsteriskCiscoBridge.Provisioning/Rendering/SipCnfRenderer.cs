@@ -46,13 +46,21 @@ public static class SipCnfRenderer
         var overrides = phone.EffectiveOverrides;
         string Text(string key, string? value, int limit = int.MaxValue) => FieldText.ForCnf(value, limit, file, key, warnings);
 
-        var keys = new List<KeyValuePair<string, string>>
+        var keys = new List<KeyValuePair<string, string>>();
+
+        // An empty load offers none: without image_version the phone keeps the image it runs.
+        var load = phone.Load ?? site.Loads.Sip79x0;
+        if (load.Length > 0)
         {
-            new("image_version", Text("image_version", phone.Load ?? site.Loads.Sip79x0)),
+            keys.Add(new("image_version", Text("image_version", load)));
+        }
+
+        keys.AddRange(
+        [
             new("sync", sync),
             new("phone_label", Text("phone_label", overrides.PhoneLabel ?? site.PhoneLabel)),
             new("messages_uri", Text("messages_uri", overrides.MessagesNumber ?? site.MessagesNumber)),
-        };
+        ]);
 
         var password = overrides.PhonePassword ?? site.PhonePassword;
         if (password.Length > 0)

@@ -36,7 +36,7 @@ public static class SipDefaultCnfRenderer
     {
         string Text(string key, string? value) => FieldText.ForCnf(value, int.MaxValue, FileName, key, warnings);
 
-        return
+        List<KeyValuePair<string, string>> keys =
         [
             new("image_version", Text("image_version", site.Loads.Sip79x0)),
             new("proxy1_address", Text("proxy1_address", site.AsteriskHost)),
@@ -60,6 +60,14 @@ public static class SipDefaultCnfRenderer
             new("time_format_24hr", "1"),
             new("messages_uri", Text("messages_uri", site.MessagesNumber)),
         ];
+
+        // An empty load offers none (see SiteFileSet): the phones keep the image they run.
+        if (site.Loads.Sip79x0.Length == 0)
+        {
+            keys.RemoveAt(0);
+        }
+
+        return keys;
     }
 }
 

@@ -68,7 +68,11 @@ public static class UnprovisionedRenderer
         {
             var sb = new StringBuilder();
             sb.Append("# ").Append(name).Append(": this phone is not bound to any line, rendered by AsteriskCiscoBridge.\n");
-            sb.AppendCnf("image_version", FieldText.ForCnf(site.Loads.Sip79x0, int.MaxValue, name, "image_version", warnings));
+            if (site.Loads.Sip79x0.Length > 0)
+            {
+                sb.AppendCnf("image_version", FieldText.ForCnf(site.Loads.Sip79x0, int.MaxValue, name, "image_version", warnings));
+            }
+
             sb.AppendCnf("sync", sync);
             sb.AppendCnf("phone_label", Label);
             sb.AppendCnf("proxy_register", "0");

@@ -20,7 +20,7 @@ public static class XmlDefaultRenderer
         foreach (var model in PhoneModels.All)
         {
             var load = site.Loads.For(model);
-            if (load is null)
+            if (string.IsNullOrEmpty(load))
             {
                 continue;
             }

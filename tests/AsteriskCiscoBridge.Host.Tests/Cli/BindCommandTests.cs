@@ -15,7 +15,7 @@ public sealed class BindCommandTests
         Assert.Equal("", error);
         Assert.Equal(
             "bound 001122AABBCC (7960) to 1001, 1002\n" +
-            "files rendered and stored: OS79XX.TXT, SIPDefault.cnf, SIP001122AABBCC.cnf, syncinfo.xml, RINGLIST.DAT, dialplan.xml; sync counter 1\n",
+            "files rendered and stored: SIPDefault.cnf, SIP001122AABBCC.cnf, syncinfo.xml, RINGLIST.DAT, dialplan.xml; sync counter 1\n",
             output);
     }
 

@@ -12,7 +12,7 @@ namespace AsteriskCiscoBridge.Host.Tests.Cli;
 /// </summary>
 internal sealed class CliHarness : IDisposable
 {
-    public CliHarness(object? site = null, object? ami = null)
+    public CliHarness(object? site = null, object? ami = null, IReadOnlyDictionary<string, string>? firmwareDefaults = null)
     {
         Folder = Directory.CreateTempSubdirectory("acb-cli-").FullName;
         ConfigFile = Path.Combine(Folder, "acb.json");
@@ -22,6 +22,7 @@ internal sealed class CliHarness : IDisposable
             Site = site ?? new { AsteriskHost = "192.0.2.10" },
             Ami = ami,
             Resync = new { Interval = "00:00:00" },
+            Firmware = new { Directory = Path.Combine(Folder, "firmware"), Defaults = firmwareDefaults ?? new Dictionary<string, string>() },
         }));
     }
 
@@ -33,9 +34,11 @@ internal sealed class CliHarness : IDisposable
 
     public string DatabasePath => Path.Combine(Folder, "data", "acb.db");
 
+    public string FirmwareFolder => Path.Combine(Folder, "firmware");
+
     public async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
     {
-        var root = new RootCommand { BindCommand.Create(Time), UnbindCommand.Create(Time), PhonesCommand.Create(), RenderCommand.Create(Time), ResyncCommand.Create() };
+        var root = new RootCommand { BindCommand.Create(Time), UnbindCommand.Create(Time), PhonesCommand.Create(), RenderCommand.Create(Time), ResyncCommand.Create(), PinCommand.Create(Time), UnpinCommand.Create(Time) };
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
         var exit = await root.Parse([.. args, "--config", ConfigFile]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);

@@ -13,15 +13,17 @@ public sealed class RenderCommandTests
     {
         using var cli = new CliHarness();
         await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7942", "--line-data", cli.WriteLineData(Line));
+        // No load is in the firmware folder: none is offered (empty), so the phone keeps what it runs.
         var expected = PhoneFileSet.Render(
-            new SiteSettings { AsteriskHost = "192.0.2.10" },
-            new Phone(MacAddress.Parse("001122AABBCC").Mac!.Value, PhoneModels.Cisco7942, [new LineInput("1001", null, "s3cret", "Zoë & Co")]));
+            new SiteSettings { AsteriskHost = "192.0.2.10", Loads = new SiteLoads { Sip79x0 = "", Sip79x1 = new Dictionary<string, string>() } },
+            new Phone(MacAddress.Parse("001122AABBCC").Mac!.Value, PhoneModels.Cisco7942, [new LineInput("1001", null, "s3cret", "Zoë & Co")], Load: ""));
 
         var (exit, output, _) = await cli.RunAsync("render", "001122aabbcc", "sep001122aabbcc.cnf.xml");
 
         Assert.Equal(0, exit);
         Assert.Equal(Encoding.UTF8.GetString(expected.Find("SEP001122AABBCC.cnf.xml")!.Content), output);
         Assert.Contains("<authPassword>s3cret</authPassword>", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("loadInformation", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -33,9 +35,11 @@ public sealed class RenderCommandTests
         var (_, output, error) = await cli.RunAsync("render", "001122aabbcc");
 
         Assert.Equal(
-            ["OS79XX.TXT", "SIPDefault.cnf", "SIP001122AABBCC.cnf", "syncinfo.xml", "RINGLIST.DAT", "dialplan.xml"],
+            ["SIPDefault.cnf", "SIP001122AABBCC.cnf", "syncinfo.xml", "RINGLIST.DAT", "dialplan.xml"],
             output.Split('\n').Where(l => l.StartsWith("==> ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1]));
-        Assert.Contains("==> OS79XX.TXT (13 bytes) <==\nP0S3-08-12-00\n==> SIPDefault.cnf", output, StringComparison.Ordinal);
+
+        // No 7940/7960 load is in the firmware folder: no OS79XX.TXT and no image_version, the phone keeps its image.
+        Assert.DoesNotContain("image_version", output, StringComparison.Ordinal);
         Assert.Contains("warning: SIP001122AABBCC.cnf line1_displayname: 'ë' became 'e'", error, StringComparison.Ordinal);
     }
 
@@ -72,7 +76,7 @@ public sealed class RenderCommandTests
         var (exit, _, error) = await cli.RunAsync("render", "001122aabbcc", "XMLDefault.cnf.xml");
 
         Assert.Equal(1, exit);
-        Assert.StartsWith("001122AABBCC gets no file named 'XMLDefault.cnf.xml' (it gets: OS79XX.TXT, SIPDefault.cnf", error.TrimEnd('\n').Split('\n')[^1], StringComparison.Ordinal);
+        Assert.StartsWith("001122AABBCC gets no file named 'XMLDefault.cnf.xml' (it gets: SIPDefault.cnf", error.TrimEnd('\n').Split('\n')[^1], StringComparison.Ordinal);
     }
 
     [Fact]

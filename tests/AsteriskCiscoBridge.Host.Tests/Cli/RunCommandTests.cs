@@ -135,13 +135,13 @@ public sealed class RunCommandTests
         var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
 
         // The service publishes the site files as it starts; wait for the first of them.
-        byte[]? os79xx = null;
-        for (var attempt = 0; attempt < 200 && os79xx is null; attempt++)
+        byte[]? sipDefault = null;
+        for (var attempt = 0; attempt < 200 && sipDefault is null; attempt++)
         {
             using var client = new TftpTestClient();
             try
             {
-                (os79xx, _) = await client.DownloadAsync(tftp, "os79xx.txt", Ct);
+                (sipDefault, _) = await client.DownloadAsync(tftp, "sipdefault.cnf", Ct);
             }
             catch (TftpErrorException)
             {
@@ -149,11 +149,13 @@ public sealed class RunCommandTests
             }
         }
 
+        // The firmware folder is empty: no load is offered, so there is no OS79XX.TXT (file-not-found is normal, spec §1.1).
         using var other = new TftpTestClient();
-        var (sipDefault, _) = await other.DownloadAsync(tftp, "SIPDefault.cnf", Ct);
+        var missing = await Assert.ThrowsAsync<TftpErrorException>(() => other.DownloadAsync(tftp, "OS79XX.TXT", Ct));
 
-        Assert.Equal("P0S3-08-12-00"u8.ToArray(), os79xx);
-        Assert.Contains("proxy1_address", System.Text.Encoding.UTF8.GetString(sipDefault), StringComparison.Ordinal);
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("proxy1_address", System.Text.Encoding.UTF8.GetString(sipDefault!), StringComparison.Ordinal);
+        Assert.DoesNotContain("image_version", System.Text.Encoding.UTF8.GetString(sipDefault!), StringComparison.Ordinal);
         await app.StopAsync(Ct);
     }
 }

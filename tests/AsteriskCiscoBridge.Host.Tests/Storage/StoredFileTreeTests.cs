@@ -24,15 +24,15 @@ public sealed class StoredFileTreeTests
 
         var count = await new StoredFileTree(new PhoneStore(factory), new ConfigStore(factory), source).ReloadAsync(ct);
 
-        // 7 site files + SIP…cnf + SEP…cnf.xml
-        Assert.Equal(9, count);
+        // 6 site files (no OS79XX.TXT: no 7940/7960 load is in the firmware folder) + SIP…cnf + SEP…cnf.xml
+        Assert.Equal(8, count);
         foreach (var (requested, expectedStart) in ((string, string)[])
         [
             ("SIP001122AABBCC.cnf", "# SIP001122AABBCC.cnf"),
             ("sip001122aabbcc.cnf", "# SIP001122AABBCC.cnf"),
             ("SEP001122AABBDD.cnf.xml", "<device>"),
             ("sep001122aabbdd.CNF.XML", "<device>"),
-            ("os79xx.txt", "P0S3-08-12-00"),
+            ("sipdefault.CNF", "# SIPDefault.cnf"),
             ("ringlist.xml", "<CiscoIPPhoneRingList>"),
             ("XmlDefault.cnf.xml", "<Default>"),
         ])

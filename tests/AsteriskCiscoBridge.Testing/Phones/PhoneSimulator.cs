@@ -64,7 +64,18 @@ public sealed class PhoneSimulator : IAsyncDisposable
 
     public IPEndPoint TftpServer { get; }
 
-    public string RunningLoad { get; }
+    /// <summary>The load the phone runs; it changes when <see cref="FollowsLoads"/> and a new load was installed.</summary>
+    public string RunningLoad { get; private set; }
+
+    /// <summary>
+    /// When set, the phone acts on the load its files name, as a real one does: a 7940/7960 changes protocol
+    /// when the first four characters of OS79XX.TXT differ from its image (spec §2.1) and takes
+    /// <c>image_version</c> (§1.2 item 5); a 79x1 takes <c>loadInformation</c> from SEP&lt;MAC&gt;.cnf.xml or
+    /// XMLDefault.cnf.xml (§1.5 items 3–5). A load that differs from the one it runs is fetched (its
+    /// <c>.loads</c>, then every file listed), installed when every file came, and the phone reboots: the boot
+    /// ends there and the next <see cref="BootAsync"/> runs the new load. Off by default.
+    /// </summary>
+    public bool FollowsLoads { get; set; }
 
     public NotifyBehaviour Behaviour { get; set; }
 
@@ -128,12 +139,80 @@ public sealed class PhoneSimulator : IAsyncDisposable
                 // §1.5 step 4: without its own file a 79x1 asks for the default.
                 await FetchAsync("XMLDefault.cnf.xml", cancellationToken);
             }
+
+            if (FollowsLoads && OfferedLoad(name) is { } offered && await InstallAsync(offered, cancellationToken))
+            {
+                // The new load is installed: the phone reboots into it.
+                Boots++;
+                Record(new PhoneActivity("upgraded", offered));
+                return;
+            }
         }
 
         TakeConfiguration();
         Boots++;
         CallId = $"{Guid.NewGuid():N}@127.0.0.1";
         Record(new PhoneActivity("booted", $"boot {Boots}"));
+    }
+
+    /// <summary>
+    /// The load the files fetched so far tell the phone to run, at the point of the boot where it acts on it,
+    /// or null when nothing differs from what it runs.
+    /// </summary>
+    private string? OfferedLoad(string justFetched)
+    {
+        var files = Files;
+        string? offered = null;
+        if (Family == PhoneFamily.Sip79x0 && justFetched == "OS79XX.TXT" && files.GetValueOrDefault("OS79XX.TXT") is { } os)
+        {
+            // §2.1: only the first four characters (the protocol) are compared; equal means carry on.
+            var token = Encoding.ASCII.GetString(os).Trim();
+            offered = token.Length >= 4 && !token[..4].Equals(RunningLoad[..Math.Min(4, RunningLoad.Length)], StringComparison.OrdinalIgnoreCase) ? token : null;
+        }
+        else if (Family == PhoneFamily.Sip79x0 && justFetched == $"SIP{Mac}.cnf")
+        {
+            var values = ParseCnf(Concat(files.GetValueOrDefault("SIPDefault.cnf"), files.GetValueOrDefault($"SIP{Mac}.cnf")));
+            offered = values.GetValueOrDefault("image_version");
+        }
+        else if (Family == PhoneFamily.Sip79x1 && justFetched == $"SEP{Mac}.cnf.xml")
+        {
+            var xml = files.GetValueOrDefault($"SEP{Mac}.cnf.xml") ?? files.GetValueOrDefault("XMLDefault.cnf.xml");
+            var root = xml is null ? null : XDocument.Parse(Encoding.UTF8.GetString(xml)).Root;
+            offered = (string?)root?.Element("loadInformation")
+                ?? (string?)root?.Elements().FirstOrDefault(e => e.Name.LocalName.StartsWith("loadInformation", StringComparison.Ordinal) && ((string?)e.Attribute("model"))?.EndsWith(ModelNumber, StringComparison.Ordinal) == true);
+        }
+
+        return string.IsNullOrWhiteSpace(offered) || offered.Equals(RunningLoad, StringComparison.OrdinalIgnoreCase) ? null : offered.Trim();
+    }
+
+    /// <summary>The model number the phone reports (7960 or 7961, as its User-Agent says).</summary>
+    public string ModelNumber => Family == PhoneFamily.Sip79x0 ? "7960" : "7961";
+
+    /// <summary>§1.5 item 5: the load's <c>.loads</c>, then every image it lists; installed only when every one came.</summary>
+    private async Task<bool> InstallAsync(string load, CancellationToken cancellationToken)
+    {
+        var descriptor = await FetchAsync(load + ".loads", cancellationToken);
+        if (descriptor is null)
+        {
+            Record(new PhoneActivity("upgrade-failed", $"{load}.loads not found"));
+            return false;
+        }
+
+        var components = Regex.Matches(Encoding.ASCII.GetString(descriptor), @"[A-Za-z0-9][A-Za-z0-9._-]*\.(?:sbn|sb2|bin|zz)\b")
+            .Select(m => m.Value)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        foreach (var component in components)
+        {
+            if (await FetchAsync(component, cancellationToken) is null)
+            {
+                Record(new PhoneActivity("upgrade-failed", $"{component} not found"));
+                return false;
+            }
+        }
+
+        RunningLoad = load;
+        return true;
     }
 
     /// <summary>Waits for the next activity of the given kind.</summary>
