@@ -84,8 +84,14 @@ internal static class RunCommand
 
         // The virtual tree, first answer wins: generated files from the store, the credential-free
         // answer for unbound phones, then the firmware folder.
-        var stored = new InMemoryFileSource("store");
-        var unbound = new UnboundPhoneFileSource(site);
+        if (!SecuritySettings.TryRead(configuration, out var pinning, out var rateLimit, out var securityError))
+        {
+            throw new InvalidOperationException(securityError);
+        }
+
+        var stored = new InMemoryFileSource(GuardedFileSource.StoreLayer);
+        var discovery = new DiscoveryFeed();
+        var unbound = new UnboundPhoneFileSource(site, discovery.Observe);
         var layers = new LayeredFileSource([stored, unbound, new DirectoryFileSource(firmware)]);
         var connections = new SqliteConnectionFactory(settings.Storage);
         var phones = new PhoneStore(connections);
@@ -110,7 +116,15 @@ internal static class RunCommand
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(tftpOptions);
         builder.Services.AddSingleton(guard);
-        builder.Services.AddSingleton<ITftpFileSource>(sp => new GuardedFileSource(layers, guard, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GuardedFileSource>>()));
+        var pins = new AddressPins();
+        builder.Services.AddSingleton(pins);
+        builder.Services.AddSingleton<ITftpFileSource>(sp => new GuardedFileSource(
+            layers, guard, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GuardedFileSource>>(), new RequestRateLimiter(rateLimit), pins, pinning));
+        builder.Services.AddSingleton(discovery);
+        builder.Services.AddSingleton(new DiscoveryStore(connections));
+        builder.Services.AddSingleton(configuration.GetSection("Discovery").Get<DiscoveryOptions>() ?? new DiscoveryOptions());
+        builder.Services.AddSingleton<PhoneDiscovery>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PhoneDiscovery>());
         builder.Services.AddSingleton(connections);
         builder.Services.AddSingleton(phones);
         builder.Services.AddSingleton(config);

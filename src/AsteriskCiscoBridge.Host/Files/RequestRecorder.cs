@@ -38,6 +38,7 @@ internal sealed partial class RequestRecorder(TftpHostedService tftp, RequestLog
                         Mac = mac,
                         Outcome = $"{request.Outcome.ToString().ToLowerInvariant()}: {request.Detail}",
                         Bytes = request.Bytes,
+                        Source = request.Source,
                     }, stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

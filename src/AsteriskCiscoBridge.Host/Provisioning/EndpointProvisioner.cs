@@ -1,4 +1,5 @@
 using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
@@ -27,7 +28,9 @@ internal sealed partial class EndpointProvisioner(
     StoredPhoneRenderer renderer,
     StoredFileTree tree,
     TimeProvider time,
-    ILogger<EndpointProvisioner> logger)
+    ILogger<EndpointProvisioner> logger,
+    PhoneDiscovery? discovery = null,
+    AddressPins? pins = null)
 {
     public async Task<ProvisioningRound> ApplyAsync(PjsipSnapshot snapshot, CancellationToken cancellationToken)
     {
@@ -36,7 +39,17 @@ internal sealed partial class EndpointProvisioner(
         var renderings = new List<PhoneRendering>();
         var site = renderer.RenderSite();
         var unchanged = 0;
+        if (discovery is not null)
+        {
+            await discovery.OnSnapshotAsync(snapshot, cancellationToken);
+        }
+
         var bindings = await phones.AllBindingsAsync(cancellationToken);
+        foreach (var (mac, from, to) in pins?.Update(snapshot, bindings) ?? [])
+        {
+            PinMoved(logger, mac, from, to);
+        }
+
         foreach (var (mac, rows) in bindings)
         {
             var lines = new List<LineInput>();
@@ -109,6 +122,9 @@ internal sealed partial class EndpointProvisioner(
             DisplayName: string.IsNullOrEmpty(endpoint.CallerIdName) ? null : endpoint.CallerIdName,
             CallerIdNumber: string.IsNullOrEmpty(endpoint.CallerIdNumber) ? null : endpoint.CallerIdNumber);
     }
+
+    [LoggerMessage(6079, LogLevel.Information, "Phone {Mac} registers from {To} now (was {From}): its address pin follows")]
+    private static partial void PinMoved(ILogger logger, string mac, System.Net.IPAddress from, System.Net.IPAddress to);
 
     [LoggerMessage(3100, LogLevel.Warning, "{Problem}")]
     private static partial void LineLeftOut(ILogger logger, string problem);

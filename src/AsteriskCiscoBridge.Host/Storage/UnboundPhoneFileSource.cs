@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Net;
+using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Tftp.Files;
@@ -12,7 +14,11 @@ namespace AsteriskCiscoBridge.Host.Storage;
 /// for the other family's file (a 7960 on SIP 7.x probes SEP&lt;MAC&gt;.cnf.xml, spec §1.2) gets
 /// file-not-found. Other names pass to the next layer.
 /// </summary>
-internal sealed class UnboundPhoneFileSource(SiteSettings site) : ITftpFileSource
+/// <remarks>
+/// When given, <paramref name="discover"/> hears of every request that reaches this layer (all but
+/// the stored files) except a bound phone's own names: the discovery inbox and its model guesses.
+/// </remarks>
+internal sealed class UnboundPhoneFileSource(SiteSettings site, Action<IPAddress, string>? discover = null) : ITftpFileSource
 {
     private FrozenSet<MacAddress> _bound = FrozenSet<MacAddress>.Empty;
 
@@ -24,6 +30,12 @@ internal sealed class UnboundPhoneFileSource(SiteSettings site) : ITftpFileSourc
     public ValueTask<TftpLookup> LookupAsync(TftpFileRequest request, CancellationToken cancellationToken)
     {
         var answer = UnprovisionedRenderer.Render(site, request.Path);
+        if (discover is not null
+            && (EnumerationGuard.MacIn(request.Path) is not { } mac || !MacAddress.TryParse(mac, out var parsed) || !Volatile.Read(ref _bound).Contains(parsed.Value)))
+        {
+            discover(request.Client.Address, request.Path);
+        }
+
         var lookup = answer.Outcome switch
         {
             UnprovisionedOutcome.NotAPhoneFile => TftpLookup.NotHere,
