@@ -10,6 +10,7 @@ using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests;
 
@@ -38,6 +39,9 @@ internal sealed class ServiceHarness : IAsyncDisposable
     public PhoneStore Phones { get; }
 
     public WebApplication App { get; private set; } = null!;
+
+    /// <summary>When set before <see cref="StartAsync"/>, receives every log line of the service.</summary>
+    public ILoggerProvider? Capture { get; set; }
 
     public EndpointSyncService Sync => App.Services.GetRequiredService<EndpointSyncService>();
 
@@ -78,6 +82,11 @@ internal sealed class ServiceHarness : IAsyncDisposable
         }
 
         App = RunCommand.Build([], null, overrides);
+        if (Capture is not null)
+        {
+            App.Services.GetRequiredService<ILoggerFactory>().AddProvider(Capture);
+        }
+
         await App.StartAsync(cancellationToken);
     }
 
