@@ -80,12 +80,20 @@ internal sealed partial class PhoneDiscovery(
             return;
         }
 
-        foreach (var waiting in (await inbox.ListAsync(cancellationToken)).OrderBy(p => p.FirstSeen))
+        try
         {
-            if (!await TryAssignAsync(waiting, snapshot, render: false, cancellationToken))
+            foreach (var waiting in (await inbox.ListAsync(cancellationToken)).OrderBy(p => p.FirstSeen))
             {
-                break;
+                if (!await TryAssignAsync(waiting, snapshot, render: false, cancellationToken))
+                {
+                    break;
+                }
             }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The provisioning round goes on without the waiting phones; the next snapshot tries again.
+            NotAssigned(logger, e);
         }
     }
 
@@ -197,15 +205,24 @@ internal sealed partial class PhoneDiscovery(
             }
 
             var bound = (await phones.AllBindingsAsync(cancellationToken)).Values.SelectMany(b => b).Select(b => b.Endpoint).ToHashSet(StringComparer.Ordinal);
+            // Said once, when the phone first asks; snapshot rounds retry quietly.
             if (AutoAssignment.Choose(snapshot, bound) is not { } endpoint)
             {
-                NoFreeEndpoint(logger, phone.Mac);
+                if (render)
+                {
+                    NoFreeEndpoint(logger, phone.Mac);
+                }
+
                 return false;
             }
 
             if (AutoAssignment.ModelFor(endpoint, ModelGuesser.Guess(phone.FileList)) is not { } model)
             {
-                ModelUnknown(logger, phone.Mac, endpoint.Name);
+                if (render)
+                {
+                    ModelUnknown(logger, phone.Mac, endpoint.Name);
+                }
+
                 return true;
             }
 
@@ -249,6 +266,9 @@ internal sealed partial class PhoneDiscovery(
 
     [LoggerMessage(6077, LogLevel.Warning, "New phone {Mac} waits: its model is unknown; set set_var=ACB_MODEL=… on endpoint {Endpoint} or bind it with acb bind --model")]
     private static partial void ModelUnknown(ILogger logger, MacAddress mac, string endpoint);
+
+    [LoggerMessage(6080, LogLevel.Warning, "Auto-assignment skipped in this provisioning round")]
+    private static partial void NotAssigned(ILogger logger, Exception exception);
 
     [LoggerMessage(6078, LogLevel.Warning, "Discovery could not record a request for {FileName}")]
     private static partial void NotRecorded(ILogger logger, string fileName, Exception exception);
