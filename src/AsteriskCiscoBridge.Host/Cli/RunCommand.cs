@@ -91,7 +91,7 @@ internal static class RunCommand
 
         var stored = new InMemoryFileSource(GuardedFileSource.StoreLayer);
         var discovery = new DiscoveryFeed();
-        var unbound = new UnboundPhoneFileSource(site, discovery.Observe);
+        var unbound = new UnboundPhoneFileSource(site, discovery, stored);
         var layers = new LayeredFileSource([stored, unbound, new DirectoryFileSource(firmware)]);
         var connections = new SqliteConnectionFactory(settings.Storage);
         var phones = new PhoneStore(connections);

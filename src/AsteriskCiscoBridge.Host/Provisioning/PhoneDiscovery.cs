@@ -37,6 +37,12 @@ internal sealed class DiscoveryFeed
 
     public void Observe(IPAddress client, string path) =>
         _channel.Writer.TryWrite((client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client, path));
+
+    /// <summary>
+    /// Set by the discovery service when auto-assignment is on: binds a new phone while its first
+    /// request for its configuration waits, and says whether it is bound now.
+    /// </summary>
+    public Func<IPAddress, MacAddress, string, CancellationToken, Task<bool>>? Claim { get; set; }
 }
 
 /// <summary>
@@ -44,8 +50,9 @@ internal sealed class DiscoveryFeed
 /// <c>SIP&lt;MAC&gt;.cnf</c> or <c>CTLSEP/ITLSEP&lt;MAC&gt;.tlv</c> while bound to nothing is recorded with
 /// its address, the files it asked for (load names from the same address included) and a model
 /// guess. With <c>Discovery:AutoAssign</c>, it is bound at once to the next free endpoint marked
-/// for it, in the audit log as <c>bridge:auto-assign</c>; <c>acb unbind</c> reverses that, and a
-/// phone once unbound is never auto-assigned again.
+/// for it, in the audit log as <c>bridge:auto-assign</c>, during its first request for its
+/// configuration when possible; <c>acb unbind</c> reverses that, and a phone once unbound is never
+/// auto-assigned again. One address gets one endpoint: more new MACs from it wait for the admin.
 /// </summary>
 internal sealed partial class PhoneDiscovery(
     DiscoveryFeed feed,
@@ -61,6 +68,10 @@ internal sealed partial class PhoneDiscovery(
 
     private readonly SemaphoreSlim _assigning = new(1, 1);
     private readonly Dictionary<IPAddress, (string Mac, DateTimeOffset At)> _lastMac = [];
+
+    // A phone has one MAC per address: a second new MAC from an address that already got an
+    // endpoint is a scanner (or a bridge in front of several phones) and is left to the admin.
+    private readonly HashSet<string> _assignedAddresses = new(StringComparer.Ordinal);
     private PjsipSnapshot? _snapshot;
 
     /// <summary>Sightings handled so far (tests await it).</summary>
@@ -84,7 +95,7 @@ internal sealed partial class PhoneDiscovery(
         {
             foreach (var waiting in (await inbox.ListAsync(cancellationToken)).OrderBy(p => p.FirstSeen))
             {
-                if (!await TryAssignAsync(waiting, snapshot, render: false, cancellationToken))
+                if (await TryAssignAsync(waiting, snapshot, render: false, cancellationToken) == AssignOutcome.NoFreeEndpoint)
                 {
                     break;
                 }
@@ -94,6 +105,42 @@ internal sealed partial class PhoneDiscovery(
         {
             // The provisioning round goes on without the waiting phones; the next snapshot tries again.
             NotAssigned(logger, e);
+        }
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.AutoAssign)
+        {
+            feed.Claim = ClaimAsync;
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Auto-assigns a new phone during its first request for its configuration, so that very
+    /// request gets the rendered file (a phone given the unprovisioned config would not ask again
+    /// before its next reboot: without a registration, no NOTIFY reaches it). True when it is bound.
+    /// </summary>
+    internal async Task<bool> ClaimAsync(IPAddress client, MacAddress mac, string path, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _snapshot) is not { } snapshot)
+        {
+            return false;
+        }
+
+        try
+        {
+            var now = time.GetUtcNow();
+            var known = await inbox.GetAsync(mac, cancellationToken)
+                ?? new DiscoveredPhone { Mac = mac, LastAddress = client.ToString(), Files = string.Empty, FirstSeen = now, LastSeen = now };
+            return await TryAssignAsync(Merge(known, client, Path.GetFileName(path), now, countRequest: false), snapshot, render: true, cancellationToken) == AssignOutcome.Assigned;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            NotAssigned(logger, e);
+            return false;
         }
     }
 
@@ -188,20 +235,32 @@ internal sealed partial class PhoneDiscovery(
         _lastMac[client] = (mac, now);
     }
 
-    /// <summary>Binds the phone to the next free marked endpoint. False when none is free (no use trying the next phone).</summary>
-    private async Task<bool> TryAssignAsync(DiscoveredPhone phone, PjsipSnapshot snapshot, bool render, CancellationToken cancellationToken)
+    private enum AssignOutcome
+    {
+        Assigned = 0,
+        Skipped = 1,
+        NoFreeEndpoint = 2,
+    }
+
+    /// <summary>Binds the phone to the next free marked endpoint (with <paramref name="render"/>, renders and publishes its files at once).</summary>
+    private async Task<AssignOutcome> TryAssignAsync(DiscoveredPhone phone, PjsipSnapshot snapshot, bool render, CancellationToken cancellationToken)
     {
         await _assigning.WaitAsync(cancellationToken);
         try
         {
-            if (await phones.GetAsync(phone.Mac, cancellationToken) is not null)
+            if (await phones.GetAsync(phone.Mac, cancellationToken) is not null || await inbox.WasUnboundAsync(phone.Mac, cancellationToken))
             {
-                return true;
+                return AssignOutcome.Skipped;
             }
 
-            if (await inbox.WasUnboundAsync(phone.Mac, cancellationToken))
+            if (_assignedAddresses.Contains(phone.LastAddress))
             {
-                return true;
+                if (render)
+                {
+                    SecondPhoneAtAddress(logger, phone.Mac, phone.LastAddress);
+                }
+
+                return AssignOutcome.Skipped;
             }
 
             var bound = (await phones.AllBindingsAsync(cancellationToken)).Values.SelectMany(b => b).Select(b => b.Endpoint).ToHashSet(StringComparer.Ordinal);
@@ -213,7 +272,7 @@ internal sealed partial class PhoneDiscovery(
                     NoFreeEndpoint(logger, phone.Mac);
                 }
 
-                return false;
+                return AssignOutcome.NoFreeEndpoint;
             }
 
             if (AutoAssignment.ModelFor(endpoint, ModelGuesser.Guess(phone.FileList)) is not { } model)
@@ -223,12 +282,13 @@ internal sealed partial class PhoneDiscovery(
                     ModelUnknown(logger, phone.Mac, endpoint.Name);
                 }
 
-                return true;
+                return AssignOutcome.Skipped;
             }
 
             var now = time.GetUtcNow();
             await phones.BindAsync(phone.Mac, model, [new BindingRow { Position = 1, Endpoint = endpoint.Name }], Actor, now, cancellationToken);
             await inbox.RemoveAsync(phone.Mac, cancellationToken);
+            _assignedAddresses.Add(phone.LastAddress);
             Assigned(logger, phone.Mac, endpoint.Name, model.Name);
             if (render && EndpointProvisioner.LineOf(endpoint) is { } line)
             {
@@ -241,7 +301,7 @@ internal sealed partial class PhoneDiscovery(
                 await tree.ReloadAsync(cancellationToken);
             }
 
-            return true;
+            return AssignOutcome.Assigned;
         }
         finally
         {
@@ -269,6 +329,9 @@ internal sealed partial class PhoneDiscovery(
 
     [LoggerMessage(6080, LogLevel.Warning, "Auto-assignment skipped in this provisioning round")]
     private static partial void NotAssigned(ILogger logger, Exception exception);
+
+    [LoggerMessage(6081, LogLevel.Warning, "New phone {Mac} at {Client} waits: that address already got an auto-assigned endpoint; bind it with acb bind if it is a phone")]
+    private static partial void SecondPhoneAtAddress(ILogger logger, MacAddress mac, string client);
 
     [LoggerMessage(6078, LogLevel.Warning, "Discovery could not record a request for {FileName}")]
     private static partial void NotRecorded(ILogger logger, string fileName, Exception exception);

@@ -52,7 +52,7 @@ public sealed class AutoAssignTests
     }
 
     [Fact]
-    public async Task New_phones_get_marked_endpoints_in_order_recorded_and_reversible()
+    public async Task New_phones_get_marked_endpoints_in_order_on_their_first_request_recorded_and_reversible()
     {
         var pbx = new AmiTestPbx();
         pbx.Set(AmiTestEndpoint.Plain("7000", "not-for-auto", "\"Manual\" <7000>"));
@@ -62,29 +62,25 @@ public sealed class AutoAssignTests
         await service.StartAsync(Ct, ("Discovery:AutoAssign", "true"), ("Site:AsteriskHost", "pbx.example.net"));
         await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
         var inbox = new DiscoveryStore(service.Connections);
+        var discovery = service.App.Services.GetRequiredService<PhoneDiscovery>();
 
-        // A 7940 on SIP: its first answer is the unprovisioned config; it is bound while it boots.
-        var first = await FetchAsync(service.Tftp, "127.0.0.70", $"SIP{PhoneA}.cnf");
-        await UntilAsync(async () => await service.Phones.GetAsync(PhoneA, Ct) is not null, "phone A bound");
-        await Eventually.TrueAsync(() => service.App.Services.GetRequiredService<PhoneDiscovery>().Handled >= 1, "phone A handled", Ct, Bound);
-        var provisioned = await FetchAsync(service.Tftp, "127.0.0.70", $"SIP{PhoneA}.cnf");
+        // A 7940 on SIP gets the first marked endpoint in the answer to its very first request.
+        var phoneA = await FetchAsync(service.Tftp, "127.0.0.70", $"SIP{PhoneA}.cnf");
 
         // A 79x1 whose requests do not name a model gets the endpoint's ACB_MODEL.
-        await FetchAsync(service.Tftp, "127.0.0.71", $"SEP{PhoneB}.cnf.xml");
-        await UntilAsync(async () => await service.Phones.GetAsync(PhoneB, Ct) is not null, "phone B bound");
-        await Eventually.TrueAsync(() => service.App.Services.GetRequiredService<PhoneDiscovery>().Handled >= 2, "phone B rendered", Ct, Bound);
         var phoneB = await FetchAsync(service.Tftp, "127.0.0.71", $"SEP{PhoneB}.cnf.xml");
 
-        // No marked endpoint is left: the third phone waits in the inbox.
-        await FetchAsync(service.Tftp, "127.0.0.72", $"SIP{PhoneC}.cnf");
-        await UntilAsync(async () => await inbox.GetAsync(PhoneC, Ct) is not null, "phone C in the inbox");
+        // No marked endpoint is left: the third phone gets the unprovisioned config and waits in the inbox.
+        var phoneC = await FetchAsync(service.Tftp, "127.0.0.72", $"SIP{PhoneC}.cnf");
+        await Eventually.TrueAsync(() => discovery.Handled >= 3, "the three requests seen by discovery", Ct, Bound);
 
-        Assert.Contains("phone_label: \"Unprovisioned\"", first, StringComparison.Ordinal);
-        Assert.Contains("line1_password: \"pw-7001\"", provisioned, StringComparison.Ordinal);
+        Assert.Contains("line1_password: \"pw-7001\"", phoneA, StringComparison.Ordinal);
         Assert.Equal("7960", (await service.Phones.GetAsync(PhoneA, Ct))!.Model);
         Assert.Contains("<authPassword>pw-7002</authPassword>", phoneB, StringComparison.Ordinal);
         Assert.Equal("7962", (await service.Phones.GetAsync(PhoneB, Ct))!.Model);
+        Assert.Contains("phone_label: \"Unprovisioned\"", phoneC, StringComparison.Ordinal);
         Assert.Null(await service.Phones.GetAsync(PhoneC, Ct));
+        Assert.NotNull(await inbox.GetAsync(PhoneC, Ct));
         Assert.Null(await inbox.GetAsync(PhoneA, Ct));
         var audit = (await new AuditLog(service.Connections).RecentAsync(10, Ct)).Reverse().ToArray();
         Assert.Equal(
@@ -102,7 +98,25 @@ public sealed class AutoAssignTests
 
         Assert.Equal("7001", Assert.Single(await service.Phones.BindingsAsync(PhoneC, Ct)).Endpoint);
         Assert.Contains("line1_password: \"pw-7001\"", await FetchAsync(service.Tftp, "127.0.0.72", $"SIP{PhoneC}.cnf"), StringComparison.Ordinal);
-        Assert.DoesNotContain("pw-7001", again, StringComparison.Ordinal);
+        Assert.Contains("phone_label: \"Unprovisioned\"", again, StringComparison.Ordinal);
         Assert.Null(await service.Phones.GetAsync(PhoneA, Ct));
+    }
+
+    [Fact]
+    public async Task A_second_new_mac_from_an_address_that_got_an_endpoint_waits_for_the_admin()
+    {
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("7001", "pw-7001", "\"First\" <7001>") with { SetVars = [new("ACB_AUTOASSIGN", "yes")] });
+        pbx.Set(AmiTestEndpoint.Plain("7002", "pw-7002", "\"Second\" <7002>") with { SetVars = [new("ACB_AUTOASSIGN", "yes")] });
+        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        await service.StartAsync(Ct, ("Discovery:AutoAssign", "true"));
+        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+
+        var first = await FetchAsync(service.Tftp, "127.0.0.75", $"SIP{PhoneA}.cnf");
+        var second = await FetchAsync(service.Tftp, "127.0.0.75", $"SIP{PhoneB}.cnf");
+
+        Assert.Contains("line1_password: \"pw-7001\"", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-7002", second, StringComparison.Ordinal);
+        Assert.Null(await service.Phones.GetAsync(PhoneB, Ct));
     }
 }
