@@ -27,7 +27,7 @@ public readonly record struct PinCheck(bool Mismatch, IPAddress? PinnedTo);
 /// than where the phone lives is suspect. Learned from the registered contact of the phone's
 /// endpoints in each AMI snapshot (which follows the phone when it moves: it re-registers from
 /// its new address), else from the first address the bridge served its own files to.
-/// In memory: after a restart the first snapshot restores the pins of registered phones.
+/// In memory; at start <see cref="AddressPinSeeding"/> restores them from the request log.
 /// Thread-safe.
 /// </summary>
 public sealed class AddressPins
