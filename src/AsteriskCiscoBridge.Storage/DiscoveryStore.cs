@@ -43,18 +43,27 @@ public sealed class DiscoveryStore(SqliteConnectionFactory connections)
         return await connection.QuerySingleOrDefaultAsync<DiscoveredPhone>(new CommandDefinition(Sql, new { mac }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Creates or replaces the row, unless the MAC is bound by now (then nothing is written and false returned).</summary>
-    public async Task<bool> SaveAsync(DiscoveredPhone phone, CancellationToken cancellationToken)
+    /// <summary>Phones the inbox holds at most: past it, new MACs are not recorded (a scan from many addresses cannot fill the disk).</summary>
+    public const int MaxPhones = 10_000;
+
+    /// <summary>
+    /// Creates or replaces the row, unless the MAC is bound by now or the inbox is full and the MAC
+    /// new to it (then nothing is written and false returned).
+    /// </summary>
+    public async Task<bool> SaveAsync(DiscoveredPhone phone, CancellationToken cancellationToken, int maxPhones = MaxPhones)
     {
         const string Sql = """
             INSERT INTO discovered_phones (mac, last_address, model_guess, files, first_seen, last_seen, request_count)
             SELECT @Mac, @LastAddress, @ModelGuess, @Files, @FirstSeen, @LastSeen, @RequestCount
             WHERE NOT EXISTS (SELECT 1 FROM phones WHERE mac = @Mac)
+              AND (EXISTS (SELECT 1 FROM discovered_phones WHERE mac = @Mac) OR (SELECT count(*) FROM discovered_phones) < @MaxPhones)
             ON CONFLICT (mac) DO UPDATE SET last_address = excluded.last_address, model_guess = excluded.model_guess, files = excluded.files,
                 last_seen = excluded.last_seen, request_count = excluded.request_count
             """;
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(Sql, phone, cancellationToken: cancellationToken)) == 1;
+        var parameters = new DynamicParameters(phone);
+        parameters.Add("MaxPhones", maxPhones);
+        return await connection.ExecuteAsync(new CommandDefinition(Sql, parameters, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>Phones still unbound, most recently seen first.</summary>

@@ -50,6 +50,20 @@ public sealed class DiscoveryStoreTests
     }
 
     [Fact]
+    public async Task A_full_inbox_takes_no_new_mac_but_still_updates_those_it_holds()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var inbox = new DiscoveryStore(db.Factory);
+
+        Assert.True(await inbox.SaveAsync(Row(Mac, Now), ct, maxPhones: 1));
+        Assert.False(await inbox.SaveAsync(Row(Other, Now), ct, maxPhones: 1));
+        Assert.True(await inbox.SaveAsync(Row(Mac, Now.AddSeconds(5)) with { RequestCount = 2 }, ct, maxPhones: 1));
+
+        Assert.Equal((Mac, 2L), (Assert.Single(await inbox.ListAsync(ct)).Mac, (await inbox.GetAsync(Mac, ct))!.RequestCount));
+    }
+
+    [Fact]
     public async Task WasUnbound_tells_a_mac_an_admin_unbound()
     {
         await using var db = await TempDatabase.CreateAsync();
