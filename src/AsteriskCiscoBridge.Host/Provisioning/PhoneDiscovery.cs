@@ -135,6 +135,7 @@ internal sealed partial class PhoneDiscovery(
             var now = time.GetUtcNow();
             var known = await inbox.GetAsync(mac, cancellationToken)
                 ?? new DiscoveredPhone { Mac = mac, LastAddress = client.ToString(), Files = string.Empty, FirstSeen = now, LastSeen = now };
+
             // The discovery loop may have bound it a moment before (it hears of the same request):
             // its files are published before the lock is released, so bound is as good as assigned.
             return await TryAssignAsync(Merge(known, client, Path.GetFileName(path), now, countRequest: false), snapshot, render: true, cancellationToken) == AssignOutcome.Assigned
