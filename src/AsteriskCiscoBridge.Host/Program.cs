@@ -17,6 +17,7 @@ var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning se
     FirmwareCommand.Create(),
     PinCommand.Create(),
     UnpinCommand.Create(),
+    LogCommand.Create(),
 };
 
 // SIGTERM (systemd, kill) and SIGINT stop long-running verbs through their cancellation token,

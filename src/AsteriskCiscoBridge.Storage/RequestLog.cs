@@ -9,7 +9,7 @@ public sealed class RequestLog(SqliteConnectionFactory connections)
     public async Task AppendAsync(RequestRecord record, CancellationToken cancellationToken)
     {
         const string Sql = """
-            INSERT INTO request_log (at, client, file_name, mac, outcome, bytes) VALUES (@At, @Client, @FileName, @Mac, @Outcome, @Bytes)
+            INSERT INTO request_log (at, client, file_name, mac, outcome, bytes, source) VALUES (@At, @Client, @FileName, @Mac, @Outcome, @Bytes, @Source)
             """;
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(Sql, record, cancellationToken: cancellationToken));
@@ -19,11 +19,22 @@ public sealed class RequestLog(SqliteConnectionFactory connections)
     public async Task<IReadOnlyList<RequestRecord>> RecentAsync(MacAddress? mac, int limit, CancellationToken cancellationToken)
     {
         const string Sql = """
-            SELECT id AS Id, at AS At, client AS Client, file_name AS FileName, mac AS Mac, outcome AS Outcome, bytes AS Bytes
+            SELECT id AS Id, at AS At, client AS Client, file_name AS FileName, mac AS Mac, outcome AS Outcome, bytes AS Bytes, source AS Source
             FROM request_log WHERE @Mac IS NULL OR mac = @Mac ORDER BY id DESC LIMIT @Limit
             """;
         await using var connection = await connections.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<RequestRecord>(new CommandDefinition(Sql, new { Mac = mac?.Value, Limit = limit }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>Oldest first, those after <paramref name="afterId"/>; only <paramref name="mac"/>'s when given (what <c>acb log --follow</c> polls).</summary>
+    public async Task<IReadOnlyList<RequestRecord>> AfterAsync(long afterId, MacAddress? mac, int limit, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            SELECT id AS Id, at AS At, client AS Client, file_name AS FileName, mac AS Mac, outcome AS Outcome, bytes AS Bytes, source AS Source
+            FROM request_log WHERE id > @AfterId AND (@Mac IS NULL OR mac = @Mac) ORDER BY id LIMIT @Limit
+            """;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<RequestRecord>(new CommandDefinition(Sql, new { AfterId = afterId, Mac = mac?.Value, Limit = limit }, cancellationToken: cancellationToken))).AsList();
     }
 }
 

@@ -101,6 +101,9 @@ public sealed record RequestRecord
     public required string Outcome { get; init; }
 
     public long Bytes { get; init; }
+
+    /// <summary>The file-tree layer that answered (<c>store</c>, <c>unbound</c>, <c>guard</c>, <c>rate-limit</c>, <c>pinning</c>…); null: the server itself.</summary>
+    public string? Source { get; init; }
 }
 
 public sealed record NotifyRecord

@@ -10,6 +10,7 @@ using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests;
 
@@ -41,6 +42,9 @@ internal sealed class ServiceHarness : IAsyncDisposable
     public string FirmwareFolder => Path.Combine(_data.Path, "firmware");
 
     public WebApplication App { get; private set; } = null!;
+
+    /// <summary>When set before <see cref="StartAsync"/>, receives every log line of the service.</summary>
+    public ILoggerProvider? Capture { get; set; }
 
     public EndpointSyncService Sync => App.Services.GetRequiredService<EndpointSyncService>();
 
@@ -81,6 +85,11 @@ internal sealed class ServiceHarness : IAsyncDisposable
         }
 
         App = RunCommand.Build([], null, overrides);
+        if (Capture is not null)
+        {
+            App.Services.GetRequiredService<ILoggerFactory>().AddProvider(Capture);
+        }
+
         await App.StartAsync(cancellationToken);
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
@@ -9,7 +10,8 @@ namespace AsteriskCiscoBridge.Host.Cli;
 /// <summary>
 /// <c>acb bind MAC ENDPOINT[,ENDPOINT…] [--model M] [--line-data FILE] [--set NAME=VALUE…]</c>: the bridge's own binding
 /// of a phone to endpoints, in button order. When every endpoint has line data, the phone's files
-/// are rendered and stored at once (the counter moves only if they changed).
+/// are rendered and stored at once (the counter moves only if they changed). A phone in the
+/// discovery inbox leaves it; its model is taken from its requests when they name exactly one.
 /// </summary>
 internal static class BindCommand
 {
@@ -72,13 +74,18 @@ internal static class BindCommand
             }
 
             var store = await CliStore.OpenAsync(parse, config, ct);
+            var inbox = new DiscoveryStore(store.Factory);
             var existing = await store.Phones.GetAsync(address, ct);
-            var modelText = parse.GetValue(model) ?? existing?.Model;
+            var discovered = existing is null ? await inbox.GetAsync(address, ct) : null;
+            var guess = discovered is null ? null : ModelGuesser.Guess(discovered.FileList);
+            var modelText = parse.GetValue(model) ?? existing?.Model ?? (guess?.Models.Count == 1 ? guess.Models[0] : null);
             var phoneModel = PhoneModels.Find(modelText);
             if (phoneModel is null)
             {
                 await error.WriteLineAsync(modelText is null
-                    ? $"{address} is a new phone: give its model with --model"
+                    ? guess is { Models.Count: > 1 }
+                        ? $"{address} is a new phone; its requests say {guess.Text}: give its model with {string.Join(" or ", guess.Models.Select(m => "--model " + m))}"
+                        : $"{address} is a new phone: give its model with --model"
                     : $"unsupported model '{modelText}' (supported: {string.Join(", ", PhoneModels.All.Select(m => m.Name))})");
                 return 2;
             }
@@ -108,6 +115,11 @@ internal static class BindCommand
             var now = time.GetUtcNow();
             var isNew = await store.Phones.BindAsync(address, phoneModel, bindings, CliStore.Actor, now, ct);
             await output.WriteLineAsync($"{(isNew ? "bound" : "rebound")} {address} ({phoneModel.Name}) to {string.Join(", ", names)}");
+            if (await inbox.RemoveAsync(address, ct))
+            {
+                await output.WriteLineAsync($"claimed from the discovery inbox (last seen at {discovered?.LastAddress ?? "?"})");
+            }
+
             if (phoneSettings.Count > 0)
             {
                 await store.Phones.SetSettingsAsync(address, phoneSettings, CliStore.Actor, now, ct);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Provisioning.Model;
@@ -9,7 +10,7 @@ using AsteriskCiscoBridge.Storage;
 namespace AsteriskCiscoBridge.Host.Cli;
 
 /// <summary>
-/// <c>acb phones [--json]</c>: the phones in the store with their endpoints, file versions and
+/// <c>acb phones [--json] [--unbound]</c>: the phones in the store with their endpoints, file versions and
 /// resync state. The JSON form is an array of <c>{mac, model, endpoints, load, syncCounter,
 /// syncValue, versionStamp, renderedAt, resync, queue, loadSource, pinnedLoad, targetLoad, nextHop,
 /// loadPath, loadPlan, loadReason}</c> (<c>queue</c>: <c>{state, reason, attempt, sentAt, deadline}</c>
@@ -20,11 +21,17 @@ internal static class PhonesCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Stable JSON output." };
+        var unbound = new Option<bool>("--unbound") { Description = "The discovery inbox instead: phones that asked for their files while bound to nothing (claim one with acb bind)." };
         var config = CliStore.ConfigOption();
-        var command = new Command("phones", "List phones: MAC, model, lines, file versions.") { json, config };
+        var command = new Command("phones", "List phones: MAC, model, lines, file versions.") { json, unbound, config };
         command.SetAction(async (parse, ct) =>
         {
             var store = await CliStore.OpenAsync(parse, config, ct);
+            if (parse.GetValue(unbound))
+            {
+                return await ListUnboundAsync(parse, store, parse.GetValue(json), ct);
+            }
+
             var phones = await store.Phones.ListAsync(ct);
             var bindings = await store.Phones.AllBindingsAsync(ct);
 
@@ -88,6 +95,44 @@ internal static class PhonesCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// <c>--unbound</c>: the inbox, most recently seen first. JSON: an array of <c>{mac, address,
+    /// modelGuess, models, files, firstSeen, lastSeen, requests}</c>.
+    /// </summary>
+    private static async Task<int> ListUnboundAsync(ParseResult parse, CliStore store, bool json, CancellationToken ct)
+    {
+        var rows = (await new DiscoveryStore(store.Factory).ListAsync(ct)).Select(p => new UnboundView(
+            p.Mac.Value,
+            p.LastAddress,
+            p.ModelGuess,
+            ModelGuesser.Guess(p.FileList)?.Models.ToArray() ?? [],
+            [.. p.FileList],
+            Utc(p.FirstSeen),
+            Utc(p.LastSeen),
+            p.RequestCount)).ToArray();
+        var output = parse.InvocationConfiguration.Output;
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(rows, JsonOptions));
+            return 0;
+        }
+
+        await output.WriteLineAsync($"{"MAC",-12}  {"ADDRESS",-15}  {"MODEL GUESS",-28}  {"FIRST SEEN",-20}  {"LAST SEEN",-20}  {"REQS",4}  FILES");
+        foreach (var row in rows)
+        {
+            await output.WriteLineAsync($"{row.Mac,-12}  {row.Address,-15}  {row.ModelGuess ?? "-",-28}  {row.FirstSeen,-20}  {row.LastSeen,-20}  {row.Requests,4}  {string.Join(",", row.Files)}");
+        }
+
+        if (rows.Length > 0)
+        {
+            await output.WriteLineAsync("claim one with: acb bind MAC ENDPOINT[,ENDPOINT…] [--model M]");
+        }
+
+        return 0;
+    }
+
+    private sealed record UnboundView(string Mac, string Address, string? ModelGuess, string[] Models, string[] Files, string FirstSeen, string LastSeen, long Requests);
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 

@@ -89,9 +89,15 @@ internal static class RunCommand
 
         // The virtual tree, first answer wins: generated files from the store, the credential-free
         // answer for unbound phones, then the firmware folder.
-        var stored = new InMemoryFileSource("store");
-        // An unbound phone is offered no load until it is bound and planned (issue 6: never a load the folder cannot serve).
-        var unbound = new UnboundPhoneFileSource(site with { Loads = settings.Firmware.Offered(AsteriskCiscoBridge.Provisioning.Firmware.FirmwareCatalog.Empty) });
+        if (!SecuritySettings.TryRead(configuration, out var pinning, out var rateLimit, out var securityError))
+        {
+            throw new InvalidOperationException(securityError);
+        }
+
+        var stored = new InMemoryFileSource(GuardedFileSource.StoreLayer);
+        var discovery = new DiscoveryFeed();
+        // An unbound phone is offered no load until it is bound and planned (never a load the folder cannot serve).
+        var unbound = new UnboundPhoneFileSource(site with { Loads = settings.Firmware.Offered(AsteriskCiscoBridge.Provisioning.Firmware.FirmwareCatalog.Empty) }, discovery, stored);
         var layers = new LayeredFileSource([stored, unbound, new DirectoryFileSource(firmware)]);
         var connections = new SqliteConnectionFactory(settings.Storage);
         var phones = new PhoneStore(connections);
@@ -116,7 +122,15 @@ internal static class RunCommand
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(tftpOptions);
         builder.Services.AddSingleton(guard);
-        builder.Services.AddSingleton<ITftpFileSource>(sp => new GuardedFileSource(layers, guard, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GuardedFileSource>>()));
+        var pins = new AddressPins();
+        builder.Services.AddSingleton(pins);
+        builder.Services.AddSingleton<ITftpFileSource>(sp => new GuardedFileSource(
+            layers, guard, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GuardedFileSource>>(), new RequestRateLimiter(rateLimit), pins, pinning));
+        builder.Services.AddSingleton(discovery);
+        builder.Services.AddSingleton(new DiscoveryStore(connections));
+        builder.Services.AddSingleton(configuration.GetSection("Discovery").Get<DiscoveryOptions>() ?? new DiscoveryOptions());
+        builder.Services.AddSingleton<PhoneDiscovery>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PhoneDiscovery>());
         builder.Services.AddSingleton(connections);
         builder.Services.AddSingleton(phones);
         builder.Services.AddSingleton(config);
@@ -134,6 +148,7 @@ internal static class RunCommand
             sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<ResyncService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService(sp => new FirmwareCatalogService(connections, loads.Store, firmware, settings.Firmware, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FirmwareCatalogService>>()));
         builder.Services.AddHostedService(sp => new StorageMigration(connections, sp.GetRequiredService<StoredPhoneRenderer>(), sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddHostedService(sp => new AddressPinSeeding(new RequestHistory(connections), pins, sp.GetRequiredService<ILogger<AddressPinSeeding>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointSyncService>());
         builder.Services.AddSingleton<TftpHostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TftpHostedService>());

@@ -14,7 +14,8 @@ namespace AsteriskCiscoBridge.Host.Files;
 /// <summary>One request for a file of the tree, over TFTP or HTTP, as it ended.</summary>
 /// <param name="Served">The whole file went to the client (a HEAD or a refusal is not a fetch).</param>
 /// <param name="Outcome">For the request log: <c>served: …</c>, <c>notfound: …</c>, <c>denied: …</c>…</param>
-internal sealed record FileRequest(DateTimeOffset At, string Protocol, IPEndPoint Client, string FileName, bool Served, string Outcome, long Bytes);
+/// <param name="Source">The layer of the file tree that answered (store, unbound, disk:…, guard, rate-limit, pinning…), when known.</param>
+internal sealed record FileRequest(DateTimeOffset At, string Protocol, IPEndPoint Client, string FileName, bool Served, string Outcome, long Bytes, string? Source = null);
 
 /// <summary>
 /// The one way a phone's request is recorded, whatever carried it: TFTP requests (from the
@@ -40,7 +41,8 @@ internal sealed partial class RequestRecorder(TftpHostedService tftp, RequestLog
         request.FileName,
         request.Outcome == TftpRequestOutcome.Served,
         $"{request.Outcome.ToString().ToLowerInvariant()}: {request.Detail}",
-        request.Bytes);
+        request.Bytes,
+        request.Source);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -86,6 +88,7 @@ internal sealed partial class RequestRecorder(TftpHostedService tftp, RequestLog
                     Mac = mac,
                     Outcome = request.Outcome,
                     Bytes = request.Bytes,
+                    Source = request.Source,
                 }, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)

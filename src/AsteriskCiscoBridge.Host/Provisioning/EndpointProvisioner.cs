@@ -1,5 +1,6 @@
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Resync;
+using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
@@ -29,7 +30,9 @@ internal sealed partial class EndpointProvisioner(
     StoredFileTree tree,
     ResyncOptions resync,
     TimeProvider time,
-    ILogger<EndpointProvisioner> logger)
+    ILogger<EndpointProvisioner> logger,
+    PhoneDiscovery? discovery = null,
+    AddressPins? pins = null)
 {
     public async Task<ProvisioningRound> ApplyAsync(PjsipSnapshot snapshot, CancellationToken cancellationToken)
     {
@@ -38,7 +41,17 @@ internal sealed partial class EndpointProvisioner(
         var renderings = new List<PhoneRendering>();
         var site = await renderer.RenderSiteAsync(cancellationToken);
         var unchanged = 0;
+        if (discovery is not null)
+        {
+            await discovery.OnSnapshotAsync(snapshot, cancellationToken);
+        }
+
         var bindings = await phones.AllBindingsAsync(cancellationToken);
+        foreach (var (mac, from, to) in pins?.Update(snapshot, bindings) ?? [])
+        {
+            PinMoved(logger, mac, from, to);
+        }
+
         foreach (var (mac, rows) in bindings)
         {
             var lines = new List<LineInput>();
@@ -115,6 +128,9 @@ internal sealed partial class EndpointProvisioner(
             DisplayName: string.IsNullOrEmpty(endpoint.CallerIdName) ? null : endpoint.CallerIdName,
             CallerIdNumber: string.IsNullOrEmpty(endpoint.CallerIdNumber) ? null : endpoint.CallerIdNumber);
     }
+
+    [LoggerMessage(6079, LogLevel.Information, "Phone {Mac} registers from {To} now (was {From}): its address pin follows")]
+    private static partial void PinMoved(ILogger logger, string mac, System.Net.IPAddress from, System.Net.IPAddress to);
 
     [LoggerMessage(3100, LogLevel.Warning, "{Problem}")]
     private static partial void LineLeftOut(ILogger logger, string problem);

@@ -1,4 +1,7 @@
 using System.Collections.Frozen;
+using System.Net;
+using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Tftp.Files;
@@ -12,7 +15,13 @@ namespace AsteriskCiscoBridge.Host.Storage;
 /// for the other family's file (a 7960 on SIP 7.x probes SEP&lt;MAC&gt;.cnf.xml, spec §1.2) gets
 /// file-not-found. Other names pass to the next layer.
 /// </summary>
-internal sealed class UnboundPhoneFileSource(SiteSettings site) : ITftpFileSource
+/// <remarks>
+/// When given, <paramref name="discovery"/> hears of every request that reaches this layer (all but
+/// the stored files) except a bound phone's own names: the discovery inbox and its model guesses.
+/// With auto-assignment on, an unbound phone's request for its configuration waits for the claim,
+/// and once bound gets its file from <paramref name="stored"/>.
+/// </remarks>
+internal sealed class UnboundPhoneFileSource(SiteSettings site, DiscoveryFeed? discovery = null, ITftpFileSource? stored = null) : ITftpFileSource
 {
     private FrozenSet<MacAddress> _bound = FrozenSet<MacAddress>.Empty;
 
@@ -24,6 +33,34 @@ internal sealed class UnboundPhoneFileSource(SiteSettings site) : ITftpFileSourc
     public ValueTask<TftpLookup> LookupAsync(TftpFileRequest request, CancellationToken cancellationToken)
     {
         var answer = UnprovisionedRenderer.Render(site, request.Path);
+        if (discovery is not null
+            && (EnumerationGuard.MacIn(request.Path) is not { } mac || !MacAddress.TryParse(mac, out var parsed) || !Volatile.Read(ref _bound).Contains(parsed.Value)))
+        {
+            discovery.Observe(request.Client.Address, request.Path);
+        }
+
+        if (answer.Outcome != UnprovisionedOutcome.NotAPhoneFile && discovery?.Claim is { } claim && stored is not null
+            && !Volatile.Read(ref _bound).Contains(answer.Mac!.Value))
+        {
+            return ClaimAsync(claim, request, answer, cancellationToken);
+        }
+
+        return ValueTask.FromResult(Answer(request, answer));
+    }
+
+    private async ValueTask<TftpLookup> ClaimAsync(Func<IPAddress, MacAddress, string, CancellationToken, Task<bool>> claim, TftpFileRequest request, UnprovisionedAnswer answer, CancellationToken cancellationToken)
+    {
+        if (await claim(request.Client.Address, answer.Mac!.Value, request.Path, cancellationToken)
+            && await stored!.LookupAsync(request, cancellationToken) is { Status: TftpLookupStatus.Found } found)
+        {
+            return found with { Source = found.Source ?? stored.Name };
+        }
+
+        return Answer(request, answer);
+    }
+
+    private TftpLookup Answer(TftpFileRequest request, UnprovisionedAnswer answer)
+    {
         var lookup = answer.Outcome switch
         {
             UnprovisionedOutcome.NotAPhoneFile => TftpLookup.NotHere,
@@ -31,6 +68,6 @@ internal sealed class UnboundPhoneFileSource(SiteSettings site) : ITftpFileSourc
             UnprovisionedOutcome.NotFound => TftpLookup.NotFound($"{answer.Mac} is not bound (unprovisioned policy: not found)"),
             _ => TftpLookup.Found(TftpContent.FromBytes(answer.File!.Content, $"{Name}: unprovisioned {answer.File.Name}")),
         };
-        return ValueTask.FromResult(lookup);
+        return lookup;
     }
 }

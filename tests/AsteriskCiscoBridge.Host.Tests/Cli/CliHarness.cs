@@ -38,11 +38,17 @@ internal sealed class CliHarness : IDisposable
 
     public async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
     {
-        var root = new RootCommand { BindCommand.Create(Time), UnbindCommand.Create(Time), PhonesCommand.Create(), RenderCommand.Create(Time), ResyncCommand.Create(), PinCommand.Create(Time), UnpinCommand.Create(Time) };
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        var exit = await root.Parse([.. args, "--config", ConfigFile]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
+        var exit = await InvokeAsync(output, error, TestContext.Current.CancellationToken, args);
         return (exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs a verb with the caller's writers and token (for verbs that run until cancelled, like <c>acb log --follow</c>).</summary>
+    public Task<int> InvokeAsync(TextWriter output, TextWriter error, CancellationToken cancellationToken, params string[] args)
+    {
+        var root = new RootCommand { BindCommand.Create(Time), UnbindCommand.Create(Time), PhonesCommand.Create(), RenderCommand.Create(Time), ResyncCommand.Create(), PinCommand.Create(Time), UnpinCommand.Create(Time), LogCommand.Create(Time) };
+        return root.Parse([.. args, "--config", ConfigFile]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 
     public string WriteLineData(string json)

@@ -1,0 +1,25 @@
+using AsteriskCiscoBridge.Provisioning.Model;
+using Dapper;
+
+namespace AsteriskCiscoBridge.Storage;
+
+/// <summary>What the request log remembers of where phones live.</summary>
+public sealed class RequestHistory(SqliteConnectionFactory connections)
+{
+    /// <summary>
+    /// For each MAC, the client (<c>ADDR:PORT</c>) of the latest request for its own file that
+    /// <paramref name="source"/> served (the store's layer: the phone was bound then).
+    /// </summary>
+    public async Task<IReadOnlyList<(MacAddress Mac, string Client)>> LastServedClientsAsync(string source, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            SELECT r.mac AS Mac, r.client AS Client FROM request_log r
+            JOIN (SELECT mac, max(id) AS id FROM request_log WHERE mac IS NOT NULL AND source = @source AND outcome LIKE 'served%' GROUP BY mac) latest
+              ON latest.id = r.id
+            ORDER BY r.mac
+            """;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(MacAddress, string)>(new CommandDefinition(Sql, new { source }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+}

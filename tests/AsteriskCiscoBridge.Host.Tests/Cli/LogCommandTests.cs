@@ -1,0 +1,109 @@
+using System.Net;
+using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Host.Tests.Provisioning;
+using AsteriskCiscoBridge.Host.Tests.Support;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
+using AsteriskCiscoBridge.Testing.Support;
+using AsteriskCiscoBridge.Testing.Tftp;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AsteriskCiscoBridge.Host.Tests.Cli;
+
+public sealed class LogCommandTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task AskAsync(IPEndPoint server, string from, string name)
+    {
+        using var client = new TftpTestClient(IPAddress.Parse(from));
+        try
+        {
+            await client.DownloadAsync(server, name, Ct);
+        }
+        catch (TftpErrorException)
+        {
+            // Refusals and file-not-found are what this test wants explained.
+        }
+    }
+
+    [Fact]
+    public async Task Log_explains_each_request_the_service_recorded_from_real_tftp_requests()
+    {
+        using var cli = new CliHarness();
+        using var firmware = new TempDirectory("acb-fw");
+        firmware.Write("P0S3-08-12-00.loads", "load descriptor");
+        var log = new RequestLog(new SqliteConnectionFactory(new StorageOptions { Database = cli.DatabasePath }));
+        await using (var app = PhoneDiscoveryTests.Build(cli, firmware, ("Tftp:AllowedNetworks:0", "127.0.0.0/26")))
+        {
+            await app.StartAsync(Ct);
+            var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
+            await AskAsync(tftp, "127.0.0.60", "ITLSEP0011223344AA.tlv");
+            await AskAsync(tftp, "127.0.0.60", "SIP0011223344AA.cnf");
+            await AskAsync(tftp, "127.0.0.60", "P0S3-08-12-00.sb2");
+            await AskAsync(tftp, "127.0.0.60", "P0S3-08-12-00.loads");
+            await AskAsync(tftp, "127.0.0.100", "OS79XX.TXT");
+            await Until.TrueAsync(async () => (await log.RecentAsync(null, 10, Ct)).Count == 5, "five requests in the request log", Ct);
+            await app.StopAsync(Ct);
+        }
+
+        var (exit, output, _) = await cli.RunAsync("log");
+        var (_, mine, _) = await cli.RunAsync("log", "--mac", "00:11:22:33:44:aa");
+        var (_, lastTwo, _) = await cli.RunAsync("log", "--limit", "2");
+
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, lines.Length);
+
+        // Lines come in the order requests ended: a transfer ends after its last ACK, a refusal at once.
+        string LineOf(string name) => Assert.Single(lines, l => l.Contains($" asked {name}: ", StringComparison.Ordinal));
+        Assert.EndsWith("asked ITLSEP0011223344AA.tlv: not found, normal without security (the phone runs non-secure)", LineOf("ITLSEP0011223344AA.tlv"), StringComparison.Ordinal);
+        Assert.Matches(@"asked SIP0011223344AA\.cnf: served [0-9,]+ bytes of credential-free unprovisioned config: this MAC is bound to nothing: acb bind 0011223344AA ENDPOINT$", LineOf("SIP0011223344AA.cnf"));
+        Assert.EndsWith("asked P0S3-08-12-00.sb2: missing from the firmware folder: acb firmware import the Cisco package (cmterm-….zip, .cop or .cop.sgn) that holds P0S3-08-12-00.sb2", LineOf("P0S3-08-12-00.sb2"), StringComparison.Ordinal);
+        Assert.EndsWith("asked P0S3-08-12-00.loads: served 15 bytes from the firmware folder", LineOf("P0S3-08-12-00.loads"), StringComparison.Ordinal);
+        Assert.EndsWith("asked OS79XX.TXT: refused: address outside Tftp:AllowedNetworks", LineOf("OS79XX.TXT"), StringComparison.Ordinal);
+        Assert.Contains("  127.0.0.100:", LineOf("OS79XX.TXT"), StringComparison.Ordinal);
+        Assert.Equal(2, mine.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(lines[3..], lastTwo.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Follow_prints_new_requests_as_the_store_gets_them_and_stops_cleanly_on_cancel()
+    {
+        using var cli = new CliHarness();
+        var (created, _, _) = await cli.RunAsync("phones");
+        Assert.Equal(0, created);
+        var log = new RequestLog(new SqliteConnectionFactory(new StorageOptions { Database = cli.DatabasePath }));
+        var mac = MacAddress.Parse("0011223344AA").Mac!.Value;
+        var at = new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
+        await log.AppendAsync(new RequestRecord { At = at, Client = "10.0.0.5:1024", FileName = "CTLSEP0011223344AA.tlv", Mac = mac, Outcome = "notfound: no file source has it" }, Ct);
+        var output = new StringWriter { NewLine = "\n" };
+        var synchronized = TextWriter.Synchronized(output);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        string Text()
+        {
+            lock (synchronized)
+            {
+                return output.ToString();
+            }
+        }
+
+        var running = cli.InvokeAsync(synchronized, TextWriter.Null, stop.Token, "log", "--follow", "--mac", "0011223344AA");
+        await Eventually.TrueAsync(() => Text().Contains("CTLSEP0011223344AA.tlv", StringComparison.Ordinal), "the existing request printed", Ct, TimeSpan.FromSeconds(30));
+        await log.AppendAsync(new RequestRecord { At = at.AddSeconds(1), Client = "10.0.0.9:1024", FileName = "SEP0011223344BB.cnf.xml", Outcome = "denied: x", Source = "guard" }, Ct);
+        await log.AppendAsync(new RequestRecord { At = at.AddSeconds(2), Client = "10.0.0.5:1025", FileName = "SEP0011223344AA.cnf.xml", Mac = mac, Outcome = "served: store", Source = "store", Bytes = 2048 }, Ct);
+        Assert.DoesNotContain("SEP0011223344AA.cnf.xml", Text(), StringComparison.Ordinal);
+
+        // The poll waits on the fake clock: nothing new is printed until time moves.
+        await Eventually.TrueAsync(() => cli.Time.PendingTimers > 0, "the poll waiting", Ct, TimeSpan.FromSeconds(30));
+        cli.Time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => Text().Contains("SEP0011223344AA.cnf.xml", StringComparison.Ordinal), "the new request printed", Ct, TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        var exit = await running.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.Equal(0, exit);
+        var lines = Text().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("2026-11-22T08:00:02Z  10.0.0.5:1025          asked SEP0011223344AA.cnf.xml: served 2,048 bytes (generated by the bridge)", lines[1]);
+    }
+}

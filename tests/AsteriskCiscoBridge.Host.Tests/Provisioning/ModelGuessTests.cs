@@ -1,0 +1,47 @@
+using AsteriskCiscoBridge.Host.Provisioning;
+
+namespace AsteriskCiscoBridge.Host.Tests.Provisioning;
+
+public sealed class ModelGuessTests
+{
+    [Theory]
+    [InlineData("SIP0011223344AA.cnf", "7940/7960 (SIP)", "7940,7960")]
+    [InlineData("SEP0011223344AA.cnf.xml", "79x1/79x2/79x5/797x, or a 7940/7960 on SCCP", "")]
+    [InlineData("CTLSEP0011223344AA.tlv", "79x1/79x2/79x5/797x, or a 7940/7960 on SCCP", "")]
+    [InlineData("ITLSEP0011223344AA.tlv", "79x1/79x2/79x5/797x (firmware 8.5 or later)", "")]
+    [InlineData("P0S3-08-12-00.loads", "7940/7960 (SIP)", "7940,7960")]
+    [InlineData("P00308010200.bin", "7940/7960 (SCCP)", "7940,7960")]
+    [InlineData("P0M3-08-1-00.sb2", "7940/7960 (MGCP)", "7940,7960")]
+    [InlineData("SIP41.9-4-2SR3-1S.loads", "7941/7961 (SIP)", "7941,7961")]
+    [InlineData("SCCP45.9-4-2SR3-1S.loads", "7945/7965 (SCCP)", "7945,7965")]
+    [InlineData("term75.default.loads", "7975", "7975")]
+    [InlineData("jar11sip.9-4-2ES26.sbn", "7911/7906 (SIP)", "7906,7911")]
+    [InlineData("dsp42.9-4-2ES26.sbn", "7942/7962", "7942,7962")]
+    public void A_single_name_says_what_it_can(string name, string text, string models)
+    {
+        var guess = ModelGuesser.Guess([name]);
+
+        Assert.NotNull(guess);
+        Assert.Equal(text, guess.Text);
+        Assert.Equal(models, string.Join(",", guess.Models));
+    }
+
+    [Fact]
+    public void A_load_name_beats_the_config_file_name()
+    {
+        var guess = ModelGuesser.Guess(["CTLSEP0011223344AA.tlv", "SEP0011223344AA.cnf.xml", "SIP42.9-4-2SR3-1S.loads"]);
+
+        Assert.Equal("7942/7962 (SIP)", guess!.Text);
+        Assert.Equal("7962", guess.Pick);
+    }
+
+    [Theory]
+    [InlineData("SIPDefault.cnf.xml")]
+    [InlineData("dialplan.xml")]
+    [InlineData("")]
+    [InlineData("SIP4.loads")]
+    public void Names_that_say_nothing_of_the_model_give_no_guess(string name)
+    {
+        Assert.Null(ModelGuesser.Guess([name, "RINGLIST.DAT"]));
+    }
+}

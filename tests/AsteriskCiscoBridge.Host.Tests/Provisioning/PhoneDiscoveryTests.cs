@@ -1,0 +1,124 @@
+using System.Net;
+using System.Text.Json;
+using AsteriskCiscoBridge.Host.Cli;
+using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Host.Tests.Cli;
+using AsteriskCiscoBridge.Host.Tests.Support;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
+using AsteriskCiscoBridge.Testing.Support;
+using AsteriskCiscoBridge.Testing.Tftp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AsteriskCiscoBridge.Host.Tests.Provisioning;
+
+/// <summary>The service over real TFTP and HTTP on loopback and a real SQLite file, read back by the CLI verbs.</summary>
+public sealed class PhoneDiscoveryTests
+{
+    private static readonly MacAddress Mac7940 = MacAddress.Parse("0011223344AA").Mac!.Value;
+    private static readonly MacAddress Mac7961 = MacAddress.Parse("0011223344BB").Mac!.Value;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    internal static WebApplication Build(CliHarness cli, TempDirectory firmware, params (string Key, string Value)[] more)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Tftp:Listen:0"] = "127.0.0.1:0",
+            ["Http:Listen:0"] = "127.0.0.1:0",
+            ["Firmware:Directory"] = firmware.Path,
+            ["Storage:Database"] = cli.DatabasePath,
+        };
+        foreach (var (key, value) in more)
+        {
+            overrides[key] = value;
+        }
+
+        return RunCommand.Build([], null, overrides);
+    }
+
+    private static async Task AskAsync(IPEndPoint server, string from, string name)
+    {
+        using var client = new TftpTestClient(IPAddress.Parse(from));
+        try
+        {
+            await client.DownloadAsync(server, name, Ct);
+        }
+        catch (TftpErrorException)
+        {
+            // File not found is a normal answer here; what matters is what the bridge recorded.
+        }
+    }
+
+    [Fact]
+    public async Task Unbound_phones_asking_over_tftp_and_http_land_in_the_inbox_with_a_model_guess_and_bind_claims_them()
+    {
+        using var cli = new CliHarness();
+        using var firmware = new TempDirectory("acb-fw");
+        await using var app = Build(cli, firmware);
+        await app.StartAsync(Ct);
+        var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
+        var discovery = app.Services.GetRequiredService<PhoneDiscovery>();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        // A 7940 on SIP boots (spec §1.2); a 79x1 tries HTTP 6970 first (spec §1.1).
+        await AskAsync(tftp, "127.0.0.50", "OS79XX.TXT");
+        await AskAsync(tftp, "127.0.0.50", $"SIP{Mac7940}.cnf");
+        await AskAsync(tftp, "127.0.0.50", "P0S3-08-12-00.loads");
+        using var overHttp = await http.GetAsync(new Uri($"SEP{Mac7961}.cnf.xml", UriKind.Relative), Ct);
+        await AskAsync(tftp, "127.0.0.50", $"SIP{Mac7940}.cnf");
+        await Eventually.TrueAsync(() => discovery.Handled >= 4, "the four requests the store did not answer seen by discovery (OS79XX.TXT is a site file)", Ct, TimeSpan.FromSeconds(30));
+
+        var (exit, table, _) = await cli.RunAsync("phones", "--unbound");
+        var (_, json, _) = await cli.RunAsync("phones", "--unbound", "--json");
+        var rows = JsonDocument.Parse(json).RootElement;
+
+        Assert.Equal(0, exit);
+        Assert.Equal(2, rows.GetArrayLength());
+        var phone7940 = rows.EnumerateArray().Single(r => r.GetProperty("mac").GetString() == Mac7940.Value);
+        Assert.Equal("127.0.0.50", phone7940.GetProperty("address").GetString());
+        Assert.Equal("7940/7960 (SIP)", phone7940.GetProperty("modelGuess").GetString());
+        Assert.Equal([$"SIP{Mac7940}.cnf", "P0S3-08-12-00.loads"], phone7940.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(2, phone7940.GetProperty("requests").GetInt64());
+        var phone7961 = rows.EnumerateArray().Single(r => r.GetProperty("mac").GetString() == Mac7961.Value);
+        Assert.Equal("127.0.0.1", phone7961.GetProperty("address").GetString());
+        Assert.Equal("79x1/79x2/79x5/797x, or a 7940/7960 on SCCP", phone7961.GetProperty("modelGuess").GetString());
+        Assert.Contains($"{Mac7940}  127.0.0.50       7940/7960 (SIP)", table, StringComparison.Ordinal);
+
+        var withoutModel = await cli.RunAsync("bind", Mac7940.Value, "6001");
+        var claimed = await cli.RunAsync("bind", Mac7940.Value, "6001", "--model", "7960");
+        var (_, after, _) = await cli.RunAsync("phones", "--unbound");
+
+        Assert.Equal(2, withoutModel.Exit);
+        Assert.Contains("its requests say 7940/7960 (SIP): give its model with --model 7940 or --model 7960", withoutModel.Error, StringComparison.Ordinal);
+        Assert.Equal(0, claimed.Exit);
+        Assert.Contains("claimed from the discovery inbox (last seen at 127.0.0.50)", claimed.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Mac7940.Value, after, StringComparison.Ordinal);
+        Assert.Contains(Mac7961.Value, after, StringComparison.Ordinal);
+        await app.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_phone_whose_loads_name_one_model_is_bound_without_model()
+    {
+        using var cli = new CliHarness();
+        using var firmware = new TempDirectory("acb-fw");
+        await using var app = Build(cli, firmware);
+        await app.StartAsync(Ct);
+        var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
+        var discovery = app.Services.GetRequiredService<PhoneDiscovery>();
+
+        await AskAsync(tftp, "127.0.0.52", "CTLSEP0011223344CC.tlv");
+        await AskAsync(tftp, "127.0.0.52", "SEP0011223344CC.cnf.xml");
+        await AskAsync(tftp, "127.0.0.52", "SIP75.9-4-2SR3-1S.loads");
+        await Eventually.TrueAsync(() => discovery.Handled >= 3, "three requests seen by discovery", Ct, TimeSpan.FromSeconds(30));
+
+        var bound = await cli.RunAsync("bind", "0011223344CC", "6001");
+
+        Assert.Equal(0, bound.Exit);
+        Assert.Contains("bound 0011223344CC (7975) to 6001", bound.Output, StringComparison.Ordinal);
+        await app.StopAsync(Ct);
+    }
+}

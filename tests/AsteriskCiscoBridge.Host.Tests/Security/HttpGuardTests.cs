@@ -1,0 +1,56 @@
+using System.Net;
+using AsteriskCiscoBridge.Host.Cli;
+using AsteriskCiscoBridge.Testing.Support;
+
+namespace AsteriskCiscoBridge.Host.Tests.Security;
+
+/// <summary>The guards apply to HTTP 6970 as to TFTP: the same file tree, the same limits.</summary>
+public sealed class HttpGuardTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Http_requests_count_against_the_per_address_rate_limit()
+    {
+        using var firmware = new TempDirectory("acb-fw");
+        firmware.Write("P0S3-08-12-00.loads", "load");
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Tftp:Listen:0"] = "127.0.0.1:0",
+            ["Http:Listen:0"] = "127.0.0.1:0",
+            ["Firmware:Directory"] = firmware.Path,
+            ["Storage:Database"] = Path.Combine(firmware.Path, ".store", "acb.db"),
+
+            // A refill of one request per 1,000 s: nothing refills within the test.
+            ["Security:RateLimit:RequestsPerSecond"] = "0.001",
+            ["Security:RateLimit:Burst"] = "2",
+        };
+        await using var app = RunCommand.Build([], null, overrides);
+        await app.StartAsync(Ct);
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await http.GetAsync(new Uri("P0S3-08-12-00.loads", UriKind.Relative), Ct);
+            codes.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden], codes);
+        await app.StopAsync(Ct);
+    }
+
+    [Theory]
+    [InlineData("Security:AddressPinning", "maybe", "Security:AddressPinning 'maybe' is not off, alert or deny")]
+    [InlineData("Security:AddressPinning", "3", "Security:AddressPinning '3' is not off, alert or deny")]
+    [InlineData("Security:RateLimit:Burst", "-1", "Security:RateLimit: RequestsPerSecond and Burst must be 0 or more")]
+    public void A_bad_security_setting_stops_the_service_with_one_clear_line(string key, string value, string message)
+    {
+        using var firmware = new TempDirectory("acb-fw");
+        var overrides = new Dictionary<string, string?> { ["Firmware:Directory"] = firmware.Path, ["Storage:Database"] = Path.Combine(firmware.Path, "acb.db"), [key] = value };
+
+        var e = Assert.ThrowsAny<InvalidOperationException>(() => RunCommand.Build([], null, overrides));
+
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Scenarios.Tests.Support;
+using AsteriskCiscoBridge.Storage;
+using AsteriskCiscoBridge.Testing.Ami;
+using AsteriskCiscoBridge.Testing.Support;
+using AsteriskCiscoBridge.Testing.Tftp;
+using Dapper;
+using Microsoft.Extensions.Logging;
+
+namespace AsteriskCiscoBridge.Scenarios.Tests.Security;
+
+/// <summary>
+/// Secrets never in logs (reliability catalogue §5.5 case 17): a provisioning round from AMI, TFTP
+/// and HTTP fetches of files that carry SIP passwords, an unbound phone, a pin alert and a refused
+/// request, with every log line captured at Trace; no password (nor the AMI secret) appears in any
+/// log line or in any column of the request log.
+/// </summary>
+public sealed class SecretsTests
+{
+    private static readonly MacAddress Mac7960 = MacAddress.Parse("0011223344AA").Mac!.Value;
+    private static readonly MacAddress Mac7961 = MacAddress.Parse("0011223344BB").Mac!.Value;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly string[] Secrets = ["Pw-7960-line1!", "Pw-7961-line1#", "bridgepw", "Admin-Phone-Pw", "Ssh-Pw-42"];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<string?> FetchAsync(IPEndPoint server, string from, string name)
+    {
+        using var client = new TftpTestClient(IPAddress.Parse(from));
+        try
+        {
+            return Encoding.UTF8.GetString((await client.DownloadAsync(server, name, Ct)).Bytes);
+        }
+        catch (TftpErrorException)
+        {
+            return null;
+        }
+    }
+
+    [Fact]
+    public async Task No_password_reaches_a_log_line_or_the_request_log()
+    {
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6001", Secrets[0], "\"Ann\" <6001>") with { Contacts = [new AmiTestContact("sip:6001@127.0.0.80:5060", "Cisco-CP7960G/8.0", "c1@127.0.0.80")] });
+        pbx.Set(AmiTestEndpoint.Plain("6002", Secrets[1], "\"Bob\" <6002>"));
+        var logs = new ListLoggerProvider();
+        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        service.Capture = logs;
+        await service.BindAsync(Mac7960, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
+        await service.BindAsync(Mac7961, PhoneModels.Find("7961")!, Ct, new BindingRow { Position = 1, Endpoint = "6002" });
+        await service.StartAsync(
+            Ct,
+            ("Logging:LogLevel:Default", "Trace"),
+            ("Site:AsteriskHost", "pbx.example.net"),
+            ("Site:PhonePassword", Secrets[3]),
+            ("Site:SshUser", "admin"),
+            ("Site:SshPassword", Secrets[4]),
+            ("Security:AddressPinning", "alert"));
+        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+
+        var own = await FetchAsync(service.Tftp, "127.0.0.80", $"SIP{Mac7960}.cnf");
+        var elsewhere = await FetchAsync(service.Tftp, "127.0.0.81", $"SIP{Mac7960}.cnf");
+        var sep = await FetchAsync(service.Tftp, "127.0.0.82", $"SEP{Mac7961}.cnf.xml");
+        await FetchAsync(service.Tftp, "127.0.0.83", "SIP0011223344CC.cnf");
+        await FetchAsync(service.Tftp, "127.0.0.83", "SIPDefault.cnf");
+        await FetchAsync(service.Tftp, "127.0.0.83", "ITLSEP0011223344CC.tlv");
+        using var http = new HttpClient { BaseAddress = new Uri(service.App.Urls.First()) };
+        var overHttp = await http.GetStringAsync(new Uri($"SEP{Mac7961}.cnf.xml", UriKind.Relative), Ct);
+        var log = new RequestLog(service.Connections);
+        var rows = Array.Empty<RequestRecord>();
+        var limit = DateTime.UtcNow + Bound;
+        while ((rows = [.. await log.RecentAsync(null, 100, Ct)]).Length < 6 && DateTime.UtcNow < limit)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        // The files did carry the secrets, and the capture did see the detailed levels.
+        Assert.Contains(Secrets[0], own, StringComparison.Ordinal);
+        Assert.Contains(Secrets[0], elsewhere, StringComparison.Ordinal);
+        Assert.Contains(Secrets[1], sep, StringComparison.Ordinal);
+        Assert.Contains(Secrets[1], overHttp, StringComparison.Ordinal);
+        Assert.Equal(6, rows.Length);
+        Assert.Contains(logs.Lines, l => l.Level <= LogLevel.Debug);
+        Assert.Contains(logs.Lines, l => l.Id.Id == 6072);
+
+        foreach (var secret in Secrets)
+        {
+            Assert.DoesNotContain(logs.Lines, l => l.Everything.Contains(secret, StringComparison.Ordinal));
+        }
+
+        await using var connection = await service.Connections.OpenAsync(Ct);
+        var everything = string.Join("\n", await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT concat_ws('|', id, at, client, file_name, mac, outcome, bytes, source) FROM request_log", cancellationToken: Ct)));
+        foreach (var secret in Secrets)
+        {
+            Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
+        }
+    }
+}
