@@ -15,6 +15,7 @@ var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning se
     PhonesCommand.Create(),
     RenderCommand.Create(),
     FirmwareCommand.Create(),
+    DoctorCommand.Create(),
 };
 
 // SIGTERM (systemd, kill) and SIGINT stop long-running verbs through their cancellation token,
