@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using AsteriskCiscoBridge.Host.Configuration;
+using AsteriskCiscoBridge.Host.Dashboard;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Ami.Pjsip;
@@ -129,8 +130,10 @@ internal static class RunCommand
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TftpHostedService>());
         builder.Services.AddSingleton(new RequestLog(connections));
         builder.Services.AddHostedService<RequestRecorder>();
+        builder.AddDashboard(configuration);
 
         var app = builder.Build();
+        app.UseDashboard();
         app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), allowed);
         return app;
     }

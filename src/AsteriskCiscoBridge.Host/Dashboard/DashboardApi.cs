@@ -1,0 +1,113 @@
+using AsteriskCiscoBridge.Ami;
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Host.Asterisk;
+using AsteriskCiscoBridge.Host.Firmware;
+using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Host.Resync;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace AsteriskCiscoBridge.Host.Dashboard;
+
+/// <summary>
+/// What the dashboard shows and does, over the store and the running services. A resync from the
+/// dashboard works like <c>acb resync MAC</c>: one AMI session, a fresh snapshot, the planner's
+/// NOTIFY for the phone's family, recorded in the notify log.
+/// </summary>
+internal sealed partial class DashboardApi(
+    PhoneStore phones,
+    RequestLog requests,
+    NotifyLog notifies,
+    ResyncService resync,
+    ResyncOptions resyncOptions,
+    EndpointSyncService sync,
+    AmiOptions? ami,
+    string firmwareFolder,
+    TimeProvider time,
+    ILoggerFactory loggers)
+{
+    private readonly ILogger _logger = loggers.CreateLogger<DashboardApi>();
+
+    public async Task<DashboardState> StateAsync(CancellationToken cancellationToken)
+    {
+        var rows = await phones.ListAsync(cancellationToken);
+        var bindings = await phones.AllBindingsAsync(cancellationToken);
+        var list = new List<DashboardPhone>(rows.Count);
+        foreach (var row in rows)
+        {
+            var request = (await requests.RecentAsync(row.Mac, 1, cancellationToken)).FirstOrDefault();
+            var notify = (await notifies.RecentAsync(row.Mac, 1, cancellationToken)).FirstOrDefault();
+            list.Add(new DashboardPhone(
+                row.Mac.Value,
+                row.Model,
+                bindings.TryGetValue(row.Mac, out var b) ? [.. b.OrderBy(x => x.Position).Select(x => x.Endpoint)] : [],
+                row.Load,
+                row.SyncCounter,
+                request is null ? null : ToView(request),
+                notify is null ? null : new DashboardNotify(notify.At, notify.Event, notify.Outcome, notify.Detail)));
+        }
+
+        var catalog = Directory.Exists(firmwareFolder) ? await FirmwareFolder.ScanAsync(firmwareFolder, cancellationToken) : AsteriskCiscoBridge.Provisioning.Firmware.FirmwareCatalog.Empty;
+        return new DashboardState(
+            list,
+            [.. resync.Waiting.Select(m => m.Value).Order(StringComparer.Ordinal)],
+            [.. resync.Stale.Select(m => m.Value).Order(StringComparer.Ordinal)],
+            [.. catalog.Loads.Select(l => new DashboardLoad(l.Name, l.IsComplete, l.Files.Length, l.Explain()))],
+            sync.AmiConnected,
+            sync.LastSnapshotAt is { } at ? Math.Round((time.GetUtcNow() - at).TotalSeconds, 1) : null,
+            PinAvailable: false);
+    }
+
+    public async Task<IReadOnlyList<DashboardRequest>> RequestsAsync(long after, CancellationToken cancellationToken) =>
+        [.. (await requests.RecentAsync(null, 200, cancellationToken)).Where(r => r.Id > after).Select(ToView)];
+
+    public async Task<DashboardActionResult> ResyncAsync(MacAddress mac, CancellationToken cancellationToken)
+    {
+        if (ami is null)
+        {
+            return new DashboardActionResult(false, "AMI is not configured: nothing can be sent");
+        }
+
+        if (await phones.GetAsync(mac, cancellationToken) is null)
+        {
+            return new DashboardActionResult(false, $"{mac} is not bound");
+        }
+
+        // Its own planner state, as `acb resync` has: the service's queue and waiting list stay untouched.
+        var oneShot = new ResyncService(phones, notifies, resyncOptions, time, loggers.CreateLogger<ResyncService>());
+        try
+        {
+            await using var connection = await AmiConnection.ConnectAsync(ami.ToConnectionOptions(), time, null, cancellationToken);
+            await connection.LoginAsync(cancellationToken);
+            var read = await new PjsipSnapshotReader(connection, time).ReadAsync(cancellationToken);
+            if (read.Snapshot is not { } snapshot)
+            {
+                return new DashboardActionResult(false, $"reading the endpoints failed: {read.Failure}");
+            }
+
+            var plan = await oneShot.PlanAsync(snapshot, [mac], cancellationToken, enqueue: false);
+            if (plan.Orders.Count == 0)
+            {
+                return new DashboardActionResult(false, $"{mac} has no live contact: it reads its files when it registers or boots");
+            }
+
+            var sent = await oneShot.SendPlanAsync(connection, plan, cancellationToken);
+            await connection.LogoffAsync(cancellationToken);
+            var order = plan.Orders[0];
+            ResyncRequested(_logger, mac, order.Endpoint, sent == plan.Orders.Count);
+            return sent == plan.Orders.Count
+                ? new DashboardActionResult(true, $"{order.Event} sent to {mac} via endpoint {order.Endpoint}")
+                : new DashboardActionResult(false, $"Asterisk refused the {order.Event} to {mac} (see the notify log)");
+        }
+        catch (AmiException e)
+        {
+            return new DashboardActionResult(false, $"AMI {ami.Host}:{ami.Port}: {e.Message}");
+        }
+    }
+
+    private static DashboardRequest ToView(RequestRecord r) => new(r.Id, r.At, r.Client, r.FileName, r.Mac?.Value, r.Outcome, r.Bytes);
+
+    [LoggerMessage(6100, LogLevel.Information, "Dashboard resync of {Mac} via endpoint {Endpoint}: accepted {Accepted}")]
+    private static partial void ResyncRequested(ILogger logger, MacAddress mac, string endpoint, bool accepted);
+}
