@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Dashboard;
+using AsteriskCiscoBridge.Host.Diagnostics;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Ami.Pjsip;
@@ -131,6 +132,8 @@ internal static class RunCommand
         builder.Services.AddSingleton(new RequestLog(connections));
         builder.Services.AddHostedService<RequestRecorder>();
         builder.AddDashboard(configuration);
+        JournalLogging.Configure(builder.Logging);
+        builder.Services.AddHostedService(sp => new SystemdNotifyService(SystemdNotifier.FromEnvironment(), sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SystemdNotifyService>>()));
 
         var app = builder.Build();
         app.UseDashboard();
