@@ -79,6 +79,7 @@ internal static class DoctorCommand
         var catalog = Directory.Exists(folder) ? await FirmwareFolder.ScanAsync(folder, cancellationToken) : FirmwareCatalog.Empty;
         results.AddRange(ProvisioningDoctor.Firmware(facts, catalog, folder));
         results.AddRange(ProvisioningDoctor.Endpoints(facts));
+        results.Add(ProvisioningDoctor.Contacts(facts));
         results.AddRange(ProvisioningDoctor.DuplicateMacs(facts));
         results.AddRange(ProvisioningDoctor.Labels(facts));
         return results;

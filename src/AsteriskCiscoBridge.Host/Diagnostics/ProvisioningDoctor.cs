@@ -2,6 +2,7 @@ using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Diagnostics;
@@ -49,6 +50,29 @@ internal static class ProvisioningDoctor
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// The NOTIFY reaches a phone only through a registered contact: Asterisk answers "NOTIFY sent"
+    /// for an endpoint without one and sends nothing (pjsipnotify-errors/08), so say which bound
+    /// endpoints have none.
+    /// </summary>
+    public static DoctorResult Contacts(ProvisioningFacts facts)
+    {
+        if (facts.Snapshot is not { } snapshot)
+        {
+            return DoctorResult.Warn("notify.contacts", "not checked: Asterisk's endpoints could not be read", "fix the AMI lines above first");
+        }
+
+        var bound = BoundEndpoints(facts).Keys.Where(e => snapshot.Find(e) is not null).Order(StringComparer.Ordinal).ToList();
+        var silent = bound.Where(e => !snapshot.Find(e)!.Contacts.Any(c => new ResyncContact(e, c.CallId, c.Status).IsLive)).ToList();
+        if (silent.Count == 0)
+        {
+            return DoctorResult.Ok("notify.contacts", $"every bound endpoint ({bound.Count}) has a registered contact: a resync reaches its phone");
+        }
+
+        var shown = string.Join(", ", silent.Take(10)) + (silent.Count > 10 ? $" and {silent.Count - 10} more" : string.Empty);
+        return DoctorResult.Warn("notify.contacts", $"{silent.Count} of {bound.Count} bound endpoints have no registered contact ({shown}): their resync waits until the phone registers", "power the phones on, or check they register (asterisk -rx \"pjsip show contacts\")");
     }
 
     public static IReadOnlyList<DoctorResult> DuplicateMacs(ProvisioningFacts facts)

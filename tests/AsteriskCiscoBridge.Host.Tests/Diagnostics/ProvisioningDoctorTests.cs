@@ -89,6 +89,27 @@ public sealed class ProvisioningDoctorTests
     }
 
     [Fact]
+    public async Task Bound_endpoints_without_a_live_contact_are_named_because_their_notify_reaches_nobody()
+    {
+        var snapshot = await SnapshotAsync(
+            AmiTestEndpoint.Plain("6001", "pw") with { Contacts = [new AmiTestContact("sip:6001@127.0.0.1:5070", "Cisco-CP7960G/8.0", "reg-6001")] },
+            AmiTestEndpoint.Plain("6002", "pw"),
+            AmiTestEndpoint.Plain("6003", "pw") with { Contacts = [new AmiTestContact("sip:6003@127.0.0.1:5071", "Cisco-CP7960G/8.0", "reg-6003", "Unreachable")] });
+        var bindings = new Dictionary<MacAddress, IReadOnlyList<BindingRow>>
+        {
+            [MacA] = [new BindingRow { Position = 1, Endpoint = "6001" }, new BindingRow { Position = 2, Endpoint = "6002" }],
+            [MacB] = [new BindingRow { Position = 1, Endpoint = "6003" }],
+        };
+
+        var warn = ProvisioningDoctor.Contacts(Facts(snapshot, bindings));
+        var ok = ProvisioningDoctor.Contacts(Facts(snapshot, new() { [MacA] = [new BindingRow { Position = 1, Endpoint = "6001" }] }));
+
+        Assert.Equal(DoctorStatus.Warn, warn.Status);
+        Assert.StartsWith("2 of 3 bound endpoints have no registered contact (6002, 6003)", warn.Line, StringComparison.Ordinal);
+        Assert.Equal((DoctorStatus.Ok, "every bound endpoint (1) has a registered contact: a resync reaches its phone"), (ok.Status, ok.Line));
+    }
+
+    [Fact]
     public void A_label_longer_than_a_7960_shows_warns_and_the_same_label_fits_a_7961()
     {
         var bindings = new Dictionary<MacAddress, IReadOnlyList<BindingRow>>

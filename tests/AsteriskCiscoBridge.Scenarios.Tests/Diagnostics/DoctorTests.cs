@@ -34,7 +34,7 @@ public sealed class DoctorTests
     public async Task Doctor_against_the_running_service_passes_and_only_warns_about_missing_firmware()
     {
         var pbx = new AmiTestPbx();
-        pbx.Set(AmiTestEndpoint.Plain("6001", "pw", "\"Ann\" <6001>"));
+        pbx.Set(AmiTestEndpoint.Plain("6001", "pw", "\"Ann\" <6001>") with { Contacts = [new AmiTestContact("sip:6001@127.0.0.1:5070", "Cisco-CP7960G/8.0", "reg-6001")] });
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.BindAsync(Mac, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
         await service.StartAsync(Ct);
@@ -52,11 +52,12 @@ public sealed class DoctorTests
 
         Assert.Equal(0, exit);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("11 checks: 0 failed, 1 warnings", lines[^1]);
+        Assert.Equal("12 checks: 0 failed, 1 warnings", lines[^1]);
         Assert.StartsWith("WARN  firmware             load P0S3-08-12-00 (for 7960) is not in the firmware folder", Assert.Single(lines, l => l.StartsWith("WARN", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith($"OK    tftp {service.Tftp}", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith($"OK    http 127.0.0.1:{http.Port}", StringComparison.Ordinal) && l.Contains("404", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("OK    endpoints            1 bound endpoint, all provisionable", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("OK    notify.contacts      every bound endpoint (1) has a registered contact", StringComparison.Ordinal));
     }
 
     [Fact]
