@@ -33,11 +33,16 @@ internal sealed partial class DashboardApi(
     {
         var rows = await phones.ListAsync(cancellationToken);
         var bindings = await phones.AllBindingsAsync(cancellationToken);
+
+        // Two bounded reads per refresh instead of two per phone: the latest entry of each phone
+        // within the most recent history (a phone quiet for longer shows none).
+        var lastRequests = Latest(await requests.RecentAsync(null, HistoryWindow, cancellationToken), r => r.Mac);
+        var lastNotifies = Latest(await notifies.RecentAsync(null, HistoryWindow, cancellationToken), n => n.Mac);
         var list = new List<DashboardPhone>(rows.Count);
         foreach (var row in rows)
         {
-            var request = (await requests.RecentAsync(row.Mac, 1, cancellationToken)).FirstOrDefault();
-            var notify = (await notifies.RecentAsync(row.Mac, 1, cancellationToken)).FirstOrDefault();
+            var request = lastRequests.GetValueOrDefault(row.Mac);
+            var notify = lastNotifies.GetValueOrDefault(row.Mac);
             list.Add(new DashboardPhone(
                 row.Mac.Value,
                 row.Model,
@@ -104,6 +109,24 @@ internal sealed partial class DashboardApi(
         {
             return new DashboardActionResult(false, $"AMI {ami.Host}:{ami.Port}: {e.Message}");
         }
+    }
+
+    /// <summary>How many of the latest requests and NOTIFYs one refresh reads to find each phone's last.</summary>
+    internal const int HistoryWindow = 10_000;
+
+    // Rows come newest first: the first per MAC is its latest.
+    private static Dictionary<MacAddress, T> Latest<T>(IEnumerable<T> newestFirst, Func<T, MacAddress?> mac)
+    {
+        var latest = new Dictionary<MacAddress, T>();
+        foreach (var row in newestFirst)
+        {
+            if (mac(row) is { } key)
+            {
+                latest.TryAdd(key, row);
+            }
+        }
+
+        return latest;
     }
 
     private static DashboardRequest ToView(RequestRecord r) => new(r.Id, r.At, r.Client, r.FileName, r.Mac?.Value, r.Outcome, r.Bytes);

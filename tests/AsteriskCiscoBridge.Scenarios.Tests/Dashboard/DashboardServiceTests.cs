@@ -36,6 +36,15 @@ public sealed partial class DashboardServiceTests
         // The phone's files were new, so the service itself told it (over its own AMI session):
         // forget those actions, so that a test sees only what the dashboard causes.
         await Eventually.TrueAsync(() => service.Resync.Sent >= 1, "the service's own first NOTIFY", cancellationToken, Bound);
+        var notifies = new NotifyLog(service.Connections);
+        var limit = DateTime.UtcNow + Bound;
+        while ((await notifies.RecentAsync(Mac, 1, cancellationToken)).Count == 0)
+        {
+            // The counter moves just before the notify log row is written: wait for the row too.
+            Assert.True(DateTime.UtcNow < limit, "the service's NOTIFY never reached the notify log");
+            await Task.Delay(5, cancellationToken);
+        }
+
         while (service.Asterisk!.Received.TryRead(out _))
         {
         }
@@ -90,11 +99,32 @@ public sealed partial class DashboardServiceTests
         await using var service = await StartAsync(Ct);
         using var http = new HttpClient { BaseAddress = DashboardUri(service) };
 
-        using var state = JsonDocument.Parse(await http.GetStringAsync("api/state", Ct));
-        var phone = Assert.Single(state.RootElement.GetProperty("phones").EnumerateArray());
+        using var tftp = new TftpTestClient();
+        var (bytes, _) = await tftp.DownloadAsync(service.Tftp, "SIP0011223344AA.cnf", Ct);
+        JsonElement phone = default;
+        var limit = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            using var state = JsonDocument.Parse(await http.GetStringAsync("api/state", Ct));
+            phone = Assert.Single(state.RootElement.GetProperty("phones").EnumerateArray()).Clone();
+            if (phone.GetProperty("lastRequest").ValueKind == JsonValueKind.Object)
+            {
+                break;
+            }
+
+            // The request recorder writes the log asynchronously: poll until the fetch is there.
+            Assert.True(DateTime.UtcNow < limit, "the phone's fetch never reached the request log");
+            await Task.Delay(20, Ct);
+        }
         Assert.Equal("0011223344AA", phone.GetProperty("mac").GetString());
+        Assert.Equal("7960", phone.GetProperty("model").GetString());
         Assert.Equal("6001", Assert.Single(phone.GetProperty("endpoints").EnumerateArray()).GetString());
-        Assert.DoesNotContain("\"pw\"", state.RootElement.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("SIP0011223344AA.cnf", phone.GetProperty("lastRequest").GetProperty("file").GetString());
+        Assert.Equal(bytes.Length, phone.GetProperty("lastRequest").GetProperty("bytes").GetInt64());
+        Assert.Equal("fetched", phone.GetProperty("lastResync").GetProperty("outcome").GetString()); // the fetch after the service's NOTIFY is its proof
+        Assert.DoesNotContain("\"pw\"", phone.GetRawText(), StringComparison.Ordinal);
+        var log = JsonDocument.Parse(await http.GetStringAsync("api/requests?after=0", Ct)).RootElement;
+        Assert.Contains(log.EnumerateArray(), r => r.GetProperty("file").GetString() == "SIP0011223344AA.cnf" && r.GetProperty("mac").GetString() == "0011223344AA");
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsync("api/phones/0011223344AA/resync", null, Ct)).StatusCode);
         using var forged = new HttpRequestMessage(HttpMethod.Post, "api/phones/0011223344AA/resync");
