@@ -4,6 +4,7 @@ using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Resync;
+using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,7 @@ internal sealed partial class DashboardApi(
     EndpointSyncService sync,
     AmiOptions? ami,
     string firmwareFolder,
+    SiteLoads siteLoads,
     TimeProvider time,
     ILoggerFactory loggers)
 {
@@ -36,6 +38,7 @@ internal sealed partial class DashboardApi(
 
         // Two bounded reads per refresh instead of two per phone: the latest entry of each phone
         // within the most recent history (a phone quiet for longer shows none).
+        var catalog = Directory.Exists(firmwareFolder) ? await FirmwareFolder.ScanAsync(firmwareFolder, cancellationToken) : FirmwareCatalog.Empty;
         var lastRequests = Latest(await requests.RecentAsync(null, HistoryWindow, cancellationToken), r => r.Mac);
         var lastNotifies = Latest(await notifies.RecentAsync(null, HistoryWindow, cancellationToken), n => n.Mac);
         var list = new List<DashboardPhone>(rows.Count);
@@ -48,12 +51,12 @@ internal sealed partial class DashboardApi(
                 row.Model,
                 bindings.TryGetValue(row.Mac, out var b) ? [.. b.OrderBy(x => x.Position).Select(x => x.Endpoint)] : [],
                 row.Load,
+                UpgradePath(row, catalog),
                 row.SyncCounter,
                 request is null ? null : ToView(request),
                 notify is null ? null : new DashboardNotify(notify.At, notify.Event, notify.Outcome, notify.Detail)));
         }
 
-        var catalog = Directory.Exists(firmwareFolder) ? await FirmwareFolder.ScanAsync(firmwareFolder, cancellationToken) : AsteriskCiscoBridge.Provisioning.Firmware.FirmwareCatalog.Empty;
         return new DashboardState(
             list,
             [.. resync.Waiting.Select(m => m.Value).Order(StringComparer.Ordinal)],
@@ -127,6 +130,18 @@ internal sealed partial class DashboardApi(
         }
 
         return latest;
+    }
+
+    // The load planner's answer for the phone's next boots: the staircase to its model's site load.
+    private string UpgradePath(PhoneRow row, FirmwareCatalog catalog)
+    {
+        var model = PhoneModels.Find(row.Model);
+        var plan = LoadPlanner.Plan(new LoadPlanRequest(row.Model, LoadProtocol.Sip, row.Load, model is null ? null : siteLoads.For(model), null), catalog);
+        return plan.Outcome switch
+        {
+            LoadPlanOutcome.Step => $"{string.Join(" → ", plan.Path)} ({plan.Reason})",
+            _ => plan.Reason,
+        };
     }
 
     private static DashboardRequest ToView(RequestRecord r) => new(r.Id, r.At, r.Client, r.FileName, r.Mac?.Value, r.Outcome, r.Bytes);

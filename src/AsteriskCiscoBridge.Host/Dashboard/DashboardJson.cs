@@ -18,6 +18,7 @@ internal sealed record DashboardPhone(
     string Model,
     IReadOnlyList<string> Endpoints,
     string? Load,
+    string UpgradePath,
     long SyncCounter,
     DashboardRequest? LastRequest,
     DashboardNotify? LastResync);

@@ -61,6 +61,7 @@ internal static partial class DashboardSetup
             sp.GetRequiredService<EndpointSyncService>(),
             AmiOptions.Bind(configuration, out _),
             FirmwareFolder.DirectoryOf(configuration),
+            HostSettings.From(configuration).Site.ToSettings().Loads,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
     }

@@ -119,6 +119,7 @@ public sealed partial class DashboardServiceTests
         Assert.Equal("0011223344AA", phone.GetProperty("mac").GetString());
         Assert.Equal("7960", phone.GetProperty("model").GetString());
         Assert.Equal("6001", Assert.Single(phone.GetProperty("endpoints").EnumerateArray()).GetString());
+        Assert.Contains("P0S3-08-12-00", phone.GetProperty("upgradePath").GetString(), StringComparison.Ordinal); // the 7960's site load, not in the empty folder
         Assert.Equal("SIP0011223344AA.cnf", phone.GetProperty("lastRequest").GetProperty("file").GetString());
         Assert.Equal(bytes.Length, phone.GetProperty("lastRequest").GetProperty("bytes").GetInt64());
         Assert.Equal("fetched", phone.GetProperty("lastResync").GetProperty("outcome").GetString()); // the fetch after the service's NOTIFY is its proof

@@ -54,7 +54,7 @@ function renderPhones(state) {
   const body = document.querySelector("#phones tbody");
   body.replaceChildren();
   if (state.phones.length === 0) {
-    cell(body.insertRow(), "no phones bound yet (acb bind MAC ENDPOINT)", "muted").colSpan = 8;
+    cell(body.insertRow(), "no phones bound yet (acb bind MAC ENDPOINT)", "muted").colSpan = 9;
   }
   for (const phone of state.phones) {
     const row = body.insertRow();
@@ -62,7 +62,8 @@ function renderPhones(state) {
     cell(row, phone.mac).className = "mac";
     cell(row, phone.model);
     cell(row, phone.endpoints.join(", "));
-    cell(row, phone.load || "site default");
+    cell(row, phone.load || "not seen yet");
+    cell(row, phone.upgradePath, "path");
     cell(row, phone.syncCounter);
     cell(row, phone.lastRequest ? time(phone.lastRequest.at) + " " + phone.lastRequest.file + " (" + phone.lastRequest.outcome + ")" : "never");
     cell(row, phone.lastResync ? time(phone.lastResync.at) + " " + phone.lastResync.outcome : "none", phone.lastResync && phone.lastResync.outcome === "stale" ? "bad" : "");
