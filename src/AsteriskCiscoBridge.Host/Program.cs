@@ -18,6 +18,7 @@ var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning se
     PinCommand.Create(),
     UnpinCommand.Create(),
     LogCommand.Create(),
+    DoctorCommand.Create(),
 };
 
 // SIGTERM (systemd, kill) and SIGINT stop long-running verbs through their cancellation token,

@@ -70,6 +70,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         {
             ["Tftp:Listen:0"] = "127.0.0.1:0",
             ["Http:Listen:0"] = "127.0.0.1:0",
+            ["Dashboard:Listen"] = "127.0.0.1:0",
             ["Storage:Database"] = Database,
             ["Firmware:Directory"] = FirmwareFolder,
             ["Ami:Host"] = "127.0.0.1",

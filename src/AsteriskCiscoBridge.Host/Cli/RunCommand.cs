@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Net;
 using AsteriskCiscoBridge.Host.Configuration;
+using AsteriskCiscoBridge.Host.Dashboard;
+using AsteriskCiscoBridge.Host.Diagnostics;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Ami.Pjsip;
@@ -155,8 +157,12 @@ internal static class RunCommand
         builder.Services.AddSingleton(new RequestLog(connections));
         builder.Services.AddSingleton<RequestRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestRecorder>());
+        builder.AddDashboard(configuration);
+        JournalLogging.Configure(builder.Logging);
+        builder.Services.AddHostedService(sp => new SystemdNotifyService(SystemdNotifier.FromEnvironment(), sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SystemdNotifyService>>()));
 
         var app = builder.Build();
+        app.UseDashboard();
         app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), allowed);
         return app;
     }

@@ -31,6 +31,14 @@ internal sealed partial class EndpointSyncService(
     /// <summary>Rounds done since start.</summary>
     public int Rounds { get; private set; }
 
+    /// <summary>When the last complete snapshot was taken, for /metrics and the dashboard.</summary>
+    public DateTimeOffset? LastSnapshotAt { get; private set; }
+
+    /// <summary>True while the AMI session is up.</summary>
+    public bool AmiConnected => _client?.IsConnected == true;
+
+    private AmiClient? _client;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (ami is null)
@@ -41,6 +49,7 @@ internal sealed partial class EndpointSyncService(
 
         await using var client = new AmiClient(new AmiClientOptions { Connection = ami.ToConnectionOptions(longLived: true) }, time, loggers.CreateLogger<AmiClient>());
         await using var source = new PjsipEndpointSource(client, sourceOptions, time, loggers.CreateLogger<PjsipEndpointSource>());
+        _client = client;
         client.Start();
         source.Start();
         var sender = resync.SendLoopAsync(client, stoppingToken);
@@ -55,6 +64,7 @@ internal sealed partial class EndpointSyncService(
                     // The round queued its changed phones with their files; plan every queued one.
                     await resync.PlanAsync(snapshot, [], stoppingToken);
                     LastRound = round;
+                    LastSnapshotAt = snapshot.TakenAt;
                     Rounds++;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

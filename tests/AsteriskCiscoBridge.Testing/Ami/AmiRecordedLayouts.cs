@@ -138,6 +138,9 @@ public static class AmiRecordedLayouts
 
     public static AmiRawTemplate NotifySent => Loaded.Value.NotifySent;
 
+    /// <summary>PJSIPNotify to an endpoint that does not exist (pjsipnotify-errors/02): <c>Unable to retrieve endpoint 9999</c>.</summary>
+    public static AmiRawTemplate NotifyUnknownEndpoint => Loaded.Value.NotifyUnknownEndpoint;
+
     public static AmiRawTemplate ReloadResPjsip => Loaded.Value.ReloadResPjsip;
 
     public static AmiRawTemplate Shutdown => Loaded.Value.Shutdown;
@@ -187,6 +190,7 @@ public static class AmiRecordedLayouts
             UnknownEndpoint = Raw("pjsip-show", "10-"),
             ConfigNotFound = Raw("getconfig", "09-"),
             NotifySent = Raw("registration-and-notify", "09-"),
+            NotifyUnknownEndpoint = Raw("pjsipnotify-errors", "02-"),
             ReloadResPjsip = Event("config-change", "Reload"),
             Shutdown = Event("shutdown", "Shutdown"),
             ContactStatus = new AmiFieldTemplate(new AmiMessage(contactStatus.Headers.Select(h => new AmiField(h.Key, h.Value)))),
@@ -250,6 +254,8 @@ public static class AmiRecordedLayouts
         public required AmiRawTemplate ConfigNotFound { get; init; }
 
         public required AmiRawTemplate NotifySent { get; init; }
+
+        public required AmiRawTemplate NotifyUnknownEndpoint { get; init; }
 
         public required AmiRawTemplate ReloadResPjsip { get; init; }
 

@@ -434,9 +434,16 @@ public sealed class AmiTestServer : IAsyncDisposable
                 AmiTestPbx.RenderGetConfig(sb, id, all.Value, filter is not null && filter.StartsWith("type=", StringComparison.Ordinal) ? filter[5..] : null);
                 break;
             case "PJSIPNOTIFY":
-                // Asterisk answers Success even without contacts, and then sends to each contact.
-                if (action["Endpoint"] is { } target && Pbx.Find(target) is { } notified)
+                // Asterisk answers Success even without contacts, and then sends to each contact;
+                // an endpoint it does not know is an error (pjsipnotify-errors/02).
+                if (action["Endpoint"] is { } target)
                 {
+                    if (Pbx.Find(target) is not { } notified)
+                    {
+                        sb.Append(AmiRecordedLayouts.NotifyUnknownEndpoint.Render(id, ("9999", target)));
+                        break;
+                    }
+
                     Notifies.Deliver(notified, action.GetAll("Variable"));
                 }
 

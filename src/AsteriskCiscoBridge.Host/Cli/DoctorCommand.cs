@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Net;
+using AsteriskCiscoBridge.Host.Asterisk;
+using AsteriskCiscoBridge.Host.Configuration;
+using AsteriskCiscoBridge.Host.Diagnostics;
+using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Host.Firmware;
+using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Provisioning.Firmware;
+using Microsoft.Extensions.Configuration;
+
+namespace AsteriskCiscoBridge.Host.Cli;
+
+/// <summary>
+/// <c>acb doctor</c>: one line per check (OK, WARN or FAIL, with the fix): AMI reachable, login,
+/// each permission the bridge uses (probed with actions that change nothing), the NOTIFY path, the
+/// running service's TFTP and HTTP listeners, firmware completeness, bound endpoints that cannot be
+/// provisioned, duplicate MAC bindings and labels too long for the model. Exits 1 on any FAIL.
+/// </summary>
+internal static class DoctorCommand
+{
+    public static Command Create(TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        var config = CliStore.ConfigOption();
+        var timeout = new Option<TimeSpan>("--timeout") { Description = "How long each port probe waits for an answer (default 00:00:02).", DefaultValueFactory = _ => TimeSpan.FromSeconds(2) };
+        var command = new Command("doctor", "Check AMI login and permissions, the NOTIFY path, the TFTP/HTTP ports, firmware and bindings; one line each with the fix.") { config, timeout };
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var configuration = AcbConfiguration.Build(parse.GetValue(config)?.FullName);
+            var results = await RunAsync(configuration, parse.GetValue(timeout), time, async () => await CliStore.OpenAsync(parse, config, ct), ct);
+            foreach (var result in results)
+            {
+                await output.WriteLineAsync(result.Format());
+            }
+
+            var failed = results.Count(r => r.Status == DoctorStatus.Fail);
+            var warned = results.Count(r => r.Status == DoctorStatus.Warn);
+            await output.WriteLineAsync($"{results.Count} checks: {failed} failed, {warned} warnings");
+            return failed == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    internal static async Task<IReadOnlyList<DoctorResult>> RunAsync(IConfiguration configuration, TimeSpan timeout, TimeProvider time, Func<Task<CliStore>> openStore, CancellationToken cancellationToken)
+    {
+        var results = new List<DoctorResult>();
+        var ami = AmiOptions.Bind(configuration, out var problem);
+        var report = await AmiDoctor.RunAsync(ami, problem, time, cancellationToken);
+        results.AddRange(report.Results);
+
+        if (!TftpSettings.TryRead(configuration, out var tftp, out _, out var tftpError))
+        {
+            results.Add(DoctorResult.Fail("tftp", tftpError, "correct Tftp:Listen in acb.json"));
+        }
+        else
+        {
+            foreach (var listen in tftp.Listen)
+            {
+                results.Add(await PortProbe.TftpAsync(listen, timeout, time, cancellationToken));
+            }
+        }
+
+        foreach (var text in configuration.GetSection("Http:Listen").Get<string[]>() ?? ["0.0.0.0:6970"])
+        {
+            results.Add(IPEndPoint.TryParse(text, out var http)
+                ? await PortProbe.HttpAsync(http, timeout, cancellationToken)
+                : DoctorResult.Fail("http", $"Http:Listen '{text}' is not ADDR:PORT", "correct Http:Listen in acb.json"));
+        }
+
+        var store = await openStore();
+        var facts = new ProvisioningFacts(
+            await store.Phones.ListAsync(cancellationToken),
+            await store.Phones.AllBindingsAsync(cancellationToken),
+            report.Snapshot,
+            store.Settings.Site.ToSettings().Loads);
+        var folder = FirmwareFolder.DirectoryOf(configuration);
+        var catalog = Directory.Exists(folder) ? await FirmwareFolder.ScanAsync(folder, cancellationToken) : FirmwareCatalog.Empty;
+        results.AddRange(ProvisioningDoctor.Firmware(facts, catalog, folder));
+        results.AddRange(ProvisioningDoctor.Endpoints(facts));
+        results.Add(ProvisioningDoctor.Contacts(facts));
+        results.AddRange(ProvisioningDoctor.DuplicateMacs(facts));
+        results.AddRange(ProvisioningDoctor.Labels(facts));
+        return results;
+    }
+}

@@ -1,0 +1,154 @@
+using AsteriskCiscoBridge.Ami;
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Host.Asterisk;
+using AsteriskCiscoBridge.Host.Firmware;
+using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Host.Resync;
+using AsteriskCiscoBridge.Provisioning.Firmware;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace AsteriskCiscoBridge.Host.Dashboard;
+
+/// <summary>
+/// What the dashboard shows and does, over the store and the running services. A resync from the
+/// dashboard works like <c>acb resync MAC</c>: one AMI session, a fresh snapshot, the planner's
+/// NOTIFY for the phone's family, recorded in the notify log.
+/// </summary>
+internal sealed partial class DashboardApi(
+    PhoneStore phones,
+    RequestLog requests,
+    NotifyLog notifies,
+    ResyncQueue queue,
+    ResyncService resync,
+    ResyncOptions resyncOptions,
+    EndpointSyncService sync,
+    AmiOptions? ami,
+    string firmwareFolder,
+    SiteLoads siteLoads,
+    TimeProvider time,
+    ILoggerFactory loggers)
+{
+    private readonly ILogger _logger = loggers.CreateLogger<DashboardApi>();
+
+    public async Task<DashboardState> StateAsync(CancellationToken cancellationToken)
+    {
+        var rows = await phones.ListAsync(cancellationToken);
+        var bindings = await phones.AllBindingsAsync(cancellationToken);
+
+        // Two bounded reads per refresh instead of two per phone: the latest entry of each phone
+        // within the most recent history (a phone quiet for longer shows none).
+        var catalog = Directory.Exists(firmwareFolder) ? await FirmwareFolder.ScanAsync(firmwareFolder, cancellationToken) : FirmwareCatalog.Empty;
+        var lastRequests = Latest(await requests.RecentAsync(null, HistoryWindow, cancellationToken), r => r.Mac);
+        var lastNotifies = Latest(await notifies.RecentAsync(null, HistoryWindow, cancellationToken), n => n.Mac);
+        var list = new List<DashboardPhone>(rows.Count);
+        foreach (var row in rows)
+        {
+            var request = lastRequests.GetValueOrDefault(row.Mac);
+            var notify = lastNotifies.GetValueOrDefault(row.Mac);
+            list.Add(new DashboardPhone(
+                row.Mac.Value,
+                row.Model,
+                bindings.TryGetValue(row.Mac, out var b) ? [.. b.OrderBy(x => x.Position).Select(x => x.Endpoint)] : [],
+                row.Load,
+                UpgradePath(row, catalog),
+                row.SyncCounter,
+                request is null ? null : ToView(request),
+                notify is null ? null : new DashboardNotify(notify.At, notify.Event, notify.Outcome, notify.Detail)));
+        }
+
+        return new DashboardState(
+            list,
+            [.. resync.Waiting.Select(m => m.Value).Order(StringComparer.Ordinal)],
+            [.. resync.Stale.Select(m => m.Value).Order(StringComparer.Ordinal)],
+            [.. catalog.Loads.Select(l => new DashboardLoad(l.Name, l.IsComplete, l.Files.Length, l.Explain()))],
+            sync.AmiConnected,
+            sync.LastSnapshotAt is { } at ? Math.Round((time.GetUtcNow() - at).TotalSeconds, 1) : null,
+            PinAvailable: false);
+    }
+
+    public async Task<IReadOnlyList<DashboardRequest>> RequestsAsync(long after, CancellationToken cancellationToken) =>
+        [.. (await requests.RecentAsync(null, 200, cancellationToken)).Where(r => r.Id > after).Select(ToView)];
+
+    public async Task<DashboardActionResult> ResyncAsync(MacAddress mac, CancellationToken cancellationToken)
+    {
+        if (ami is null)
+        {
+            return new DashboardActionResult(false, "AMI is not configured: nothing can be sent");
+        }
+
+        if (await phones.GetAsync(mac, cancellationToken) is null)
+        {
+            return new DashboardActionResult(false, $"{mac} is not bound");
+        }
+
+        // Like `acb resync`: the phone starts over in the persisted queue (a stale one too), and the
+        // queue's move to 'sending' keeps the running service from sending the same NOTIFY.
+        var oneShot = new ResyncService(phones, queue, resyncOptions, time, loggers.CreateLogger<ResyncService>());
+        try
+        {
+            await using var connection = await AmiConnection.ConnectAsync(ami.ToConnectionOptions(), time, null, cancellationToken);
+            await connection.LoginAsync(cancellationToken);
+            var read = await new PjsipSnapshotReader(connection, time).ReadAsync(cancellationToken);
+            if (read.Snapshot is not { } snapshot)
+            {
+                return new DashboardActionResult(false, $"reading the endpoints failed: {read.Failure}");
+            }
+
+            var plan = await oneShot.PlanAsync(snapshot, [mac], cancellationToken, enqueue: false);
+            if (plan.Orders.Count == 0)
+            {
+                return new DashboardActionResult(false, $"{mac} has no live contact: it reads its files when it registers or boots");
+            }
+
+            await queue.EnqueueAsync(plan.Orders.Select(o => o.Mac), "dashboard resync", time.GetUtcNow(), cancellationToken);
+            var sent = await oneShot.SendPlanAsync(connection, plan, cancellationToken);
+            await connection.LogoffAsync(cancellationToken);
+            var order = plan.Orders[0];
+            ResyncRequested(_logger, mac, order.Endpoint, sent == plan.Orders.Count);
+            return sent == plan.Orders.Count
+                ? new DashboardActionResult(true, $"{order.Event} sent to {mac} via endpoint {order.Endpoint}")
+                : new DashboardActionResult(false, $"Asterisk refused the {order.Event} to {mac} (see the notify log)");
+        }
+        catch (AmiException e)
+        {
+            return new DashboardActionResult(false, $"AMI {ami.Host}:{ami.Port}: {e.Message}");
+        }
+    }
+
+    /// <summary>How many of the latest requests and NOTIFYs one refresh reads to find each phone's last.</summary>
+    internal const int HistoryWindow = 10_000;
+
+    // Rows come newest first: the first per MAC is its latest.
+    private static Dictionary<MacAddress, T> Latest<T>(IEnumerable<T> newestFirst, Func<T, MacAddress?> mac)
+    {
+        var latest = new Dictionary<MacAddress, T>();
+        foreach (var row in newestFirst)
+        {
+            if (mac(row) is { } key)
+            {
+                latest.TryAdd(key, row);
+            }
+        }
+
+        return latest;
+    }
+
+    // The load planner's answer for the phone's next boots: the staircase to its model's site load.
+    private string UpgradePath(PhoneRow row, FirmwareCatalog catalog)
+    {
+        var model = PhoneModels.Find(row.Model);
+        var plan = LoadPlanner.Plan(new LoadPlanRequest(row.Model, LoadProtocol.Sip, row.Load, model is null ? null : siteLoads.For(model), null), catalog);
+        return plan.Outcome switch
+        {
+            LoadPlanOutcome.Step => $"{string.Join(" → ", plan.Path)} ({plan.Reason})",
+            _ => plan.Reason,
+        };
+    }
+
+    private static DashboardRequest ToView(RequestRecord r) => new(r.Id, r.At, r.Client, r.FileName, r.Mac?.Value, r.Outcome, r.Bytes);
+
+    [LoggerMessage(6100, LogLevel.Information, "Dashboard resync of {Mac} via endpoint {Endpoint}: accepted {Accepted}")]
+    private static partial void ResyncRequested(ILogger logger, MacAddress mac, string endpoint, bool accepted);
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AsteriskCiscoBridge.Host.Dashboard;
+
+/// <summary>What <c>GET /api/state</c> answers: phones, resyncs, firmware and the AMI link. Never a secret.</summary>
+internal sealed record DashboardState(
+    IReadOnlyList<DashboardPhone> Phones,
+    IReadOnlyList<string> Pending,
+    IReadOnlyList<string> Stale,
+    IReadOnlyList<DashboardLoad> Firmware,
+    bool AmiConnected,
+    double? SnapshotAgeSeconds,
+    bool PinAvailable);
+
+internal sealed record DashboardPhone(
+    string Mac,
+    string Model,
+    IReadOnlyList<string> Endpoints,
+    string? Load,
+    string UpgradePath,
+    long SyncCounter,
+    DashboardRequest? LastRequest,
+    DashboardNotify? LastResync);
+
+internal sealed record DashboardRequest(long Id, DateTimeOffset At, string Client, string File, string? Mac, string Outcome, long Bytes);
+
+internal sealed record DashboardNotify(DateTimeOffset At, string Event, string Outcome, string? Detail);
+
+internal sealed record DashboardLoad(string Name, bool Complete, int Files, string? Problem);
+
+internal sealed record DashboardActionResult(bool Ok, string Message);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(DashboardState))]
+[JsonSerializable(typeof(IReadOnlyList<DashboardRequest>))]
+[JsonSerializable(typeof(DashboardActionResult))]
+internal sealed partial class DashboardJsonContext : JsonSerializerContext;

@@ -1,0 +1,237 @@
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Provisioning.Firmware;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Provisioning.Resync;
+using AsteriskCiscoBridge.Storage;
+
+namespace AsteriskCiscoBridge.Host.Diagnostics;
+
+/// <summary>What the pure checks look at: the store's phones and bindings, Asterisk's endpoints (when read) and the site.</summary>
+internal sealed record ProvisioningFacts(
+    IReadOnlyList<PhoneRow> Phones,
+    IReadOnlyDictionary<MacAddress, IReadOnlyList<BindingRow>> Bindings,
+    PjsipSnapshot? Snapshot,
+    SiteLoads Loads);
+
+/// <summary>
+/// The checks on what the bridge would hand out, pure over <see cref="ProvisioningFacts"/>: bound
+/// endpoints that cannot become a phone line, a MAC bound to different endpoints in different
+/// places, labels longer than the model shows, and firmware loads that phones would be sent but
+/// the folder does not hold complete.
+/// </summary>
+internal static class ProvisioningDoctor
+{
+    public static IReadOnlyList<DoctorResult> Endpoints(ProvisioningFacts facts)
+    {
+        if (facts.Snapshot is not { } snapshot)
+        {
+            return [DoctorResult.Warn("endpoints", "not checked: Asterisk's endpoints could not be read", "fix the AMI lines above first")];
+        }
+
+        var results = new List<DoctorResult>();
+        var bound = BoundEndpoints(facts);
+        foreach (var (endpoint, macs) in bound.OrderBy(b => b.Key, StringComparer.Ordinal))
+        {
+            var who = string.Join(", ", macs.Order(StringComparer.Ordinal));
+            if (snapshot.Find(endpoint) is not { } found)
+            {
+                results.Add(DoctorResult.Fail("endpoints", $"endpoint {endpoint} (bound to {who}) does not exist in Asterisk", $"create it in pjsip.conf or rebind: acb bind {macs.First()} ENDPOINT"));
+            }
+            else if (!found.IsProvisionable)
+            {
+                results.Add(DoctorResult.Fail("endpoints", $"endpoint {endpoint} (bound to {who}) cannot be provisioned: {found.NotProvisionableReason}", "give its auth auth_type = userpass and a password: a phone needs the secret itself, an md5_cred cannot be turned back into it"));
+            }
+        }
+
+        if (results.Count == 0)
+        {
+            results.Add(DoctorResult.Ok("endpoints", $"{bound.Count} bound endpoint{(bound.Count == 1 ? string.Empty : "s")}, all provisionable"));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// The NOTIFY reaches a phone only through a registered contact: Asterisk answers "NOTIFY sent"
+    /// for an endpoint without one and sends nothing (pjsipnotify-errors/08), so say which bound
+    /// endpoints have none.
+    /// </summary>
+    public static DoctorResult Contacts(ProvisioningFacts facts)
+    {
+        if (facts.Snapshot is not { } snapshot)
+        {
+            return DoctorResult.Warn("notify.contacts", "not checked: Asterisk's endpoints could not be read", "fix the AMI lines above first");
+        }
+
+        var bound = BoundEndpoints(facts).Keys.Where(e => snapshot.Find(e) is not null).Order(StringComparer.Ordinal).ToList();
+        var silent = bound.Where(e => !snapshot.Find(e)!.Contacts.Any(c => new ResyncContact(e, c.CallId, c.Status).IsLive)).ToList();
+        if (silent.Count == 0)
+        {
+            return DoctorResult.Ok("notify.contacts", $"every bound endpoint ({bound.Count}) has a registered contact: a resync reaches its phone");
+        }
+
+        var shown = string.Join(", ", silent.Take(10)) + (silent.Count > 10 ? $" and {silent.Count - 10} more" : string.Empty);
+        return DoctorResult.Warn("notify.contacts", $"{silent.Count} of {bound.Count} bound endpoints have no registered contact ({shown}): their resync waits until the phone registers", "power the phones on, or check they register (asterisk -rx \"pjsip show contacts\")");
+    }
+
+    public static IReadOnlyList<DoctorResult> DuplicateMacs(ProvisioningFacts facts)
+    {
+        // Each place a MAC is bound, with the endpoints it names there.
+        var claims = new Dictionary<string, List<(string Where, string Endpoints)>>(StringComparer.Ordinal);
+        void Claim(string mac, string where, IEnumerable<string> endpoints)
+        {
+            if (!claims.TryGetValue(mac, out var list))
+            {
+                claims[mac] = list = [];
+            }
+
+            list.Add((where, string.Join(",", endpoints.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))));
+        }
+
+        foreach (var (mac, rows) in facts.Bindings)
+        {
+            Claim(mac.Value, "acb bind", rows.Select(r => r.Endpoint));
+        }
+
+        if (facts.Snapshot is { } snapshot)
+        {
+            foreach (var group in snapshot.Endpoints
+                .SelectMany(e => e.MacBindings.Select(b => (b.Mac, Source: b.Source, Endpoint: e.Name)))
+                .GroupBy(x => (x.Mac, x.Source)))
+            {
+                Claim(group.Key.Mac, group.Key.Source == MacBindingSource.Phoneprov ? "pjsip.conf phoneprov" : "endpoint set_var", group.Select(g => g.Endpoint));
+            }
+        }
+
+        var results = new List<DoctorResult>();
+        foreach (var (mac, list) in claims.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            if (list.Select(l => l.Endpoints).Distinct(StringComparer.Ordinal).Count() > 1)
+            {
+                results.Add(DoctorResult.Fail("bindings", $"{mac} is bound differently in several places: {string.Join("; ", list.Select(l => $"{l.Where} → {l.Endpoints}"))}", $"keep one binding: remove the others (acb unbind {mac}, or the phoneprov section / set_var)"));
+            }
+        }
+
+        var shared = claims
+            .SelectMany(c => c.Value.SelectMany(l => l.Endpoints.Split(',')).Distinct(StringComparer.Ordinal).Select(e => (Endpoint: e, Mac: c.Key)))
+            .GroupBy(x => x.Endpoint, StringComparer.Ordinal)
+            .Where(g => g.Count() > 1);
+        foreach (var group in shared.OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            results.Add(DoctorResult.Warn("bindings", $"endpoint {group.Key} is bound to {group.Count()} phones ({string.Join(", ", group.Select(g => g.Mac))}): they register with the same credentials", "give each phone its own endpoint unless the shared line is intended"));
+        }
+
+        if (results.Count == 0)
+        {
+            results.Add(DoctorResult.Ok("bindings", $"{claims.Count} MAC{(claims.Count == 1 ? string.Empty : "s")} bound, no duplicates"));
+        }
+
+        return results;
+    }
+
+    public static IReadOnlyList<DoctorResult> Labels(ProvisioningFacts facts)
+    {
+        var results = new List<DoctorResult>();
+        var models = facts.Phones.ToDictionary(p => p.Mac, p => PhoneModels.Find(p.Model));
+        foreach (var (mac, rows) in facts.Bindings.OrderBy(b => b.Key.Value, StringComparer.Ordinal))
+        {
+            if (models.GetValueOrDefault(mac) is not { } model)
+            {
+                continue;
+            }
+
+            // SIP<MAC>.cnf's lineN_shortname shows 12 characters; the 79x1 featureLabel 30 (spec §2, §2.3).
+            var limit = model.Family == PhoneFamily.Sip79x0 ? SipCnfRenderer.ShortNameLimit : SepXmlRenderer.LineFieldLimit;
+            foreach (var row in rows.OrderBy(r => r.Position))
+            {
+                var label = row.Label ?? row.DisplayName ?? facts.Snapshot?.Find(row.Endpoint)?.CallerIdName;
+                if (label is not null && label.Length > limit)
+                {
+                    results.Add(DoctorResult.Warn("labels", $"{mac} line {row.Position} label \"{label}\" has {label.Length} characters; the {model.Name} shows {limit}", $"set a label of at most {limit} characters for endpoint {row.Endpoint} (its callerid name, or the binding's label)"));
+                }
+            }
+        }
+
+        if (results.Count == 0)
+        {
+            results.Add(DoctorResult.Ok("labels", "every line label fits its phone"));
+        }
+
+        return results;
+    }
+
+    public static IReadOnlyList<DoctorResult> Firmware(ProvisioningFacts facts, FirmwareCatalog catalog, string folder)
+    {
+        var results = new List<DoctorResult>();
+        foreach (var load in catalog.Loads.Where(l => !l.IsComplete).OrderBy(l => l.Name, StringComparer.Ordinal))
+        {
+            results.Add(DoctorResult.Fail("firmware", $"load {load.Name} is incomplete: {load.Explain()}", $"import the whole load again: acb firmware import PATH (into {folder})"));
+        }
+
+        // Loads the phones would be sent: the site's load for each bound model, and each phone's own.
+        var wanted = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var phone in facts.Phones)
+        {
+            var load = phone.Load ?? (PhoneModels.Find(phone.Model) is { } model ? facts.Loads.For(model) : null);
+            if (load is null)
+            {
+                continue;
+            }
+
+            if (!wanted.TryGetValue(load, out var who))
+            {
+                wanted[load] = who = new SortedSet<string>(StringComparer.Ordinal);
+            }
+
+            who.Add(phone.Model);
+        }
+
+        foreach (var (load, models) in wanted)
+        {
+            if (catalog.Find(load) is null)
+            {
+                results.Add(DoctorResult.Warn("firmware", $"load {load} (for {string.Join(", ", models)}) is not in the firmware folder: those phones keep the load they run", $"acb firmware import the {load} files (into {folder})"));
+            }
+        }
+
+        if (results.Count == 0)
+        {
+            results.Add(DoctorResult.Ok("firmware", $"{catalog.Loads.Length} load{(catalog.Loads.Length == 1 ? string.Empty : "s")} in {folder}, all complete; every load the bound phones need is there"));
+        }
+
+        return results;
+    }
+
+    private static Dictionary<string, HashSet<string>> BoundEndpoints(ProvisioningFacts facts)
+    {
+        var bound = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        void Add(string endpoint, string mac)
+        {
+            if (!bound.TryGetValue(endpoint, out var macs))
+            {
+                bound[endpoint] = macs = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            macs.Add(mac);
+        }
+
+        foreach (var (mac, rows) in facts.Bindings)
+        {
+            foreach (var row in rows)
+            {
+                Add(row.Endpoint, mac.Value);
+            }
+        }
+
+        foreach (var endpoint in facts.Snapshot?.Endpoints ?? [])
+        {
+            foreach (var binding in endpoint.MacBindings)
+            {
+                Add(endpoint.Name, binding.Mac);
+            }
+        }
+
+        return bound;
+    }
+}

@@ -1,0 +1,63 @@
+using AsteriskCiscoBridge.Testing.Browser;
+using AsteriskCiscoBridge.Testing.Support;
+
+namespace AsteriskCiscoBridge.Scenarios.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in Debian's headless Chromium, driven over the DevTools protocol: the page lists
+/// the phone from the real store, and its Resync button makes the service send a PJSIPNotify to
+/// the AMI test server. Screenshots go to screenshots/ in the test output folder.
+/// </summary>
+public sealed class DashboardBrowserTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Screenshot(string name) => Path.Combine(AppContext.BaseDirectory, "screenshots", name);
+
+    private static async Task<string> TextAsync(CdpSession page, string selector) =>
+        (await page.EvaluateAsync($"(document.querySelector({System.Text.Json.JsonSerializer.Serialize(selector)}) || {{}}).textContent || ''", Ct)).GetString() ?? string.Empty;
+
+    [Fact]
+    public async Task The_page_lists_the_bound_phone_and_its_resync_button_sends_a_pjsipnotify()
+    {
+        await using var service = await DashboardServiceTests.StartAsync(Ct);
+        await using var browser = await ChromiumBrowser.LaunchAsync(Bound, Ct);
+        await using var page = await browser.NewPageAsync(Ct);
+
+        await page.NavigateAsync(DashboardServiceTests.DashboardUri(service), Ct);
+        var row = string.Empty;
+        await EventuallyAsync(async () => (row = await TextAsync(page, "#phones tr[data-mac='0011223344AA']")).Length > 0, "the phone's row");
+        Assert.Contains("0011223344AA", row, StringComparison.Ordinal);
+        Assert.Contains("7960", row, StringComparison.Ordinal);
+        Assert.Contains("6001", row, StringComparison.Ordinal);
+        Assert.Contains("AMI up", await TextAsync(page, "#ami"), StringComparison.Ordinal);
+        Assert.True((await page.EvaluateAsync("document.querySelector(\"#phones tr[data-mac='0011223344AA'] button.pin\").disabled", Ct)).GetBoolean());
+        Assert.True(new FileInfo(await page.ScreenshotAsync(Screenshot("dashboard-phones.png"), Ct)).Length > 1000);
+
+        await page.EvaluateAsync("document.querySelector(\"button.resync[data-mac='0011223344AA']\").click()", Ct);
+
+        var notify = await service.Asterisk!.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
+        Assert.Equal("6001", notify.Action["Endpoint"]);
+        Assert.Equal(["Event=check-sync"], notify.Action.GetAll("Variable"));
+        await EventuallyAsync(async () => (await TextAsync(page, "#message")).Contains("check-sync sent to 0011223344AA", StringComparison.Ordinal), "the page says the NOTIFY was sent");
+        Assert.Equal("ok", (await page.EvaluateAsync("document.getElementById('message').className", Ct)).GetString());
+        await page.ScreenshotAsync(Screenshot("dashboard-resync.png"), Ct);
+    }
+
+    // Polls the page (each check is a DevTools round trip) until the condition holds; the bound only limits failure.
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var limit = DateTime.UtcNow + Bound;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > limit)
+            {
+                throw new TimeoutException($"still not true after {Bound}: {what}");
+            }
+
+            await Task.Delay(20, Ct);
+        }
+    }
+}

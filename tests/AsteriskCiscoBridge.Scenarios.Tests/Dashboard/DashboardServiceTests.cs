@@ -1,0 +1,208 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AsteriskCiscoBridge.Host.Cli;
+using AsteriskCiscoBridge.Host.Dashboard;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
+using AsteriskCiscoBridge.Testing.Ami;
+using AsteriskCiscoBridge.Testing.Support;
+using AsteriskCiscoBridge.Testing.Tftp;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AsteriskCiscoBridge.Scenarios.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard, its API and /metrics on a running service over real sockets: what they show,
+/// who may use them, and that the phones' HTTP port never answers for them.
+/// </summary>
+public sealed partial class DashboardServiceTests
+{
+    private static readonly MacAddress Mac = MacAddress.Parse("0011223344AA").Mac!.Value;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    internal static async Task<ServiceHarness> StartAsync(CancellationToken cancellationToken, params (string Key, string Value)[] settings)
+    {
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6001", "pw", "\"Ann Smith\" <6001>") with { Contacts = [new AmiTestContact("sip:6001@127.0.0.1:5070", "Cisco-CP7960G/8.0", "reg-6001")] });
+        var service = await ServiceHarness.CreateAsync(pbx, cancellationToken);
+        await service.BindAsync(Mac, PhoneModels.Cisco7960, cancellationToken, new BindingRow { Position = 1, Endpoint = "6001" });
+        await service.StartAsync(cancellationToken, settings);
+        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", cancellationToken, Bound);
+
+        // The phone's files were new, so the service itself told it (over its own AMI session):
+        // forget those actions, so that a test sees only what the dashboard causes.
+        await Eventually.TrueAsync(() => service.Resync.Sent >= 1, "the service's own first NOTIFY", cancellationToken, Bound);
+        var notifies = new NotifyLog(service.Connections);
+        var limit = DateTime.UtcNow + Bound;
+        while ((await notifies.RecentAsync(Mac, 1, cancellationToken)).Count == 0)
+        {
+            // The counter moves just before the notify log row is written: wait for the row too.
+            Assert.True(DateTime.UtcNow < limit, "the service's NOTIFY never reached the notify log");
+            await Task.Delay(5, cancellationToken);
+        }
+
+        while (service.Asterisk!.Received.TryRead(out _))
+        {
+        }
+
+        return service;
+    }
+
+    internal static Uri DashboardUri(ServiceHarness service)
+    {
+        var bound = service.App.Services.GetRequiredService<DashboardSettings>().Bound!();
+        return new Uri($"http://127.0.0.1:{bound.Port}/");
+    }
+
+    private static Uri FileServiceUri(ServiceHarness service)
+    {
+        var dashboard = DashboardUri(service).Port;
+        var file = service.App.Urls.Select(u => new Uri(u)).First(u => u.Port != dashboard);
+        return new Uri($"http://127.0.0.1:{file.Port}/");
+    }
+
+    [GeneratedRegex("<meta name=\"acb-token\" content=\"([0-9a-f]*)\">")]
+    private static partial Regex TokenMeta();
+
+    [Fact]
+    public async Task Metrics_count_tftp_and_http_requests_and_show_the_ami_link()
+    {
+        await using var service = await StartAsync(Ct);
+        using var http = new HttpClient { BaseAddress = DashboardUri(service) };
+        using var tftp = new TftpTestClient();
+        await tftp.SendAsync(TftpTestClient.ReadRequest("no-such-file.bin"), service.Tftp, Ct);
+        Assert.True((await tftp.ReceiveAsync(Bound, Ct)).IsError);
+        using var files = new HttpClient { BaseAddress = FileServiceUri(service) };
+        Assert.Equal(HttpStatusCode.NotFound, (await files.GetAsync("no-such-file.bin", Ct)).StatusCode);
+
+        using var response = await http.GetAsync("metrics", Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Contains("# TYPE acb_tftp_requests_total counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("acb_tftp_requests_total{outcome=\"not_found\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("acb_tftp_misses_total 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("acb_http_requests_total{code=\"404\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("acb_ami_connected 1\n", text, StringComparison.Ordinal);
+        Assert.Matches(new Regex("\nacb_ami_snapshot_age_seconds [0-9.]+\n"), text);
+        Assert.Contains("# TYPE acb_resync_notifies_total counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("acb_resync_stale_phones 0\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task State_lists_the_bound_phone_and_a_resync_post_needs_the_page_token()
+    {
+        await using var service = await StartAsync(Ct);
+        using var http = new HttpClient { BaseAddress = DashboardUri(service) };
+
+        using var tftp = new TftpTestClient();
+        var (bytes, _) = await tftp.DownloadAsync(service.Tftp, "SIP0011223344AA.cnf", Ct);
+        JsonElement phone = default;
+        var limit = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            using var state = JsonDocument.Parse(await http.GetStringAsync("api/state", Ct));
+            phone = Assert.Single(state.RootElement.GetProperty("phones").EnumerateArray()).Clone();
+            if (phone.GetProperty("lastRequest").ValueKind == JsonValueKind.Object)
+            {
+                break;
+            }
+
+            // The request recorder writes the log asynchronously: poll until the fetch is there.
+            Assert.True(DateTime.UtcNow < limit, "the phone's fetch never reached the request log");
+            await Task.Delay(20, Ct);
+        }
+        Assert.Equal("0011223344AA", phone.GetProperty("mac").GetString());
+        Assert.Equal("7960", phone.GetProperty("model").GetString());
+        Assert.Equal("6001", Assert.Single(phone.GetProperty("endpoints").EnumerateArray()).GetString());
+        Assert.Contains("P0S3-08-12-00", phone.GetProperty("upgradePath").GetString(), StringComparison.Ordinal); // the 7960's site load, not in the empty folder
+        Assert.Equal("SIP0011223344AA.cnf", phone.GetProperty("lastRequest").GetProperty("file").GetString());
+        Assert.Equal(bytes.Length, phone.GetProperty("lastRequest").GetProperty("bytes").GetInt64());
+        Assert.Equal("fetched", phone.GetProperty("lastResync").GetProperty("outcome").GetString()); // the fetch after the service's NOTIFY is its proof
+        Assert.DoesNotContain("\"pw\"", phone.GetRawText(), StringComparison.Ordinal);
+        var log = JsonDocument.Parse(await http.GetStringAsync("api/requests?after=0", Ct)).RootElement;
+        Assert.Contains(log.EnumerateArray(), r => r.GetProperty("file").GetString() == "SIP0011223344AA.cnf" && r.GetProperty("mac").GetString() == "0011223344AA");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsync("api/phones/0011223344AA/resync", null, Ct)).StatusCode);
+        using var forged = new HttpRequestMessage(HttpMethod.Post, "api/phones/0011223344AA/resync");
+        forged.Headers.Add(DashboardAccess.TokenHeader, "0123456789abcdef0123456789abcdef");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(forged, Ct)).StatusCode);
+
+        var token = TokenMeta().Match(await http.GetStringAsync("/", Ct)).Groups[1].Value;
+        using var post = new HttpRequestMessage(HttpMethod.Post, "api/phones/0011223344AA/resync");
+        post.Headers.Add(DashboardAccess.TokenHeader, token);
+        using var response = await http.SendAsync(post, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var notify = await service.Asterisk!.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
+        Assert.Equal("6001", notify.Action["Endpoint"]);
+        Assert.True(notify.Connection > 1, "sent over the dashboard's own AMI session, not the service's");
+        Assert.Equal(1, service.Resync.Sent);
+        Assert.Equal(["Event=check-sync"], notify.Action.GetAll("Variable"));
+    }
+
+    [Fact]
+    public async Task A_foreign_host_header_is_refused_and_the_phones_port_never_answers_for_the_dashboard()
+    {
+        await using var service = await StartAsync(Ct);
+        using var http = new HttpClient { BaseAddress = DashboardUri(service) };
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "api/state");
+        rebound.Headers.Host = "attacker.example";
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(rebound, Ct)).StatusCode);
+
+        using var files = new HttpClient { BaseAddress = FileServiceUri(service) };
+        foreach (var path in new[] { "api/state", "metrics", "app.js" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await files.GetAsync(path, Ct)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await files.PostAsync("api/phones/0011223344AA/resync", null, Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Beyond_loopback_the_service_needs_a_token_and_the_api_and_metrics_require_it()
+    {
+        Assert.Throws<InvalidOperationException>(() => RunCommand.Build([], null, new Dictionary<string, string?>
+        {
+            ["Tftp:Listen:0"] = "127.0.0.1:0",
+            ["Http:Listen:0"] = "127.0.0.1:0",
+            ["Dashboard:Listen"] = "0.0.0.0:0",
+        }));
+
+        const string Token = "a-long-dashboard-token-0123456789";
+        await using var service = await StartAsync(Ct, ("Dashboard:Listen", "0.0.0.0:0"), ("Dashboard:Token", Token));
+        using var http = new HttpClient { BaseAddress = DashboardUri(service) };
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/", Ct)).StatusCode);
+        Assert.DoesNotContain(Token, await http.GetStringAsync("/", Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("api/state", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("metrics", Ct)).StatusCode);
+
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        scrape.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(scrape, Ct)).StatusCode);
+        using var state = new HttpRequestMessage(HttpMethod.Get, "api/state");
+        state.Headers.Add(DashboardAccess.TokenHeader, Token);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(state, Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Pinning_is_refused_as_not_available()
+    {
+        await using var service = await StartAsync(Ct);
+        using var http = new HttpClient { BaseAddress = DashboardUri(service) };
+        var token = TokenMeta().Match(await http.GetStringAsync("/", Ct)).Groups[1].Value;
+        using var post = new HttpRequestMessage(HttpMethod.Post, "api/phones/0011223344AA/pin");
+        post.Headers.Add(DashboardAccess.TokenHeader, token);
+
+        using var response = await http.SendAsync(post, Ct);
+
+        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
+        Assert.False(JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("ok").GetBoolean());
+    }
+}
