@@ -19,6 +19,7 @@ public sealed class FirmwareCatalogServiceTests
         {
             ["Tftp:Listen:0"] = "127.0.0.1:0",
             ["Http:Listen:0"] = "127.0.0.1:0",
+            ["Dashboard:Listen"] = "127.0.0.1:0",
             ["Firmware:Directory"] = Path.Combine(folder.Path, "firmware"),
             ["Storage:Database"] = Path.Combine(folder.Path, "acb.db"),
         };

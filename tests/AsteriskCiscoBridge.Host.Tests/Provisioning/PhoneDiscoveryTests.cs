@@ -28,6 +28,7 @@ public sealed class PhoneDiscoveryTests
         {
             ["Tftp:Listen:0"] = "127.0.0.1:0",
             ["Http:Listen:0"] = "127.0.0.1:0",
+            ["Dashboard:Listen"] = "127.0.0.1:0",
             ["Firmware:Directory"] = firmware.Path,
             ["Storage:Database"] = cli.DatabasePath,
         };
