@@ -156,14 +156,27 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
     {
         var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pollTimer = Task.Delay(_options.PollInterval, _time, poll.Token);
+        CancellationTokenSource? retry = null;
+        Task? retryTimer = null;
         try
         {
             while (true)
             {
+                // A pending retry never blocks a trigger: a reconnect during the retry wait reads at once.
                 var triggered = _triggers.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                var first = await Task.WhenAny(pollTimer, triggered);
+                var first = retryTimer is null
+                    ? await Task.WhenAny(pollTimer, triggered)
+                    : await Task.WhenAny(pollTimer, triggered, retryTimer);
                 cancellationToken.ThrowIfCancellationRequested();
-                Log.SnapshotTriggered(_logger, first == pollTimer ? "poll" : "event");
+                Log.SnapshotTriggered(_logger, first == pollTimer ? "poll" : first == retryTimer ? "retry" : "event");
+                if (retry is not null)
+                {
+                    await retry.CancelAsync();
+                    retry.Dispose();
+                    retry = null;
+                    retryTimer = null;
+                }
+
                 if (_options.Debounce > TimeSpan.Zero)
                 {
                     await Task.Delay(_options.Debounce, _time, cancellationToken);
@@ -179,8 +192,8 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
                     result = await _reader.ReadAsync(cancellationToken);
                 }
 
-                // The next poll is armed before anything is published, so whoever reacts to a
-                // publication by moving a driven clock cannot overtake it.
+                // The next poll (and a retry) is armed before anything is published, so whoever
+                // reacts to a publication by moving a driven clock cannot overtake it.
                 await poll.CancelAsync();
                 poll.Dispose();
                 poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -190,13 +203,13 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
                     _current = snapshot;
                     _published.Writer.TryWrite(snapshot);
                 }
-                else if (result is not null && _client.IsConnected)
+                else if (result is not null)
                 {
-                    // Still connected but the read failed (permission denied, an endpoint changing under
-                    // the read): try again later. A lost connection needs no retry here: the next
-                    // Connected change triggers a read.
-                    await Task.Delay(_options.RetryDelay, _time, cancellationToken);
-                    RequestSnapshot("retry");
+                    // The read failed (permission denied, an endpoint changing under the read, or the
+                    // connection dropping mid-read): try again later. If the connection was lost, the
+                    // next Connected change triggers a read sooner and the retry is dropped.
+                    retry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    retryTimer = Task.Delay(_options.RetryDelay, _time, retry.Token);
                 }
             }
         }
@@ -206,6 +219,7 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
         finally
         {
             poll.Dispose();
+            retry?.Dispose();
         }
     }
 }

@@ -77,6 +77,35 @@ public sealed class PjsipEndpointSourceTests
     }
 
     [Fact]
+    public async Task Source_a_reconnect_reads_at_once_even_while_a_failed_read_waits_for_its_retry()
+    {
+        // manager.conf lacks write=system: the read is refused while the session stays up, so
+        // the source waits RetryDelay. The admin fixes the user and Asterisk restarts: the
+        // reconnect must read straight away, not after the retry delay.
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider();
+        await using var server = AmiTestServer.Start();
+        var fixedUser = server.Users["bridge"];
+        server.Users["bridge"] = fixedUser with { Write = new HashSet<string> { "reporting" } };
+        await using var client = new AmiClient(ClientOptions(server.Port), time);
+        await using var source = new PjsipEndpointSource(client, SourceOptions, time);
+        source.Start();
+        client.Start();
+        await server.WaitForActionAsync("PJSIPShowEndpoints", ct).WaitAsync(Bound, ct);
+        await Eventually.TrueAsync(() => time.PendingTimers == 2, "poll and retry armed", ct, Bound);
+        Assert.Null(source.Current);
+
+        server.Users["bridge"] = fixedUser;
+        server.DropAll();
+        var down = await WaitForAsync(source, AmiSessionState.Disconnected, ct);
+        Assert.True(down.RetryIn < SourceOptions.RetryDelay);
+        time.Advance(down.RetryIn!.Value);
+
+        var snapshot = await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        Assert.Equal(7, snapshot.Endpoints.Length);
+    }
+
+    [Fact]
     public async Task Source_a_burst_of_reloads_within_the_debounce_gives_one_read()
     {
         // Reliability catalogue §5.5 case 27: five Reload events for res_pjsip within the
