@@ -1,6 +1,6 @@
 using System.CommandLine;
+using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Host.Storage;
-using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 
@@ -22,57 +22,35 @@ internal static class PinCommand
         var command = new Command("pin", "Pin a phone to a load of the firmware catalog (its plan then leads it there, one hop per boot).") { mac, load, config };
         command.SetAction(async (parse, ct) =>
         {
-            var error = parse.InvocationConfiguration.Error;
             if (CliStore.ParseMac(parse, parse.GetValue(mac)) is not { } address)
             {
                 return 2;
             }
 
-            if (!LoadName.TryParse(parse.GetValue(load), out var wanted, out var reason))
-            {
-                await error.WriteLineAsync($"acb pin: {reason}");
-                return 2;
-            }
-
             var store = await CliStore.OpenAsync(parse, config, ct);
-            var phone = await store.Phones.GetAsync(address, ct);
-            if (phone is null)
-            {
-                await error.WriteLineAsync($"acb pin: {address} is not bound (acb bind {address} ENDPOINT…)");
-                return 1;
-            }
-
-            if (!LoadFamily.TryForModel(phone.Model, out var family, out _) || !wanted.Family.SameAs(family))
-            {
-                await error.WriteLineAsync($"acb pin: {wanted.Name} is a load for {wanted.Family}, not for {address}, a {phone.Model}");
-                return 1;
-            }
-
-            var firmware = new FirmwareStore(store.Factory);
-            var entry = (await firmware.CatalogAsync(ct)).Find(wanted.Name);
-            if (entry is null)
-            {
-                await error.WriteLineAsync($"acb pin: {wanted.Name} is not in the firmware catalog (acb firmware import PACKAGE; acb firmware list)");
-                return 1;
-            }
-
-            if (!entry.IsComplete)
-            {
-                await error.WriteLineAsync($"acb pin: {entry.Name} is incomplete ({entry.Explain()}); an incomplete load is never offered");
-                return 1;
-            }
-
-            await firmware.PinAsync(address, entry.Name, CliStore.Actor, time.GetUtcNow(), ct);
-            await parse.InvocationConfiguration.Output.WriteLineAsync($"pinned {address} to {entry.Name}");
-            return await PinCommands.RenderAsync(parse, store, address, time, ct);
+            return await PinCommands.ApplyAsync(parse, "acb pin", store, address, parse.GetValue(load), time, ct);
         });
         return command;
     }
 }
 
-/// <summary>What <c>acb pin</c> and <c>acb unpin</c> share: rendering the phone again with its new plan.</summary>
+/// <summary>What <c>acb pin</c> and <c>acb unpin</c> share: the pin rule of <see cref="LoadPins"/>, then rendering the phone again with its new plan.</summary>
 internal static class PinCommands
 {
+    /// <summary>Pins (or with a null load unpins) and renders; exit code 2 for a malformed load name, 1 for a refusal.</summary>
+    public static async Task<int> ApplyAsync(ParseResult parse, string command, CliStore store, MacAddress address, string? load, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var outcome = await new LoadPins(store.Phones, new FirmwareStore(store.Factory)).SetAsync(address, load, CliStore.Actor, time.GetUtcNow(), cancellationToken);
+        if (!outcome.Ok)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"{command}: {outcome.Message}");
+            return outcome.Verdict == PinVerdict.BadInput ? 2 : 1;
+        }
+
+        await parse.InvocationConfiguration.Output.WriteLineAsync(outcome.Message);
+        return await RenderAsync(parse, store, address, time, cancellationToken);
+    }
+
     /// <summary>Renders and stores the phone's files when its line data is at hand; the service's next round does it otherwise.</summary>
     public static async Task<int> RenderAsync(ParseResult parse, CliStore store, MacAddress address, TimeProvider time, CancellationToken cancellationToken)
     {

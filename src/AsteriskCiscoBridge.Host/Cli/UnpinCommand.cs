@@ -1,6 +1,5 @@
 using System.CommandLine;
 using AsteriskCiscoBridge.Host.Storage;
-using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;
 
@@ -21,22 +20,7 @@ internal static class UnpinCommand
             }
 
             var store = await CliStore.OpenAsync(parse, config, ct);
-            var phone = await store.Phones.GetAsync(address, ct);
-            if (phone is null)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"acb unpin: {address} is not bound");
-                return 1;
-            }
-
-            if (phone.PinnedLoad is null)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"acb unpin: {address} is not pinned");
-                return 1;
-            }
-
-            await new FirmwareStore(store.Factory).PinAsync(address, null, CliStore.Actor, time.GetUtcNow(), ct);
-            await parse.InvocationConfiguration.Output.WriteLineAsync($"unpinned {address} (was {phone.PinnedLoad})");
-            return await PinCommands.RenderAsync(parse, store, address, time, ct);
+            return await PinCommands.ApplyAsync(parse, "acb unpin", store, address, null, time, ct);
         });
         return command;
     }

@@ -3,6 +3,7 @@ using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Provisioning.Model;
@@ -25,8 +26,8 @@ internal sealed partial class DashboardApi(
     ResyncOptions resyncOptions,
     EndpointSyncService sync,
     AmiOptions? ami,
-    string firmwareFolder,
-    SiteLoads siteLoads,
+    StoredPhoneRenderer renderer,
+    StoredFileTree tree,
     TimeProvider time,
     ILoggerFactory loggers)
 {
@@ -39,7 +40,7 @@ internal sealed partial class DashboardApi(
 
         // Two bounded reads per refresh instead of two per phone: the latest entry of each phone
         // within the most recent history (a phone quiet for longer shows none).
-        var catalog = Directory.Exists(firmwareFolder) ? await FirmwareFolder.ScanAsync(firmwareFolder, cancellationToken) : FirmwareCatalog.Empty;
+        var catalog = renderer.Loads is { } loads ? (await loads.RefreshAsync(cancellationToken)).Catalog : FirmwareCatalog.Empty;
         var lastRequests = Latest(await requests.RecentAsync(null, HistoryWindow, cancellationToken), r => r.Mac);
         var lastNotifies = Latest(await notifies.RecentAsync(null, HistoryWindow, cancellationToken), n => n.Mac);
         var list = new List<DashboardPhone>(rows.Count);
@@ -47,12 +48,15 @@ internal sealed partial class DashboardApi(
         {
             var request = lastRequests.GetValueOrDefault(row.Mac);
             var notify = lastNotifies.GetValueOrDefault(row.Mac);
+            var plan = renderer.PlanOf(row);
             list.Add(new DashboardPhone(
                 row.Mac.Value,
                 row.Model,
                 bindings.TryGetValue(row.Mac, out var b) ? [.. b.OrderBy(x => x.Position).Select(x => x.Endpoint)] : [],
                 row.Load,
-                UpgradePath(row, catalog),
+                plan is null ? "no load planning for this model" : $"{LoadPathText.Describe(row.Load, plan, row.PinnedLoad is not null)} ({plan.Reason})",
+                row.PinnedLoad,
+                PinChoices(row, catalog),
                 row.SyncCounter,
                 request is null ? null : ToView(request),
                 notify is null ? null : new DashboardNotify(notify.At, notify.Event, notify.Outcome, notify.Detail)));
@@ -65,7 +69,7 @@ internal sealed partial class DashboardApi(
             [.. catalog.Loads.Select(l => new DashboardLoad(l.Name, l.IsComplete, l.Files.Length, l.Explain()))],
             sync.AmiConnected,
             sync.LastSnapshotAt is { } at ? Math.Round((time.GetUtcNow() - at).TotalSeconds, 1) : null,
-            PinAvailable: false);
+            PinAvailable: renderer.Loads is not null);
     }
 
     public async Task<IReadOnlyList<DashboardRequest>> RequestsAsync(long after, CancellationToken cancellationToken) =>
@@ -135,19 +139,52 @@ internal sealed partial class DashboardApi(
         return latest;
     }
 
-    // The load planner's answer for the phone's next boots: the staircase to its model's site load.
-    private string UpgradePath(PhoneRow row, FirmwareCatalog catalog)
+    /// <summary>
+    /// Pins a phone (a null load unpins it) by the rule <c>acb pin</c> follows, then renders and serves its files
+    /// at once. No NOTIFY: the phone takes the load at its next boot, and Resync reboots it now.
+    /// </summary>
+    public async Task<PinOutcome> PinAsync(MacAddress mac, string? load, CancellationToken cancellationToken)
     {
-        var model = PhoneModels.Find(row.Model);
-        var plan = LoadPlanner.Plan(new LoadPlanRequest(row.Model, LoadProtocol.Sip, row.Load, model is null ? null : siteLoads.For(model), null), catalog);
-        return plan.Outcome switch
+        if (renderer.Loads is not { } loads)
         {
-            LoadPlanOutcome.Step => $"{string.Join(" → ", plan.Path)} ({plan.Reason})",
-            _ => plan.Reason,
-        };
+            return new PinOutcome(PinVerdict.Refused, "load planning is off: nothing can be pinned");
+        }
+
+        var now = time.GetUtcNow();
+        var outcome = await new LoadPins(phones, loads.Store).SetAsync(mac, load, "dashboard", now, cancellationToken);
+        if (!outcome.Ok)
+        {
+            return outcome;
+        }
+
+        await loads.RefreshAsync(cancellationToken);
+        var render = await renderer.RerenderAsync(mac, cancellationToken);
+        if (render.Result is null)
+        {
+            return outcome with { Message = $"{outcome.Message}; files not rendered now ({render.Error}), the next round does it" };
+        }
+
+        var saved = await renderer.SaveAsync(mac, render, now, cancellationToken);
+        if (saved.Outcome == SaveOutcome.Updated)
+        {
+            await tree.ReloadAsync(cancellationToken);
+        }
+
+        PinChanged(_logger, mac, load ?? "none", render.Plan?.Reason ?? "-");
+        var next = render.Plan?.NextHop is { Length: > 0 } hop ? $"next boot loads {hop}" : "no load change is offered";
+        return outcome with { Message = $"{outcome.Message}; {next} (Resync reboots it now)" };
     }
 
+    // Loads a phone may be pinned to: complete loads of its family, newest first.
+    private static string[] PinChoices(PhoneRow row, FirmwareCatalog catalog) =>
+        LoadFamily.TryForModel(row.Model, out var family, out _)
+            ? [.. catalog.Loads.Where(l => l.IsComplete && l.Load is { } n && n.Family.SameAs(family)).OrderByDescending(l => l.Load!.Version).Select(l => l.Name)]
+            : [];
+
     private static DashboardRequest ToView(RequestRecord r) => new(r.Id, r.At, r.Client, r.FileName, r.Mac?.Value, r.Outcome, r.Bytes);
+
+    [LoggerMessage(6102, LogLevel.Information, "Dashboard pin of {Mac}: {Load}; plan: {Reason}")]
+    private static partial void PinChanged(ILogger logger, MacAddress mac, string load, string reason);
 
     [LoggerMessage(6100, LogLevel.Information, "Dashboard resync of {Mac} via endpoint {Endpoint}: accepted {Accepted}")]
     private static partial void ResyncRequested(ILogger logger, MacAddress mac, string endpoint, bool accepted);

@@ -19,6 +19,8 @@ internal sealed record DashboardPhone(
     IReadOnlyList<string> Endpoints,
     string? Load,
     string UpgradePath,
+    string? PinnedLoad,
+    IReadOnlyList<string> PinChoices,
     long SyncCounter,
     DashboardRequest? LastRequest,
     DashboardNotify? LastResync);
@@ -31,8 +33,12 @@ internal sealed record DashboardLoad(string Name, bool Complete, int Files, stri
 
 internal sealed record DashboardActionResult(bool Ok, string Message);
 
+/// <summary>The body of <c>POST /api/phones/{mac}/pin</c>: the load, or null to unpin.</summary>
+internal sealed record DashboardPinRequest(string? Load);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(DashboardState))]
 [JsonSerializable(typeof(IReadOnlyList<DashboardRequest>))]
 [JsonSerializable(typeof(DashboardActionResult))]
+[JsonSerializable(typeof(DashboardPinRequest))]
 internal sealed partial class DashboardJsonContext : JsonSerializerContext;

@@ -9,6 +9,7 @@ using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Host.Http;
 using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Resync;
+using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -61,8 +62,8 @@ internal static partial class DashboardSetup
             sp.GetRequiredService<ResyncOptions>(),
             sp.GetRequiredService<EndpointSyncService>(),
             AmiOptions.Bind(configuration, out _),
-            FirmwareFolder.DirectoryOf(configuration),
-            HostSettings.From(configuration).Site.ToSettings().Loads,
+            sp.GetRequiredService<StoredPhoneRenderer>(),
+            sp.GetRequiredService<StoredFileTree>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
     }
@@ -146,7 +147,20 @@ internal static partial class DashboardSetup
             }
             else if (action == "pin")
             {
-                await JsonAsync(response, StatusCodes.Status501NotImplemented, new DashboardActionResult(false, "pinning a load is not available in this version"), DashboardJsonContext.Default.DashboardActionResult, ct);
+                if (await ReadPinAsync(request, ct) is not { } body)
+                {
+                    await JsonAsync(response, StatusCodes.Status400BadRequest, new DashboardActionResult(false, "the body must be JSON {\"load\": \"LOAD\"} (null unpins)"), DashboardJsonContext.Default.DashboardActionResult, ct);
+                    return;
+                }
+
+                var outcome = await api.PinAsync(mac, string.IsNullOrWhiteSpace(body.Load) ? null : body.Load.Trim(), ct);
+                var status = outcome.Verdict switch
+                {
+                    PinVerdict.Done => StatusCodes.Status200OK,
+                    PinVerdict.BadInput => StatusCodes.Status400BadRequest,
+                    _ => StatusCodes.Status409Conflict,
+                };
+                await JsonAsync(response, status, new DashboardActionResult(outcome.Ok, outcome.Message), DashboardJsonContext.Default.DashboardActionResult, ct);
             }
             else
             {
@@ -157,6 +171,37 @@ internal static partial class DashboardSetup
         else
         {
             await WriteAsync(response, StatusCodes.Status404NotFound, "text/plain; charset=utf-8", "not found\n");
+        }
+    }
+
+    // A pin body is small JSON; anything else (too long, not JSON, wrong shape) is refused without a throw.
+    private static async Task<DashboardPinRequest?> ReadPinAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        const int Limit = 1024;
+        if (request.ContentLength > Limit)
+        {
+            return null;
+        }
+
+        var buffer = new MemoryStream();
+        var chunk = new byte[Limit + 1];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > Limit)
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(buffer.ToArray(), DashboardJsonContext.Default.DashboardPinRequest);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

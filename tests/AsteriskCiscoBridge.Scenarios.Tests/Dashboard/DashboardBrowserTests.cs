@@ -33,7 +33,10 @@ public sealed class DashboardBrowserTests
         Assert.Contains("7960", row, StringComparison.Ordinal);
         Assert.Contains("6001", row, StringComparison.Ordinal);
         Assert.Contains("AMI up", await TextAsync(page, "#ami"), StringComparison.Ordinal);
-        Assert.True((await page.EvaluateAsync("document.querySelector(\"#phones tr[data-mac='0011223344AA'] button.pin\").disabled", Ct)).GetBoolean());
+        Assert.False((await page.EvaluateAsync("document.querySelector(\"#phones tr[data-mac='0011223344AA'] button.pin\").disabled", Ct)).GetBoolean());
+
+        // No firmware here: the only choice is the site default.
+        Assert.Equal("site default", (await page.EvaluateAsync("[...document.querySelector(\"#phones tr[data-mac='0011223344AA'] select.pin-load\").options].map(o => o.text).join('|')", Ct)).GetString());
         Assert.True(new FileInfo(await page.ScreenshotAsync(Screenshot("dashboard-phones.png"), Ct)).Length > 1000);
 
         await page.EvaluateAsync("document.querySelector(\"button.resync[data-mac='0011223344AA']\").click()", Ct);
@@ -44,6 +47,11 @@ public sealed class DashboardBrowserTests
         await EventuallyAsync(async () => (await TextAsync(page, "#message")).Contains("check-sync sent to 0011223344AA", StringComparison.Ordinal), "the page says the NOTIFY was sent");
         Assert.Equal("ok", (await page.EvaluateAsync("document.getElementById('message').className", Ct)).GetString());
         await page.ScreenshotAsync(Screenshot("dashboard-resync.png"), Ct);
+
+        // Pin with "site default" on an unpinned phone posts {"load": null}: refused, and the page says why.
+        await page.EvaluateAsync("document.querySelector(\"#phones tr[data-mac='0011223344AA'] button.pin\").click()", Ct);
+        await EventuallyAsync(async () => (await TextAsync(page, "#message")).Contains("0011223344AA is not pinned", StringComparison.Ordinal), "the page says the phone is not pinned");
+        Assert.Equal("bad", (await page.EvaluateAsync("document.getElementById('message').className", Ct)).GetString());
     }
 
     // Polls the page (each check is a DevTools round trip) until the condition holds; the bound only limits failure.

@@ -7,6 +7,7 @@ using AsteriskCiscoBridge.Host.Dashboard;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
+using AsteriskCiscoBridge.Testing.Firmware;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
 using Microsoft.Extensions.DependencyInjection;
@@ -119,7 +120,8 @@ public sealed partial class DashboardServiceTests
         Assert.Equal("0011223344AA", phone.GetProperty("mac").GetString());
         Assert.Equal("7960", phone.GetProperty("model").GetString());
         Assert.Equal("6001", Assert.Single(phone.GetProperty("endpoints").EnumerateArray()).GetString());
-        Assert.Contains("P0S3-08-12-00", phone.GetProperty("upgradePath").GetString(), StringComparison.Ordinal); // the 7960's site load, not in the empty folder
+        // The load planner's answer, as acb phones shows it: no firmware and no default configured.
+        Assert.Contains("no site default, no pin and no running load", phone.GetProperty("upgradePath").GetString(), StringComparison.Ordinal);
         Assert.Equal("SIP0011223344AA.cnf", phone.GetProperty("lastRequest").GetProperty("file").GetString());
         Assert.Equal(bytes.Length, phone.GetProperty("lastRequest").GetProperty("bytes").GetInt64());
         Assert.Equal("fetched", phone.GetProperty("lastResync").GetProperty("outcome").GetString()); // the fetch after the service's NOTIFY is its proof
@@ -192,17 +194,106 @@ public sealed partial class DashboardServiceTests
     }
 
     [Fact]
-    public async Task Pinning_is_refused_as_not_available()
+    public async Task Pin_from_the_dashboard_follows_acb_pin_rules_and_serves_the_pinned_load_at_once()
     {
-        await using var service = await StartAsync(Ct);
+        const string Target = "SIP41.9-4-2SR3-1S";
+        const string Older = "SIP41.8-5-2S";
+        var mac = MacAddress.Parse("0011223344C9").Mac!.Value;
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6109", "pw-6109"));
+        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        Directory.CreateDirectory(service.FirmwareFolder);
+        var sccp = SyntheticFirmware.Java("SCCP41.8-3-1S", seed: 53, withTermDefaults: false);
+        foreach (var (name, bytes) in new[] { SyntheticFirmware.Java(Target, seed: 51), SyntheticFirmware.Java(Older, seed: 52, withTermDefaults: false), sccp }.SelectMany(l => l.Files))
+        {
+            await File.WriteAllBytesAsync(Path.Combine(service.FirmwareFolder, name), bytes, Ct);
+        }
+
+        // The SCCP load is made incomplete: it must be neither offered nor pinnable.
+        File.Delete(Path.Combine(service.FirmwareFolder, sccp.Files[^1].Name));
+        await service.BindAsync(mac, PhoneModels.Cisco7961, Ct, new BindingRow { Position = 1, Endpoint = "6109" });
+        await service.StartAsync(Ct, ("Firmware:Defaults:7961", Target));
+        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        Assert.Contains($"<loadInformation>{Target}</loadInformation>", await FetchAsync(service, $"SEP{mac.Value}.cnf.xml"), StringComparison.Ordinal);
+
         using var http = new HttpClient { BaseAddress = DashboardUri(service) };
         var token = TokenMeta().Match(await http.GetStringAsync("/", Ct)).Groups[1].Value;
-        using var post = new HttpRequestMessage(HttpMethod.Post, "api/phones/0011223344AA/pin");
+        var phone = await PhoneStateAsync(http, token, mac);
+        Assert.True(phone.PinAvailable);
+        Assert.Equal([Target, Older], phone.Choices);
+        Assert.Null(phone.Pinned);
+
+        // Refusals say why and store nothing.
+        var (status, body) = await PinAsync(http, token, mac, "{\"load\": \"SIP41.7-0-0S\"}");
+        Assert.Equal((HttpStatusCode.Conflict, false), (status, body.GetProperty("ok").GetBoolean()));
+        Assert.Contains("not in the firmware catalog", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        (status, body) = await PinAsync(http, token, mac, "{\"load\": \"SCCP41.8-3-1S\"}");
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Contains("incomplete", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        (status, body) = await PinAsync(http, token, mac, "{\"load\": \"P0S3-08-12-00\"}");
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Contains("not for 0011223344C9", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        (status, _) = await PinAsync(http, token, mac, "{\"load\": \"../../etc/passwd\"}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        (status, _) = await PinAsync(http, token, mac, "load=" + Older);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        (status, _) = await PinAsync(http, token, mac, "{\"load\": \"" + new string('x', 2000) + "\"}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Null((await service.Phones.GetAsync(mac, Ct))!.PinnedLoad);
+
+        // Without the token nothing happens.
+        using (var anonymous = new HttpRequestMessage(HttpMethod.Post, $"api/phones/{mac.Value}/pin") { Content = new StringContent("{\"load\": \"" + Older + "\"}") })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(anonymous, Ct)).StatusCode);
+        }
+
+        // The pin is stored, audited and served over TFTP at once, without waiting for a round.
+        var rounds = service.Sync.Rounds;
+        (status, body) = await PinAsync(http, token, mac, "{\"load\": \"" + Older + "\"}");
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        Assert.Contains($"next boot loads {Older}", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Older, (await service.Phones.GetAsync(mac, Ct))!.PinnedLoad);
+        Assert.Contains($"<loadInformation>{Older}</loadInformation>", await FetchAsync(service, $"SEP{mac.Value}.cnf.xml"), StringComparison.Ordinal);
+        Assert.Equal(rounds, service.Sync.Rounds);
+        Assert.Contains(await new AuditLog(service.Connections).RecentAsync(10, Ct), a => a.Mac == mac && a.Action == "pin" && a.Actor == "dashboard" && a.Detail == $"load {Older}");
+        phone = await PhoneStateAsync(http, token, mac);
+        Assert.Equal(Older, phone.Pinned);
+        Assert.Contains("pinned", phone.Path, StringComparison.Ordinal);
+
+        // Site default again: unpinned, and the file names the target once more.
+        (status, body) = await PinAsync(http, token, mac, "{\"load\": null}");
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        Assert.Null((await service.Phones.GetAsync(mac, Ct))!.PinnedLoad);
+        Assert.Contains($"<loadInformation>{Target}</loadInformation>", await FetchAsync(service, $"SEP{mac.Value}.cnf.xml"), StringComparison.Ordinal);
+        (status, _) = await PinAsync(http, token, mac, "{\"load\": null}");
+        Assert.Equal(HttpStatusCode.Conflict, status);
+    }
+
+    private static async Task<string> FetchAsync(ServiceHarness service, string name)
+    {
+        using var client = new TftpTestClient();
+        return System.Text.Encoding.UTF8.GetString((await client.DownloadAsync(service.Tftp, name, Ct)).Bytes);
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> PinAsync(HttpClient http, string token, MacAddress mac, string json)
+    {
+        using var post = new HttpRequestMessage(HttpMethod.Post, $"api/phones/{mac.Value}/pin") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
         post.Headers.Add(DashboardAccess.TokenHeader, token);
-
         using var response = await http.SendAsync(post, Ct);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone());
+    }
 
-        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
-        Assert.False(JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("ok").GetBoolean());
+    private static async Task<(bool PinAvailable, string[] Choices, string? Pinned, string Path)> PhoneStateAsync(HttpClient http, string token, MacAddress mac)
+    {
+        using var get = new HttpRequestMessage(HttpMethod.Get, "api/state");
+        get.Headers.Add(DashboardAccess.TokenHeader, token);
+        using var response = await http.SendAsync(get, Ct);
+        var state = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+        var phone = state.GetProperty("phones").EnumerateArray().Single(p => p.GetProperty("mac").GetString() == mac.Value);
+        return (
+            state.GetProperty("pinAvailable").GetBoolean(),
+            [.. phone.GetProperty("pinChoices").EnumerateArray().Select(c => c.GetString()!)],
+            phone.GetProperty("pinnedLoad").GetString(),
+            phone.GetProperty("upgradePath").GetString()!);
     }
 }

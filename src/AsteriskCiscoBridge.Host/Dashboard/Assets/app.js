@@ -73,12 +73,21 @@ function renderPhones(state) {
     resync.dataset.mac = phone.mac;
     resync.textContent = "Resync";
     resync.addEventListener("click", () => act(phone.mac, "resync", resync));
+    // Pin: a load of the phone's family from the catalog, or the site default (unpinned).
+    const choice = document.createElement("select");
+    choice.className = "pin-load";
+    choice.setAttribute("aria-label", "load for " + phone.mac);
+    const follow = new Option("site default", "");
+    choice.add(follow);
+    for (const load of phone.pinChoices) choice.add(new Option(load, load));
+    choice.value = phone.pinnedLoad || "";
     const pin = document.createElement("button");
     pin.className = "pin";
     pin.textContent = "Pin load";
     pin.disabled = !state.pinAvailable;
-    pin.title = state.pinAvailable ? "" : "not available in this version";
-    actions.append(resync, " ", pin);
+    pin.title = state.pinAvailable ? "pin the chosen load (site default unpins)" : "load planning is off";
+    pin.addEventListener("click", () => act(phone.mac, "pin", pin, { load: choice.value || null }));
+    actions.append(resync, " ", choice, " ", pin);
   }
 }
 
@@ -130,10 +139,15 @@ async function refreshRequests() {
   }
 }
 
-async function act(mac, action, button) {
+async function act(mac, action, button, body) {
   button.disabled = true;
   try {
-    const response = await fetch("/api/phones/" + encodeURIComponent(mac) + "/" + action, { method: "POST", headers: headers() });
+    const init = { method: "POST", headers: headers() };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    const response = await fetch("/api/phones/" + encodeURIComponent(mac) + "/" + action, init);
     const result = await response.json().catch(() => ({ ok: false, message: "HTTP " + response.status }));
     say(result.message, result.ok);
   } catch (error) {
