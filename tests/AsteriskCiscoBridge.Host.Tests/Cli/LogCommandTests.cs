@@ -43,7 +43,7 @@ public sealed class LogCommandTests
             await AskAsync(tftp, "127.0.0.60", "P0S3-08-12-00.sb2");
             await AskAsync(tftp, "127.0.0.60", "P0S3-08-12-00.loads");
             await AskAsync(tftp, "127.0.0.100", "OS79XX.TXT");
-            await Until.TrueAsync(async () => (await log.RecentAsync(null, 10, Ct)).Count == 5, "five requests in the request log", Ct);
+            await Eventually.TrueAsync(async () => (await log.RecentAsync(null, 10, Ct)).Count == 5, "five requests in the request log", Ct);
             await app.StopAsync(Ct);
         }
 

@@ -137,18 +137,22 @@ public sealed class RunCommandTests
 
         // The service publishes the site files as it starts; wait for the first of them.
         byte[]? sipDefault = null;
-        for (var attempt = 0; attempt < 200 && sipDefault is null; attempt++)
-        {
-            using var client = new TftpTestClient();
-            try
+        await Eventually.TrueAsync(
+            async () =>
             {
-                (sipDefault, _) = await client.DownloadAsync(tftp, "sipdefault.cnf", Ct);
-            }
-            catch (TftpErrorException)
-            {
-                await Task.Delay(50, Ct);
-            }
-        }
+                using var client = new TftpTestClient();
+                try
+                {
+                    (sipDefault, _) = await client.DownloadAsync(tftp, "sipdefault.cnf", Ct);
+                    return true;
+                }
+                catch (TftpErrorException)
+                {
+                    return false;
+                }
+            },
+            "SIPDefault.cnf served",
+            Ct);
 
         // The firmware folder is empty: no load is offered, so there is no OS79XX.TXT (file-not-found is normal, spec §1.1).
         using var other = new TftpTestClient();

@@ -41,7 +41,7 @@ public sealed class AddressPinSeedingTests
             await before.StartAsync(Ct);
             var tftp = before.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
             Assert.Equal(0, await AskAsync(tftp, "127.0.0.90", "SIP0011223344AA.cnf"));
-            await Until.TrueAsync(async () => (await log.RecentAsync(null, 10, Ct)).Count == 1, "the fetch in the request log", Ct);
+            await Eventually.TrueAsync(async () => (await log.RecentAsync(null, 10, Ct)).Count == 1, "the fetch in the request log", Ct);
             await before.StopAsync(Ct);
         }
 

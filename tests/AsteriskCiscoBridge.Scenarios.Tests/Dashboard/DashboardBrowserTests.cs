@@ -28,7 +28,7 @@ public sealed class DashboardBrowserTests
 
         await page.NavigateAsync(DashboardServiceTests.DashboardUri(service), Ct);
         var row = string.Empty;
-        await EventuallyAsync(async () => (row = await TextAsync(page, "#phones tr[data-mac='0011223344AA']")).Length > 0, "the phone's row");
+        await Eventually.TrueAsync(async () => (row = await TextAsync(page, "#phones tr[data-mac='0011223344AA']")).Length > 0, "the phone's row", Ct, Bound);
         Assert.Contains("0011223344AA", row, StringComparison.Ordinal);
         Assert.Contains("7960", row, StringComparison.Ordinal);
         Assert.Contains("6001", row, StringComparison.Ordinal);
@@ -44,28 +44,14 @@ public sealed class DashboardBrowserTests
         var notify = await service.Asterisk!.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
         Assert.Equal("6001", notify.Action["Endpoint"]);
         Assert.Equal(["Event=check-sync"], notify.Action.GetAll("Variable"));
-        await EventuallyAsync(async () => (await TextAsync(page, "#message")).Contains("check-sync sent to 0011223344AA", StringComparison.Ordinal), "the page says the NOTIFY was sent");
+        await Eventually.TrueAsync(async () => (await TextAsync(page, "#message")).Contains("check-sync sent to 0011223344AA", StringComparison.Ordinal), "the page says the NOTIFY was sent", Ct, Bound);
         Assert.Equal("ok", (await page.EvaluateAsync("document.getElementById('message').className", Ct)).GetString());
         await page.ScreenshotAsync(Screenshot("dashboard-resync.png"), Ct);
 
         // Pin with "site default" on an unpinned phone posts {"load": null}: refused, and the page says why.
         await page.EvaluateAsync("document.querySelector(\"#phones tr[data-mac='0011223344AA'] button.pin\").click()", Ct);
-        await EventuallyAsync(async () => (await TextAsync(page, "#message")).Contains("0011223344AA is not pinned", StringComparison.Ordinal), "the page says the phone is not pinned");
+        await Eventually.TrueAsync(async () => (await TextAsync(page, "#message")).Contains("0011223344AA is not pinned", StringComparison.Ordinal), "the page says the phone is not pinned", Ct, Bound);
         Assert.Equal("bad", (await page.EvaluateAsync("document.getElementById('message').className", Ct)).GetString());
     }
 
-    // Polls the page (each check is a DevTools round trip) until the condition holds; the bound only limits failure.
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var limit = DateTime.UtcNow + Bound;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > limit)
-            {
-                throw new TimeoutException($"still not true after {Bound}: {what}");
-            }
-
-            await Task.Delay(20, Ct);
-        }
-    }
 }

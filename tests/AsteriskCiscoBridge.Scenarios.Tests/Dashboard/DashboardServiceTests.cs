@@ -37,14 +37,9 @@ public sealed partial class DashboardServiceTests
         // The phone's files were new, so the service itself told it (over its own AMI session):
         // forget those actions, so that a test sees only what the dashboard causes.
         await Eventually.TrueAsync(() => service.Resync.Sent >= 1, "the service's own first NOTIFY", cancellationToken, Bound);
+        // The counter moves just before the notify log row is written: wait for the row too.
         var notifies = new NotifyLog(service.Connections);
-        var limit = DateTime.UtcNow + Bound;
-        while ((await notifies.RecentAsync(Mac, 1, cancellationToken)).Count == 0)
-        {
-            // The counter moves just before the notify log row is written: wait for the row too.
-            Assert.True(DateTime.UtcNow < limit, "the service's NOTIFY never reached the notify log");
-            await Task.Delay(5, cancellationToken);
-        }
+        await Eventually.TrueAsync(async () => (await notifies.RecentAsync(Mac, 1, cancellationToken)).Count > 0, "the service's NOTIFY in the notify log", cancellationToken, Bound);
 
         while (service.Asterisk!.Received.TryRead(out _))
         {
@@ -102,21 +97,13 @@ public sealed partial class DashboardServiceTests
 
         using var tftp = new TftpTestClient();
         var (bytes, _) = await tftp.DownloadAsync(service.Tftp, "SIP0011223344AA.cnf", Ct);
-        JsonElement phone = default;
-        var limit = DateTime.UtcNow + Bound;
-        while (true)
-        {
-            using var state = JsonDocument.Parse(await http.GetStringAsync("api/state", Ct));
-            phone = Assert.Single(state.RootElement.GetProperty("phones").EnumerateArray()).Clone();
-            if (phone.GetProperty("lastRequest").ValueKind == JsonValueKind.Object)
-            {
-                break;
-            }
-
-            // The request recorder writes the log asynchronously: poll until the fetch is there.
-            Assert.True(DateTime.UtcNow < limit, "the phone's fetch never reached the request log");
-            await Task.Delay(20, Ct);
-        }
+        // The request recorder writes the log asynchronously: wait until the fetch is there.
+        var phone = await Eventually.ValueAsync(
+            async () => Assert.Single(JsonDocument.Parse(await http.GetStringAsync("api/state", Ct)).RootElement.GetProperty("phones").EnumerateArray()).Clone(),
+            p => p.GetProperty("lastRequest").ValueKind == JsonValueKind.Object,
+            "the phone's fetch in the request log",
+            Ct,
+            Bound);
         Assert.Equal("0011223344AA", phone.GetProperty("mac").GetString());
         Assert.Equal("7960", phone.GetProperty("model").GetString());
         Assert.Equal("6001", Assert.Single(phone.GetProperty("endpoints").EnumerateArray()).GetString());

@@ -37,19 +37,6 @@ public sealed class AutoAssignTests
         }
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var limit = DateTime.UtcNow + Bound;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > limit)
-            {
-                throw new TimeoutException($"still not true after {Bound}: {what}");
-            }
-
-            await Task.Delay(10, Ct);
-        }
-    }
 
     [Fact]
     public async Task New_phones_get_marked_endpoints_in_order_on_their_first_request_recorded_and_reversible()
@@ -94,7 +81,7 @@ public sealed class AutoAssignTests
         await service.Asterisk!.SendReloadAsync(Ct);
         await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the reload", Ct, Bound);
         var again = await FetchAsync(service.Tftp, "127.0.0.70", $"SIP{PhoneA}.cnf");
-        await UntilAsync(async () => await inbox.GetAsync(PhoneA, Ct) is not null, "phone A back in the inbox");
+        await Eventually.TrueAsync(async () => await inbox.GetAsync(PhoneA, Ct) is not null, "phone A back in the inbox", Ct, Bound);
 
         Assert.Equal("7001", Assert.Single(await service.Phones.BindingsAsync(PhoneC, Ct)).Endpoint);
         Assert.Contains("line1_password: \"pw-7001\"", await FetchAsync(service.Tftp, "127.0.0.72", $"SIP{PhoneC}.cnf"), StringComparison.Ordinal);

@@ -74,12 +74,7 @@ public sealed class ResyncTests
 
         // The log row follows Asterisk's answer, which follows the action the server saw: wait for it.
         var notifyLog = new NotifyLog(service.Connections);
-        var log = await notifyLog.RecentAsync(null, 10, Ct);
-        for (var attempt = 0; attempt < 400 && log.Count < 5; attempt++)
-        {
-            await Task.Delay(25, Ct);
-            log = await notifyLog.RecentAsync(null, 10, Ct);
-        }
+        var log = await Eventually.ValueAsync(() => notifyLog.RecentAsync(null, 10, Ct), l => l.Count >= 5, "five rows in the notify log", Ct);
 
         Assert.Equal(5, log.Count);
         Assert.Equal(4, log.Count(n => n.Outcome == "sent"));

@@ -69,19 +69,14 @@ public sealed class SecretsTests
         using var http = new HttpClient { BaseAddress = new Uri(service.App.Urls.First()) };
         var overHttp = await http.GetStringAsync(new Uri($"SEP{Mac7961}.cnf.xml", UriKind.Relative), Ct);
         var log = new RequestLog(service.Connections);
-        var rows = Array.Empty<RequestRecord>();
-        var limit = DateTime.UtcNow + Bound;
-        while ((rows = [.. await log.RecentAsync(null, 100, Ct)]).Length < 7 && DateTime.UtcNow < limit)
-        {
-            await Task.Delay(10, Ct);
-        }
+        var rows = await Eventually.ValueAsync(() => log.RecentAsync(null, 100, Ct), r => r.Count >= 7, "seven requests in the request log", Ct, Bound);
 
         // The files did carry the secrets, and the capture did see the detailed levels.
         Assert.Contains(Secrets[0], own, StringComparison.Ordinal);
         Assert.Contains(Secrets[0], elsewhere, StringComparison.Ordinal);
         Assert.Contains(Secrets[1], sep, StringComparison.Ordinal);
         Assert.Contains(Secrets[1], overHttp, StringComparison.Ordinal);
-        Assert.Equal(7, rows.Length); // six over TFTP, one over HTTP
+        Assert.Equal(7, rows.Count); // six over TFTP, one over HTTP
         Assert.Contains(logs.Lines, l => l.Level <= LogLevel.Debug);
         Assert.Contains(logs.Lines, l => l.Id.Id == 6072);
 
