@@ -14,18 +14,6 @@ public sealed class LogCommandTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task AskAsync(IPEndPoint server, string from, string name)
-    {
-        using var client = new TftpTestClient(IPAddress.Parse(from));
-        try
-        {
-            await client.DownloadAsync(server, name, Ct);
-        }
-        catch (TftpErrorException)
-        {
-            // Refusals and file-not-found are what this test wants explained.
-        }
-    }
 
     [Fact]
     public async Task Log_explains_each_request_the_service_recorded_from_real_tftp_requests()
@@ -38,11 +26,11 @@ public sealed class LogCommandTests
         {
             await app.StartAsync(Ct);
             var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
-            await AskAsync(tftp, "127.0.0.60", "ITLSEP0011223344AA.tlv");
-            await AskAsync(tftp, "127.0.0.60", "SIP0011223344AA.cnf");
-            await AskAsync(tftp, "127.0.0.60", "P0S3-08-12-00.sb2");
-            await AskAsync(tftp, "127.0.0.60", "P0S3-08-12-00.loads");
-            await AskAsync(tftp, "127.0.0.100", "OS79XX.TXT");
+            await TftpTestClient.AskAsync(tftp, "127.0.0.60", "ITLSEP0011223344AA.tlv", Ct);
+            await TftpTestClient.AskAsync(tftp, "127.0.0.60", "SIP0011223344AA.cnf", Ct);
+            await TftpTestClient.AskAsync(tftp, "127.0.0.60", "P0S3-08-12-00.sb2", Ct);
+            await TftpTestClient.AskAsync(tftp, "127.0.0.60", "P0S3-08-12-00.loads", Ct);
+            await TftpTestClient.AskAsync(tftp, "127.0.0.100", "OS79XX.TXT", Ct);
             await Eventually.TrueAsync(async () => (await log.RecentAsync(null, 10, Ct)).Count == 5, "five requests in the request log", Ct);
             await app.StopAsync(Ct);
         }

@@ -40,18 +40,6 @@ public sealed class PhoneDiscoveryTests
         return RunCommand.Build([], null, overrides);
     }
 
-    private static async Task AskAsync(IPEndPoint server, string from, string name)
-    {
-        using var client = new TftpTestClient(IPAddress.Parse(from));
-        try
-        {
-            await client.DownloadAsync(server, name, Ct);
-        }
-        catch (TftpErrorException)
-        {
-            // File not found is a normal answer here; what matters is what the bridge recorded.
-        }
-    }
 
     [Fact]
     public async Task Unbound_phones_asking_over_tftp_and_http_land_in_the_inbox_with_a_model_guess_and_bind_claims_them()
@@ -65,11 +53,11 @@ public sealed class PhoneDiscoveryTests
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
         // A 7940 on SIP boots (spec §1.2); a 79x1 tries HTTP 6970 first (spec §1.1).
-        await AskAsync(tftp, "127.0.0.50", "OS79XX.TXT");
-        await AskAsync(tftp, "127.0.0.50", $"SIP{Mac7940}.cnf");
-        await AskAsync(tftp, "127.0.0.50", "P0S3-08-12-00.loads");
+        await TftpTestClient.AskAsync(tftp, "127.0.0.50", "OS79XX.TXT", Ct);
+        await TftpTestClient.AskAsync(tftp, "127.0.0.50", $"SIP{Mac7940}.cnf", Ct);
+        await TftpTestClient.AskAsync(tftp, "127.0.0.50", "P0S3-08-12-00.loads", Ct);
         using var overHttp = await http.GetAsync(new Uri($"SEP{Mac7961}.cnf.xml", UriKind.Relative), Ct);
-        await AskAsync(tftp, "127.0.0.50", $"SIP{Mac7940}.cnf");
+        await TftpTestClient.AskAsync(tftp, "127.0.0.50", $"SIP{Mac7940}.cnf", Ct);
         await Eventually.TrueAsync(() => discovery.Handled >= 4, "the four requests the store did not answer seen by discovery (OS79XX.TXT is a site file)", Ct, TimeSpan.FromSeconds(30));
 
         var (exit, table, _) = await cli.RunAsync("phones", "--unbound");
@@ -111,9 +99,9 @@ public sealed class PhoneDiscoveryTests
         var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
         var discovery = app.Services.GetRequiredService<PhoneDiscovery>();
 
-        await AskAsync(tftp, "127.0.0.52", "CTLSEP0011223344CC.tlv");
-        await AskAsync(tftp, "127.0.0.52", "SEP0011223344CC.cnf.xml");
-        await AskAsync(tftp, "127.0.0.52", "SIP75.9-4-2SR3-1S.loads");
+        await TftpTestClient.AskAsync(tftp, "127.0.0.52", "CTLSEP0011223344CC.tlv", Ct);
+        await TftpTestClient.AskAsync(tftp, "127.0.0.52", "SEP0011223344CC.cnf.xml", Ct);
+        await TftpTestClient.AskAsync(tftp, "127.0.0.52", "SIP75.9-4-2SR3-1S.loads", Ct);
         await Eventually.TrueAsync(() => discovery.Handled >= 3, "three requests seen by discovery", Ct, TimeSpan.FromSeconds(30));
 
         var bound = await cli.RunAsync("bind", "0011223344CC", "6001");

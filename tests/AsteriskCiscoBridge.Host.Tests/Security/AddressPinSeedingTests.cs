@@ -14,19 +14,8 @@ public sealed class AddressPinSeedingTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<int> AskAsync(IPEndPoint server, string from, string name)
-    {
-        using var client = new TftpTestClient(IPAddress.Parse(from));
-        try
-        {
-            await client.DownloadAsync(server, name, Ct);
-            return 0;
-        }
-        catch (TftpErrorException e)
-        {
-            return e.Code;
-        }
-    }
+    private static async Task<int> AskAsync(IPEndPoint server, string from, string name) => (await TftpTestClient.AskAsync(server, from, name, Ct)).ErrorCode;
+
 
     [Fact]
     public async Task After_a_restart_a_phone_stays_pinned_to_the_address_of_its_last_fetch()

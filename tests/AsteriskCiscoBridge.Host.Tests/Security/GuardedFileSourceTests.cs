@@ -1,3 +1,4 @@
+using AsteriskCiscoBridge.Testing.Support;
 using System.Net;
 using System.Text;
 using AsteriskCiscoBridge.Host.Security;

@@ -24,18 +24,8 @@ public sealed class AutoAssignTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<string?> FetchAsync(IPEndPoint server, string from, string name)
-    {
-        using var client = new TftpTestClient(IPAddress.Parse(from));
-        try
-        {
-            return Encoding.UTF8.GetString((await client.DownloadAsync(server, name, Ct)).Bytes);
-        }
-        catch (TftpErrorException)
-        {
-            return null;
-        }
-    }
+    private static async Task<string?> AskTextAsync(IPEndPoint server, string from, string name) => (await TftpTestClient.AskAsync(server, from, name, Ct)).Text;
+
 
 
     [Fact]
@@ -52,13 +42,13 @@ public sealed class AutoAssignTests
         var discovery = service.App.Services.GetRequiredService<PhoneDiscovery>();
 
         // A 7940 on SIP gets the first marked endpoint in the answer to its very first request.
-        var phoneA = await FetchAsync(service.Tftp, "127.0.0.70", $"SIP{PhoneA}.cnf");
+        var phoneA = await AskTextAsync(service.Tftp, "127.0.0.70", $"SIP{PhoneA}.cnf");
 
         // A 79x1 whose requests do not name a model gets the endpoint's ACB_MODEL.
-        var phoneB = await FetchAsync(service.Tftp, "127.0.0.71", $"SEP{PhoneB}.cnf.xml");
+        var phoneB = await AskTextAsync(service.Tftp, "127.0.0.71", $"SEP{PhoneB}.cnf.xml");
 
         // No marked endpoint is left: the third phone gets the unprovisioned config and waits in the inbox.
-        var phoneC = await FetchAsync(service.Tftp, "127.0.0.72", $"SIP{PhoneC}.cnf");
+        var phoneC = await AskTextAsync(service.Tftp, "127.0.0.72", $"SIP{PhoneC}.cnf");
         await Eventually.TrueAsync(() => discovery.Handled >= 3, "the three requests seen by discovery", Ct, Bound);
 
         Assert.Contains("line1_password: \"pw-7001\"", phoneA, StringComparison.Ordinal);
@@ -80,11 +70,11 @@ public sealed class AutoAssignTests
         var rounds = service.Sync.Rounds;
         await service.Asterisk!.SendReloadAsync(Ct);
         await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the reload", Ct, Bound);
-        var again = await FetchAsync(service.Tftp, "127.0.0.70", $"SIP{PhoneA}.cnf");
+        var again = await AskTextAsync(service.Tftp, "127.0.0.70", $"SIP{PhoneA}.cnf");
         await Eventually.TrueAsync(async () => await inbox.GetAsync(PhoneA, Ct) is not null, "phone A back in the inbox", Ct, Bound);
 
         Assert.Equal("7001", Assert.Single(await service.Phones.BindingsAsync(PhoneC, Ct)).Endpoint);
-        Assert.Contains("line1_password: \"pw-7001\"", await FetchAsync(service.Tftp, "127.0.0.72", $"SIP{PhoneC}.cnf"), StringComparison.Ordinal);
+        Assert.Contains("line1_password: \"pw-7001\"", await AskTextAsync(service.Tftp, "127.0.0.72", $"SIP{PhoneC}.cnf"), StringComparison.Ordinal);
         Assert.Contains("phone_label: \"Unprovisioned\"", again, StringComparison.Ordinal);
         Assert.Null(await service.Phones.GetAsync(PhoneA, Ct));
     }
@@ -99,8 +89,8 @@ public sealed class AutoAssignTests
         await service.StartAsync(Ct, ("Discovery:AutoAssign", "true"));
         await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
 
-        var first = await FetchAsync(service.Tftp, "127.0.0.75", $"SIP{PhoneA}.cnf");
-        var second = await FetchAsync(service.Tftp, "127.0.0.75", $"SIP{PhoneB}.cnf");
+        var first = await AskTextAsync(service.Tftp, "127.0.0.75", $"SIP{PhoneA}.cnf");
+        var second = await AskTextAsync(service.Tftp, "127.0.0.75", $"SIP{PhoneB}.cnf");
 
         Assert.Contains("line1_password: \"pw-7001\"", first, StringComparison.Ordinal);
         Assert.DoesNotContain("pw-7002", second, StringComparison.Ordinal);

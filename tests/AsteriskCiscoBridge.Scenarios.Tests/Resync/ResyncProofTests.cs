@@ -93,18 +93,6 @@ public sealed class ResyncProofTests
         return actions;
     }
 
-    private static async Task<IReadOnlyList<AmiMessage>> NotifiesAsync(AmiTestServer server, int count)
-    {
-        var notifies = new List<AmiMessage>();
-        while (notifies.Count < count)
-        {
-            var received = await server.Received.ReadAsync(Ct).AsTask().WaitAsync(Bound, Ct);
-            if (received.Action["Action"] == "PJSIPNotify")
-            {
-                notifies.Add(received.Action);
-            }
-        }
-
-        return notifies;
-    }
+    private static async Task<IReadOnlyList<AmiMessage>> NotifiesAsync(AmiTestServer server, int count) =>
+        [.. (await server.WaitForActionsAsync("PJSIPNotify", count, Ct).WaitAsync(Bound, Ct)).Select(r => r.Action)];
 }

@@ -83,18 +83,6 @@ public sealed class ResyncTests
         Assert.StartsWith($"SIP{Mac7960}.cnf fetched", proof.Detail, StringComparison.Ordinal);
     }
 
-    private static async Task<IReadOnlyList<AmiMessage>> NotifiesAsync(AmiTestServer server, int count)
-    {
-        var notifies = new List<AmiMessage>();
-        while (notifies.Count < count)
-        {
-            var received = await server.Received.ReadAsync(Ct).AsTask().WaitAsync(Bound, Ct);
-            if (received.Action["Action"] == "PJSIPNotify")
-            {
-                notifies.Add(received.Action);
-            }
-        }
-
-        return notifies;
-    }
+    private static async Task<IReadOnlyList<AmiMessage>> NotifiesAsync(AmiTestServer server, int count) =>
+        [.. (await server.WaitForActionsAsync("PJSIPNotify", count, Ct).WaitAsync(Bound, Ct)).Select(r => r.Action)];
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using AsteriskCiscoBridge.Provisioning.Model;
-using AsteriskCiscoBridge.Scenarios.Tests.Support;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -26,18 +25,8 @@ public sealed class SecretsTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<string?> FetchAsync(IPEndPoint server, string from, string name)
-    {
-        using var client = new TftpTestClient(IPAddress.Parse(from));
-        try
-        {
-            return Encoding.UTF8.GetString((await client.DownloadAsync(server, name, Ct)).Bytes);
-        }
-        catch (TftpErrorException)
-        {
-            return null;
-        }
-    }
+    private static async Task<string?> AskTextAsync(IPEndPoint server, string from, string name) => (await TftpTestClient.AskAsync(server, from, name, Ct)).Text;
+
 
     [Fact]
     public async Task No_password_reaches_a_log_line_or_the_request_log()
@@ -60,12 +49,12 @@ public sealed class SecretsTests
             ("Security:AddressPinning", "alert"));
         await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
 
-        var own = await FetchAsync(service.Tftp, "127.0.0.80", $"SIP{Mac7960}.cnf");
-        var elsewhere = await FetchAsync(service.Tftp, "127.0.0.81", $"SIP{Mac7960}.cnf");
-        var sep = await FetchAsync(service.Tftp, "127.0.0.82", $"SEP{Mac7961}.cnf.xml");
-        await FetchAsync(service.Tftp, "127.0.0.83", "SIP0011223344CC.cnf");
-        await FetchAsync(service.Tftp, "127.0.0.83", "SIPDefault.cnf");
-        await FetchAsync(service.Tftp, "127.0.0.83", "ITLSEP0011223344CC.tlv");
+        var own = await AskTextAsync(service.Tftp, "127.0.0.80", $"SIP{Mac7960}.cnf");
+        var elsewhere = await AskTextAsync(service.Tftp, "127.0.0.81", $"SIP{Mac7960}.cnf");
+        var sep = await AskTextAsync(service.Tftp, "127.0.0.82", $"SEP{Mac7961}.cnf.xml");
+        await AskTextAsync(service.Tftp, "127.0.0.83", "SIP0011223344CC.cnf");
+        await AskTextAsync(service.Tftp, "127.0.0.83", "SIPDefault.cnf");
+        await AskTextAsync(service.Tftp, "127.0.0.83", "ITLSEP0011223344CC.tlv");
         using var http = new HttpClient { BaseAddress = new Uri(service.App.Urls.First()) };
         var overHttp = await http.GetStringAsync(new Uri($"SEP{Mac7961}.cnf.xml", UriKind.Relative), Ct);
         var log = new RequestLog(service.Connections);

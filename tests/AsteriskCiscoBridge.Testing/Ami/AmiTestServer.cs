@@ -164,6 +164,18 @@ public sealed class AmiTestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the next <paramref name="count"/> received actions named <paramref name="name"/>, in order.</summary>
+    public async Task<IReadOnlyList<AmiReceivedAction>> WaitForActionsAsync(string name, int count, CancellationToken cancellationToken)
+    {
+        var actions = new List<AmiReceivedAction>(count);
+        while (actions.Count < count)
+        {
+            actions.Add(await WaitForActionAsync(name, cancellationToken));
+        }
+
+        return actions;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

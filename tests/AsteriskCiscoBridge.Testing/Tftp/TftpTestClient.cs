@@ -52,6 +52,20 @@ public sealed class TftpTestClient : IDisposable
 {
     private readonly Socket _socket;
 
+    /// <summary>A phone at <paramref name="from"/> (any loopback address) asks for <paramref name="name"/> once.</summary>
+    public static async Task<TftpAnswer> AskAsync(IPEndPoint server, string from, string name, CancellationToken cancellationToken)
+    {
+        using var client = new TftpTestClient(IPAddress.Parse(from));
+        try
+        {
+            return new TftpAnswer((await client.DownloadAsync(server, name, cancellationToken)).Bytes, 0);
+        }
+        catch (TftpErrorException e)
+        {
+            return new TftpAnswer(null, e.Code);
+        }
+    }
+
     public TftpTestClient(IPAddress? bindAddress = null)
     {
         bindAddress ??= IPAddress.Loopback;
@@ -186,6 +200,12 @@ public sealed class TftpTestClient : IDisposable
 }
 
 /// <summary>The server answered with a TFTP ERROR.</summary>
+/// <summary>What one read request got: the file, or the server's error code (a refusal is an answer here, not a failure).</summary>
+public sealed record TftpAnswer(byte[]? Bytes, int ErrorCode)
+{
+    public string? Text => Bytes is null ? null : Encoding.UTF8.GetString(Bytes);
+}
+
 public sealed class TftpErrorException(int code, string message) : Exception($"TFTP error {code}: {message}")
 {
     public int Code => code;

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace AsteriskCiscoBridge.Host.Tests.Support;
+namespace AsteriskCiscoBridge.Testing.Support;
 
 /// <summary>Keeps every log line (rendered message, exception text and structured values) for tests where the log is the behaviour.</summary>
-internal sealed class ListLoggerProvider : ILoggerProvider
+public sealed class ListLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogLine> _lines = new();
 
@@ -18,7 +18,7 @@ internal sealed class ListLoggerProvider : ILoggerProvider
     {
     }
 
-    internal sealed record LogLine(string Category, LogLevel Level, EventId Id, string Message, string Everything);
+    public sealed record LogLine(string Category, LogLevel Level, EventId Id, string Message, string Everything);
 
     private sealed class ListLogger(string category, ConcurrentQueue<LogLine> lines) : ILogger
     {
