@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(1102, LogLevel.Debug, "PJSIP snapshot requested: {Trigger}")]
     public static partial void SnapshotTriggered(ILogger logger, string trigger);
+
+    [LoggerMessage(1103, LogLevel.Information, "Asterisk reported its reload as queued or in progress: endpoints are read again in {Delay}")]
+    public static partial void ReadAgainLater(ILogger logger, TimeSpan delay);
 }

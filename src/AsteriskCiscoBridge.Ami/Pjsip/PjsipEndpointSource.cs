@@ -16,7 +16,10 @@ public sealed class PjsipEndpointSourceOptions
     /// <summary>Wait this long after a trigger so a burst (a boot's ContactStatus storm) costs one read. Default 1 s.</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Wait this long before retrying a failed read while the session stays up. Default 10 s.</summary>
+    /// <summary>
+    /// Wait this long before retrying a failed read while the session stays up, and before reading again
+    /// after a <c>Reload</c> that Asterisk reported as queued or still in progress. Default 10 s.
+    /// </summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(10);
 }
 
@@ -40,6 +43,7 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _loops = Task.CompletedTask;
     private volatile PjsipSnapshot? _current;
+    private int _readAgainLater;
 
     /// <summary>Creates the source over a client (started by the caller).</summary>
     public PjsipEndpointSource(AmiClient client, PjsipEndpointSourceOptions options, TimeProvider timeProvider, ILogger<PjsipEndpointSource>? logger = null)
@@ -80,6 +84,17 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
             Task.Run(() => WatchSessionAsync(token)),
             Task.Run(() => WatchEventsAsync(token)),
             Task.Run(() => ReadLoopAsync(token)));
+    }
+
+    /// <summary>
+    /// True for a <c>Reload</c> whose <c>Status</c> says the reload has not happened yet (1 queued, 4 already in
+    /// progress: Asterisk's module reload results): a read now may still see the old configuration, and no
+    /// second event announces the end, so the source reads again after <see cref="PjsipEndpointSourceOptions.RetryDelay"/>.
+    /// </summary>
+    public static bool IsReloadPending(AmiMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.EventName == "Reload" && message["Status"]?.Trim() is "1" or "4";
     }
 
     /// <summary>Asks for a read now (an admin command, a test).</summary>
@@ -141,6 +156,12 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
             {
                 if (IsTrigger(message))
                 {
+                    if (IsReloadPending(message))
+                    {
+                        // Set before the trigger, so the read it wakes sees it when it ends.
+                        Volatile.Write(ref _readAgainLater, 1);
+                    }
+
                     RequestSnapshot(message.EventName!);
                 }
 
@@ -203,11 +224,18 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
                     _current = snapshot;
                     _published.Writer.TryWrite(snapshot);
                 }
-                else if (result is not null)
+                // A failed read (permission denied, an endpoint changing under the read, or the connection
+                // dropping mid-read) is tried again later, and so is a read made while a reload was still
+                // pending. If the connection was lost, the next Connected change reads sooner and the retry
+                // is dropped.
+                var pending = Interlocked.Exchange(ref _readAgainLater, 0) == 1;
+                if (result is not null && (result.Snapshot is null || pending))
                 {
-                    // The read failed (permission denied, an endpoint changing under the read, or the
-                    // connection dropping mid-read): try again later. If the connection was lost, the
-                    // next Connected change triggers a read sooner and the retry is dropped.
+                    if (pending)
+                    {
+                        Log.ReadAgainLater(_logger, _options.RetryDelay);
+                    }
+
                     retry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     retryTimer = Task.Delay(_options.RetryDelay, _time, retry.Token);
                 }

@@ -106,6 +106,46 @@ public sealed class PjsipEndpointSourceTests
     }
 
     [Fact]
+    public async Task Source_a_reload_reported_in_progress_is_read_again_after_the_retry_delay()
+    {
+        // Reliability catalogue §5.5 case 27: "Status: 4 (already in progress) is retried later". The read the
+        // event causes may see the old configuration, and no second event comes when the reload ends.
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider();
+        await using var server = AmiTestServer.Start();
+        await using var client = new AmiClient(ClientOptions(server.Port), time);
+        await using var source = new PjsipEndpointSource(client, SourceOptions, time);
+        source.Start();
+        client.Start();
+        await NextAsync(source, s => s.Find("6002") is not null, ct);
+        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+
+        await server.BroadcastAsync(AmiRecordedLayouts.ReloadResPjsip.Render(null, ("Status: 0", "Status: 4")), ct);
+        var reload = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        Assert.Equal(("Reload", "4"), (reload.EventName, reload["Status"]));
+        Assert.True(PjsipEndpointSource.IsReloadPending(reload));
+
+        // The read the event caused is done (the poll and the later read are armed); the reload then ends quietly.
+        await Eventually.TrueAsync(() => time.PendingTimers == 2, "poll and the later read armed", ct, Bound);
+        server.Pbx.Remove("6002");
+        time.Advance(SourceOptions.RetryDelay);
+
+        await NextAsync(source, s => s.Find("6002") is null, ct);
+    }
+
+    [Theory]
+    [InlineData("0", false)]
+    [InlineData("1", true)]
+    [InlineData("2", false)]
+    [InlineData("3", false)]
+    [InlineData("4", true)]
+    public void IsReloadPending_only_queued_and_in_progress_reloads_are_read_again(string status, bool expected)
+    {
+        var reload = new AmiMessage([new("Event", "Reload"), new("Privilege", "system,all"), new("Module", "res_pjsip.so"), new("Status", status)]);
+        Assert.Equal(expected, PjsipEndpointSource.IsReloadPending(reload));
+    }
+
+    [Fact]
     public async Task Source_a_burst_of_reloads_within_the_debounce_gives_one_read()
     {
         // Reliability catalogue §5.5 case 27: five Reload events for res_pjsip within the
