@@ -72,6 +72,20 @@ internal sealed partial class EndpointProvisioner(
                 lines.Add(line);
             }
 
+            if (lines.Count == 0)
+            {
+                // Every line is gone: stop serving the old credentials; the phone gets what an unbound one gets.
+                if (await renderer.DeprovisionAsync(mac, cancellationToken) is { } deprovisioned)
+                {
+                    renderings.Add(deprovisioned);
+                    problems.Add(deprovisioned.Files.Count == 0
+                        ? $"{mac}: no line can be provisioned; its files are withdrawn (file-not-found) until its binding is fixed"
+                        : $"{mac}: no line can be provisioned; it is served a configuration without credentials until its binding is fixed");
+                }
+
+                continue;
+            }
+
             var render = await renderer.RenderLinesAsync(mac, lines, cancellationToken, site, userAgents);
             if (render.Result is null)
             {

@@ -129,6 +129,28 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
     public Task<StoredPhoneRender> RerenderAsync(MacAddress mac, CancellationToken cancellationToken) =>
         _lines.TryGetValue(mac, out var lines) ? RenderLinesAsync(mac, lines, cancellationToken) : RenderAsync(mac, cancellationToken);
 
+    /// <summary>
+    /// The files of a bound phone none of whose lines can be provisioned any more (its endpoints were removed
+    /// from Asterisk, or hold only md5 credentials): what the site's unprovisioned policy gives an unbound
+    /// phone for its own file name (a config without any credential, or no file at all), stored in place of
+    /// its old files so that the old credentials stop being served. It names no load: the phone keeps what
+    /// it runs. Null when the phone or its model is unknown.
+    /// </summary>
+    public async Task<PhoneRendering?> DeprovisionAsync(MacAddress mac, CancellationToken cancellationToken)
+    {
+        var phone = await phones.GetAsync(mac, cancellationToken);
+        if (phone is null || PhoneModels.Find(phone.Model) is not { } model)
+        {
+            return null;
+        }
+
+        _lines.TryRemove(mac, out _);
+        var name = model.Family == PhoneFamily.Sip79x0 ? SipCnfRenderer.FileName(mac) : $"SEP{mac.Value}.cnf.xml";
+        var noLoads = CurrentSite with { Loads = new SiteLoads { Sip79x0 = string.Empty, Sip79x1 = new Dictionary<string, string>() } };
+        var file = UnprovisionedRenderer.Render(noLoads, name).File;
+        return new PhoneRendering(mac, file is null ? [] : [file with { Scope = FileScope.Phone }], null, null);
+    }
+
     /// <summary>Stores the site files and the phone's own files; the counter moves only if they changed.</summary>
     public async Task<SaveResult> SaveAsync(MacAddress mac, StoredPhoneRender render, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -51,6 +51,62 @@ public sealed class EndpointChangeTests
         Assert.Equal(before7961, await FetchAsync(service.Tftp, $"SEP{Mac7961}.cnf.xml"));
     }
 
+    [Theory]
+    [InlineData("DefaultConfig")]
+    [InlineData("NotFound")]
+    public async Task A_removed_endpoint_stops_its_password_being_served_and_a_restored_one_brings_it_back(string policy)
+    {
+        // Reliability catalogue §5.5 case 28: endpoint removed → the phone gets a deprovisioned config or
+        // not-found, per policy (Site:Unprovisioned, as for an unbound phone); the other phone is untouched.
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6001", "first-secret", "\"Ann Smith\" <6001>"));
+        pbx.Set(AmiTestEndpoint.Plain("6002", "other-secret", "\"Bob\" <6002>"));
+        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        await service.BindAsync(Mac7960, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
+        await service.BindAsync(Mac7961, PhoneModels.Find("7961")!, Ct, new BindingRow { Position = 1, Endpoint = "6002" });
+        await service.StartAsync(Ct, ("Site:Unprovisioned", policy));
+        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        Assert.Contains("first-secret", await FetchAsync(service.Tftp, $"SIP{Mac7960}.cnf"), StringComparison.Ordinal);
+        var before7961 = await FetchAsync(service.Tftp, $"SEP{Mac7961}.cnf.xml");
+        var counter = (await service.Phones.GetAsync(Mac7960, Ct))!.SyncCounter;
+
+        var rounds = service.Sync.Rounds;
+        pbx.Remove("6001");
+        await service.Asterisk!.SendReloadAsync(Ct);
+        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the removal", Ct, Bound);
+
+        Assert.Equal([Mac7960], service.Sync.LastRound!.Changed);
+        Assert.Contains(service.Sync.LastRound.Problems, p => p.Contains("6001 is not in Asterisk", StringComparison.Ordinal));
+        Assert.Equal(counter + 1, (await service.Phones.GetAsync(Mac7960, Ct))!.SyncCounter);
+        Assert.All(await service.Phones.FilesAsync(Mac7960, Ct), f => Assert.DoesNotContain("first-secret", Encoding.UTF8.GetString(f.Content), StringComparison.Ordinal));
+        var answer = await TftpTestClient.AskAsync(service.Tftp, "127.0.0.1", $"SIP{Mac7960}.cnf", Ct);
+        if (policy == "NotFound")
+        {
+            Assert.Equal(1, answer.ErrorCode);
+        }
+        else
+        {
+            Assert.Contains("phone_label: \"Unprovisioned\"", answer.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("first-secret", answer.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("image_version", answer.Text, StringComparison.Ordinal); // it keeps the load it runs
+        }
+
+        Assert.Equal(before7961, await FetchAsync(service.Tftp, $"SEP{Mac7961}.cnf.xml"));
+
+        // Another round over the same snapshot changes nothing: the phone is not told again and again.
+        rounds = service.Sync.Rounds;
+        await service.Asterisk.SendReloadAsync(Ct);
+        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a quiet round", Ct, Bound);
+        Assert.Empty(service.Sync.LastRound!.Changed);
+
+        rounds = service.Sync.Rounds;
+        pbx.Set(AmiTestEndpoint.Plain("6001", "restored-secret", "\"Ann Smith\" <6001>"));
+        await service.Asterisk.SendReloadAsync(Ct);
+        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the endpoint came back", Ct, Bound);
+        Assert.Equal([Mac7960], service.Sync.LastRound!.Changed);
+        Assert.Contains("line1_password: \"restored-secret\"", await FetchAsync(service.Tftp, $"SIP{Mac7960}.cnf"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task With_asterisk_unreachable_the_service_serves_what_the_store_holds()
     {
