@@ -1,6 +1,8 @@
 using System.Net;
 using AsteriskCiscoBridge.Host.Cli;
 using AsteriskCiscoBridge.Testing.Support;
+using AsteriskCiscoBridge.Testing.Tftp;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AsteriskCiscoBridge.Host.Tests.Security;
 
@@ -40,6 +42,65 @@ public sealed class HttpGuardTests
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden], codes);
         await app.StopAsync(Ct);
     }
+
+    [Fact]
+    public async Task Tftp_allowed_networks_hold_for_http_and_tftp_alike()
+    {
+        // Reliability catalogue §5.5 case 19: outside the allowed networks a request gets ERROR 2 (TFTP) or
+        // 403 (HTTP), and not a byte of the file; inside, both serve it.
+        using var firmware = new TempDirectory("acb-fw");
+        firmware.Write("P0S3-08-12-00.loads", "load");
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Tftp:Listen:0"] = "127.0.0.1:0",
+            ["Http:Listen:0"] = "127.0.0.1:0",
+            ["Dashboard:Listen"] = "127.0.0.1:0",
+            ["Firmware:Directory"] = firmware.Path,
+            ["Storage:Database"] = Path.Combine(firmware.Path, ".store", "acb.db"),
+            ["Tftp:AllowedNetworks:0"] = "127.0.0.66/32",
+        };
+        await using var app = RunCommand.Build([], null, overrides);
+        await app.StartAsync(Ct);
+        var tftp = app.Services.GetRequiredService<AsteriskCiscoBridge.Host.Files.TftpHostedService>().Server.LocalEndPoints[0];
+        var url = new Uri(new Uri(app.Urls.First()), "P0S3-08-12-00.loads");
+
+        Assert.Equal("load", (await TftpTestClient.AskAsync(tftp, "127.0.0.66", "P0S3-08-12-00.loads", Ct)).Text);
+        Assert.Equal(2, (await TftpTestClient.AskAsync(tftp, "127.0.0.67", "P0S3-08-12-00.loads", Ct)).ErrorCode);
+
+        using (var inside = From("127.0.0.66"))
+        {
+            Assert.Equal("load", await inside.GetStringAsync(url, Ct));
+        }
+
+        using (var outside = From("127.0.0.67"))
+        {
+            using var refused = await outside.GetAsync(url, Ct);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.DoesNotContain("load", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        await app.StopAsync(Ct);
+    }
+
+    // An HTTP client whose connections leave from one loopback address, as a phone at that address would.
+    private static HttpClient From(string address) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            try
+            {
+                socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    });
 
     [Theory]
     [InlineData("Security:AddressPinning", "maybe", "Security:AddressPinning 'maybe' is not off, alert or deny")]
