@@ -164,7 +164,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
     public LoadPlan? PlanOf(PhoneRow phone) =>
         loads is not null && PhoneModels.Find(phone.Model) is { } model ? loads.Current.Plan(phone, model) : null;
 
-    private SiteSettings CurrentSite => loads is null ? site : site with { Loads = loads.Current.Offered };
+    private SiteSettings CurrentSite => loads is null ? site : site with { Loads = loads.Current.Offered with { PerPhone = true } };
 
     private Task RefreshAsync(CancellationToken cancellationToken) => loads?.RefreshAsync(cancellationToken) ?? Task.CompletedTask;
 

@@ -71,6 +71,14 @@ public sealed record SiteLoads
         ["7975"] = "SIP75.9-4-2SR3-1S",
     };
 
+    /// <summary>
+    /// True when every bound phone's own file names the load it is offered (the load planner's hop, or the load it
+    /// runs to keep it): then <c>SIPDefault.cnf</c> names no <c>image_version</c>, so a phone whose plan offers
+    /// nothing (a pin that cannot be honoured, an unknown running load) cannot fall back to the site load.
+    /// <c>OS79XX.TXT</c> still names it for phones converting from SCCP.
+    /// </summary>
+    public bool PerPhone { get; init; }
+
     /// <summary>The site's load for <paramref name="model"/>, or null when none is configured.</summary>
     public string? For(PhoneModel model) => model.Family == PhoneFamily.Sip79x0
         ? Sip79x0

@@ -61,8 +61,10 @@ public static class SipDefaultCnfRenderer
             new("messages_uri", Text("messages_uri", site.MessagesNumber)),
         ];
 
-        // An empty load offers none (see SiteFileSet): the phones keep the image they run.
-        if (site.Loads.Sip79x0.Length == 0)
+        // An empty load offers none (see SiteFileSet): the phones keep the image they run. With loads offered
+        // per phone, SIPDefault.cnf names none either: a phone whose own file names no load keeps its image,
+        // instead of falling back to the site's (spec §2.2: SIPDefault.cnf < SIP<MAC>.cnf).
+        if (site.Loads.Sip79x0.Length == 0 || site.Loads.PerPhone)
         {
             keys.RemoveAt(0);
         }

@@ -25,6 +25,23 @@ public sealed class LoadOfferingTests
     }
 
     [Fact]
+    public void With_loads_offered_per_phone_sipdefault_names_no_image_but_os79xx_txt_still_does()
+    {
+        var perPhone = TestSites.Site with { Loads = TestSites.Site.Loads with { PerPhone = true } };
+        var site = SiteFileSet.Render(perPhone);
+        var kept = PhoneFileSet.Render(perPhone, site, TestSites.Phone("7960", 1) with { Load = "" });
+        var offered = PhoneFileSet.Render(perPhone, site, TestSites.Phone("7960", 1) with { Load = "P0S3-08-11-00" });
+
+        Assert.DoesNotContain("image_version", Text(kept, SipDefaultCnfRenderer.FileName), StringComparison.Ordinal);
+        Assert.Contains(perPhone.Loads.Sip79x0, Encoding.ASCII.GetString(site.Find(Os79xxRenderer.FileName)!.Content), StringComparison.Ordinal);
+        Assert.DoesNotContain("image_version", Text(kept, SipCnfRenderer.FileName(TestSites.Phone("7960", 1).Mac)), StringComparison.Ordinal);
+        Assert.Contains("image_version: \"P0S3-08-11-00\"", Text(offered, SipCnfRenderer.FileName(TestSites.Phone("7960", 1).Mac)), StringComparison.Ordinal);
+
+        // Without per-phone offering (acb render with no load planning), the site file names the site load.
+        Assert.Contains("image_version", Text(PhoneFileSet.Render(TestSites.Site, TestSites.Phone("7960", 1)), SipDefaultCnfRenderer.FileName), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_phone_load_overrides_the_site_and_an_empty_one_leaves_load_information_out()
     {
         var offered = PhoneFileSet.Render(TestSites.Site, TestSites.Phone("7961", 1) with { Load = "SIP41.8-5-2S" });

@@ -117,6 +117,31 @@ public sealed class LoadPlanScenarioTests
     }
 
     [Fact]
+    public async Task A_7960_whose_pin_cannot_be_honoured_keeps_its_load_instead_of_taking_the_site_default()
+    {
+        // The pinned load left the catalog and the running load is not known yet: the plan offers nothing, so its
+        // SIP<MAC>.cnf names no image_version. SIPDefault.cnf must not name one either, or the phone (which reads
+        // SIPDefault.cnf first and lets its own file override it) would take the site load the pin was keeping away.
+        var mac = MacAddress.Parse("0011223344C5").Mac!.Value;
+        await using var setup = await StartAsync(mac, "6105", "P0S3-08-12-00", PhoneModels.Cisco7960, SyntheticFirmware.Classic("P0S3-08-12-00", seed: 61));
+        var (service, pbx) = setup;
+        await new FirmwareStore(service.Connections).PinAsync(mac, "P0S3-08-11-00", "test", DateTimeOffset.UtcNow, Ct);
+        var rounds = service.Sync.Rounds;
+        await service.Asterisk!.SendReloadAsync(Ct);
+        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the pin", Ct, Bound);
+        await using var phone = new PhoneSimulator(PhoneFamily.Sip79x0, mac.Value, service.Tftp, "P0S3-07-5-00", NotifyBehaviour.AnswerAndIgnore) { FollowsLoads = true };
+
+        await phone.BootAsync(Ct);
+
+        Assert.Equal("P0S3-07-5-00", phone.RunningLoad);
+        Assert.DoesNotContain(phone.History, h => h.Kind == "upgraded");
+        Assert.DoesNotContain("image_version", await FetchAsync(service, "SIPDefault.cnf"), StringComparison.Ordinal);
+        Assert.DoesNotContain("image_version", await FetchAsync(service, $"SIP{mac.Value}.cnf"), StringComparison.Ordinal);
+        Assert.Equal("P0S3-08-12-00", (await FetchAsync(service, "OS79XX.TXT")).Trim()); // still there for phones converting from SCCP
+        Assert.Equal([("6105", "secret-6105")], phone.Lines);
+    }
+
+    [Fact]
     public async Task A_phone_on_a_newer_load_is_kept_then_pinned_back_to_an_older_one_and_gets_it()
     {
         var mac = MacAddress.Parse("0011223344C3").Mac!.Value;
