@@ -183,7 +183,7 @@ internal static partial class DashboardSetup
             return null;
         }
 
-        var buffer = new MemoryStream();
+        using var buffer = new MemoryStream();
         var chunk = new byte[Limit + 1];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
