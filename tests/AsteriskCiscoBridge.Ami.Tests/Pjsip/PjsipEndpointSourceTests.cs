@@ -26,12 +26,8 @@ public sealed class PjsipEndpointSourceTests
     public async Task Source_reads_after_login_and_again_after_a_Reload_event()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
-        await using var server = AmiTestServer.Start();
-        await using var client = new AmiClient(ClientOptions(server.Port), time);
-        await using var source = new PjsipEndpointSource(client, SourceOptions, time);
-        source.Start();
-        client.Start();
+        await using var lab = Lab.Start();
+        var (time, server, source) = (lab.Time, lab.Server, lab.Source);
 
         var first = await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
         Assert.Equal(7, first.Endpoints.Length);
@@ -53,12 +49,8 @@ public sealed class PjsipEndpointSourceTests
     public async Task Source_a_failed_read_keeps_the_last_complete_snapshot_and_a_reconnect_reads_again()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
-        await using var server = AmiTestServer.Start();
-        await using var client = new AmiClient(ClientOptions(server.Port), time);
-        await using var source = new PjsipEndpointSource(client, SourceOptions, time);
-        source.Start();
-        client.Start();
+        await using var lab = Lab.Start();
+        var (time, server, source) = (lab.Time, lab.Server, lab.Source);
         await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
 
         // Asterisk restarts in the middle of the next read.
@@ -111,12 +103,8 @@ public sealed class PjsipEndpointSourceTests
         // Reliability catalogue §5.5 case 27: "Status: 4 (already in progress) is retried later". The read the
         // event causes may see the old configuration, and no second event comes when the reload ends.
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
-        await using var server = AmiTestServer.Start();
-        await using var client = new AmiClient(ClientOptions(server.Port), time);
-        await using var source = new PjsipEndpointSource(client, SourceOptions, time);
-        source.Start();
-        client.Start();
+        await using var lab = Lab.Start();
+        var (time, server, source) = (lab.Time, lab.Server, lab.Source);
         await NextAsync(source, s => s.Find("6002") is not null, ct);
         Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
 
@@ -238,6 +226,40 @@ public sealed class PjsipEndpointSourceTests
         }
 
         Assert.Equal(expected, PjsipEndpointSource.IsTrigger(new AmiMessage(fields)));
+    }
+
+    /// <summary>The AMI test server, a client and the source over it on a fake clock, started, with the default options of these tests.</summary>
+    private sealed class Lab : IAsyncDisposable
+    {
+        private readonly AmiClient _client;
+
+        private Lab()
+        {
+            Server = AmiTestServer.Start();
+            _client = new AmiClient(ClientOptions(Server.Port), Time);
+            Source = new PjsipEndpointSource(_client, SourceOptions, Time);
+        }
+
+        public FakeTimeProvider Time { get; } = new();
+
+        public AmiTestServer Server { get; }
+
+        public PjsipEndpointSource Source { get; }
+
+        public static Lab Start()
+        {
+            var lab = new Lab();
+            lab.Source.Start();
+            lab._client.Start();
+            return lab;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Source.DisposeAsync();
+            await _client.DisposeAsync();
+            await Server.DisposeAsync();
+        }
     }
 
     private static async Task<PjsipSnapshot> NextAsync(PjsipEndpointSource source, Func<PjsipSnapshot, bool> condition, CancellationToken ct)

@@ -12,7 +12,8 @@ public sealed class RunCommandTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static WebApplication Build(TempDirectory firmware, params (string Key, string Value)[] more)
+    /// <summary>The service on loopback ports chosen by the system, with its store under <paramref name="firmware"/>, plus <paramref name="more"/> settings.</summary>
+    internal static WebApplication Build(TempDirectory firmware, params (string Key, string Value)[] more)
     {
         var overrides = new Dictionary<string, string?>
         {

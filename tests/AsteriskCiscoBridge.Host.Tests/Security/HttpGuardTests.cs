@@ -1,5 +1,6 @@
 using System.Net;
 using AsteriskCiscoBridge.Host.Cli;
+using AsteriskCiscoBridge.Host.Tests.Cli;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,19 +17,8 @@ public sealed class HttpGuardTests
     {
         using var firmware = new TempDirectory("acb-fw");
         firmware.Write("P0S3-08-12-00.loads", "load");
-        var overrides = new Dictionary<string, string?>
-        {
-            ["Tftp:Listen:0"] = "127.0.0.1:0",
-            ["Http:Listen:0"] = "127.0.0.1:0",
-            ["Dashboard:Listen"] = "127.0.0.1:0",
-            ["Firmware:Directory"] = firmware.Path,
-            ["Storage:Database"] = Path.Combine(firmware.Path, ".store", "acb.db"),
-
-            // A refill of one request per 1,000 s: nothing refills within the test.
-            ["Security:RateLimit:RequestsPerSecond"] = "0.001",
-            ["Security:RateLimit:Burst"] = "2",
-        };
-        await using var app = RunCommand.Build([], null, overrides);
+        // A refill of one request per 1,000 s: nothing refills within the test.
+        await using var app = RunCommandTests.Build(firmware, ("Security:RateLimit:RequestsPerSecond", "0.001"), ("Security:RateLimit:Burst", "2"));
         await app.StartAsync(Ct);
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
@@ -50,16 +40,7 @@ public sealed class HttpGuardTests
         // 403 (HTTP), and not a byte of the file; inside, both serve it.
         using var firmware = new TempDirectory("acb-fw");
         firmware.Write("P0S3-08-12-00.loads", "load");
-        var overrides = new Dictionary<string, string?>
-        {
-            ["Tftp:Listen:0"] = "127.0.0.1:0",
-            ["Http:Listen:0"] = "127.0.0.1:0",
-            ["Dashboard:Listen"] = "127.0.0.1:0",
-            ["Firmware:Directory"] = firmware.Path,
-            ["Storage:Database"] = Path.Combine(firmware.Path, ".store", "acb.db"),
-            ["Tftp:AllowedNetworks:0"] = "127.0.0.66/32",
-        };
-        await using var app = RunCommand.Build([], null, overrides);
+        await using var app = RunCommandTests.Build(firmware, ("Tftp:AllowedNetworks:0", "127.0.0.66/32"));
         await app.StartAsync(Ct);
         var tftp = app.Services.GetRequiredService<AsteriskCiscoBridge.Host.Files.TftpHostedService>().Server.LocalEndPoints[0];
         var url = new Uri(new Uri(app.Urls.First()), "P0S3-08-12-00.loads");

@@ -26,13 +26,8 @@ public sealed class EndpointChangeTests
     [Fact]
     public async Task A_password_change_and_reload_reach_exactly_the_phone_of_that_endpoint()
     {
-        var pbx = new AmiTestPbx();
-        pbx.Set(AmiTestEndpoint.Plain("6001", "first-secret", "\"Ann Smith\" <6001>"));
-        pbx.Set(AmiTestEndpoint.Plain("6002", "other-secret", "\"Bob\" <6002>"));
-        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
-        await service.BindAsync(Mac7960, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
-        await service.BindAsync(Mac7961, PhoneModels.Find("7961")!, Ct, new BindingRow { Position = 1, Endpoint = "6002" });
-        await service.StartAsync(Ct, ("Site:AsteriskHost", "pbx.example.net"));
+        var pbx = TwoEndpoints();
+        await using var service = await StartTwoPhonesAsync(pbx, ("Site:AsteriskHost", "pbx.example.net"));
 
         await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
         var before7960 = await FetchAsync(service.Tftp, $"SIP{Mac7960}.cnf");
@@ -58,13 +53,8 @@ public sealed class EndpointChangeTests
     {
         // Reliability catalogue §5.5 case 28: endpoint removed → the phone gets a deprovisioned config or
         // not-found, per policy (Site:Unprovisioned, as for an unbound phone); the other phone is untouched.
-        var pbx = new AmiTestPbx();
-        pbx.Set(AmiTestEndpoint.Plain("6001", "first-secret", "\"Ann Smith\" <6001>"));
-        pbx.Set(AmiTestEndpoint.Plain("6002", "other-secret", "\"Bob\" <6002>"));
-        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
-        await service.BindAsync(Mac7960, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
-        await service.BindAsync(Mac7961, PhoneModels.Find("7961")!, Ct, new BindingRow { Position = 1, Endpoint = "6002" });
-        await service.StartAsync(Ct, ("Site:Unprovisioned", policy));
+        var pbx = TwoEndpoints();
+        await using var service = await StartTwoPhonesAsync(pbx, ("Site:Unprovisioned", policy));
         await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
         Assert.Contains("first-secret", await FetchAsync(service.Tftp, $"SIP{Mac7960}.cnf"), StringComparison.Ordinal);
         var before7961 = await FetchAsync(service.Tftp, $"SEP{Mac7961}.cnf.xml");
@@ -119,6 +109,24 @@ public sealed class EndpointChangeTests
 
         // The store is published before TFTP starts: the first request already gets the file.
         Assert.Contains("line1_password: \"stored\"", await FetchAsync(service.Tftp, $"SIP{Mac7960}.cnf"), StringComparison.Ordinal);
+    }
+
+    // 6001 (the 7960's line) and 6002 (the 7961's), as the lab's admin set them up.
+    private static AmiTestPbx TwoEndpoints()
+    {
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6001", "first-secret", "\"Ann Smith\" <6001>"));
+        pbx.Set(AmiTestEndpoint.Plain("6002", "other-secret", "\"Bob\" <6002>"));
+        return pbx;
+    }
+
+    private static async Task<ServiceHarness> StartTwoPhonesAsync(AmiTestPbx pbx, params (string Key, string Value)[] settings)
+    {
+        var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        await service.BindAsync(Mac7960, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
+        await service.BindAsync(Mac7961, PhoneModels.Find("7961")!, Ct, new BindingRow { Position = 1, Endpoint = "6002" });
+        await service.StartAsync(Ct, settings);
+        return service;
     }
 
     private static async Task<string> FetchAsync(IPEndPoint server, string name)
