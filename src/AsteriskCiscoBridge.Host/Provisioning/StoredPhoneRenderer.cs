@@ -145,7 +145,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
         }
 
         _lines.TryRemove(mac, out _);
-        var name = model.Family == PhoneFamily.Sip79x0 ? SipCnfRenderer.FileName(mac) : $"SEP{mac.Value}.cnf.xml";
+        var name = model.Family == PhoneFamily.Sip79x0 ? SipCnfRenderer.FileName(mac) : SepXmlRenderer.FileName(mac);
         var noLoads = CurrentSite with { Loads = new SiteLoads { Sip79x0 = string.Empty, Sip79x1 = new Dictionary<string, string>() } };
         var file = UnprovisionedRenderer.Render(noLoads, name).File;
         return new PhoneRendering(mac, file is null ? [] : [file with { Scope = FileScope.Phone }], null, null);
