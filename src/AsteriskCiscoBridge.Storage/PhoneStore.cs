@@ -1,5 +1,6 @@
 using System.Data;
 using System.Text;
+using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 using Dapper;
@@ -16,19 +17,24 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
     private const string PhoneColumns = """
         mac AS Mac, model AS Model, load AS Load, sync_counter AS SyncCounter, sync_value AS SyncValue,
         version_stamp AS VersionStamp, content_hash AS ContentHash, created_at AS CreatedAt, updated_at AS UpdatedAt, rendered_at AS RenderedAt,
-        pinned_load AS PinnedLoad, load_source AS LoadSource, load_seen_at AS LoadSeenAt
+        pinned_load AS PinnedLoad, load_source AS LoadSource, load_seen_at AS LoadSeenAt, model_source AS ModelSource
         """;
 
     /// <summary>
     /// Creates or updates the phone and replaces its bindings (in button order), with an audit row,
-    /// in one transaction. Returns true when the phone was new.
+    /// in one transaction. Returns true when the phone was new. Without <paramref name="model"/> a new
+    /// phone's model is unknown (learned later) and a known phone keeps the model it has.
     /// </summary>
-    public async Task<bool> BindAsync(MacAddress mac, PhoneModel model, IReadOnlyList<BindingRow> bindings, string actor, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> BindAsync(MacAddress mac, PhoneModel? model, IReadOnlyList<BindingRow> bindings, string actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
         const string Exists = "SELECT count(*) FROM phones WHERE mac = @mac";
         const string Upsert = """
-            INSERT INTO phones (mac, model, created_at, updated_at) VALUES (@mac, @Model, @now, @now)
-            ON CONFLICT (mac) DO UPDATE SET model = excluded.model, updated_at = excluded.updated_at
+            INSERT INTO phones (mac, model, model_source, created_at, updated_at) VALUES (@mac, @Model, @Source, @now, @now)
+            ON CONFLICT (mac) DO UPDATE SET model = excluded.model, model_source = excluded.model_source, updated_at = excluded.updated_at
+            """;
+        const string Touch = """
+            INSERT INTO phones (mac, model, model_source, created_at, updated_at) VALUES (@mac, '', NULL, @now, @now)
+            ON CONFLICT (mac) DO UPDATE SET updated_at = excluded.updated_at
             """;
         const string Clear = "DELETE FROM bindings WHERE mac = @mac";
         const string Insert = """
@@ -38,7 +44,9 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var isNew = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Exists, new { mac }, transaction, cancellationToken: cancellationToken)) == 0;
-        await connection.ExecuteAsync(new CommandDefinition(Upsert, new { mac, Model = model.Name, now }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(model is null
+            ? new CommandDefinition(Touch, new { mac, now }, transaction, cancellationToken: cancellationToken)
+            : new CommandDefinition(Upsert, new { mac, Model = model.Name, Source = ModelSourceText.Bind, now }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(Clear, new { mac }, transaction, cancellationToken: cancellationToken));
         foreach (var binding in bindings)
         {
@@ -56,7 +64,7 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
             }, transaction, cancellationToken: cancellationToken));
         }
 
-        var detail = $"model {model.Name}; endpoints {string.Join(",", bindings.Select(b => b.Endpoint))}";
+        var detail = $"model {model?.Name ?? "(learned)"}; endpoints {string.Join(",", bindings.Select(b => b.Endpoint))}";
         await AuditLog.AppendAsync(connection, transaction, new AuditRecord { At = now, Actor = actor, Action = isNew ? "bind" : "rebind", Mac = mac, Detail = detail }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return isNew;
@@ -77,6 +85,64 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
         await AuditLog.AppendAsync(connection, transaction, new AuditRecord { At = now, Actor = actor, Action = "unbind", Mac = mac }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Writes the model the inventory settled on for each phone, creating the rows of phones that only
+    /// Asterisk declares (no audit row: Asterisk's configuration is the record). Returns the phones created.
+    /// </summary>
+    public async Task<IReadOnlyList<MacAddress>> SyncModelsAsync(IReadOnlyList<(MacAddress Mac, string Model, string? Source)> phones, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Current = "SELECT mac AS Mac, model AS Model, model_source AS Source FROM phones";
+        const string Insert = "INSERT INTO phones (mac, model, model_source, created_at, updated_at) VALUES (@Mac, @Model, @Source, @now, @now)";
+        const string Update = "UPDATE phones SET model = @Model, model_source = @Source, updated_at = @now WHERE mac = @Mac";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var current = (await connection.QueryAsync<(string Mac, string Model, string? Source)>(new CommandDefinition(Current, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.Mac, StringComparer.Ordinal);
+        var created = new List<MacAddress>();
+        var writes = phones.Where(p => !current.TryGetValue(p.Mac.Value, out var row) || row.Model != p.Model || row.Source != p.Source).ToList();
+        if (writes.Count == 0)
+        {
+            return created;
+        }
+
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var (mac, model, source) in writes)
+        {
+            var isNew = !current.ContainsKey(mac.Value);
+            await connection.ExecuteAsync(new CommandDefinition(isNew ? Insert : Update, new { Mac = mac, Model = model, Source = source, now }, transaction, cancellationToken: cancellationToken));
+            if (isNew)
+            {
+                created.Add(mac);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return created;
+    }
+
+    /// <summary>
+    /// Records a model learned from what the phone did (a User-Agent, the files it asked for), unless an
+    /// admin gave one with acb bind. True when the row changed.
+    /// </summary>
+    public async Task<bool> SetLearnedModelAsync(MacAddress mac, string model, string source, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            UPDATE phones SET model = @model, model_source = @source, updated_at = @now
+            WHERE mac = @mac AND NOT (model_source = 'bind' OR (model_source IS NULL AND model <> ''))
+              AND NOT (model = @model AND model_source = @source)
+            """;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, model, source, now }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <summary>What the store holds of every phone's model, for the inventory.</summary>
+    public async Task<IReadOnlyList<StoredModel>> ModelsAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = "SELECT mac AS Mac, model AS Model, model_source AS Source FROM phones ORDER BY mac";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Mac, string Model, string? Source)>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new StoredModel(MacAddress.Parse(r.Mac).Mac!.Value, r.Model, ModelSourceText.Parse(r.Source, r.Model)))];
     }
 
     public async Task<PhoneRow?> GetAsync(MacAddress mac, CancellationToken cancellationToken)

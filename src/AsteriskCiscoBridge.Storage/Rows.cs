@@ -35,6 +35,39 @@ public sealed record PhoneRow
     public string? LoadSource { get; init; }
 
     public DateTimeOffset? LoadSeenAt { get; init; }
+
+    /// <summary>Where <see cref="Model"/> is known from (<see cref="ModelSourceText"/>); null on rows bound before it was kept.</summary>
+    public string? ModelSource { get; init; }
+}
+
+/// <summary>The text of <c>phones.model_source</c>.</summary>
+public static class ModelSourceText
+{
+    public const string Bind = "bind";
+
+    /// <summary>The column's text for a source (null for <see cref="Provisioning.Inventory.ModelSource.Unknown"/>).</summary>
+    public static string? Of(Provisioning.Inventory.ModelSource source) => source switch
+    {
+        Provisioning.Inventory.ModelSource.Bind => Bind,
+        Provisioning.Inventory.ModelSource.SetVar => "set_var",
+        Provisioning.Inventory.ModelSource.Profile => "profile",
+        Provisioning.Inventory.ModelSource.UserAgent => "user-agent",
+        Provisioning.Inventory.ModelSource.Files => "files",
+        _ => null,
+    };
+
+    /// <summary>
+    /// Reads the column back. A row from before the column with a model was bound with a required
+    /// --model; set_var and profile are read from Asterisk at each round, so they count for nothing here.
+    /// </summary>
+    public static Provisioning.Inventory.ModelSource Parse(string? text, string? model) => text switch
+    {
+        Bind => Provisioning.Inventory.ModelSource.Bind,
+        null when !string.IsNullOrEmpty(model) => Provisioning.Inventory.ModelSource.Bind,
+        "user-agent" => Provisioning.Inventory.ModelSource.UserAgent,
+        "files" => Provisioning.Inventory.ModelSource.Files,
+        _ => Provisioning.Inventory.ModelSource.Unknown,
+    };
 }
 
 /// <summary>

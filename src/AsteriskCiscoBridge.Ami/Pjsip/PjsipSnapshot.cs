@@ -16,7 +16,10 @@ public enum MacBindingSource
 /// <param name="Mac">Twelve upper-case hex digits.</param>
 /// <param name="Source">Kind of binding.</param>
 /// <param name="Origin">The phoneprov section name, or the variable name (<c>ACB_MAC</c>).</param>
-public sealed record PjsipMacBinding(string Mac, MacBindingSource Source, string Origin);
+/// <param name="Line">A phoneprov section's <c>LINE=</c> (the line's place on the phone), when it is a number.</param>
+/// <param name="Profile">A phoneprov section's <c>PROFILE=</c>, when set.</param>
+/// <param name="Order">Position of the phoneprov section in pjsip.conf (0 for set_var bindings).</param>
+public sealed record PjsipMacBinding(string Mac, MacBindingSource Source, string Origin, int? Line = null, string? Profile = null, int Order = 0);
 
 /// <summary>The inbound credential of an endpoint (its first <c>auth=</c>).</summary>
 /// <param name="Name">Auth section name.</param>

@@ -85,8 +85,10 @@ public static class PjsipSnapshotBuilder
         var phoneprov = new Dictionary<string, List<PjsipMacBinding>>(StringComparer.Ordinal);
         var endpointProblems = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var snapshotProblems = ImmutableArray.CreateBuilder<string>();
+        var order = 0;
         foreach (var section in results.Config.Where(c => c.Type.Equals("phoneprov", StringComparison.OrdinalIgnoreCase)))
         {
+            order++;
             var endpoint = section.Get("endpoint");
             var macText = section.Get("MAC");
             if (string.IsNullOrEmpty(endpoint) || !endpointNames.Contains(endpoint))
@@ -102,7 +104,9 @@ public static class PjsipSnapshotBuilder
                 continue;
             }
 
-            Add(phoneprov, endpoint, new PjsipMacBinding(mac.Mac!, MacBindingSource.Phoneprov, section.Name));
+            int? line = int.TryParse(section.Get("LINE"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+            var profile = section.Get("PROFILE") is { Length: > 0 } p ? p : null;
+            Add(phoneprov, endpoint, new PjsipMacBinding(mac.Mac!, MacBindingSource.Phoneprov, section.Name, line, profile, order));
         }
 
         var endpoints = ImmutableArray.CreateBuilder<PjsipEndpoint>(results.EndpointList.Count);

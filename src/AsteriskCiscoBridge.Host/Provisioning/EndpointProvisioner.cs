@@ -2,6 +2,7 @@ using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Storage;
@@ -32,8 +33,12 @@ internal sealed partial class EndpointProvisioner(
     TimeProvider time,
     ILogger<EndpointProvisioner> logger,
     PhoneDiscovery? discovery = null,
-    AddressPins? pins = null)
+    AddressPins? pins = null,
+    SnapshotStore? snapshots = null)
 {
+    /// <summary>The inventory of the last round: what every reader of the service shows.</summary>
+    public PhoneInventory Inventory { get; private set; } = PhoneInventory.Empty;
+
     public async Task<ProvisioningRound> ApplyAsync(PjsipSnapshot snapshot, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
@@ -52,53 +57,63 @@ internal sealed partial class EndpointProvisioner(
             PinMoved(logger, mac, from, to);
         }
 
-        foreach (var (mac, rows) in bindings)
+        // One inventory answers which MAC carries which lines: Asterisk's declarations first, then the
+        // bridge's own bindings. Phones that only Asterisk declares get their row here, with the model
+        // the inventory settled on (learned models are kept for the rounds when the phone is offline).
+        var endpoints = InventoryReading.EndpointsOf(snapshot);
+        var inventory = await phones.InventoryAsync(endpoints, cancellationToken);
+        var now = time.GetUtcNow();
+        var created = await phones.SyncModelsAsync(
+            [.. inventory.Phones.Select(p => (p.Mac, p.Model?.Name ?? string.Empty, ModelSourceText.Of(p.ModelSource)))], now, cancellationToken);
+        foreach (var mac in created)
         {
-            var lines = new List<LineInput>();
-            var userAgents = new List<string>();
-            foreach (var row in rows.OrderBy(r => r.Position))
-            {
-                var endpoint = snapshot.Find(row.Endpoint);
-                userAgents.AddRange(endpoint?.Contacts.Select(c => c.UserAgent).OfType<string>() ?? []);
-                var line = endpoint is null ? null : LineOf(endpoint);
-                if (line is null)
-                {
-                    problems.Add(endpoint is null
-                        ? $"{mac}: endpoint {row.Endpoint} is not in Asterisk; its line is left out"
-                        : $"{mac}: endpoint {row.Endpoint} cannot be provisioned: {endpoint.NotProvisionableReason}");
-                    continue;
-                }
+            var declared = inventory.Find(mac);
+            DeclaredInAsterisk(logger, mac, string.Join(", ", declared?.Lines.Select(l => $"{l.Endpoint} ({l.Origin})") ?? []), declared?.Model?.Name ?? "unknown: learned from its first request");
+        }
 
-                lines.Add(line);
-            }
+        if (snapshots is not null)
+        {
+            await snapshots.SaveAsync(new StoredSnapshot(snapshot.TakenAt, endpoints), cancellationToken);
+        }
 
+        var userAgentsOf = snapshot.Endpoints.ToDictionary(e => e.Name, e => e.Contacts.Select(c => c.UserAgent).OfType<string>().ToArray(), StringComparer.Ordinal);
+        foreach (var phone in inventory.Phones)
+        {
+            problems.AddRange(phone.Lines.Where(l => l.Problem is not null && !phone.Conflicts.Contains(l.Problem)).Select(l => $"{phone.Mac}: {l.Problem}; its line is left out"));
+            problems.AddRange(phone.Conflicts.Select(c => $"{phone.Mac}: {c}"));
+            var lines = phone.ServedLines;
             if (lines.Count == 0)
             {
                 // Every line is gone: stop serving the old credentials; the phone gets what an unbound one gets.
-                if (await renderer.DeprovisionAsync(mac, cancellationToken) is { } deprovisioned)
+                if (await renderer.DeprovisionAsync(phone.Mac, cancellationToken) is { } deprovisioned)
                 {
                     renderings.Add(deprovisioned);
-                    problems.Add(deprovisioned.Files.Count == 0
-                        ? $"{mac}: no line can be provisioned; its files are withdrawn (file-not-found) until its binding is fixed"
-                        : $"{mac}: no line can be provisioned; it is served a configuration without credentials until its binding is fixed");
+                    if (phone.Lines.Length > 0 || await phones.FilesAsync(phone.Mac, cancellationToken) is { Count: > 0 })
+                    {
+                        problems.Add(deprovisioned.Files.Count == 0
+                            ? $"{phone.Mac}: no line can be provisioned; its files are withdrawn (file-not-found) until its binding is fixed"
+                            : $"{phone.Mac}: no line can be provisioned; it is served a configuration without credentials until its binding is fixed");
+                    }
                 }
 
                 continue;
             }
 
-            var render = await renderer.RenderLinesAsync(mac, lines, cancellationToken, site, userAgents);
+            string[] userAgents = [.. phone.ServedEndpoints.SelectMany(e => userAgentsOf.GetValueOrDefault(e) ?? [])];
+            var render = await renderer.RenderLinesAsync(phone.Mac, lines, cancellationToken, site, userAgents);
             if (render.Result is null)
             {
                 problems.Add(render.Error!);
                 continue;
             }
 
-            renderings.Add(new PhoneRendering(mac, [.. render.Result.Files.Where(f => f.Scope == FileScope.Phone)], render.Result.SyncValue, render.Result.VersionStamp));
+            renderings.Add(new PhoneRendering(phone.Mac, [.. render.Result.Files.Where(f => f.Scope == FileScope.Phone)], render.Result.SyncValue, render.Result.VersionStamp));
         }
+
+        Inventory = inventory;
 
         // One transaction for the lot: each phone's files and its counter bump still commit
         // together, and a round over thousands of phones costs one commit, not thousands.
-        var now = time.GetUtcNow();
         await config.SaveSiteFilesAsync(site.Files, now, cancellationToken);
 
         // Changed phones join the resync queue in that same transaction: a crash after it cannot
@@ -145,6 +160,9 @@ internal sealed partial class EndpointProvisioner(
 
     [LoggerMessage(6079, LogLevel.Information, "Phone {Mac} registers from {To} now (was {From}): its address pin follows")]
     private static partial void PinMoved(ILogger logger, string mac, System.Net.IPAddress from, System.Net.IPAddress to);
+
+    [LoggerMessage(3102, LogLevel.Information, "Phone {Mac} is bound in Asterisk: {Lines}; model {Model}")]
+    private static partial void DeclaredInAsterisk(ILogger logger, MacAddress mac, string lines, string model);
 
     [LoggerMessage(3100, LogLevel.Warning, "{Problem}")]
     private static partial void LineLeftOut(ILogger logger, string problem);

@@ -43,8 +43,8 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
             return StoredPhoneRender.Fail(siteFiles, $"{mac} is not bound (acb bind {mac} ENDPOINT…)");
         }
 
-        var model = PhoneModels.Find(phone.Model);
-        if (model is null)
+        var model = PhoneFamilies.Find(phone.Model);
+        if (model is null && phone.Model.Length > 0)
         {
             return StoredPhoneRender.Fail(siteFiles, $"{mac}: stored model '{phone.Model}' is not supported");
         }
@@ -53,7 +53,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
         var missing = bindings.Where(b => b.ToLine() is null).Select(b => b.Endpoint).ToArray();
         if (missing.Length > 0)
         {
-            return StoredPhoneRender.Fail(siteFiles, $"{mac}: no line data for endpoint{(missing.Length == 1 ? "" : "s")} {string.Join(", ", missing)} (bind with --line-data until the AMI endpoint source supplies it)");
+            return StoredPhoneRender.Fail(siteFiles, $"{mac}: no line data for endpoint{(missing.Length == 1 ? "" : "s")} {string.Join(", ", missing)}: Asterisk has not been read (configure Ami, or bind with --line-data)");
         }
 
         var overrides = PhoneSettings.ToOverrides(await phones.SettingsAsync(mac, cancellationToken), out var settingsError);
@@ -101,8 +101,8 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
         }
 
         var phone = await phones.GetAsync(mac, cancellationToken);
-        var model = phone is null ? null : PhoneModels.Find(phone.Model);
-        if (phone is null || model is null)
+        var model = phone is null ? null : PhoneFamilies.Find(phone.Model);
+        if (phone is null || (model is null && phone.Model.Length > 0))
         {
             return StoredPhoneRender.Fail(siteFiles, $"{mac}: not bound, or its model is not supported");
         }
@@ -113,7 +113,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
             return StoredPhoneRender.Fail(siteFiles, $"{mac}: {settingsError}");
         }
 
-        if (userAgents is { Count: > 0 })
+        if (userAgents is { Count: > 0 } && model is not null && !PhoneFamilies.IsRepresentative(model))
         {
             phone = await LearnFromUserAgentsAsync(phone, model, userAgents, cancellationToken);
         }
@@ -139,16 +139,18 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
     public async Task<PhoneRendering?> DeprovisionAsync(MacAddress mac, CancellationToken cancellationToken)
     {
         var phone = await phones.GetAsync(mac, cancellationToken);
-        if (phone is null || PhoneModels.Find(phone.Model) is not { } model)
+        var model = phone is null ? null : PhoneFamilies.Find(phone.Model);
+        if (phone is null || (model is null && phone.Model.Length > 0))
         {
             return null;
         }
 
         _lines.TryRemove(mac, out _);
-        var name = model.Family == PhoneFamily.Sip79x0 ? SipCnfRenderer.FileName(mac) : SepXmlRenderer.FileName(mac);
+        string[] names = model is null ? [SipCnfRenderer.FileName(mac), SepXmlRenderer.FileName(mac)]
+            : model.Family == PhoneFamily.Sip79x0 ? [SipCnfRenderer.FileName(mac)] : [SepXmlRenderer.FileName(mac)];
         var noLoads = CurrentSite with { Loads = new SiteLoads { Sip79x0 = string.Empty, Sip79x1 = new Dictionary<string, string>() } };
-        var file = UnprovisionedRenderer.Render(noLoads, name).File;
-        return new PhoneRendering(mac, file is null ? [] : [file with { Scope = FileScope.Phone }], null, null);
+        var files = names.Select(name => UnprovisionedRenderer.Render(noLoads, name).File).OfType<RenderedFile>().Select(f => f with { Scope = FileScope.Phone });
+        return new PhoneRendering(mac, [.. files], null, null);
     }
 
     /// <summary>Stores the site files and the phone's own files; the counter moves only if they changed.</summary>
@@ -168,13 +170,16 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
 
     private Task RefreshAsync(CancellationToken cancellationToken) => loads?.RefreshAsync(cancellationToken) ?? Task.CompletedTask;
 
-    private StoredPhoneRender Render(SiteFileSet siteFiles, PhoneRow phone, PhoneModel model, IReadOnlyList<LineInput> lines, PhoneOverrides overrides)
+    private StoredPhoneRender Render(SiteFileSet siteFiles, PhoneRow phone, PhoneModel? model, IReadOnlyList<LineInput> lines, PhoneOverrides overrides)
     {
         // Without load planning the stored load is handed out as it is; with it, the plan's next hop, or
-        // none ("") when nothing may be offered: the phone then keeps what it runs.
+        // none ("") when nothing may be offered: the phone then keeps what it runs. A phone known by its
+        // family only (or not at all) is offered none: loads are planned per model.
         var plan = PlanOf(phone);
-        var load = loads is null ? phone.Load : plan?.NextHop ?? string.Empty;
-        var result = PhoneFileSet.Render(CurrentSite, siteFiles, new Phone(phone.Mac, model, lines, load, overrides), templates);
+        var load = model is null || PhoneFamilies.IsRepresentative(model) ? string.Empty : loads is null ? phone.Load : plan?.NextHop ?? string.Empty;
+        var result = model is null
+            ? EitherFamilyFileSet.Render(CurrentSite, siteFiles, phone.Mac, lines, overrides, templates)
+            : PhoneFileSet.Render(CurrentSite, siteFiles, new Phone(phone.Mac, model, lines, load, overrides), templates);
         return result.Succeeded
             ? new StoredPhoneRender(result, siteFiles, null, plan)
             : StoredPhoneRender.Fail(siteFiles, $"{phone.Mac}: {string.Join("; ", result.Errors)}");

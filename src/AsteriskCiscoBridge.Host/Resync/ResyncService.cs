@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
@@ -152,13 +153,15 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
             rows = [.. rows.Where(r => !_planned.Contains(r.Mac))];
         }
 
-        var bindings = await phones.AllBindingsAsync(cancellationToken);
-        var models = (await phones.ListAsync(cancellationToken)).ToDictionary(p => p.Mac, p => p.Model);
+        // The phones' lines and families as the inventory has them: Asterisk's declarations and the
+        // bridge's bindings alike. A phone whose family is still unknown gets check-sync, the NOTIFY
+        // that asks for nothing but a re-read.
+        var inventory = await phones.InventoryAsync(InventoryReading.EndpointsOf(snapshot), cancellationToken);
         var targets = new List<ResyncTarget>();
         var placements = new List<ResyncPlacement>();
         foreach (var row in rows)
         {
-            if (!models.TryGetValue(row.Mac, out var modelName) || PhoneModels.Find(modelName) is not { } model || !bindings.TryGetValue(row.Mac, out var bound))
+            if (inventory.Find(row.Mac) is not { } phone || phone.ServedEndpoints.Count == 0)
             {
                 // Not resyncable as bound now; pending until a round binds it right (never a timer left running).
                 if (row.State != ResyncState.Pending)
@@ -169,7 +172,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
                 continue;
             }
 
-            targets.Add(new ResyncTarget(row.Mac, model.Family, [.. bound.OrderBy(r => r.Position).Select(r => r.Endpoint)]));
+            targets.Add(new ResyncTarget(row.Mac, phone.Family ?? PhoneFamily.Sip79x0, phone.ServedEndpoints));
         }
 
         var endpoints = new Dictionary<string, PjsipEndpoint>(StringComparer.Ordinal);

@@ -80,3 +80,26 @@ public static class PhoneModels
         return All.FirstOrDefault(m => m.Name == t);
     }
 }
+
+/// <summary>What the bridge knows of a family when it does not know the model yet.</summary>
+public static class PhoneFamilies
+{
+    /// <summary>A 7940/7960 whose model is not known: six lines (a 7940 shows the first two).</summary>
+    public static PhoneModel Any79x0 { get; } = new("7940/7960", PhoneFamily.Sip79x0, 6, 0, "P0S3");
+
+    /// <summary>A 79x1/79x2/79x5/797x whose model is not known: eight lines (each model shows as many as it has buttons).</summary>
+    public static PhoneModel Any79x1 { get; } = new("79x1", PhoneFamily.Sip79x1, 8, 0, string.Empty);
+
+    /// <summary>The stand-in model of a family: rendered for a phone known by its family only.</summary>
+    public static PhoneModel Representative(PhoneFamily family) => family == PhoneFamily.Sip79x0 ? Any79x0 : Any79x1;
+
+    /// <summary>True for a stand-in model (no load can be planned for it).</summary>
+    public static bool IsRepresentative(PhoneModel model) => ReferenceEquals(model, Any79x0) || ReferenceEquals(model, Any79x1);
+
+    /// <summary>A stored model text: a model (<c>7960</c>), a family's stand-in name (<c>7940/7960</c>, <c>79x1</c>), or null.</summary>
+    public static PhoneModel? Find(string? text) =>
+        PhoneModels.Find(text)
+        ?? (string.Equals(text, Any79x0.Name, StringComparison.OrdinalIgnoreCase) ? Any79x0
+            : string.Equals(text, Any79x1.Name, StringComparison.OrdinalIgnoreCase) ? Any79x1
+            : null);
+}

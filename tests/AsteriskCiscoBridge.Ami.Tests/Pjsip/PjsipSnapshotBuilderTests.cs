@@ -36,7 +36,7 @@ public sealed class PjsipSnapshotBuilderTests
         Assert.Equal("6001", alice.Aor);
         Assert.Equal(("Alice Anders", "6001"), (alice.CallerIdName, alice.CallerIdNumber));
         Assert.Equal(new PjsipAuth("6001-auth", "6001", "Xk7pL2q-6001-Lab", "userpass", string.Empty), alice.Auth);
-        Assert.Equal([new PjsipMacBinding("001122334455", MacBindingSource.Phoneprov, "6001-phone")], alice.MacBindings);
+        Assert.Equal([new PjsipMacBinding("001122334455", MacBindingSource.Phoneprov, "6001-phone", Line: 1, Profile: "cisco", Order: 1)], alice.MacBindings);
         Assert.True(alice.IsProvisionable);
         Assert.Equal("transport-udp", alice.Transport);
 

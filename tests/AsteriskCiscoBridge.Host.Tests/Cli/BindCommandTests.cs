@@ -42,7 +42,7 @@ public sealed class BindCommandTests
         var (exit, output, _) = await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7941");
 
         Assert.Equal(0, exit);
-        Assert.Equal("bound 001122AABBCC (7941) to 1001\nfiles not rendered: 001122AABBCC: no line data for endpoint 1001 (bind with --line-data until the AMI endpoint source supplies it)\n", output);
+        Assert.Equal("bound 001122AABBCC (7941) to 1001\nfiles not rendered: 001122AABBCC: no line data for endpoint 1001: Asterisk has not been read (configure Ami, or bind with --line-data)\n", output);
     }
 
     [Theory]

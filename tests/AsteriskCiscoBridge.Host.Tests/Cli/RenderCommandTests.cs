@@ -64,7 +64,7 @@ public sealed class RenderCommandTests
         var (exit, output, error) = await cli.RunAsync("render", "001122aabbcc");
 
         Assert.Equal((1, ""), (exit, output));
-        Assert.Equal("001122AABBCC: no line data for endpoints 1001, 1002 (bind with --line-data until the AMI endpoint source supplies it)\n", error);
+        Assert.Equal("001122AABBCC: no line data for endpoints 1001, 1002: Asterisk has not been read (configure Ami, or bind with --line-data)\n", error);
     }
 
     [Fact]

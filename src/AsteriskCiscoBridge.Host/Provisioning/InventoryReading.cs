@@ -1,0 +1,38 @@
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Provisioning.Inventory;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
+
+namespace AsteriskCiscoBridge.Host.Provisioning;
+
+/// <summary>
+/// Feeds the one <see cref="PhoneInventory"/>: Asterisk's endpoints as neutral records (so Provisioning
+/// knows no AMI), and the bridge's bindings and stored models from the store. Every reader (rounds,
+/// resync, <c>acb phones</c>, <c>acb render</c>, the doctor, the dashboard) builds it this way.
+/// </summary>
+internal static class InventoryReading
+{
+    /// <summary>The endpoints of a snapshot as the inventory reads them.</summary>
+    public static IReadOnlyList<InventoryEndpoint> EndpointsOf(PjsipSnapshot snapshot) =>
+        [.. snapshot.Endpoints.Select(e => new InventoryEndpoint(
+            e.Name,
+            EndpointProvisioner.LineOf(e),
+            e.NotProvisionableReason ?? (e.Auth?.Password is null ? "no plain password" : null),
+            [.. e.MacBindings.Select(Declaration).OfType<MacDeclaration>()],
+            e.SetVars,
+            [.. e.Contacts.Select(c => c.UserAgent).OfType<string>()]))];
+
+    /// <summary>The inventory over <paramref name="endpoints"/> (null: no snapshot of Asterisk exists) and the store.</summary>
+    public static async Task<PhoneInventory> InventoryAsync(this PhoneStore phones, IReadOnlyList<InventoryEndpoint>? endpoints, CancellationToken cancellationToken)
+    {
+        var bindings = await phones.AllBindingsAsync(cancellationToken);
+        var models = await phones.ModelsAsync(cancellationToken);
+        var rows = bindings.SelectMany(b => b.Value.Select(r => new BridgeBinding(b.Key, r.Endpoint, r.Position, LineSource.Bridge, r.ToLine()))).ToList();
+        return PhoneInventory.Build(endpoints, rows, models);
+    }
+
+    private static MacDeclaration? Declaration(PjsipMacBinding binding) =>
+        MacAddress.TryParse(binding.Mac, out var mac)
+            ? new MacDeclaration(mac.Value, binding.Source == MacBindingSource.Phoneprov ? LineSource.Phoneprov : LineSource.SetVar, binding.Origin, binding.Line, binding.Profile, binding.Order)
+            : null;
+}
