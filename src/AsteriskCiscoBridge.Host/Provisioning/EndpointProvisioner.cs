@@ -17,10 +17,10 @@ namespace AsteriskCiscoBridge.Host.Provisioning;
 internal sealed record ProvisioningRound(IReadOnlyList<MacAddress> Changed, int Unchanged, IReadOnlyList<string> Problems);
 
 /// <summary>
-/// Turns a complete PJSIP snapshot into the files every bound phone gets: each binding's line
-/// comes from its live endpoint (auth user, password, caller id); a line whose endpoint is gone
-/// or cannot be provisioned (md5 credential, no auth) is left out and said so, never filled with
-/// someone else's data. Renders, stores (the sync counter moves only when bytes change), and
+/// Turns a complete PJSIP snapshot into the files every phone of the <see cref="PhoneInventory"/> gets
+/// (phones Asterisk binds with phoneprov or set_var, and the bridge's own bindings): each line comes
+/// from its live endpoint (auth user, password, caller id); a line whose endpoint is gone or cannot be
+/// provisioned (md5 credential, no auth) is left out and said so, never filled with someone else's data. Renders, stores (the sync counter moves only when bytes change), and
 /// republishes the file tree. The snapshot is the whole truth or not used: partial snapshots
 /// never reach this class (the endpoint source publishes complete ones only).
 /// </summary>
@@ -51,17 +51,16 @@ internal sealed partial class EndpointProvisioner(
             await discovery.OnSnapshotAsync(snapshot, cancellationToken);
         }
 
-        var bindings = await phones.AllBindingsAsync(cancellationToken);
-        foreach (var (mac, from, to) in pins?.Update(snapshot, bindings) ?? [])
-        {
-            PinMoved(logger, mac, from, to);
-        }
-
         // One inventory answers which MAC carries which lines: Asterisk's declarations first, then the
         // bridge's own bindings. Phones that only Asterisk declares get their row here, with the model
         // the inventory settled on (learned models are kept for the rounds when the phone is offline).
         var endpoints = InventoryReading.EndpointsOf(snapshot);
         var inventory = await phones.InventoryAsync(endpoints, cancellationToken);
+        foreach (var (mac, from, to) in pins?.Update(snapshot, inventory) ?? [])
+        {
+            PinMoved(logger, mac, from, to);
+        }
+
         var now = time.GetUtcNow();
         var created = await phones.SyncModelsAsync(
             [.. inventory.Phones.Select(p => (p.Mac, p.Model?.Name ?? string.Empty, ModelSourceText.Of(p.ModelSource)))], now, cancellationToken);

@@ -267,7 +267,9 @@ internal sealed partial class PhoneDiscovery(
                 return AssignOutcome.Skipped;
             }
 
-            var bound = (await phones.AllBindingsAsync(cancellationToken)).Values.SelectMany(b => b).Select(b => b.Endpoint).ToHashSet(StringComparer.Ordinal);
+            // Taken: every endpoint that is a line of a phone, whether Asterisk or the bridge binds it.
+            var inventory = await phones.InventoryAsync(InventoryReading.EndpointsOf(snapshot), cancellationToken);
+            var bound = inventory.Phones.SelectMany(p => p.Lines).Select(l => l.Endpoint).ToHashSet(StringComparer.Ordinal);
             // Said once, when the phone first asks; snapshot rounds retry quietly.
             if (AutoAssignment.Choose(snapshot, bound) is not { } endpoint)
             {
