@@ -32,7 +32,8 @@ internal sealed partial class EndpointProvisioner(
     TimeProvider time,
     ILogger<EndpointProvisioner> logger,
     PhoneDiscovery? discovery = null,
-    AddressPins? pins = null)
+    AddressPins? pins = null,
+    SipServerContext? servers = null)
 {
     public async Task<ProvisioningRound> ApplyAsync(PjsipSnapshot snapshot, CancellationToken cancellationToken)
     {
@@ -60,7 +61,7 @@ internal sealed partial class EndpointProvisioner(
             {
                 var endpoint = snapshot.Find(row.Endpoint);
                 userAgents.AddRange(endpoint?.Contacts.Select(c => c.UserAgent).OfType<string>() ?? []);
-                var line = endpoint is null ? null : LineOf(endpoint);
+                var line = endpoint is null ? null : LineOf(endpoint, servers ?? SipServerContext.Unconfigured);
                 if (line is null)
                 {
                     problems.Add(endpoint is null
@@ -126,9 +127,13 @@ internal sealed partial class EndpointProvisioner(
         return new ProvisioningRound(changed, unchanged, problems);
     }
 
-    /// <summary>The line a live endpoint gives a phone, or null when it has no plain password to give.</summary>
-    internal static LineInput? LineOf(PjsipEndpoint endpoint)
+    /// <summary>
+    /// The line a live endpoint gives a phone, or null when it has no plain password to give. It registers where
+    /// <paramref name="servers"/> says the endpoint's transport listens.
+    /// </summary>
+    internal static LineInput? LineOf(PjsipEndpoint endpoint, SipServerContext servers)
     {
+        ArgumentNullException.ThrowIfNull(servers);
         if (!endpoint.IsProvisionable || endpoint.Auth?.Password is not { } password)
         {
             return null;
@@ -140,7 +145,8 @@ internal sealed partial class EndpointProvisioner(
             AuthUser: extension,
             Password: password,
             DisplayName: string.IsNullOrEmpty(endpoint.CallerIdName) ? null : endpoint.CallerIdName,
-            CallerIdNumber: string.IsNullOrEmpty(endpoint.CallerIdNumber) ? null : endpoint.CallerIdNumber);
+            CallerIdNumber: string.IsNullOrEmpty(endpoint.CallerIdNumber) ? null : endpoint.CallerIdNumber,
+            Server: servers.For(endpoint));
     }
 
     [LoggerMessage(6079, LogLevel.Information, "Phone {Mac} registers from {To} now (was {From}): its address pin follows")]
