@@ -34,7 +34,8 @@ internal sealed partial class EndpointProvisioner(
     ILogger<EndpointProvisioner> logger,
     PhoneDiscovery? discovery = null,
     AddressPins? pins = null,
-    SnapshotStore? snapshots = null)
+    SnapshotStore? snapshots = null,
+    SipServerContext? servers = null)
 {
     /// <summary>The inventory of the last round: what every reader of the service shows.</summary>
     public PhoneInventory Inventory { get; private set; } = PhoneInventory.Empty;
@@ -54,7 +55,7 @@ internal sealed partial class EndpointProvisioner(
         // One inventory answers which MAC carries which lines: Asterisk's declarations first, then the
         // bridge's own bindings. Phones that only Asterisk declares get their row here, with the model
         // the inventory settled on (learned models are kept for the rounds when the phone is offline).
-        var endpoints = InventoryReading.EndpointsOf(snapshot);
+        var endpoints = InventoryReading.EndpointsOf(snapshot, servers);
         var inventory = await phones.InventoryAsync(endpoints, cancellationToken);
         foreach (var (mac, from, to) in pins?.Update(snapshot, inventory) ?? [])
         {
@@ -140,9 +141,13 @@ internal sealed partial class EndpointProvisioner(
         return new ProvisioningRound(changed, unchanged, problems);
     }
 
-    /// <summary>The line a live endpoint gives a phone, or null when it has no plain password to give.</summary>
-    internal static LineInput? LineOf(PjsipEndpoint endpoint)
+    /// <summary>
+    /// The line a live endpoint gives a phone, or null when it has no plain password to give. It registers where
+    /// <paramref name="servers"/> says the endpoint's transport listens.
+    /// </summary>
+    internal static LineInput? LineOf(PjsipEndpoint endpoint, SipServerContext servers)
     {
+        ArgumentNullException.ThrowIfNull(servers);
         if (!endpoint.IsProvisionable || endpoint.Auth?.Password is not { } password)
         {
             return null;
@@ -154,7 +159,8 @@ internal sealed partial class EndpointProvisioner(
             AuthUser: extension,
             Password: password,
             DisplayName: string.IsNullOrEmpty(endpoint.CallerIdName) ? null : endpoint.CallerIdName,
-            CallerIdNumber: string.IsNullOrEmpty(endpoint.CallerIdNumber) ? null : endpoint.CallerIdNumber);
+            CallerIdNumber: string.IsNullOrEmpty(endpoint.CallerIdNumber) ? null : endpoint.CallerIdNumber,
+            Server: servers.For(endpoint));
     }
 
     [LoggerMessage(6079, LogLevel.Information, "Phone {Mac} registers from {To} now (was {From}): its address pin follows")]

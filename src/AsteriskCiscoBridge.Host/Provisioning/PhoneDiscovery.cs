@@ -62,7 +62,8 @@ internal sealed partial class PhoneDiscovery(
     StoredFileTree tree,
     DiscoveryOptions options,
     TimeProvider time,
-    ILogger<PhoneDiscovery> logger) : BackgroundService
+    ILogger<PhoneDiscovery> logger,
+    SipServerContext? servers = null) : BackgroundService
 {
     public const string Actor = "bridge:auto-assign";
 
@@ -288,7 +289,7 @@ internal sealed partial class PhoneDiscovery(
             await inbox.RemoveAsync(phone.Mac, cancellationToken);
             _assignedAddresses.Add(phone.LastAddress);
             Assigned(logger, phone.Mac, endpoint.Name, model?.Name ?? "phone of unknown model");
-            if (render && EndpointProvisioner.LineOf(endpoint) is { } line)
+            if (render && EndpointProvisioner.LineOf(endpoint, servers ?? SipServerContext.Unconfigured) is { } line)
             {
                 var rendered = await renderer.RenderLinesAsync(phone.Mac, [line], cancellationToken);
                 if (rendered.Result is not null)
