@@ -55,6 +55,7 @@ internal sealed partial class EndpointProvisioner(
         foreach (var (mac, rows) in bindings)
         {
             var lines = new List<LineInput>();
+            var endpoints = new List<string>();
             var userAgents = new List<string>();
             foreach (var row in rows.OrderBy(r => r.Position))
             {
@@ -70,6 +71,7 @@ internal sealed partial class EndpointProvisioner(
                 }
 
                 lines.Add(line);
+                endpoints.Add(row.Endpoint);
             }
 
             if (lines.Count == 0)
@@ -92,6 +94,9 @@ internal sealed partial class EndpointProvisioner(
                 problems.Add(render.Error!);
                 continue;
             }
+
+            // Lines its file cannot carry are left out; the phone keeps the others (or, with none, is deprovisioned).
+            problems.AddRange(render.LeftOutProblems(mac, endpoints));
 
             renderings.Add(new PhoneRendering(mac, [.. render.Result.Files.Where(f => f.Scope == FileScope.Phone)], render.Result.SyncValue, render.Result.VersionStamp));
         }
