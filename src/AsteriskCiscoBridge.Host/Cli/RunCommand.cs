@@ -16,6 +16,7 @@ using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Tftp.Files;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -77,7 +78,7 @@ internal static class RunCommand
                 // Before the host starts, so the usual failures are one line and not the host's
                 // "failed to start" trace; whatever still fails in the host is worded the same way.
                 ListenerProbe.Probe(listeners);
-                await database.MigrateAsync(cancellationToken);
+                await OpenStoreAsync(database, cancellationToken);
                 await app.StartAsync(cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -97,6 +98,19 @@ internal static class RunCommand
 
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
+        }
+    }
+
+    /// <summary>Creates or migrates the store; any failure to do so is about <c>Storage:Database</c>.</summary>
+    private static async Task OpenStoreAsync(SqliteConnectionFactory database, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await database.MigrateAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            throw new StartupException(StartupFailure.Store(database.DatabasePath, e), e);
         }
     }
 

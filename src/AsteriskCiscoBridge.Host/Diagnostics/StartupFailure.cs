@@ -81,16 +81,18 @@ internal static class StartupFailure
                 SqliteReadOnly => $"cannot write the database {path}: it is read-only; give the user acb runs as write access to it and its folder, or set Storage:Database",
                 SqlitePerm or SqliteAuth => $"cannot open the database {path}: permission denied; give the user acb runs as access to it and its folder, or set Storage:Database",
                 SqliteNotADatabase or SqliteCorrupt => $"the database {path} is not an SQLite database or is damaged; move it aside (acb makes a new one) or set Storage:Database",
-                _ => $"cannot open the database {path}: {sqlite.Message}; set Storage:Database",
+                _ => $"cannot open the database {path}: {Reason(sqlite)}; set Storage:Database",
             },
-            _ => $"cannot create the database folder {folder}: {e.Message}; set Storage:Database",
+            _ => $"cannot create the database folder {folder}: {Reason(e)}; set Storage:Database",
         };
     }
 
     /// <summary>A folder the service needs (the firmware folder) could not be created.</summary>
     public static string Folder(string what, string path, string setting, Exception e) => e is UnauthorizedAccessException
         ? $"cannot create the {what} {path}: permission denied; create it for the user acb runs as, or set {setting}"
-        : $"cannot create the {what} {path}: {e.Message}; set {setting}";
+        : $"cannot create the {what} {path}: {Reason(e)}; set {setting}";
+
+    private static string Reason(Exception e) => e.Message.TrimEnd('.', ' ');
 
     /// <summary>The line for an exception out of the host's start, or null when it is not a failure an admin can fix.</summary>
     public static string? Describe(Exception e, ServiceListeners? listeners, string? databasePath)

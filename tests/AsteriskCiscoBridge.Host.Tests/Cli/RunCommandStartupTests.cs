@@ -107,6 +107,20 @@ public sealed class RunCommandStartupTests : IDisposable
     }
 
     [Fact]
+    public async Task A_database_folder_that_cannot_be_made_is_one_line_in_process()
+    {
+        var file = _folder.Write("not-a-folder", "x");
+        var error = new StringWriter { NewLine = "\n" };
+
+        var exit = await RunCommand.RunAsync(ConfigFile, new Dictionary<string, string?> { ["Storage:Database"] = Path.Combine(file, "acb.db") }, error, Ct);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"acb run: cannot create the database folder {file}: ", error.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("; set Storage:Database\n", error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task A_value_of_the_wrong_kind_is_one_line_in_process()
     {
         var error = new StringWriter { NewLine = "\n" };
