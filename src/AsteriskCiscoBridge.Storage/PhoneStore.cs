@@ -129,8 +129,8 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
     {
         const string Sql = """
             UPDATE phones SET model = @model, model_source = @source, updated_at = @now
-            WHERE mac = @mac AND NOT (model_source = 'bind' OR (model_source IS NULL AND model <> ''))
-              AND NOT (model = @model AND model_source = @source)
+            WHERE mac = @mac AND NOT (coalesce(model_source, '') = 'bind' OR (model_source IS NULL AND model <> ''))
+              AND NOT (model = @model AND coalesce(model_source, '') = @source)
             """;
         await using var connection = await connections.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, model, source, now }, cancellationToken: cancellationToken)) > 0;

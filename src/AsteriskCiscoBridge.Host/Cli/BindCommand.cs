@@ -20,10 +20,10 @@ internal static class BindCommand
         time ??= TimeProvider.System;
         var mac = new Argument<string>("MAC") { Description = "MAC address: 001122334455, 00:11:22:33:44:55, 00-11-22-33-44-55 or 0011.2233.4455." };
         var endpoints = new Argument<string>("ENDPOINTS") { Description = "PJSIP endpoint names in button order, comma-separated." };
-        var model = new Option<string?>("--model") { Description = "Phone model (7940, 7960, 7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971, 7975); required for a new phone." };
+        var model = new Option<string?>("--model") { Description = "Phone model (7940, 7960, 7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971, 7975); optional: learned from set_var CISCO_MODEL, the phone's User-Agent or the file it asks for." };
         var lineData = new Option<FileInfo?>("--line-data")
         {
-            Description = "JSON array of {endpoint, extension, authUser, password, displayName, callerId, label}: line data recorded with the binding until the AMI endpoint source supplies it.",
+            Description = "JSON array of {endpoint, extension, authUser, password, displayName, callerId, label}: line data recorded with the binding, used only while the bridge has never read Asterisk.",
         };
         var settings = new Option<string[]>("--set")
         {
@@ -78,19 +78,20 @@ internal static class BindCommand
             var existing = await store.Phones.GetAsync(address, ct);
             var discovered = existing is null ? await inbox.GetAsync(address, ct) : null;
             var guess = discovered is null ? null : ModelGuesser.Guess(discovered.FileList);
-            var modelText = parse.GetValue(model) ?? existing?.Model ?? (guess?.Models.Count == 1 ? guess.Models[0] : null);
+            // The model is learned, never demanded: --model, else what the store knows from an earlier
+            // --model, else the one model the phone's requests name; without any, the inventory learns it
+            // (set_var CISCO_MODEL, the User-Agent, the file it asks for) and both families are offered meanwhile.
+            var given = parse.GetValue(model);
+            var modelText = given ?? (existing is { ModelSource: ModelSourceText.Bind } || existing is { ModelSource: null, Model.Length: > 0 } ? existing.Model : null)
+                ?? (guess?.Models.Count == 1 ? guess.Models[0] : null);
             var phoneModel = PhoneModels.Find(modelText);
-            if (phoneModel is null)
+            if (phoneModel is null && modelText is not null)
             {
-                await error.WriteLineAsync(modelText is null
-                    ? guess is { Models.Count: > 1 }
-                        ? $"{address} is a new phone; its requests say {guess.Text}: give its model with {string.Join(" or ", guess.Models.Select(m => "--model " + m))}"
-                        : $"{address} is a new phone: give its model with --model"
-                    : $"unsupported model '{modelText}' (supported: {string.Join(", ", PhoneModels.All.Select(m => m.Name))})");
+                await error.WriteLineAsync($"unsupported model '{modelText}' (supported: {string.Join(", ", PhoneModels.All.Select(m => m.Name))})");
                 return 2;
             }
 
-            if (names.Length > phoneModel.LineKeys)
+            if (phoneModel is not null && names.Length > phoneModel.LineKeys)
             {
                 await error.WriteLineAsync($"a {phoneModel.Name} has {phoneModel.LineKeys} line button{(phoneModel.LineKeys == 1 ? "" : "s")}; {names.Length} endpoints given");
                 return 1;
@@ -114,7 +115,14 @@ internal static class BindCommand
 
             var now = time.GetUtcNow();
             var isNew = await store.Phones.BindAsync(address, phoneModel, bindings, CliStore.Actor, now, ct);
-            await output.WriteLineAsync($"{(isNew ? "bound" : "rebound")} {address} ({phoneModel.Name}) to {string.Join(", ", names)}");
+            if (phoneModel is null && guess is { Models.Count: > 0 } && guess.Models.Select(m => PhoneModels.Find(m)?.Family).Distinct().Count() == 1
+                && PhoneModels.Find(guess.Models[0]) is { } family)
+            {
+                // Its requests named the family (SIP<MAC>.cnf, a P0S3 load): only that family's files are offered.
+                await store.Phones.SetLearnedModelAsync(address, PhoneFamilies.Representative(family.Family).Name, ModelSourceText.Of(AsteriskCiscoBridge.Provisioning.Inventory.ModelSource.Files)!, now, ct);
+            }
+
+            await output.WriteLineAsync($"{(isNew ? "bound" : "rebound")} {address} ({phoneModel?.Name ?? "model learned from Asterisk or its first request"}) to {string.Join(", ", names)}");
             if (await inbox.RemoveAsync(address, ct))
             {
                 await output.WriteLineAsync($"claimed from the discovery inbox (last seen at {discovered?.LastAddress ?? "?"})");
@@ -126,8 +134,15 @@ internal static class BindCommand
                 await output.WriteLineAsync($"settings: {string.Join(", ", phoneSettings.Select(s => s.Key))}");
             }
 
+            // Rendered with the line data the service uses (Asterisk now, else the service's last snapshot);
+            // a running service picks the binding up on its own within seconds.
             var renderer = store.Renderer();
-            var render = await renderer.RenderAsync(address, ct);
+            var (inventory, source) = await store.InventoryAsync(askAsterisk: true, ct);
+            var render = inventory.Find(address) is { } phone ? await renderer.RenderAsync(phone, ct) : await renderer.RenderAsync(address, ct);
+            if (source is not null)
+            {
+                await error.WriteLineAsync(source);
+            }
             if (render.Result is null)
             {
                 await output.WriteLineAsync($"files not rendered: {render.Error}");

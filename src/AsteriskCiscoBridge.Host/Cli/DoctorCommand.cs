@@ -9,6 +9,9 @@ using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Firmware;
 using Microsoft.Extensions.Configuration;
 
+using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Storage;
+
 namespace AsteriskCiscoBridge.Host.Cli;
 
 /// <summary>
@@ -74,7 +77,10 @@ internal static class DoctorCommand
             await store.Phones.ListAsync(cancellationToken),
             await store.Phones.AllBindingsAsync(cancellationToken),
             report.Snapshot,
-            store.Settings.Site.ToSettings().Loads);
+            store.Settings.Site.ToSettings().Loads)
+        {
+            Inventory = await store.Phones.InventoryAsync(report.Snapshot is { } snapshot ? InventoryReading.EndpointsOf(snapshot) : (await new SnapshotStore(store.Factory).LoadAsync(cancellationToken))?.Endpoints, cancellationToken),
+        };
         var folder = FirmwareFolder.DirectoryOf(configuration);
         var catalog = Directory.Exists(folder) ? await FirmwareFolder.ScanAsync(folder, cancellationToken) : FirmwareCatalog.Empty;
         results.AddRange(ProvisioningDoctor.Firmware(facts, catalog, folder));

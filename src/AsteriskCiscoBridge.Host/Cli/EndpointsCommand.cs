@@ -5,6 +5,9 @@ using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Configuration;
+using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Provisioning.Inventory;
+using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;
 
@@ -75,19 +78,43 @@ internal static class EndpointsCommand
             return 1;
         }
 
+        // What the service makes of them: the inventory over these endpoints and the bridge's own bindings
+        // (when its store exists; this verb creates none).
+        var inventory = await InventoryAsync(configFile, snapshot, cancellationToken);
+        var phonesOf = inventory.Phones
+            .SelectMany(p => p.Lines.Select((l, i) => (l.Endpoint, Phone: new EndpointPhone(p.Mac.Value, i + 1, l.IsServed, l.Problem))))
+            .GroupBy(x => x.Endpoint, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Phone).ToArray(), StringComparer.Ordinal);
         if (json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(ToJson(snapshot, showSecrets), JsonOptions));
+            await output.WriteLineAsync(JsonSerializer.Serialize(ToJson(snapshot, showSecrets, phonesOf), JsonOptions));
         }
         else
         {
-            await WriteTableAsync(output, snapshot, showSecrets);
+            await WriteTableAsync(output, snapshot, showSecrets, phonesOf);
         }
 
         return 0;
     }
 
-    private static object ToJson(PjsipSnapshot snapshot, bool showSecrets) => new
+    /// <summary>A phone an endpoint is a line of: its MAC, the line's place on it, whether it is served and why not.</summary>
+    private sealed record EndpointPhone(string Mac, int Line, bool Served, string? Problem);
+
+    private static async Task<PhoneInventory> InventoryAsync(FileInfo? configFile, PjsipSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var endpoints = InventoryReading.EndpointsOf(snapshot);
+        var settings = HostSettings.Load(configFile);
+        if (!File.Exists(Path.GetFullPath(settings.Storage.Database)))
+        {
+            return PhoneInventory.Build(endpoints, [], []);
+        }
+
+        var factory = new SqliteConnectionFactory(settings.Storage);
+        await factory.MigrateAsync(cancellationToken);
+        return await new PhoneStore(factory).InventoryAsync(endpoints, cancellationToken);
+    }
+
+    private static object ToJson(PjsipSnapshot snapshot, bool showSecrets, Dictionary<string, EndpointPhone[]> phonesOf) => new
     {
         takenAt = snapshot.TakenAt,
         endpoints = snapshot.Endpoints.Select(e => new
@@ -111,14 +138,15 @@ internal static class EndpointsCommand
             contacts = e.Contacts.Select(c => new { aor = c.Aor, uri = c.Uri, userAgent = c.UserAgent, callId = c.CallId, status = c.Status }),
             setVars = e.SetVars.Select(v => new { name = v.Key, value = v.Value }),
             deviceState = e.DeviceState,
+            phones = phonesOf.GetValueOrDefault(e.Name)?.Select(p => new { mac = p.Mac, line = p.Line, served = p.Served, problem = p.Problem }).ToArray() ?? [],
             problems = e.Problems,
         }),
         problems = snapshot.Problems,
     };
 
-    private static async Task WriteTableAsync(TextWriter output, PjsipSnapshot snapshot, bool showSecrets)
+    private static async Task WriteTableAsync(TextWriter output, PjsipSnapshot snapshot, bool showSecrets, Dictionary<string, EndpointPhone[]> phonesOf)
     {
-        string[] header = ["ENDPOINT", "LINE", "AUTH USER", "PASSWORD", "CALLER ID", "MACS", "CONTACTS", "PROVISIONABLE"];
+        string[] header = ["ENDPOINT", "LINE", "AUTH USER", "PASSWORD", "CALLER ID", "MACS", "PHONES (LINE)", "CONTACTS", "PROVISIONABLE"];
         var rows = snapshot.Endpoints.Select(e => new[]
         {
             e.Name,
@@ -127,6 +155,7 @@ internal static class EndpointsCommand
             e.Auth is null ? "-" : e.Auth.Password is null ? "(" + e.Auth.AuthType + ")" : showSecrets ? e.Auth.Password : Masked,
             e.CallerIdName.Length > 0 ? $"{e.CallerIdName} <{e.CallerIdNumber}>" : e.CallerIdNumber,
             e.MacBindings.Length == 0 ? "-" : string.Join(",", e.MacBindings.Select(m => m.Mac + (m.Source == MacBindingSource.Phoneprov ? "(phoneprov)" : "(" + m.Origin + ")"))),
+            phonesOf.GetValueOrDefault(e.Name) is { Length: > 0 } on ? string.Join(",", on.Select(p => $"{p.Mac}({p.Line}{(p.Served ? string.Empty : ", not served")})")) : "-",
             e.Contacts.Length == 0 ? "-" : string.Join(",", e.Contacts.Select(c => c.Uri + (c.UserAgent is null ? string.Empty : " [" + c.UserAgent + "]"))),
             e.IsProvisionable ? "yes" : "no: " + e.NotProvisionableReason,
         }).ToList();
@@ -150,7 +179,8 @@ internal static class EndpointsCommand
             await output.WriteLineAsync("warning: " + p);
         }
 
-        await output.WriteLineAsync($"{snapshot.Endpoints.Length} endpoints, {snapshot.Endpoints.Count(e => e.IsProvisionable)} provisionable, read in {snapshot.ActionCount} AMI actions");
+        var lines = phonesOf.Values.SelectMany(p => p).ToArray();
+        await output.WriteLineAsync($"{snapshot.Endpoints.Length} endpoints, {snapshot.Endpoints.Count(e => e.IsProvisionable)} provisionable, read in {snapshot.ActionCount} AMI actions; {lines.Select(l => l.Mac).Distinct(StringComparer.Ordinal).Count()} phones, {lines.Count(l => l.Served)} lines served");
     }
 
     private static string Row(string[] cells, int[] widths) =>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Firmware;
+using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 
@@ -13,7 +14,8 @@ namespace AsteriskCiscoBridge.Host.Cli;
 /// <c>acb phones [--json] [--unbound]</c>: the phones in the store with their endpoints, file versions and
 /// resync state. The JSON form is an array of <c>{mac, model, endpoints, load, syncCounter,
 /// syncValue, versionStamp, renderedAt, resync, queue, loadSource, pinnedLoad, targetLoad, nextHop,
-/// loadPath, loadPlan, loadReason}</c> (<c>queue</c>: <c>{state, reason, attempt, sentAt, deadline}</c>
+/// loadPath, loadPlan, loadReason, modelSource, lines, conflicts}</c> (<c>lines</c>: <c>{endpoint, source, origin,
+/// served, problem}</c> in button order, from the inventory the service provisions from) (<c>queue</c>: <c>{state, reason, attempt, sentAt, deadline}</c>
 /// or null) and never holds a secret.
 /// </summary>
 internal static class PhonesCommand
@@ -32,8 +34,16 @@ internal static class PhonesCommand
                 return await ListUnboundAsync(parse, store, parse.GetValue(json), ct);
             }
 
-            var phones = await store.Phones.ListAsync(ct);
-            var bindings = await store.Phones.AllBindingsAsync(ct);
+            // The same inventory the service provisions from: Asterisk's declarations (as the service last
+            // read them) and the bridge's bindings. A phone Asterisk declares that the service has not
+            // rendered yet is listed too, with no files.
+            var (inventory, _) = await store.InventoryAsync(askAsterisk: false, ct);
+            var stored = await store.Phones.ListAsync(ct);
+            var rowsByMac = stored.ToDictionary(p => p.Mac);
+            var epoch = DateTimeOffset.UnixEpoch;
+            var phones = inventory.Phones.Where(p => p.Lines.Length > 0 || rowsByMac.ContainsKey(p.Mac))
+                .Select(p => rowsByMac.GetValueOrDefault(p.Mac) ?? new PhoneRow { Mac = p.Mac, Model = p.Model?.Name ?? string.Empty, CreatedAt = epoch, UpdatedAt = epoch })
+                .ToList();
 
             // Where each phone stands in the resync queue; a phone not queued shows its last resync
             // outcome (fetched = proof it acted on its NOTIFY).
@@ -59,8 +69,8 @@ internal static class PhonesCommand
 
             var rows = phones.Select(p => new PhoneView(
                 p.Mac.Value,
-                p.Model,
-                bindings.TryGetValue(p.Mac, out var b) ? b.Select(x => x.Endpoint).ToArray() : [],
+                inventory.Find(p.Mac)?.Model?.Name ?? (p.Model.Length > 0 ? p.Model : "?"),
+                inventory.Find(p.Mac) is { } i ? [.. i.Lines.Select(l => l.Endpoint)] : [],
                 p.Load,
                 p.SyncCounter,
                 p.SyncValue,
@@ -74,7 +84,10 @@ internal static class PhonesCommand
                 plans[p.Mac]?.NextHop,
                 plans[p.Mac] is { } plan ? [.. plan.Path] : [],
                 plans[p.Mac] is { } described ? LoadPathText.Describe(p.Load, described, p.PinnedLoad is not null) : "-",
-                plans[p.Mac]?.Reason)).ToArray();
+                plans[p.Mac]?.Reason,
+                inventory.Find(p.Mac) is { } known ? known.ModelSource.ToString() : "Unknown",
+                inventory.Find(p.Mac) is { } lined ? [.. lined.Lines.Select(l => new LineView(l.Endpoint, SourceText(l.Source), l.Origin, l.IsServed, l.Problem))] : [],
+                inventory.Find(p.Mac) is { } conflicted ? [.. conflicted.Conflicts] : [])).ToArray();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -150,7 +163,19 @@ internal static class PhonesCommand
     private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private sealed record PhoneView(string Mac, string Model, string[] Endpoints, string? Load, long SyncCounter, string? SyncValue, string? VersionStamp, string? RenderedAt, string? Resync, QueueView? Queue,
-        string? LoadSource, string? PinnedLoad, string? TargetLoad, string? NextHop, string[] LoadPath, string LoadPlan, string? LoadReason);
+        string? LoadSource, string? PinnedLoad, string? TargetLoad, string? NextHop, string[] LoadPath, string LoadPlan, string? LoadReason,
+        string ModelSource, LineView[] Lines, string[] Conflicts);
+
+    /// <summary>One line: its endpoint, where it is declared (<c>phoneprov</c>, <c>set_var</c>, <c>bind</c>), whether it is served, and why not.</summary>
+    private sealed record LineView(string Endpoint, string Source, string Origin, bool Served, string? Problem);
+
+    private static string SourceText(LineSource source) => source switch
+    {
+        LineSource.Phoneprov => "phoneprov",
+        LineSource.SetVar => "set_var",
+        LineSource.AutoAssign => "auto-assign",
+        _ => "bind",
+    };
 
     private sealed record QueueView(string State, string Reason, int Attempt, string? SentAt, string? Deadline);
 }

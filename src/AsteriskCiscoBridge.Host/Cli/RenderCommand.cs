@@ -7,7 +7,8 @@ namespace AsteriskCiscoBridge.Host.Cli;
 
 /// <summary>
 /// <c>acb render MAC [FILE] [--save]</c>: the files the phone would get, rendered now from the site
-/// configuration and the line data stored with its binding, or one of them byte for byte. An
+/// configuration and the same inventory the service uses (Asterisk's endpoints read now when AMI is
+/// configured, else the service's last snapshot), or one of them byte for byte. An
 /// unbound phone gets what the unprovisioned policy answers. <c>--save</c> stores the result.
 /// </summary>
 internal static class RenderCommand
@@ -31,8 +32,23 @@ internal static class RenderCommand
 
             var store = await CliStore.OpenAsync(parse, config, ct);
             var renderer = store.Renderer();
-            var render = await renderer.RenderAsync(address, ct);
+            var (inventory, source) = await store.InventoryAsync(askAsterisk: true, ct);
+            var phone = inventory.Find(address);
+            var render = phone is { Lines.Length: > 0 } ? await renderer.RenderAsync(phone, ct) : await renderer.RenderAsync(address, ct);
             IReadOnlyList<RenderedFile> files;
+            if (phone is { Lines.Length: > 0 } && source is not null)
+            {
+                await error.WriteLineAsync($"{address}: {source}; model {phone.Model?.Name ?? "unknown (both families' files)"}{(phone.ModelOrigin is null ? string.Empty : " from " + phone.ModelOrigin)}");
+            }
+
+            if (phone is { Lines.Length: > 0 } && render.Result is not null)
+            {
+                foreach (var line in phone.Lines.Where(l => !l.IsServed))
+                {
+                    await error.WriteLineAsync($"warning: {line.Endpoint} ({line.Origin}) left out: {line.Problem}");
+                }
+            }
+
             if (render.Result is not null)
             {
                 files = render.Result.Files;
@@ -47,7 +63,7 @@ internal static class RenderCommand
                     await error.WriteLineAsync($"stored: {saved.Outcome}, sync counter {saved.SyncCounter}");
                 }
             }
-            else if (await store.Phones.GetAsync(address, ct) is null)
+            else if (await store.Phones.GetAsync(address, ct) is null && phone is not { Lines.Length: > 0 })
             {
                 var site = store.Settings.Site.ToSettings();
                 var answers = new[] { $"SIP{address}.cnf", $"SEP{address}.cnf.xml" }.Select(n => UnprovisionedRenderer.Render(site, n)).ToArray();

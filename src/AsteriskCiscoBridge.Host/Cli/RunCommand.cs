@@ -140,6 +140,7 @@ internal static class RunCommand
         var loads = new LoadPlanning(new FirmwareStore(connections), settings.Firmware);
         builder.Services.AddSingleton(new StoredPhoneRenderer(phones, config, site, settings.LoadTemplates(), loads));
         builder.Services.AddSingleton<LoadLearningService>();
+        builder.Services.AddSingleton<FamilyLearning>();
         builder.Services.AddSingleton(new SnapshotStore(connections));
         builder.Services.AddSingleton<EndpointProvisioner>();
         builder.Services.AddSingleton(new NotifyLog(connections));

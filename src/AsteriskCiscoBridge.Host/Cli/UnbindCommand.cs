@@ -20,6 +20,16 @@ internal static class UnbindCommand
             }
 
             var store = await CliStore.OpenAsync(parse, config, ct);
+            var (inventory, _) = await store.InventoryAsync(askAsterisk: false, ct);
+            if (inventory.Find(address) is { IsDeclaredByAsterisk: true } declared)
+            {
+                var where = declared.Lines.Where(l => l.IsFromAsterisk).Select(l => l.Source == AsteriskCiscoBridge.Provisioning.Inventory.LineSource.Phoneprov
+                    ? $"remove the type=phoneprov section [{l.Declaration}] (endpoint {l.Endpoint})"
+                    : $"remove set_var={l.Declaration}=… from endpoint {l.Endpoint}");
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"{address} is bound in Asterisk, not by acb bind: {string.Join("; ", where)} in pjsip.conf, then: asterisk -rx \"module reload res_pjsip.so\"");
+                return 1;
+            }
+
             if (!await store.Phones.UnbindAsync(address, CliStore.Actor, time.GetUtcNow(), ct))
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"{address} is not bound");

@@ -29,14 +29,17 @@ internal sealed partial class DashboardApi(
     StoredPhoneRenderer renderer,
     StoredFileTree tree,
     TimeProvider time,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    SnapshotStore? snapshots = null)
 {
     private readonly ILogger _logger = loggers.CreateLogger<DashboardApi>();
 
     public async Task<DashboardState> StateAsync(CancellationToken cancellationToken)
     {
+        // The inventory the service provisions from (its last snapshot of Asterisk and the bridge's
+        // bindings), as acb phones reads it: the lines each phone is served, in button order.
         var rows = await phones.ListAsync(cancellationToken);
-        var bindings = await phones.AllBindingsAsync(cancellationToken);
+        var inventory = await phones.InventoryAsync(snapshots is null ? null : (await snapshots.LoadAsync(cancellationToken))?.Endpoints, cancellationToken);
 
         // Two bounded reads per refresh instead of two per phone: the latest entry of each phone
         // within the most recent history (a phone quiet for longer shows none).
@@ -51,8 +54,8 @@ internal sealed partial class DashboardApi(
             var plan = renderer.PlanOf(row);
             list.Add(new DashboardPhone(
                 row.Mac.Value,
-                row.Model,
-                bindings.TryGetValue(row.Mac, out var b) ? [.. b.OrderBy(x => x.Position).Select(x => x.Endpoint)] : [],
+                inventory.Find(row.Mac)?.Model?.Name ?? (row.Model.Length > 0 ? row.Model : "?"),
+                inventory.Find(row.Mac) is { } phone ? [.. phone.Lines.Select(l => l.Endpoint)] : [],
                 row.Load,
                 plan is null ? "no load planning for this model" : $"{LoadPathText.Describe(row.Load, plan, row.PinnedLoad is not null)} ({plan.Reason})",
                 row.PinnedLoad,

@@ -65,7 +65,8 @@ internal static partial class DashboardSetup
             sp.GetRequiredService<StoredPhoneRenderer>(),
             sp.GetRequiredService<StoredFileTree>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetService<SnapshotStore>()));
     }
 
     /// <summary>Answers dashboard connections; counts the file service's answers for /metrics.</summary>

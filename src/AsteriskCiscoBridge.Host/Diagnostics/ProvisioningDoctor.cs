@@ -1,5 +1,6 @@
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Provisioning.Firmware;
+using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Provisioning.Resync;
@@ -12,7 +13,11 @@ internal sealed record ProvisioningFacts(
     IReadOnlyList<PhoneRow> Phones,
     IReadOnlyDictionary<MacAddress, IReadOnlyList<BindingRow>> Bindings,
     PjsipSnapshot? Snapshot,
-    SiteLoads Loads);
+    SiteLoads Loads)
+{
+    /// <summary>The inventory over the snapshot and the store: what the service provisions.</summary>
+    public PhoneInventory Inventory { get; init; } = PhoneInventory.Empty;
+}
 
 /// <summary>
 /// The checks on what the bridge would hand out, pure over <see cref="ProvisioningFacts"/>: bound
@@ -75,46 +80,26 @@ internal static class ProvisioningDoctor
         return DoctorResult.Warn("notify.contacts", $"{silent.Count} of {bound.Count} bound endpoints have no registered contact ({shown}): their resync waits until the phone registers", "power the phones on, or check they register (asterisk -rx \"pjsip show contacts\")");
     }
 
+    /// <summary>
+    /// What the inventory makes of every binding (Asterisk's phoneprov and set_var, acb bind): how many
+    /// phones are provisioned with how many lines, each conflict it found, and endpoints shared by phones.
+    /// </summary>
     public static IReadOnlyList<DoctorResult> DuplicateMacs(ProvisioningFacts facts)
     {
-        // Each place a MAC is bound, with the endpoints it names there.
-        var claims = new Dictionary<string, List<(string Where, string Endpoints)>>(StringComparer.Ordinal);
-        void Claim(string mac, string where, IEnumerable<string> endpoints)
-        {
-            if (!claims.TryGetValue(mac, out var list))
-            {
-                claims[mac] = list = [];
-            }
-
-            list.Add((where, string.Join(",", endpoints.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))));
-        }
-
-        foreach (var (mac, rows) in facts.Bindings)
-        {
-            Claim(mac.Value, "acb bind", rows.Select(r => r.Endpoint));
-        }
-
-        if (facts.Snapshot is { } snapshot)
-        {
-            foreach (var group in snapshot.Endpoints
-                .SelectMany(e => e.MacBindings.Select(b => (b.Mac, Source: b.Source, Endpoint: e.Name)))
-                .GroupBy(x => (x.Mac, x.Source)))
-            {
-                Claim(group.Key.Mac, group.Key.Source == MacBindingSource.Phoneprov ? "pjsip.conf phoneprov" : "endpoint set_var", group.Select(g => g.Endpoint));
-            }
-        }
-
         var results = new List<DoctorResult>();
-        foreach (var (mac, list) in claims.OrderBy(c => c.Key, StringComparer.Ordinal))
+        var phones = facts.Inventory.Phones.Where(p => p.Lines.Length > 0).ToList();
+        foreach (var phone in phones)
         {
-            if (list.Select(l => l.Endpoints).Distinct(StringComparer.Ordinal).Count() > 1)
+            foreach (var conflict in phone.Conflicts)
             {
-                results.Add(DoctorResult.Fail("bindings", $"{mac} is bound differently in several places: {string.Join("; ", list.Select(l => $"{l.Where} → {l.Endpoints}"))}", $"keep one binding: remove the others (acb unbind {mac}, or the phoneprov section / set_var)"));
+                results.Add(DoctorResult.Warn("bindings", $"{phone.Mac}: {conflict}", conflict.Contains("line button", StringComparison.Ordinal)
+                    ? "bind fewer endpoints to it, or give it its real model (set_var=CISCO_MODEL=…)"
+                    : "keep one source for it: the Asterisk configuration, or acb bind"));
             }
         }
 
-        var shared = claims
-            .SelectMany(c => c.Value.SelectMany(l => l.Endpoints.Split(',')).Distinct(StringComparer.Ordinal).Select(e => (Endpoint: e, Mac: c.Key)))
+        var shared = phones
+            .SelectMany(p => p.Lines.Select(l => (l.Endpoint, p.Mac)))
             .GroupBy(x => x.Endpoint, StringComparer.Ordinal)
             .Where(g => g.Count() > 1);
         foreach (var group in shared.OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -124,7 +109,9 @@ internal static class ProvisioningDoctor
 
         if (results.Count == 0)
         {
-            results.Add(DoctorResult.Ok("bindings", $"{claims.Count} MAC{(claims.Count == 1 ? string.Empty : "s")} bound, no duplicates"));
+            var fromAsterisk = phones.Count(p => p.IsDeclaredByAsterisk);
+            var served = phones.Count(p => p.ServedLines.Count > 0);
+            results.Add(DoctorResult.Ok("bindings", $"{phones.Count} phone{(phones.Count == 1 ? string.Empty : "s")} bound ({fromAsterisk} in Asterisk, {phones.Count - fromAsterisk} by acb bind only), {served} provisioned with {phones.Sum(p => p.ServedLines.Count)} lines, no conflicts"));
         }
 
         return results;

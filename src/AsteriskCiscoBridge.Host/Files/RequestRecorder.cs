@@ -24,7 +24,7 @@ internal sealed record FileRequest(DateTimeOffset At, string Protocol, IPEndPoin
 /// after a phone tells the resync service it fetched its configuration: the proof that a NOTIFY worked.
 /// </summary>
 /// <remarks>With <paramref name="loads"/>, each request also feeds the learning of the phone's running load.</remarks>
-internal sealed partial class RequestRecorder(TftpHostedService tftp, RequestLog log, ResyncService resync, ILogger<RequestRecorder> logger, LoadLearningService? loads = null) : BackgroundService
+internal sealed partial class RequestRecorder(TftpHostedService tftp, RequestLog log, ResyncService resync, ILogger<RequestRecorder> logger, LoadLearningService? loads = null, Provisioning.FamilyLearning? families = null) : BackgroundService
 {
     // Bounded, and a writer waits rather than drop: a lost "served" would lose a resync proof.
     // TFTP's own event channel sheds load before this one (TftpServerOptions), HTTP waits.
@@ -73,6 +73,11 @@ internal sealed partial class RequestRecorder(TftpHostedService tftp, RequestLog
                 if (mac is { } phone && request.Served)
                 {
                     await resync.OnFetchedAsync(phone, request.FileName, request.At, cancellationToken);
+                }
+
+                if (families is not null)
+                {
+                    await families.ObserveAsync(request, mac, cancellationToken);
                 }
 
                 if (loads is not null)

@@ -279,21 +279,13 @@ internal sealed partial class PhoneDiscovery(
                 return AssignOutcome.NoFreeEndpoint;
             }
 
-            if (AutoAssignment.ModelFor(endpoint, ModelGuesser.Guess(phone.FileList)) is not { } model)
-            {
-                if (render)
-                {
-                    ModelUnknown(logger, phone.Mac, endpoint.Name);
-                }
-
-                return AssignOutcome.Skipped;
-            }
-
+            // No model named anywhere: bound all the same; the family is learned from the file it fetches.
+            var model = AutoAssignment.ModelFor(endpoint, ModelGuesser.Guess(phone.FileList));
             var now = time.GetUtcNow();
             await phones.BindAsync(phone.Mac, model, [new BindingRow { Position = 1, Endpoint = endpoint.Name }], Actor, now, cancellationToken);
             await inbox.RemoveAsync(phone.Mac, cancellationToken);
             _assignedAddresses.Add(phone.LastAddress);
-            Assigned(logger, phone.Mac, endpoint.Name, model.Name);
+            Assigned(logger, phone.Mac, endpoint.Name, model?.Name ?? "phone of unknown model");
             if (render && EndpointProvisioner.LineOf(endpoint) is { } line)
             {
                 var rendered = await renderer.RenderLinesAsync(phone.Mac, [line], cancellationToken);
@@ -327,9 +319,6 @@ internal sealed partial class PhoneDiscovery(
 
     [LoggerMessage(6076, LogLevel.Warning, "New phone {Mac} waits: no free endpoint is marked set_var=ACB_AUTOASSIGN=yes")]
     private static partial void NoFreeEndpoint(ILogger logger, MacAddress mac);
-
-    [LoggerMessage(6077, LogLevel.Warning, "New phone {Mac} waits: its model is unknown; set set_var=ACB_MODEL=… on endpoint {Endpoint} or bind it with acb bind --model")]
-    private static partial void ModelUnknown(ILogger logger, MacAddress mac, string endpoint);
 
     [LoggerMessage(6080, LogLevel.Warning, "Auto-assignment skipped in this provisioning round")]
     private static partial void NotAssigned(ILogger logger, Exception exception);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Provisioning.Firmware;
+using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Storage;
@@ -63,6 +64,33 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
         }
 
         return Render(siteFiles, phone, model, [.. bindings.Select(b => b.ToLine()!)], overrides);
+    }
+
+    /// <summary>
+    /// Renders a phone as the inventory has it (its served lines and its model): what the CLI shows and
+    /// stores, with the same data the service's rounds use. A phone Asterisk declares that the store
+    /// does not hold yet is rendered all the same (with no load offered: nothing is planned for it yet).
+    /// </summary>
+    public async Task<StoredPhoneRender> RenderAsync(InventoryPhone phone, CancellationToken cancellationToken)
+    {
+        await RefreshAsync(cancellationToken);
+        var siteFiles = RenderSite();
+        if (phone.ServedLines.Count == 0)
+        {
+            var why = phone.Lines.Select(l => l.Problem).OfType<string>().ToArray();
+            return StoredPhoneRender.Fail(siteFiles, $"{phone.Mac}: no line can be provisioned{(why.Length == 0 ? string.Empty : ": " + string.Join("; ", why))}");
+        }
+
+        var epoch = DateTimeOffset.UnixEpoch;
+        var row = (await phones.GetAsync(phone.Mac, cancellationToken) ?? new PhoneRow { Mac = phone.Mac, Model = string.Empty, CreatedAt = epoch, UpdatedAt = epoch })
+            with { Model = phone.Model?.Name ?? string.Empty };
+        var overrides = PhoneSettings.ToOverrides(await phones.SettingsAsync(phone.Mac, cancellationToken), out var settingsError);
+        if (overrides is null)
+        {
+            return StoredPhoneRender.Fail(siteFiles, $"{phone.Mac}: {settingsError}");
+        }
+
+        return Render(siteFiles, row, phone.Model, phone.ServedLines, overrides);
     }
 
     /// <summary>Renders and stores the site-wide files (OS79XX.TXT, SIPDefault.cnf, XMLDefault.cnf.xml…), so they are served before any phone is bound.</summary>

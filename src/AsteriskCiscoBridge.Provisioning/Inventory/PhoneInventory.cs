@@ -9,7 +9,8 @@ namespace AsteriskCiscoBridge.Provisioning.Inventory;
 /// <summary>One line of a phone as the inventory sees it: where it comes from, and whether it is served.</summary>
 /// <param name="Origin">For people: <c>phoneprov [6001-phone]</c>, <c>set_var CISCO_MAC on 6004</c>, <c>acb bind</c>.</param>
 /// <param name="Line">What the phone is given for it, or null when <paramref name="Problem"/> says why not.</param>
-public sealed record InventoryLine(string Endpoint, LineSource Source, string Origin, LineInput? Line, string? Problem)
+/// <param name="Declaration">For a line from Asterisk: the phoneprov section's name, or the set_var's name (<c>CISCO_MAC</c>).</param>
+public sealed record InventoryLine(string Endpoint, LineSource Source, string Origin, LineInput? Line, string? Problem, string? Declaration = null)
 {
     /// <summary>True when the line is in the phone's files.</summary>
     public bool IsServed => Line is not null && Problem is null;
@@ -99,13 +100,13 @@ public sealed partial record PhoneInventory(ImmutableArray<InventoryPhone> Phone
             foreach (var declared in endpoint.Macs)
             {
                 var (rank, key) = declared.Source == LineSource.Phoneprov ? (0, declared.Line ?? int.MaxValue) : (1, 0);
-                Add(claims, declared.Mac, new Claim(rank, key, declared.Order, endpoint.Name, declared.Source, OriginText(declared, endpoint.Name), null, declared.Profile));
+                Add(claims, declared.Mac, new Claim(rank, key, declared.Order, endpoint.Name, declared.Source, OriginText(declared, endpoint.Name), null, declared.Profile, declared.Origin));
             }
         }
 
         foreach (var binding in bindings)
         {
-            Add(claims, binding.Mac, new Claim(2, binding.Position, 0, binding.Endpoint, binding.Source, binding.Source == LineSource.AutoAssign ? "auto-assignment" : "acb bind", binding.Recorded, null));
+            Add(claims, binding.Mac, new Claim(2, binding.Position, 0, binding.Endpoint, binding.Source, binding.Source == LineSource.AutoAssign ? "auto-assignment" : "acb bind", binding.Recorded, null, null));
         }
 
         var storedByMac = stored.GroupBy(s => s.Mac).ToDictionary(g => g.Key, g => g.First());
@@ -201,7 +202,7 @@ public sealed partial record PhoneInventory(ImmutableArray<InventoryPhone> Phone
                 served++;
             }
 
-            lines.Add(new InventoryLine(claim.Endpoint, claim.Source, claim.Origin, problem is null ? line : null, problem));
+            lines.Add(new InventoryLine(claim.Endpoint, claim.Source, claim.Origin, problem is null ? line : null, problem, claim.Declaration));
         }
 
         return new InventoryPhone(mac, lines.ToImmutable(), model, source, origin, conflicts.ToImmutable());
@@ -289,5 +290,5 @@ public sealed partial record PhoneInventory(ImmutableArray<InventoryPhone> Phone
     [GeneratedRegex(@"79\d\d", RegexOptions.CultureInvariant)]
     private static partial Regex ModelNumber();
 
-    private sealed record Claim(int Rank, int Key, int Order, string Endpoint, LineSource Source, string Origin, LineInput? Recorded, string? Profile);
+    private sealed record Claim(int Rank, int Key, int Order, string Endpoint, LineSource Source, string Origin, LineInput? Recorded, string? Profile, string? Declaration);
 }

@@ -42,12 +42,11 @@ public sealed class BindCommandTests
         var (exit, output, _) = await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7941");
 
         Assert.Equal(0, exit);
-        Assert.Equal("bound 001122AABBCC (7941) to 1001\nfiles not rendered: 001122AABBCC: no line data for endpoint 1001: Asterisk has not been read (configure Ami, or bind with --line-data)\n", output);
+        Assert.Equal("bound 001122AABBCC (7941) to 1001\nfiles not rendered: 001122AABBCC: no line can be provisioned: no line data for endpoint 1001 yet: the bridge has not read Asterisk\n", output);
     }
 
     [Theory]
     [InlineData(new[] { "bind", "00:11:22:aa:bb", "1001", "--model", "7960" }, 2, "is not a MAC address")]
-    [InlineData(new[] { "bind", "001122aabbcc", "1001" }, 2, "001122AABBCC is a new phone: give its model with --model")]
     [InlineData(new[] { "bind", "001122aabbcc", "1001", "--model", "7912" }, 2, "unsupported model '7912'")]
     [InlineData(new[] { "bind", "001122aabbcc", "1,2,3", "--model", "7940" }, 1, "a 7940 has 2 line buttons; 3 endpoints given")]
     [InlineData(new[] { "bind", "001122aabbcc", "1,1", "--model", "7960" }, 2, "distinct endpoint names")]

@@ -64,7 +64,7 @@ public sealed class RenderCommandTests
         var (exit, output, error) = await cli.RunAsync("render", "001122aabbcc");
 
         Assert.Equal((1, ""), (exit, output));
-        Assert.Equal("001122AABBCC: no line data for endpoints 1001, 1002: Asterisk has not been read (configure Ami, or bind with --line-data)\n", error);
+        Assert.Equal("001122AABBCC: no line can be provisioned: no line data for endpoint 1001 yet: the bridge has not read Asterisk; no line data for endpoint 1002 yet: the bridge has not read Asterisk\n", error);
     }
 
     [Fact]

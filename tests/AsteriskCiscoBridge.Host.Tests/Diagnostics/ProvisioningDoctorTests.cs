@@ -2,6 +2,8 @@ using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Diagnostics;
 using AsteriskCiscoBridge.Host.Firmware;
+using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
@@ -39,7 +41,13 @@ public sealed class ProvisioningDoctorTests
         new() { Mac = mac, Model = model, Load = load, CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch };
 
     private static ProvisioningFacts Facts(PjsipSnapshot? snapshot, Dictionary<MacAddress, IReadOnlyList<BindingRow>> bindings, params PhoneRow[] phones) =>
-        new(phones, bindings, snapshot, new SiteLoads());
+        new(phones, bindings, snapshot, new SiteLoads())
+        {
+            Inventory = PhoneInventory.Build(
+                snapshot is null ? null : InventoryReading.EndpointsOf(snapshot),
+                [.. bindings.SelectMany(b => b.Value.Select(r => new BridgeBinding(b.Key, r.Endpoint, r.Position)))],
+                [.. phones.Select(p => new StoredModel(p.Mac, p.Model, ModelSource.Bind))]),
+        };
 
     [Fact]
     public async Task An_md5_endpoint_and_a_missing_endpoint_that_are_bound_fail_and_an_unbound_md5_trunk_is_ignored()
@@ -67,11 +75,14 @@ public sealed class ProvisioningDoctorTests
     }
 
     [Fact]
-    public async Task A_mac_bound_to_other_endpoints_in_pjsip_conf_than_in_the_bridge_fails_and_a_shared_endpoint_warns()
+    public async Task Bindings_in_pjsip_conf_and_the_bridge_are_lines_of_one_phone_and_a_shared_endpoint_or_a_conflict_warns()
     {
         var snapshot = await SnapshotAsync(
             AmiTestEndpoint.Plain("6001", "pw"),
-            AmiTestEndpoint.Plain("6002", "pw") with { PhoneprovMac = "0011223344AA" });
+            AmiTestEndpoint.Plain("6002", "pw") with { PhoneprovMac = "0011223344AA" },
+            AmiTestEndpoint.Plain("6003", "pw") with { SetVars = [new("CISCO_MAC", "0011.2233.44cc"), new("CISCO_MODEL", "7940")] },
+            AmiTestEndpoint.Plain("6004", "pw") with { SetVars = [new("CISCO_MAC", "00:11:22:33:44:cc")] },
+            AmiTestEndpoint.Plain("6005", "pw") with { SetVars = [new("CISCO_MAC", "0011223344CC")] });
         var bindings = new Dictionary<MacAddress, IReadOnlyList<BindingRow>>
         {
             [MacA] = [new BindingRow { Position = 1, Endpoint = "6001" }],
@@ -80,12 +91,13 @@ public sealed class ProvisioningDoctorTests
 
         var results = ProvisioningDoctor.DuplicateMacs(Facts(snapshot, bindings));
 
-        Assert.Equal([DoctorStatus.Fail, DoctorStatus.Warn], results.Select(r => r.Status));
-        Assert.Equal("0011223344AA is bound differently in several places: acb bind → 6001; pjsip.conf phoneprov → 6002", results[0].Line);
+        Assert.Equal([DoctorStatus.Warn, DoctorStatus.Warn], results.Select(r => r.Status));
+        Assert.Equal("0011223344CC: a 7940 has 2 line buttons: 6005 (set_var CISCO_MAC on 6005) is line 3 and left out", results[0].Line);
         Assert.StartsWith("endpoint 6001 is bound to 2 phones (0011223344AA, 0011223344BB)", results[1].Line, StringComparison.Ordinal);
 
-        var clean = ProvisioningDoctor.DuplicateMacs(Facts(snapshot, new() { [MacA] = [new BindingRow { Position = 1, Endpoint = "6002" }] }));
-        Assert.Equal((DoctorStatus.Ok, "1 MAC bound, no duplicates"), (Assert.Single(clean).Status, clean[0].Line));
+        var cleanSnapshot = await SnapshotAsync(AmiTestEndpoint.Plain("6001", "pw"), AmiTestEndpoint.Plain("6002", "pw") with { PhoneprovMac = "0011223344AA" });
+        var oneSource = ProvisioningDoctor.DuplicateMacs(Facts(cleanSnapshot, new() { [MacA] = [new BindingRow { Position = 1, Endpoint = "6001" }] }));
+        Assert.Equal((DoctorStatus.Ok, "1 phone bound (1 in Asterisk, 0 by acb bind only), 1 provisioned with 2 lines, no conflicts"), (Assert.Single(oneSource).Status, oneSource[0].Line));
     }
 
     [Fact]

@@ -78,13 +78,14 @@ public sealed class PhoneDiscoveryTests
         Assert.Equal("79x1/79x2/79x5/797x, or a 7940/7960 on SCCP", phone7961.GetProperty("modelGuess").GetString());
         Assert.Contains($"{Mac7940}  127.0.0.50       7940/7960 (SIP)", table, StringComparison.Ordinal);
 
-        var withoutModel = await cli.RunAsync("bind", Mac7940.Value, "6001");
-        var claimed = await cli.RunAsync("bind", Mac7940.Value, "6001", "--model", "7960");
+        // The model is learned, never demanded: its requests named the 7940/7960 family, so that is what it is bound as.
+        var claimed = await cli.RunAsync("bind", Mac7940.Value, "6001");
         var (_, after, _) = await cli.RunAsync("phones", "--unbound");
+        var stored = await new PhoneStore(new SqliteConnectionFactory(new StorageOptions { Database = cli.DatabasePath })).GetAsync(Mac7940, Ct);
 
-        Assert.Equal(2, withoutModel.Exit);
-        Assert.Contains("its requests say 7940/7960 (SIP): give its model with --model 7940 or --model 7960", withoutModel.Error, StringComparison.Ordinal);
         Assert.Equal(0, claimed.Exit);
+        Assert.StartsWith($"bound {Mac7940} (model learned from Asterisk or its first request) to 6001", claimed.Output, StringComparison.Ordinal);
+        Assert.Equal(("7940/7960", "files"), (stored!.Model, stored.ModelSource));
         Assert.Contains("claimed from the discovery inbox (last seen at 127.0.0.50)", claimed.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(Mac7940.Value, after, StringComparison.Ordinal);
         Assert.Contains(Mac7961.Value, after, StringComparison.Ordinal);
