@@ -69,7 +69,7 @@ public sealed class FirstTenMinutesTests
 
         // 5. Power the lobby phone (a 7961): it asks for SEP<MAC>.cnf.xml and takes its line.
         await using var lobby = new PhoneSimulator(SimulatedFamily.Sip79x1, LobbyMac.Value, service.Tftp, "SIP41.9-4-2SR3-1S");
-        await lobby.BootAsync(Ct);
+        await PowerOnAsync(lobby);
         Assert.Equal([("6004", "lobby-secret")], lobby.Lines);
 
         // 6. Its request taught the bridge its family; the 7940/7960 file no longer carries its password.
@@ -85,99 +85,136 @@ public sealed class FirstTenMinutesTests
 
         // 7. Power the desk phone (a 7960): it boots with both lines.
         await using var deskPhone = new PhoneSimulator(SimulatedFamily.Sip79x0, DeskMac.Value, service.Tftp, "P0S3-08-12-00");
-        await deskPhone.BootAsync(Ct);
+        await PowerOnAsync(deskPhone);
         Assert.Equal([("6002", "desk-line1-secret"), ("6001", "desk-line2-secret")], deskPhone.Lines);
 
-        // 8. Both register (each line of the desk phone), and Asterisk says so. They have their files:
-        //    no NOTIFY is due, and none goes out.
-        var rounds = service.Sync.Rounds;
-        Register(pbx, deskPhone, "6002", "6001");
-        Register(pbx, lobby, "6004");
-        foreach (var line in new[] { "6002", "6001", "6004" })
-        {
-            await asterisk.SendContactStatusAsync(line, pbx.Find(line)!.Contacts[0].Uri, "Reachable", Ct);
-        }
-
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round that sees the registrations", Ct, Bound);
+        // 8. Both register (each line of the desk phone). Their User-Agents tell the bridge the model
+        //    (the lobby phone is a 7961) and the load each runs, which their own files now name so
+        //    that no default can move them (spec §3.5). Their files changed, so each is told once, in
+        //    its family's way: check-sync for the 7960, a restart naming the REGISTER's Call-ID for the
+        //    79x1 (whose family nobody wrote down). Each re-reads its file and registers again.
+        var registeredAs = lobby.CallId;
+        await RegisterAsync(service, (deskPhone, ["6002", "6001"]), (lobby, ["6004"]));
+        var told = (await asterisk.WaitForActionsAsync("PJSIPNotify", 2, Ct).WaitAsync(Bound, Ct)).ToDictionary(n => n.Action["Endpoint"]!, n => Fields(n.Action));
+        Assert.Equal(["6002", "6004"], told.Keys.Order());
+        Assert.Equal(RecordedCheckSync("6002"), told["6002"]);
+        Assert.Equal(Restart("6004", registeredAs), told["6004"]);
+        await deskPhone.WaitForAsync("booted", Bound, Ct);
+        await lobby.WaitForAsync("booted", Bound, Ct);
         var queue = new ResyncQueue(service.Connections);
-        await Eventually.TrueAsync(async () => (await queue.ListAsync(Ct)).Count == 0, "nothing left in the resync queue", Ct, Bound);
+        await Eventually.TrueAsync(async () => (await queue.ListAsync(Ct)).Count == 0, "both fetches are seen", Ct, Bound);
+        await RegisterAsync(service, (deskPhone, ["6002", "6001"]), (lobby, ["6004"]));
+        Assert.Empty(service.Sync.LastRound!.Changed);
         Assert.Empty(DrainNotifies(asterisk));
-        Assert.DoesNotContain(lobby.History.Concat(deskPhone.History), h => h.Kind == "notified");
 
         // 9. The admin changes the desk phone's second line's password and reloads res_pjsip: check-sync
-        //    to the desk phone (through its first registered line), nothing to the lobby phone.
+        //    to the desk phone (through its first line), nothing to the lobby phone.
+        var lobbyTold = Notified(lobby);
         pbx.Set(pbx.Find("6001")! with { Password = "desk-line2-rotated" });
         await asterisk.SendReloadAsync(Ct);
         var checkSync = await asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
-        Assert.Equal(RecordedCheckSync(checkSync.Action["Endpoint"]!), Fields(checkSync.Action));
-        Assert.Contains(checkSync.Action["Endpoint"], new[] { "6002", "6001" });
+        Assert.Equal(RecordedCheckSync("6002"), Fields(checkSync.Action));
         await deskPhone.WaitForAsync("booted", Bound, Ct);
         Assert.Equal([("6002", "desk-line1-secret"), ("6001", "desk-line2-rotated")], deskPhone.Lines);
         await Eventually.TrueAsync(async () => (await queue.ListAsync(Ct)).Count == 0, "the desk phone's fetch is seen", Ct, Bound);
         Assert.Equal([DeskMac], service.Sync.LastRound!.Changed);
         Assert.Empty(DrainNotifies(asterisk));
-        Assert.DoesNotContain(lobby.History, h => h.Kind == "notified");
+        Assert.Equal(lobbyTold, Notified(lobby));
         Assert.Equal("desk-line2-rotated", PhoneSimulator.ParseCnf(await CurlAsync(service.Tftp, $"SIP{DeskMac}.cnf"))["line2_password"]);
 
-        // 10. Then the lobby phone's password: a service-control restart naming its registration's
-        //     Call-ID (it is a 79x1, learned, never said), nothing to the desk phone.
-        var deskNotifies = deskPhone.History.Count(h => h.Kind == "notified");
+        // 10. Then the lobby phone's: a service-control restart naming its current registration, nothing
+        //     to the desk phone.
+        var deskTold = Notified(deskPhone);
+        var registration = lobby.CallId;
         pbx.Set(pbx.Find("6004")! with { Password = "lobby-rotated" });
         await asterisk.SendReloadAsync(Ct);
         var restart = await asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
-        Assert.Equal(
-            [
-                ("Action", "PJSIPNotify"),
-                ("Endpoint", "6004"),
-                ("Variable", "Event=service-control"),
-                ("Variable", "Subscription-State=active"),
-                ("Variable", "Content-Type=text/plain"),
-                ("Variable", "Content=action=restart"),
-                ("Variable", $"Content=RegisterCallId={{{lobby.CallId}}}"),
-                ("Variable", "Content=ConfigVersionStamp={00000000-0000-0000-0000-000000000000}"),
-                ("Variable", "Content=DialplanVersionStamp={00000000-0000-0000-0000-000000000000}"),
-                ("Variable", "Content=SoftkeyVersionStamp={00000000-0000-0000-0000-000000000000}"),
-                ("Variable", "Content=FeatureControlVersionStamp={00000000-0000-0000-0000-000000000000}"),
-            ],
-            Fields(restart.Action));
+        Assert.Equal(Restart("6004", registration), Fields(restart.Action));
         await lobby.WaitForAsync("booted", Bound, Ct);
         Assert.Equal([("6004", "lobby-rotated")], lobby.Lines);
         await Eventually.TrueAsync(async () => (await queue.ListAsync(Ct)).Count == 0, "the lobby phone's fetch is seen", Ct, Bound);
         Assert.Equal([LobbyMac], service.Sync.LastRound!.Changed);
         Assert.Empty(DrainNotifies(asterisk));
-        Assert.Equal(deskNotifies, deskPhone.History.Count(h => h.Kind == "notified"));
-        Assert.DoesNotContain(lobby.History, h => h.Kind == "ignored");
+        Assert.Equal(deskTold, Notified(deskPhone));
+        Assert.DoesNotContain(lobby.History.Concat(deskPhone.History), h => h.Kind == "ignored");
+        Assert.Equal("lobby-rotated", XmlLines(Encoding.UTF8.GetString((await TftpTestClient.AskAsync(service.Tftp, "127.0.0.1", $"SEP{LobbyMac}.cnf.xml", Ct)).Bytes!)).Single().Item2);
 
-        // 11. `acb phones --json` and `acb endpoints --json` tell the admin what the phones were served.
+        // 11. `acb phones --json` and `acb endpoints --json` show the admin what was served: the desk
+        //     phone's two lines in LINE order, each endpoint with the phone and button it is.
         using var cli = new CliConfig(service, asterisk.Port);
         var phones = JsonDocument.Parse(await cli.RunAsync("phones", "--json")).RootElement.EnumerateArray().ToDictionary(p => p.GetProperty("mac").GetString()!);
-        Assert.Equal(["6002", "6001"], Strings(phones[DeskMac.Value].GetProperty("endpoints")));
-        Assert.Equal("7960", phones[DeskMac.Value].GetProperty("model").GetString());
-        Assert.Equal(["6004"], Strings(phones[LobbyMac.Value].GetProperty("endpoints")));
-        Assert.Equal(AsteriskCiscoBridge.Provisioning.Model.PhoneFamily.Sip79x1, PhoneFamilies.Find(phones[LobbyMac.Value].GetProperty("model").GetString())?.Family);
-        Assert.Equal(2, phones.Count);
+        Assert.Equal([LobbyMac.Value, DeskMac.Value], phones.Keys.Order());
+        var deskRow = phones[DeskMac.Value];
+        Assert.Equal(("7960", "Profile"), (deskRow.GetProperty("model").GetString(), deskRow.GetProperty("modelSource").GetString()));
+        Assert.Equal(["6002", "6001"], Strings(deskRow.GetProperty("endpoints")));
+        Assert.Equal([("6002", "phoneprov", true), ("6001", "phoneprov", true)], Lines(deskRow));
+        var lobbyRow = phones[LobbyMac.Value];
+        Assert.Equal(("7961", "UserAgent"), (lobbyRow.GetProperty("model").GetString(), lobbyRow.GetProperty("modelSource").GetString()));
+        Assert.Equal([("6004", "set_var", true)], Lines(lobbyRow));
 
         var endpoints = JsonDocument.Parse(await cli.RunAsync("endpoints", "--json")).RootElement.GetProperty("endpoints").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!);
         Assert.Equal([(DeskMac.Value, "phoneprov")], Macs(endpoints["6001"]));
-        Assert.Equal([(DeskMac.Value, "phoneprov")], Macs(endpoints["6002"]));
-        Assert.Empty(Macs(endpoints["6003"]));
+        Assert.Equal([(DeskMac.Value, 2, true)], PhonesOf(endpoints["6001"]));
+        Assert.Equal([(DeskMac.Value, 1, true)], PhonesOf(endpoints["6002"]));
+        Assert.Empty(PhonesOf(endpoints["6003"]));
         Assert.Equal([(LobbyMac.Value, "set_var")], Macs(endpoints["6004"]));
+        Assert.Equal([(LobbyMac.Value, 1, true)], PhonesOf(endpoints["6004"]));
 
         // 12. `acb log --mac` shows what the lobby phone asked for and got.
         var log = await cli.RunAsync("log", "--mac", LobbyMacAsWritten);
         Assert.Contains($"asked SEP{LobbyMac}.cnf.xml", log, StringComparison.Ordinal);
     }
 
-    // The phone registers each of its lines from its SIP port: Asterisk now holds a contact with its
-    // User-Agent and the Call-ID of its REGISTER.
-    private static void Register(AmiTestPbx pbx, PhoneSimulator phone, params string[] lines)
+    // Each phone registers each of its lines from its SIP port: Asterisk holds a contact with its
+    // User-Agent and the Call-ID of its REGISTER, and says so (ContactStatus). Returns after the round
+    // that read them.
+    private static async Task RegisterAsync(ServiceHarness service, params (PhoneSimulator Phone, string[] Lines)[] phones)
     {
-        foreach (var line in lines)
+        var pbx = service.Asterisk!.Pbx;
+        var rounds = service.Sync.Rounds;
+        foreach (var (phone, lines) in phones)
         {
-            var uri = $"sip:{line}@127.0.0.1:{phone.SipEndPoint.Port}";
-            pbx.Set(pbx.Find(line)! with { Contacts = [new AmiTestContact(uri, phone.UserAgent, phone.CallId)] });
+            foreach (var line in lines)
+            {
+                pbx.Set(pbx.Find(line)! with { Contacts = [new AmiTestContact($"sip:{line}@127.0.0.1:{phone.SipEndPoint.Port}", phone.UserAgent, phone.CallId)] });
+            }
         }
+
+        foreach (var (phone, lines) in phones)
+        {
+            foreach (var line in lines)
+            {
+                await service.Asterisk.SendContactStatusAsync(line, $"sip:{line}@127.0.0.1:{phone.SipEndPoint.Port}", "Reachable", Ct);
+            }
+        }
+
+        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round that reads the registrations", Ct, Bound);
     }
+
+    // The phone boots over TFTP; later boots are awaited as its activity ("booted"), so this one is taken off it.
+    private static async Task PowerOnAsync(PhoneSimulator phone)
+    {
+        await phone.BootAsync(Ct);
+        await phone.WaitForAsync("booted", Bound, Ct);
+    }
+
+    private static int Notified(PhoneSimulator phone) => phone.History.Count(h => h.Kind == "notified");
+
+    // A 79x1's restart (spec §4.4): Event and body as PJSIPNotify Variables, the body naming the REGISTER's Call-ID.
+    private static (string, string)[] Restart(string endpoint, string callId) =>
+    [
+        ("Action", "PJSIPNotify"),
+        ("Endpoint", endpoint),
+        ("Variable", "Event=service-control"),
+        ("Variable", "Subscription-State=active"),
+        ("Variable", "Content-Type=text/plain"),
+        ("Variable", "Content=action=restart"),
+        ("Variable", $"Content=RegisterCallId={{{callId}}}"),
+        ("Variable", "Content=ConfigVersionStamp={00000000-0000-0000-0000-000000000000}"),
+        ("Variable", "Content=DialplanVersionStamp={00000000-0000-0000-0000-000000000000}"),
+        ("Variable", "Content=SoftkeyVersionStamp={00000000-0000-0000-0000-000000000000}"),
+        ("Variable", "Content=FeatureControlVersionStamp={00000000-0000-0000-0000-000000000000}"),
+    ];
 
     // What TFTP and HTTP would answer for NAME, looked up in the service's file tree without a request
     // being made (a request would teach the bridge the phone's family).
@@ -232,6 +269,12 @@ public sealed class FirstTenMinutesTests
     }
 
     private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
+
+    private static (string, string, bool)[] Lines(JsonElement phone) =>
+        [.. phone.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("endpoint").GetString()!, l.GetProperty("source").GetString()!, l.GetProperty("served").GetBoolean()))];
+
+    private static (string, int, bool)[] PhonesOf(JsonElement endpoint) =>
+        [.. endpoint.GetProperty("phones").EnumerateArray().Select(p => (p.GetProperty("mac").GetString()!, p.GetProperty("line").GetInt32(), p.GetProperty("served").GetBoolean()))];
 
     private static (string, string)[] Macs(JsonElement endpoint) =>
         [.. endpoint.GetProperty("macs").EnumerateArray().Select(m => (m.GetProperty("mac").GetString()!, m.GetProperty("source").GetString()!))];
