@@ -165,6 +165,28 @@ public sealed class FirstTenMinutesTests
         Assert.Contains($"asked SEP{LobbyMac}.cnf.xml", log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_7960_bound_by_set_var_alone_keeps_its_file_though_it_asks_for_SEP_first()
+    {
+        // The same first minutes with a 7960 on the lobby line. On SIP 7.x+ it asks for OS79XX.TXT,
+        // then CTLSEP<MAC>.tlv and SEP<MAC>.cnf.xml, then SIP<MAC>.cnf (spec §1.2): only the last
+        // tells its family.
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6004", "lobby-secret", "\"Lobby\" <6004>") with { SetVars = [new("CISCO_MAC", LobbyMacAsWritten)] });
+        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        await service.StartAsync(Ct);
+        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+
+        await using var lobby = new PhoneSimulator(SimulatedFamily.Sip79x0, LobbyMac.Value, service.Tftp, "P0S3-08-12-00");
+        await PowerOnAsync(lobby);
+        Assert.Equal([("6004", "lobby-secret")], lobby.Lines);
+
+        // What the bridge learned from those requests: a 7940/7960, whose file keeps its line.
+        var learned = await Eventually.ValueAsync(() => service.Phones.GetAsync(LobbyMac, Ct), row => row?.ModelSource == "files", "a family learned from the requests", Ct, Bound);
+        Assert.Equal(AsteriskCiscoBridge.Provisioning.Model.PhoneFamily.Sip79x0, PhoneFamilies.Find(learned!.Model)?.Family);
+        Assert.Equal("lobby-secret", CnfPassword(await CurlAsync(service.Tftp, $"SIP{LobbyMac}.cnf")));
+    }
+
     // Each phone registers each of its lines from its SIP port: Asterisk holds a contact with its
     // User-Agent and the Call-ID of its REGISTER, and says so (ContactStatus). Returns after the round
     // that read them.
