@@ -56,6 +56,15 @@ public sealed record PjsipEndpoint
     /// <summary>Transport name, may be empty.</summary>
     public required string Transport { get; init; }
 
+    /// <summary>
+    /// Where the endpoint's SIP is listened for: its own transport, or the one Asterisk uses when it names none
+    /// (<see cref="TransportChoice"/>); null when no transport is known.
+    /// </summary>
+    public PjsipTransport? SipTransport { get; init; }
+
+    /// <summary>How <see cref="SipTransport"/> was found.</summary>
+    public PjsipTransportChoice TransportChoice { get; init; }
+
     /// <summary>Caller-id display name (non-ASCII kept).</summary>
     public required string CallerIdName { get; init; }
 
@@ -101,6 +110,9 @@ public sealed record PjsipSnapshot
 
     /// <summary>Problems not tied to one endpoint (a phoneprov section naming an unknown endpoint).</summary>
     public required ImmutableArray<string> Problems { get; init; }
+
+    /// <summary>The transports known: pjsip.conf's in file order, then those only <c>TransportDetail</c> described, by name.</summary>
+    public ImmutableArray<PjsipTransport> Transports { get; init; } = [];
 
     /// <summary>AMI actions the read took.</summary>
     public required int ActionCount { get; init; }

@@ -29,13 +29,15 @@ public static class PjsipSnapshotBuilder
     /// Endpoints that need <c>PJSIPShowEndpoint</c>: those without a <c>type=endpoint</c> section in
     /// pjsip.conf (realtime, or another file), and those whose section disagrees with what Asterisk
     /// has loaded (auth or AOR changed on disk but not reloaded), because the file then cannot be trusted
-    /// for caller id and set_var either.
+    /// for caller id and set_var either. Then one endpoint per transport that neither pjsip.conf nor those
+    /// reads describe: its <c>TransportDetail</c> says where that transport listens.
     /// </summary>
     public static IReadOnlyList<string> EndpointsNeedingDetail(IReadOnlyList<AmiMessage> endpointList, ImmutableArray<ConfigCategory> config)
     {
         ArgumentNullException.ThrowIfNull(endpointList);
         var sections = EndpointSections(config);
         var needed = new List<string>();
+        var described = new HashSet<string>(TransportSections(config).Select(t => t.Name), StringComparer.Ordinal);
         foreach (var e in endpointList)
         {
             var name = e["ObjectName"] ?? string.Empty;
@@ -44,6 +46,15 @@ public static class PjsipSnapshotBuilder
                 || !SameList(section.Get("aors"), e["Aor"]))
             {
                 needed.Add(name);
+                described.Add(e["Transport"] ?? string.Empty);
+            }
+        }
+
+        foreach (var e in endpointList)
+        {
+            if (e["Transport"] is { Length: > 0 } transport && described.Add(transport))
+            {
+                needed.Add(e["ObjectName"] ?? string.Empty);
             }
         }
 
@@ -81,6 +92,7 @@ public static class PjsipSnapshotBuilder
             list.Add(new PjsipContact(aor, c["Uri"] ?? string.Empty, c["UserAgent"], c["CallId"], c["Status"]));
         }
 
+        var transports = Transports(results);
         var endpointNames = new HashSet<string>(results.EndpointList.Select(e => e["ObjectName"] ?? string.Empty), StringComparer.Ordinal);
         var phoneprov = new Dictionary<string, List<PjsipMacBinding>>(StringComparer.Ordinal);
         var endpointProblems = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -219,13 +231,22 @@ public static class PjsipSnapshotBuilder
                 }
             }
 
+            var transportName = e["Transport"] ?? string.Empty;
+            var (transport, choice) = TransportOf(transportName, transports);
+            if (transportName.Length > 0 && transport is null)
+            {
+                problems.Add($"transport '{transportName}' is not in pjsip.conf and Asterisk did not describe it: where it listens is unknown");
+            }
+
             var parsedCallerId = CallerId.Parse(callerId);
             endpoints.Add(new PjsipEndpoint
             {
                 Name = name,
                 Aor = aors.Length > 0 ? aors[0] : string.Empty,
                 Aors = aors,
-                Transport = e["Transport"] ?? string.Empty,
+                Transport = transportName,
+                SipTransport = transport,
+                TransportChoice = choice,
                 CallerIdName = parsedCallerId.Name,
                 CallerIdNumber = parsedCallerId.Number,
                 Auth = auth,
@@ -244,8 +265,61 @@ public static class PjsipSnapshotBuilder
             Endpoints = endpoints.ToImmutable(),
             Problems = snapshotProblems.ToImmutable(),
             ActionCount = actionCount,
+            Transports = transports,
         };
     }
+
+    /// <summary>
+    /// Every transport known: pjsip.conf's sections in file order, each replaced by what a <c>TransportDetail</c>
+    /// reported for it (the object Asterisk has loaded), then transports only a <c>TransportDetail</c> described.
+    /// </summary>
+    private static ImmutableArray<PjsipTransport> Transports(PjsipReadResults results)
+    {
+        var reported = new SortedDictionary<string, PjsipTransport>(StringComparer.Ordinal);
+        foreach (var detail in results.Details.Values)
+        {
+            foreach (var t in detail.Where(d => d.EventName == "TransportDetail"))
+            {
+                reported.TryAdd(t["ObjectName"] ?? string.Empty, PjsipTransport.FromDetail(t));
+            }
+        }
+
+        var all = ImmutableArray.CreateBuilder<PjsipTransport>();
+        foreach (var section in TransportSections(results.Config))
+        {
+            if (all.Any(t => t.Name == section.Name))
+            {
+                continue;
+            }
+
+            all.Add(reported.Remove(section.Name, out var fromDetail) ? fromDetail : PjsipTransport.FromConfig(section));
+        }
+
+        all.AddRange(reported.Values);
+        return all.ToImmutable();
+    }
+
+    private static (PjsipTransport? Transport, PjsipTransportChoice Choice) TransportOf(string name, ImmutableArray<PjsipTransport> transports)
+    {
+        if (name.Length > 0)
+        {
+            var named = transports.FirstOrDefault(t => t.Name == name);
+            return (named, named is null ? PjsipTransportChoice.None : PjsipTransportChoice.Explicit);
+        }
+
+        foreach (var protocol in (ReadOnlySpan<string>)["udp", "tcp", "tls"])
+        {
+            if (transports.FirstOrDefault(t => t.Protocol == protocol) is { } first)
+            {
+                return (first, PjsipTransportChoice.FirstOfProtocol);
+            }
+        }
+
+        return (null, PjsipTransportChoice.None);
+    }
+
+    private static IEnumerable<ConfigCategory> TransportSections(ImmutableArray<ConfigCategory> config) =>
+        config.IsDefault ? [] : config.Where(c => c.Type.Equals("transport", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Splits <c>PJSIPShowEndpoint</c>'s <c>SetVar</c>, which joins every set_var with commas

@@ -16,9 +16,11 @@ public sealed record PjsipSnapshotResult(PjsipSnapshot? Snapshot, string? Failur
 /// <list type="number">
 /// <item><c>PJSIPShowEndpoints</c>, <c>PJSIPShowAuths</c> (user names and passwords), <c>PJSIPShowContacts</c>
 /// (User-Agent, Call-ID, status) and <c>GetConfig pjsip.conf</c> filtered to <c>type=endpoint</c> (caller id,
-/// set_var) and to <c>type=phoneprov</c> (MAC bindings), all written at once;</item>
+/// set_var), to <c>type=phoneprov</c> (MAC bindings) and to <c>type=transport</c> (where SIP is listened for),
+/// all written at once;</item>
 /// <item><c>PJSIPShowEndpoint</c> only for the endpoints pjsip.conf does not describe (realtime) or
-/// describes differently from what is loaded, pipelined.</item>
+/// describes differently from what is loaded, and for one endpoint of each transport pjsip.conf does not
+/// describe (its <c>TransportDetail</c>), pipelined.</item>
 /// </list>
 /// <c>PJSIPShowAors</c> is not needed: <c>EndpointList</c> names each endpoint's AORs and their contacts.
 /// Any failure (connection lost mid-read, permission denied, an endpoint gone between the rounds)
@@ -57,10 +59,11 @@ public sealed class PjsipSnapshotReader
             var authsTask = _ami.SendAsync(new AmiAction("PJSIPShowAuths"), cancellationToken);
             var contactsTask = _ami.SendAsync(new AmiAction("PJSIPShowContacts"), cancellationToken);
             // Only the sections the snapshot uses: auth and aor sections (half the file, and every
-            // password a second time) stay on the PBX. Both filters are in the same round trip.
+            // password a second time) stay on the PBX. The filters are in the same round trip.
             var configTask = _ami.SendAsync(new AmiAction("GetConfig").Add("Filename", ConfigFile).Add("Filter", "type=endpoint"), cancellationToken);
             var phoneprovTask = _ami.SendAsync(new AmiAction("GetConfig").Add("Filename", ConfigFile).Add("Filter", "type=phoneprov"), cancellationToken);
-            await Task.WhenAll(endpointsTask, authsTask, contactsTask, configTask, phoneprovTask);
+            var transportTask = _ami.SendAsync(new AmiAction("GetConfig").Add("Filename", ConfigFile).Add("Filter", "type=transport"), cancellationToken);
+            await Task.WhenAll(endpointsTask, authsTask, contactsTask, configTask, phoneprovTask, transportTask);
 
             if (ListOrEmpty(await endpointsTask) is not { } endpoints)
             {
@@ -87,11 +90,16 @@ public sealed class PjsipSnapshotReader
                 return Failed("GetConfig " + ConfigFile, await phoneprovTask);
             }
 
-            var config = endpointSections.AddRange(phoneprovSections);
+            if (ConfigOrEmpty(await transportTask) is not { } transportSections)
+            {
+                return Failed("GetConfig " + ConfigFile, await transportTask);
+            }
+
+            var config = endpointSections.AddRange(phoneprovSections).AddRange(transportSections);
 
             var needDetail = PjsipSnapshotBuilder.EndpointsNeedingDetail(endpoints, config);
             var details = new Dictionary<string, IReadOnlyList<AmiMessage>>(StringComparer.Ordinal);
-            var actions = 5 + needDetail.Count;
+            var actions = 6 + needDetail.Count;
             string? detailFailure = null;
             var detailDenied = false;
             using (var window = new SemaphoreSlim(Math.Max(1, DetailWindow)))
@@ -148,12 +156,13 @@ public sealed class PjsipSnapshotReader
     private static readonly HashSet<string> DetailFields = new(StringComparer.OrdinalIgnoreCase)
     {
         "Event", "ObjectName", "Callerid", "SetVar", "Username", "Password", "AuthType", "Realm",
+        "Protocol", "Bind", "ExternalSignalingAddress", "ExternalSignalingPort",
     };
 
     // An EndpointDetail has ~150 fields; keeping only what the builder reads bounds the second round's memory.
     private static List<AmiMessage> Trim(IReadOnlyList<AmiMessage> events) =>
         [.. events
-            .Where(e => e.EventName is "EndpointDetail" or "AuthDetail")
+            .Where(e => e.EventName is "EndpointDetail" or "AuthDetail" or "TransportDetail")
             .Select(e => new AmiMessage(e.Fields.Where(f => DetailFields.Contains(f.Name))))];
 
     // Realtime-only setups have no pjsip.conf ("Config file not found", getconfig/09): every endpoint is read in detail.

@@ -57,6 +57,13 @@ internal static class RenderCommand
                     await error.WriteLineAsync("warning: " + warning);
                 }
 
+                // Where the phone is pointed, and which source said so (a line without a server of its own uses the site's).
+                var servers = store.Settings.SipServers();
+                foreach (var server in (render.Lines ?? []).Select(l => l.Server ?? servers.Default).Distinct())
+                {
+                    await error.WriteLineAsync("proxy: " + server);
+                }
+
                 if (parse.GetValue(save))
                 {
                     var saved = await renderer.SaveAsync(address, render, time.GetUtcNow(), ct);

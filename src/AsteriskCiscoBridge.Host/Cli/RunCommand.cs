@@ -100,7 +100,9 @@ internal static class RunCommand
         var discovery = new DiscoveryFeed();
         // An unbound phone is offered no load until it is bound and planned (never a load the folder cannot serve).
         var unbound = new UnboundPhoneFileSource(site with { Loads = settings.Firmware.Offered(AsteriskCiscoBridge.Provisioning.Firmware.FirmwareCatalog.Empty) }, discovery, stored);
-        var layers = new LayeredFileSource([stored, unbound, new DirectoryFileSource(firmware)]);
+        // Generated files may name "the address this request reached" for Asterisk (Site:AsteriskHost unset, AMI on loopback).
+        var here = LocalAddressFileSource.DefaultRouteAddress();
+        var layers = new LayeredFileSource([new LocalAddressFileSource(stored, here), new LocalAddressFileSource(unbound, here), new DirectoryFileSource(firmware)]);
         var connections = new SqliteConnectionFactory(settings.Storage);
         var phones = new PhoneStore(connections);
         var config = new ConfigStore(connections);
@@ -142,6 +144,7 @@ internal static class RunCommand
         builder.Services.AddSingleton<LoadLearningService>();
         builder.Services.AddSingleton<FamilyLearning>();
         builder.Services.AddSingleton(new SnapshotStore(connections));
+        builder.Services.AddSingleton(sp => settings.SipServers(sp.GetRequiredService<ILogger<SipServerContext>>()));
         builder.Services.AddSingleton<EndpointProvisioner>();
         builder.Services.AddSingleton(new NotifyLog(connections));
         builder.Services.AddSingleton(new ResyncQueue(connections));

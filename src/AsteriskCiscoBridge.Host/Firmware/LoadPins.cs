@@ -62,6 +62,12 @@ internal sealed class LoadPins(PhoneStore phones, FirmwareStore firmware)
             return new PinOutcome(PinVerdict.Done, $"unpinned {mac} (was {phone.PinnedLoad})");
         }
 
+        if (PhoneModels.Find(phone.Model) is null)
+        {
+            // A load is planned per model: a phone known by its family only (or not at all) waits for it.
+            return Refuse($"{mac}'s model is not known yet ({(phone.Model.Length == 0 ? "nothing names it" : "only its family, " + phone.Model)}): set_var=CISCO_MODEL=… on its endpoint, acb bind {mac} ENDPOINT --model M, or let it register (its User-Agent names it)");
+        }
+
         if (!LoadFamily.TryForModel(phone.Model, out var family, out _) || !wanted.Family.SameAs(family))
         {
             return Refuse($"{wanted.Name} is a load for {wanted.Family}, not for {mac}, a {phone.Model}");

@@ -17,10 +17,10 @@ namespace AsteriskCiscoBridge.Host.Provisioning;
 internal sealed record ProvisioningRound(IReadOnlyList<MacAddress> Changed, int Unchanged, IReadOnlyList<string> Problems);
 
 /// <summary>
-/// Turns a complete PJSIP snapshot into the files every bound phone gets: each binding's line
-/// comes from its live endpoint (auth user, password, caller id); a line whose endpoint is gone
-/// or cannot be provisioned (md5 credential, no auth) is left out and said so, never filled with
-/// someone else's data. Renders, stores (the sync counter moves only when bytes change), and
+/// Turns a complete PJSIP snapshot into the files every phone of the <see cref="PhoneInventory"/> gets
+/// (phones Asterisk binds with phoneprov or set_var, and the bridge's own bindings): each line comes
+/// from its live endpoint (auth user, password, caller id); a line whose endpoint is gone or cannot be
+/// provisioned (md5 credential, no auth) is left out and said so, never filled with someone else's data. Renders, stores (the sync counter moves only when bytes change), and
 /// republishes the file tree. The snapshot is the whole truth or not used: partial snapshots
 /// never reach this class (the endpoint source publishes complete ones only).
 /// </summary>
@@ -34,7 +34,8 @@ internal sealed partial class EndpointProvisioner(
     ILogger<EndpointProvisioner> logger,
     PhoneDiscovery? discovery = null,
     AddressPins? pins = null,
-    SnapshotStore? snapshots = null)
+    SnapshotStore? snapshots = null,
+    SipServerContext? servers = null)
 {
     /// <summary>The inventory of the last round: what every reader of the service shows.</summary>
     public PhoneInventory Inventory { get; private set; } = PhoneInventory.Empty;
@@ -51,17 +52,16 @@ internal sealed partial class EndpointProvisioner(
             await discovery.OnSnapshotAsync(snapshot, cancellationToken);
         }
 
-        var bindings = await phones.AllBindingsAsync(cancellationToken);
-        foreach (var (mac, from, to) in pins?.Update(snapshot, bindings) ?? [])
+        // One inventory answers which MAC carries which lines: Asterisk's declarations first, then the
+        // bridge's own bindings. Phones that only Asterisk declares get their row here, with the model
+        // the inventory settled on (learned models are kept for the rounds when the phone is offline).
+        var endpoints = InventoryReading.EndpointsOf(snapshot, servers);
+        var inventory = await phones.InventoryAsync(endpoints, cancellationToken);
+        foreach (var (mac, from, to) in pins?.Update(snapshot, inventory) ?? [])
         {
             PinMoved(logger, mac, from, to);
         }
 
-        // One inventory answers which MAC carries which lines: Asterisk's declarations first, then the
-        // bridge's own bindings. Phones that only Asterisk declares get their row here, with the model
-        // the inventory settled on (learned models are kept for the rounds when the phone is offline).
-        var endpoints = InventoryReading.EndpointsOf(snapshot);
-        var inventory = await phones.InventoryAsync(endpoints, cancellationToken);
         var now = time.GetUtcNow();
         var created = await phones.SyncModelsAsync(
             [.. inventory.Phones.Select(p => (p.Mac, p.Model?.Name ?? string.Empty, ModelSourceText.Of(p.ModelSource)))], now, cancellationToken);
@@ -141,9 +141,13 @@ internal sealed partial class EndpointProvisioner(
         return new ProvisioningRound(changed, unchanged, problems);
     }
 
-    /// <summary>The line a live endpoint gives a phone, or null when it has no plain password to give.</summary>
-    internal static LineInput? LineOf(PjsipEndpoint endpoint)
+    /// <summary>
+    /// The line a live endpoint gives a phone, or null when it has no plain password to give. It registers where
+    /// <paramref name="servers"/> says the endpoint's transport listens.
+    /// </summary>
+    internal static LineInput? LineOf(PjsipEndpoint endpoint, SipServerContext servers)
     {
+        ArgumentNullException.ThrowIfNull(servers);
         if (!endpoint.IsProvisionable || endpoint.Auth?.Password is not { } password)
         {
             return null;
@@ -155,7 +159,8 @@ internal sealed partial class EndpointProvisioner(
             AuthUser: extension,
             Password: password,
             DisplayName: string.IsNullOrEmpty(endpoint.CallerIdName) ? null : endpoint.CallerIdName,
-            CallerIdNumber: string.IsNullOrEmpty(endpoint.CallerIdNumber) ? null : endpoint.CallerIdNumber);
+            CallerIdNumber: string.IsNullOrEmpty(endpoint.CallerIdNumber) ? null : endpoint.CallerIdNumber,
+            Server: servers.For(endpoint));
     }
 
     [LoggerMessage(6079, LogLevel.Information, "Phone {Mac} registers from {To} now (was {From}): its address pin follows")]

@@ -3,6 +3,7 @@ using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Host.Provisioning;
 
@@ -12,11 +13,18 @@ namespace AsteriskCiscoBridge.Host.Provisioning;
 /// </summary>
 internal sealed class SiteOptions
 {
-    /// <summary>Address (IP or host name) the phones use to reach Asterisk. Required for real phones.</summary>
+    /// <summary>
+    /// Address (IP or host name) the phones use to reach Asterisk. Unset: each endpoint's transport as Asterisk
+    /// reports it (external or bind address), else the AMI host when it is not loopback, else the address each
+    /// phone's request reaches this machine at. Set it when the phones reach Asterisk through NAT.
+    /// </summary>
     public string? AsteriskHost { get; init; }
 
-    /// <summary>Asterisk's SIP port as the phones reach it (default 5060).</summary>
+    /// <summary>Asterisk's SIP port as the phones reach it. Unset: each endpoint's transport's port as Asterisk reports it.</summary>
     public int? AsteriskPort { get; init; }
+
+    /// <summary><c>Ami:Host</c>, one of the sources of the Asterisk address (not a <c>Site</c> key).</summary>
+    internal string? AmiHost { get; set; }
 
     public string? NtpServer { get; init; }
 
@@ -54,10 +62,11 @@ internal sealed class SiteOptions
     public SiteSettings ToSettings()
     {
         var defaults = new SiteSettings();
+        var server = SipServerResolver.Resolve(new SipServerOverrides(AsteriskHost, AsteriskPort), null, AmiHost);
         return defaults with
         {
-            AsteriskHost = AsteriskHost ?? defaults.AsteriskHost,
-            AsteriskPort = AsteriskPort ?? defaults.AsteriskPort,
+            AsteriskHost = server.Host,
+            AsteriskPort = server.Port,
             NtpServer = NtpServer ?? defaults.NtpServer,
             TimeZone79x0 = TimeZone79x0 ?? defaults.TimeZone79x0,
             TimeZone79x1 = TimeZone79x1 ?? defaults.TimeZone79x1,
@@ -108,11 +117,16 @@ internal sealed class HostSettings
     {
         var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var site = configuration.GetSection("Site").Get<SiteOptions>() ?? new SiteOptions();
+        site.AmiHost = configuration["Ami:Host"];
         var firmware = SiteLoadDefaults.Parse(
             configuration.GetSection("Firmware:Defaults").GetChildren().Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)),
             configuration.GetSection("Firmware:Staircase").GetChildren().Select(c => c.Value));
         return new HostSettings(storage, site, firmware);
     }
+
+    /// <summary>Where phones are pointed: the Site overrides and the AMI host, with each endpoint's transport.</summary>
+    public SipServerContext SipServers(ILogger? logger = null) =>
+        new(new SipServerOverrides(Site.AsteriskHost, Site.AsteriskPort), Site.AmiHost, logger);
 
     public TemplateSet LoadTemplates()
     {

@@ -12,11 +12,11 @@ namespace AsteriskCiscoBridge.Host.Provisioning;
 /// </summary>
 internal static class InventoryReading
 {
-    /// <summary>The endpoints of a snapshot as the inventory reads them.</summary>
-    public static IReadOnlyList<InventoryEndpoint> EndpointsOf(PjsipSnapshot snapshot) =>
+    /// <summary>The endpoints of a snapshot as the inventory reads them; <paramref name="servers"/> points each line at its endpoint's transport.</summary>
+    public static IReadOnlyList<InventoryEndpoint> EndpointsOf(PjsipSnapshot snapshot, SipServerContext? servers = null) =>
         [.. snapshot.Endpoints.Select(e => new InventoryEndpoint(
             e.Name,
-            EndpointProvisioner.LineOf(e),
+            EndpointProvisioner.LineOf(e, servers ?? SipServerContext.Unconfigured),
             e.NotProvisionableReason ?? (e.Auth?.Password is null ? "no plain password" : null),
             [.. e.MacBindings.Select(Declaration).OfType<MacDeclaration>()],
             e.SetVars,

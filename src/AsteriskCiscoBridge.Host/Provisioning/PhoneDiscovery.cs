@@ -62,7 +62,8 @@ internal sealed partial class PhoneDiscovery(
     StoredFileTree tree,
     DiscoveryOptions options,
     TimeProvider time,
-    ILogger<PhoneDiscovery> logger) : BackgroundService
+    ILogger<PhoneDiscovery> logger,
+    SipServerContext? servers = null) : BackgroundService
 {
     public const string Actor = "bridge:auto-assign";
 
@@ -267,7 +268,9 @@ internal sealed partial class PhoneDiscovery(
                 return AssignOutcome.Skipped;
             }
 
-            var bound = (await phones.AllBindingsAsync(cancellationToken)).Values.SelectMany(b => b).Select(b => b.Endpoint).ToHashSet(StringComparer.Ordinal);
+            // Taken: every endpoint that is a line of a phone, whether Asterisk or the bridge binds it.
+            var inventory = await phones.InventoryAsync(InventoryReading.EndpointsOf(snapshot), cancellationToken);
+            var bound = inventory.Phones.SelectMany(p => p.Lines).Select(l => l.Endpoint).ToHashSet(StringComparer.Ordinal);
             // Said once, when the phone first asks; snapshot rounds retry quietly.
             if (AutoAssignment.Choose(snapshot, bound) is not { } endpoint)
             {
@@ -286,7 +289,7 @@ internal sealed partial class PhoneDiscovery(
             await inbox.RemoveAsync(phone.Mac, cancellationToken);
             _assignedAddresses.Add(phone.LastAddress);
             Assigned(logger, phone.Mac, endpoint.Name, model?.Name ?? "phone of unknown model");
-            if (render && EndpointProvisioner.LineOf(endpoint) is { } line)
+            if (render && EndpointProvisioner.LineOf(endpoint, servers ?? SipServerContext.Unconfigured) is { } line)
             {
                 var rendered = await renderer.RenderLinesAsync(phone.Mac, [line], cancellationToken);
                 if (rendered.Result is not null)

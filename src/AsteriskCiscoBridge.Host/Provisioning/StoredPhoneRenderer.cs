@@ -8,8 +8,8 @@ using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Provisioning;
 
-/// <summary>What rendering a stored phone gave: files, or why there are none; and the load plan the files follow.</summary>
-internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet Site, string? Error, LoadPlan? Plan = null)
+/// <summary>What rendering a stored phone gave: files, or why there are none; the load plan the files follow and the lines they carry.</summary>
+internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet Site, string? Error, LoadPlan? Plan = null, IReadOnlyList<LineInput>? Lines = null)
 {
     public static StoredPhoneRender Fail(SiteFileSet site, string error) => new(null, site, error);
 }
@@ -209,7 +209,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
             ? EitherFamilyFileSet.Render(CurrentSite, siteFiles, phone.Mac, lines, overrides, templates)
             : PhoneFileSet.Render(CurrentSite, siteFiles, new Phone(phone.Mac, model, lines, load, overrides), templates);
         return result.Succeeded
-            ? new StoredPhoneRender(result, siteFiles, null, plan)
+            ? new StoredPhoneRender(result, siteFiles, null, plan, lines)
             : StoredPhoneRender.Fail(siteFiles, $"{phone.Mac}: {string.Join("; ", result.Errors)}");
     }
 

@@ -80,6 +80,12 @@ public sealed class AddressPins
     /// Re-pins every bound phone to the address of its registered contact (first line with one) and
     /// forgets pins of phones no longer bound. Returns the phones that moved, with their old and new address.
     /// </summary>
+    /// <summary>As below, for every phone of the inventory (Asterisk's bindings and the bridge's alike), by its lines in button order.</summary>
+    public IReadOnlyList<(string Mac, IPAddress From, IPAddress To)> Update(PjsipSnapshot snapshot, AsteriskCiscoBridge.Provisioning.Inventory.PhoneInventory inventory) =>
+        Update(snapshot, inventory.Phones.Where(p => p.Lines.Length > 0).ToDictionary(
+            p => p.Mac,
+            p => (IReadOnlyList<BindingRow>)[.. p.Lines.Select((l, i) => new BindingRow { Position = i + 1, Endpoint = l.Endpoint })]));
+
     public IReadOnlyList<(string Mac, IPAddress From, IPAddress To)> Update(PjsipSnapshot snapshot, IReadOnlyDictionary<MacAddress, IReadOnlyList<BindingRow>> bindings)
     {
         var moved = new List<(string, IPAddress, IPAddress)>();

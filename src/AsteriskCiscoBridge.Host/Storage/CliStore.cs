@@ -58,7 +58,7 @@ internal sealed class CliStore
             var read = await AmiSnapshotRead.ReadAsync(Ami, TimeSpan.FromSeconds(5), cancellationToken);
             if (read.Snapshot is { } snapshot)
             {
-                return (await Phones.InventoryAsync(InventoryReading.EndpointsOf(snapshot), cancellationToken), $"line data read from Asterisk at {Ami.Host}:{Ami.Port}");
+                return (await Phones.InventoryAsync(InventoryReading.EndpointsOf(snapshot, Settings.SipServers()), cancellationToken), $"line data read from Asterisk at {Ami.Host}:{Ami.Port}");
             }
 
             failure = read.Failure;

@@ -13,15 +13,24 @@ namespace AsteriskCiscoBridge.Provisioning.Model;
 /// kept so the host can show it and templates can use it.
 /// </param>
 /// <param name="Label">Text next to the line key; null uses the display name, then the extension.</param>
+/// <param name="Server">Where the line registers (its endpoint's transport, <see cref="SipServerResolver"/>); null uses the site's <see cref="SiteSettings.DefaultServer"/>.</param>
 public sealed record LineInput(
     string Extension,
     string? AuthUser,
     string Password,
     string? DisplayName = null,
     string? CallerIdNumber = null,
-    string? Label = null)
+    string? Label = null,
+    SipServer? Server = null)
 {
     public string EffectiveAuthUser => string.IsNullOrEmpty(AuthUser) ? Extension : AuthUser;
+
+    /// <summary>The server this line registers to on a site with <paramref name="site"/>'s settings.</summary>
+    public SipServer ServerOn(SiteSettings site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        return Server ?? site.DefaultServer;
+    }
 
     public string EffectiveLabel => !string.IsNullOrEmpty(Label) ? Label
         : !string.IsNullOrEmpty(DisplayName) ? DisplayName

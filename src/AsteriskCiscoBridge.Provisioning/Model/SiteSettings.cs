@@ -88,11 +88,18 @@ public sealed record SiteLoads
 /// <summary>Everything that is the same for every phone of a site.</summary>
 public sealed record SiteSettings
 {
-    /// <summary>Address (IP or host name) the phones use to reach Asterisk.</summary>
-    public string AsteriskHost { get; init; } = "192.0.2.1";
+    /// <summary>
+    /// Address (IP or host name) the phones use to reach Asterisk in the site files and for a line that names no
+    /// server of its own. The default stands for the address each phone's request reaches the bridge at
+    /// (<see cref="SipServer.RequestLocalHost"/>), filled in when the file is served.
+    /// </summary>
+    public string AsteriskHost { get; init; } = SipServer.RequestLocalHost;
 
-    /// <summary>Asterisk's SIP port as the phones reach it.</summary>
-    public int AsteriskPort { get; init; } = 5060;
+    /// <summary>Asterisk's SIP port as the phones reach it, in the same cases as <see cref="AsteriskHost"/>.</summary>
+    public int AsteriskPort { get; init; } = SipServerResolver.DefaultPort;
+
+    /// <summary>The server of the site files and of a line without one: <see cref="AsteriskHost"/>, <see cref="AsteriskPort"/>, UDP.</summary>
+    public SipServer DefaultServer => new(AsteriskHost, AsteriskPort, SipTransportProtocol.Udp, "the site settings");
 
     public string NtpServer { get; init; } = "pool.ntp.org";
 

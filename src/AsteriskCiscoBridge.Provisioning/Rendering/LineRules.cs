@@ -11,15 +11,19 @@ public static class LineRules
     public static IReadOnlyList<string> Check(SiteSettings site, Phone phone)
     {
         var errors = new List<string>();
-        var host = FieldText.CredentialError(site.AsteriskHost, SepXmlRenderer.ProcessNodeNameLimit, "the Asterisk address", allowEmpty: false, allowSpace: false);
-        if (host is not null)
+        // The site's server goes into every phone's site files; each line's into its own file.
+        foreach (var server in phone.Lines.Select(l => l.ServerOn(site)).Prepend(site.DefaultServer).DistinctBy(s => (s.Host, s.Port)))
         {
-            errors.Add(host);
-        }
+            var host = FieldText.CredentialError(server.Host, SepXmlRenderer.ProcessNodeNameLimit, "the Asterisk address", allowEmpty: false, allowSpace: false);
+            if (host is not null)
+            {
+                errors.Add(host);
+            }
 
-        if (site.AsteriskPort is < 1 or > 65535)
-        {
-            errors.Add($"the Asterisk port {site.AsteriskPort} is not 1–65535");
+            if (server.Port is < 1 or > 65535)
+            {
+                errors.Add($"the Asterisk port {server.Port} is not 1–65535");
+            }
         }
 
         if (phone.Lines.Count == 0)

@@ -35,9 +35,22 @@ public static class SepXmlRenderer
             Display: FieldText.ForXml(line.DisplayName ?? line.Extension, LineFieldLimit, file, $"line {i + 1} displayName", warnings),
             Label: FieldText.ForXml(line.EffectiveLabel, LineFieldLimit, file, $"line {i + 1} featureLabel", warnings))).ToList();
 
+        // The call manager (processNodeName, sipPort) and transportLayerProtocol are one per phone: the first line's server.
+        var server = phone.Lines.Count > 0 ? phone.Lines[0].ServerOn(site) : site.DefaultServer;
+        for (var i = 1; i < phone.Lines.Count; i++)
+        {
+            if (phone.Lines[i].ServerOn(site).Protocol != server.Protocol)
+            {
+                warnings.Add(new RenderWarning(file, $"line {i + 1} proxy", $"the line's transport is {phone.Lines[i].ServerOn(site).ProtocolName}, but a 79x1 has one transportLayerProtocol: {server.ProtocolName}, line 1's"));
+            }
+        }
+
         if (template is not null)
         {
             var values = XmlValues.Site(site, phone.Model);
+            values["asterisk_host"] = server.Host;
+            values["asterisk_port"] = CnfNames.Number(server.Port);
+            values["sip_transport"] = server.ProtocolName;
             values["mac"] = phone.Mac.Value;
             values["load"] = load ?? "";
             values["version_stamp"] = versionStamp;
@@ -55,14 +68,14 @@ public static class SepXmlRenderer
                 values[p + "display_name"] = display;
                 values[p + "label"] = lineLabel;
                 values[p + "caller_id"] = line.CallerIdNumber ?? "";
+                values[p + "proxy"] = line.ServerOn(site).Host;
+                values[p + "port"] = CnfNames.Number(line.ServerOn(site).Port);
             }
 
             var fromTemplate = TemplateText.Render(template, values, TemplateSyntax.Xml, file, warnings);
             return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.UTF8.GetBytes(fromTemplate)), warnings);
         }
 
-        var proxy = site.ProxyUseCallManager ? "USECALLMANAGER" : site.AsteriskHost;
-        var port = CnfNames.Number(site.AsteriskPort);
         var sb = new StringBuilder(4096);
         sb.Append("<device>\n");
         sb.Append("  <fullConfig>true</fullConfig>\n");
@@ -73,7 +86,7 @@ public static class SepXmlRenderer
             sb.Append("  <sshPassword>").AppendXml(site.SshPassword).Append("</sshPassword>\n");
         }
 
-        DevicePool(sb, site, withDateTime: true);
+        DevicePool(sb, site, withDateTime: true, server);
         sb.Append("  <sipProfile>\n");
         sb.Append("    <sipProxies>\n      <registerWithProxy>true</registerWithProxy>\n    </sipProxies>\n");
         sb.Append("    <preferredCodec>").Append(CnfNames.Codec(site.Codec)).Append("</preferredCodec>\n");
@@ -87,11 +100,12 @@ public static class SepXmlRenderer
         {
             var (line, display, lineLabel) = lines[i];
             var n = CnfNames.Number(i + 1);
+            var lineServer = line.ServerOn(site);
             sb.Append("      <line button=\"").Append(n).Append("\" lineIndex=\"").Append(n).Append("\">\n");
             sb.Append("        <featureID>9</featureID>\n");
             sb.Append("        <featureLabel>").AppendXml(lineLabel).Append("</featureLabel>\n");
-            sb.Append("        <proxy>").AppendXml(proxy).Append("</proxy>\n");
-            sb.Append("        <port>").Append(port).Append("</port>\n");
+            sb.Append("        <proxy>").AppendXml(site.ProxyUseCallManager ? "USECALLMANAGER" : lineServer.Host).Append("</proxy>\n");
+            sb.Append("        <port>").Append(CnfNames.Number(lineServer.Port)).Append("</port>\n");
             sb.Append("        <name>").AppendXml(line.Extension).Append("</name>\n");
             sb.Append("        <displayName>").AppendXml(display).Append("</displayName>\n");
             sb.Append("        <authName>").AppendXml(line.EffectiveAuthUser).Append("</authName>\n");
@@ -106,6 +120,7 @@ public static class SepXmlRenderer
         sb.Append("    <dialTemplate>").Append(DialPlanRenderer.FileName).Append("</dialTemplate>\n");
         sb.Append("  </sipProfile>\n");
         sb.Append("  <commonProfile>\n    <phonePassword>").AppendXml(phonePassword).Append("</phonePassword>\n  </commonProfile>\n");
+        TransportLayerProtocol(sb, server, file, warnings);
         if (load is not null)
         {
             sb.Append("  <loadInformation>").AppendXml(load).Append("</loadInformation>\n");
@@ -118,9 +133,32 @@ public static class SepXmlRenderer
         return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.UTF8.GetBytes(sb.ToString())), warnings);
     }
 
-    /// <summary>The <c>devicePool</c> element: date/time and the Asterisk server as the call manager.</summary>
-    internal static void DevicePool(StringBuilder sb, SiteSettings site, bool withDateTime)
+    /// <summary>
+    /// <c>transportLayerProtocol</c> (spec beyond-79xx A6: 1 TCP, 3 TLS) when the phone must not use its default,
+    /// UDP; a UDP phone's file stays as it always was.
+    /// </summary>
+    private static void TransportLayerProtocol(StringBuilder sb, SipServer server, string file, List<RenderWarning> warnings)
     {
+        if (server.Protocol == SipTransportProtocol.Udp)
+        {
+            return;
+        }
+
+        sb.Append("  <transportLayerProtocol>").Append(server.Protocol == SipTransportProtocol.Tls ? "3" : "1").Append("</transportLayerProtocol>\n");
+        if (server.Protocol == SipTransportProtocol.Tls)
+        {
+            warnings.Add(new RenderWarning(file, "transportLayerProtocol", "TLS also needs deviceSecurityMode 2 or 3 and a CTL file that makes the phone trust Asterisk's certificate, which the bridge does not provide"));
+        }
+    }
+
+    /// <summary>
+    /// The <c>devicePool</c> element: date/time and the Asterisk server as the call manager (<paramref name="server"/>,
+    /// else the site's default). A TLS server's port is the <c>securedSipPort</c>.
+    /// </summary>
+    internal static void DevicePool(StringBuilder sb, SiteSettings site, bool withDateTime, SipServer? server = null)
+    {
+        server ??= site.DefaultServer;
+        var tls = server.Protocol == SipTransportProtocol.Tls;
         sb.Append("  <devicePool>\n");
         if (withDateTime)
         {
@@ -133,10 +171,10 @@ public static class SepXmlRenderer
 
         sb.Append("    <callManagerGroup>\n      <members>\n        <member priority=\"0\">\n          <callManager>\n            <ports>\n");
         sb.Append("              <ethernetPhonePort>2000</ethernetPhonePort>\n");
-        sb.Append("              <sipPort>").Append(CnfNames.Number(site.AsteriskPort)).Append("</sipPort>\n");
-        sb.Append("              <securedSipPort>5061</securedSipPort>\n");
+        sb.Append("              <sipPort>").Append(CnfNames.Number(tls ? SipServerResolver.DefaultPort : server.Port)).Append("</sipPort>\n");
+        sb.Append("              <securedSipPort>").Append(CnfNames.Number(tls ? server.Port : SipServerResolver.DefaultTlsPort)).Append("</securedSipPort>\n");
         sb.Append("            </ports>\n");
-        sb.Append("            <processNodeName>").AppendXml(site.AsteriskHost).Append("</processNodeName>\n");
+        sb.Append("            <processNodeName>").AppendXml(server.Host).Append("</processNodeName>\n");
         sb.Append("          </callManager>\n        </member>\n      </members>\n    </callManagerGroup>\n");
         sb.Append("  </devicePool>\n");
     }

@@ -68,14 +68,20 @@ public static class SipCnfRenderer
             keys.Add(new("phone_password", Text("phone_password", password)));
         }
 
-        var host = Text("proxy_address", site.AsteriskHost);
         for (var n = 1; n <= phone.Model.LineKeys; n++)
         {
             if (n <= phone.Lines.Count)
             {
                 var line = phone.Lines[n - 1];
-                keys.Add(new($"proxy{n}_address", host));
-                keys.Add(new($"proxy{n}_port", CnfNames.Number(site.AsteriskPort)));
+                var server = line.ServerOn(site);
+                keys.Add(new($"proxy{n}_address", Text($"proxy{n}_address", server.Host)));
+                keys.Add(new($"proxy{n}_port", CnfNames.Number(server.Port)));
+                if (server.Protocol != SipTransportProtocol.Udp)
+                {
+                    // Spec §2.2 knows no transport key for 7940/7960 SIP loads: they send UDP.
+                    warnings.Add(new RenderWarning(file, $"proxy{n}_port", $"the line's transport is {server.ProtocolName}, but SIP<MAC>.cnf has no transport key (spec §2.2): the 7940/7960 sends UDP to port {server.Port}"));
+                }
+
                 keys.Add(new($"line{n}_name", line.Extension));
                 keys.Add(new($"line{n}_authname", line.EffectiveAuthUser));
                 keys.Add(new($"line{n}_password", line.Password));

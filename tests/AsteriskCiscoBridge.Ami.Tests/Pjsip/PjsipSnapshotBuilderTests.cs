@@ -139,6 +139,131 @@ public sealed class PjsipSnapshotBuilderTests
         Assert.True(bob.IsProvisionable);
     }
 
+    [Fact]
+    public void Build_recorded_transport_detail_says_where_the_endpoint_listens()
+    {
+        // pjsip-show/03: TransportDetail of transport-udp, Protocol: udp, Bind: 127.0.0.1:5060, no external address.
+        var snapshot = FromLists(new Dictionary<string, IReadOnlyList<AmiMessage>> { ["6001"] = ListEvents("pjsip-show", "03-") });
+
+        var alice = snapshot.Find("6001")!;
+        Assert.Equal(new PjsipTransport("transport-udp", "udp", "127.0.0.1", 5060, null, null, PjsipTransportSource.TransportDetail), alice.SipTransport);
+        Assert.Equal(PjsipTransportChoice.Explicit, alice.TransportChoice);
+        Assert.Equal([alice.SipTransport!], snapshot.Transports);
+        Assert.Empty(alice.Problems);
+    }
+
+    [Fact]
+    public void Build_every_recorded_detail_and_the_recorded_file_agree_on_the_transport()
+    {
+        var details = new Dictionary<string, IReadOnlyList<AmiMessage>>();
+        for (var n = 3; n <= 9; n++)
+        {
+            var events = ListEvents("pjsip-show", n.ToString("D2", System.Globalization.CultureInfo.InvariantCulture) + "-");
+            details[events[0]["ObjectName"]!] = events;
+        }
+
+        var fromDetails = FromLists(details, withConfig: false);
+        var fromFile = FromLists();
+
+        Assert.All(fromDetails.Endpoints, e => Assert.Equal(PjsipTransportSource.TransportDetail, e.SipTransport!.Source));
+        Assert.All(fromFile.Endpoints, e => Assert.Equal(PjsipTransportSource.Config, e.SipTransport!.Source));
+        Assert.Equal(
+            fromFile.Endpoints.Select(e => e.SipTransport! with { Source = PjsipTransportSource.TransportDetail }),
+            fromDetails.Endpoints.Select(e => e.SipTransport));
+        Assert.All(fromFile.Endpoints, e => Assert.Equal(("udp", "127.0.0.1", 5060), (e.SipTransport!.Protocol, e.SipTransport.BindHost, e.SipTransport.BindPort)));
+    }
+
+    [Fact]
+    public void Build_recorded_config_change_detail_of_an_added_endpoint_carries_its_transport()
+    {
+        var events = ListEvents("config-change", "05-");
+        var snapshot = PjsipSnapshotBuilder.Build(
+            new PjsipReadResults(ListEvents("config-change", "04-"), ListEvents("pjsip-show", "13-"), [], [], new Dictionary<string, IReadOnlyList<AmiMessage>> { ["6007"] = events }),
+            Now,
+            1);
+
+        Assert.Equal(("transport-udp", "udp", 5060), (snapshot.Find("6007")!.SipTransport!.Name, snapshot.Find("6007")!.SipTransport!.Protocol, snapshot.Find("6007")!.SipTransport!.BindPort));
+        // One detail describes the transport for every endpoint on it, read in detail or not.
+        Assert.Equal(snapshot.Find("6007")!.SipTransport, snapshot.Find("6001")!.SipTransport);
+    }
+
+    [Fact]
+    public void Build_a_transport_neither_the_file_nor_a_detail_describes_is_a_problem_of_its_endpoint()
+    {
+        var list = ListEvents("pjsip-show", "02-")
+            .Select(e => e["ObjectName"] == "6002" ? new AmiMessage(e.Fields.Select(f => f.Name == "Transport" ? new AmiField("Transport", "transport-gone") : f)) : e)
+            .ToList();
+
+        var snapshot = PjsipSnapshotBuilder.Build(new PjsipReadResults(list, ListEvents("pjsip-show", "13-"), [], RecordedConfig(), new Dictionary<string, IReadOnlyList<AmiMessage>>()), Now, 5);
+
+        var bob = snapshot.Find("6002")!;
+        Assert.Null(bob.SipTransport);
+        Assert.Contains("transport 'transport-gone' is not in pjsip.conf", Assert.Single(bob.Problems), StringComparison.Ordinal);
+        Assert.True(bob.IsProvisionable);
+        Assert.Equal(["6002"], PjsipSnapshotBuilder.EndpointsNeedingDetail(list, RecordedConfig()));
+    }
+
+    [Fact]
+    public void Build_a_detail_replaces_the_file_section_of_the_same_transport()
+    {
+        // What Asterisk has loaded wins over what the file says now.
+        var events = ListEvents("pjsip-show", "03-")
+            .Select(e => e.EventName == "TransportDetail"
+                ? new AmiMessage(e.Fields.Select(f => f.Name == "Bind" ? new AmiField("Bind", "10.0.0.5:5160") : f))
+                : e)
+            .ToList();
+
+        var snapshot = FromLists(new Dictionary<string, IReadOnlyList<AmiMessage>> { ["6001"] = events });
+
+        Assert.All(snapshot.Endpoints, e => Assert.Equal(("10.0.0.5", 5160, PjsipTransportSource.TransportDetail), (e.SipTransport!.BindHost, e.SipTransport.BindPort, e.SipTransport.Source)));
+        Assert.Single(snapshot.Transports);
+    }
+
+    [Fact]
+    public void Build_an_endpoint_naming_no_transport_gets_the_first_udp_transport_of_the_file()
+    {
+        var list = ListEvents("pjsip-show", "02-")
+            .Select(e => e["ObjectName"] == "6002" ? new AmiMessage(e.Fields.Select(f => f.Name == "Transport" ? new AmiField("Transport", string.Empty) : f)) : e)
+            .ToList();
+        ImmutableArray<ConfigCategory> transports =
+        [
+            new ConfigCategory("transport-tcp", [new("type", "transport"), new("protocol", "tcp"), new("bind", "0.0.0.0:5070")]),
+            new ConfigCategory("transport-udp6", [new("type", "transport"), new("protocol", "udp"), new("bind", "[::]:5062")]),
+        ];
+        var config = transports.AddRange(RecordedConfig());
+
+        var snapshot = PjsipSnapshotBuilder.Build(new PjsipReadResults(list, ListEvents("pjsip-show", "13-"), [], config, new Dictionary<string, IReadOnlyList<AmiMessage>>()), Now, 5);
+
+        var bob = snapshot.Find("6002")!;
+        Assert.Equal(PjsipTransportChoice.FirstOfProtocol, bob.TransportChoice);
+        Assert.Equal(("transport-udp6", "::", 5062), (bob.SipTransport!.Name, bob.SipTransport.BindHost, bob.SipTransport.BindPort));
+        Assert.Equal("transport-udp", snapshot.Find("6001")!.SipTransport!.Name);
+        Assert.Equal(["transport-tcp", "transport-udp6", "transport-udp"], snapshot.Transports.Select(t => t.Name));
+        Assert.Empty(PjsipSnapshotBuilder.EndpointsNeedingDetail(list, config));
+    }
+
+    [Fact]
+    public void Build_without_any_transport_the_endpoint_naming_none_has_none()
+    {
+        var list = ListEvents("pjsip-show", "02-")
+            .Select(e => new AmiMessage(e.Fields.Select(f => f.Name == "Transport" ? new AmiField("Transport", string.Empty) : f)))
+            .ToList();
+        var config = RecordedConfig().Where(c => c.Type != "transport").ToImmutableArray();
+
+        var snapshot = PjsipSnapshotBuilder.Build(new PjsipReadResults(list, ListEvents("pjsip-show", "13-"), [], config, new Dictionary<string, IReadOnlyList<AmiMessage>>()), Now, 5);
+
+        Assert.All(snapshot.Endpoints, e => Assert.Equal((null, PjsipTransportChoice.None), (e.SipTransport, e.TransportChoice)));
+        Assert.Empty(snapshot.Find("6001")!.Problems);
+    }
+
+    [Fact]
+    public void EndpointsNeedingDetail_one_endpoint_per_transport_the_file_does_not_describe()
+    {
+        var config = RecordedConfig().Where(c => c.Type != "transport").ToImmutableArray();
+
+        Assert.Equal(["6001"], PjsipSnapshotBuilder.EndpointsNeedingDetail(ListEvents("pjsip-show", "02-"), config));
+    }
+
     [Theory]
     [InlineData("CISCO_MAC=0006D7AA2A2E,CISCO_MODEL=CP-7945G", "CISCO_MAC=0006D7AA2A2E;CISCO_MODEL=CP-7945G")]
     [InlineData("A=1,2,B=3", "A=1,2;B=3")]

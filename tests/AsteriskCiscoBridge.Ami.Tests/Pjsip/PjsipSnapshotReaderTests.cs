@@ -31,7 +31,7 @@ public sealed class PjsipSnapshotReaderTests
     }
 
     [Fact]
-    public async Task ReadAsync_file_based_lab_takes_five_pipelined_actions_and_no_detail_reads()
+    public async Task ReadAsync_file_based_lab_takes_six_pipelined_actions_and_no_detail_reads()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = AmiTestServer.Start();
@@ -42,9 +42,9 @@ public sealed class PjsipSnapshotReaderTests
 
         Assert.True(result.IsComplete, result.Failure);
         var snapshot = result.Snapshot!;
-        Assert.Equal(5, snapshot.ActionCount);
+        Assert.Equal(6, snapshot.ActionCount);
         Assert.Equal(
-            ["GetConfig", "GetConfig", "PJSIPShowAuths", "PJSIPShowContacts", "PJSIPShowEndpoints"],
+            ["GetConfig", "GetConfig", "GetConfig", "PJSIPShowAuths", "PJSIPShowContacts", "PJSIPShowEndpoints"],
             (await DrainActionsAsync(server)).Order(StringComparer.Ordinal));
         Assert.Equal(["6001", "6002", "6003", "6004", "6005", "6006", "notify-out"], snapshot.Endpoints.Select(e => e.Name));
         Assert.Equal("001122334455", snapshot.Find("6001")!.MacBindings.Single().Mac);
@@ -52,6 +52,31 @@ public sealed class PjsipSnapshotReaderTests
         Assert.Equal("0006D7AA2A2E", snapshot.Find("6004")!.MacBindings.Single().Mac);
         Assert.Equal("Zoë Müller", snapshot.Find("6003")!.CallerIdName);
         Assert.False(snapshot.Find("6005")!.IsProvisionable);
+        Assert.Equal(("transport-udp", "127.0.0.1", 5060, PjsipTransportSource.Config), (snapshot.Find("6001")!.SipTransport!.Name, snapshot.Find("6001")!.SipTransport!.BindHost, snapshot.Find("6001")!.SipTransport!.BindPort, snapshot.Find("6001")!.SipTransport!.Source));
+    }
+
+    [Fact]
+    public async Task ReadAsync_a_transport_outside_pjsip_conf_is_read_from_one_endpoints_transport_detail()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var pbx = AmiTestPbx.FromRecordedLab();
+        pbx.Transports = [new AmiTestTransport("transport-udp", "udp", "10.0.0.5:5160", InConfigFile: false)];
+        pbx.Set(AmiTestEndpoint.Plain("6010", "pw-6010") with { Transport = string.Empty });
+        await using var server = AmiTestServer.Start(pbx);
+        await using var connection = await ConnectAsync(server, ct);
+        await DrainActionsAsync(server);
+
+        var result = await new PjsipSnapshotReader(connection, TimeProvider.System).ReadAsync(ct).WaitAsync(Bound, ct);
+
+        Assert.True(result.IsComplete, result.Failure);
+        var snapshot = result.Snapshot!;
+        Assert.Equal(7, snapshot.ActionCount);
+        Assert.Equal(1, (await DrainActionsAsync(server)).Count(a => a == "PJSIPShowEndpoint"));
+        var alice = snapshot.Find("6001")!;
+        Assert.Equal(new PjsipTransport("transport-udp", "udp", "10.0.0.5", 5160, null, null, PjsipTransportSource.TransportDetail), alice.SipTransport);
+        Assert.Equal(alice.SipTransport, snapshot.Find("notify-out")!.SipTransport);
+        var noTransport = snapshot.Find("6010")!;
+        Assert.Equal((alice.SipTransport, PjsipTransportChoice.FirstOfProtocol), (noTransport.SipTransport, noTransport.TransportChoice));
     }
 
     [Fact]
@@ -67,7 +92,7 @@ public sealed class PjsipSnapshotReaderTests
         Assert.True(result.IsComplete, result.Failure);
         var details = (await DrainActionsAsync(server)).Count(a => a == "PJSIPShowEndpoint");
         Assert.Equal(10, details);
-        Assert.Equal(15, result.Snapshot!.ActionCount);
+        Assert.Equal(16, result.Snapshot!.ActionCount);
         var realtime = result.Snapshot.Find("100004")!;
         Assert.Equal(("User 4 Ünïcode", "100004"), (realtime.CallerIdName, realtime.CallerIdNumber));
         Assert.Equal("pw-100004-Zz9!", realtime.Auth!.Password);

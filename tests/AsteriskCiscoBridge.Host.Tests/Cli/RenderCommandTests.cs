@@ -43,6 +43,23 @@ public sealed class RenderCommandTests
         Assert.Contains("warning: SIP001122AABBCC.cnf line1_displayname: 'ë' became 'e'", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("192.0.2.10", null, "proxy: 192.0.2.10:5060/udp from Site:AsteriskHost; port from the SIP default (no transport known)")]
+    [InlineData(null, "pbx.lan", "proxy: pbx.lan:5060/udp from Ami:Host; port from the SIP default (no transport known)")]
+    [InlineData(null, "127.0.0.1", "proxy: <the address each phone reaches this machine at>:5060/udp from the address each phone's request reaches this machine at (Ami:Host 127.0.0.1 is loopback); port from the SIP default (no transport known)")]
+    public async Task Render_says_where_the_phone_is_pointed_and_which_source_said_so(string? siteHost, string? amiHost, string expected)
+    {
+        using var cli = new CliHarness(site: new { AsteriskHost = siteHost }, ami: amiHost is null ? null : new { Host = amiHost });
+        await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7940", "--line-data", cli.WriteLineData(Line));
+
+        var (exit, output, error) = await cli.RunAsync("render", "001122aabbcc", "SIP001122AABBCC.cnf");
+
+        Assert.Equal(0, exit);
+        Assert.Contains(expected + "\n", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("192.0.2.1\"", output, StringComparison.Ordinal);
+        Assert.Contains($"proxy1_address: \"{siteHost ?? (amiHost == "pbx.lan" ? amiHost : SipServer.RequestLocalHost)}\"", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Render_of_an_unbound_phone_shows_the_credential_free_answer()
     {

@@ -87,6 +87,33 @@ public sealed class GoldenFileTests
         Check("site-extras", "warnings.txt", Encoding.UTF8.GetBytes(string.Concat(warnings.Select(w => w + "\n"))));
     }
 
+    [Fact]
+    public void Phone_files_point_each_line_where_its_endpoint_listens()
+    {
+        var here = new SipServer(SipServer.RequestLocalHost, 5160, SipTransportProtocol.Udp);
+        var tcp = new SipServer("10.0.0.5", 5170, SipTransportProtocol.Tcp);
+        var tls = new SipServer("pbx.example.net", 5061, SipTransportProtocol.Tls);
+        var lines = TestSites.Lines.Take(2).ToArray();
+        var other = MacAddress.Parse("00:11:22:aa:bb:dd").Mac!.Value;
+
+        var results = new[]
+        {
+            PhoneFileSet.Render(TestSites.Site, TestSites.Phone("7960", 2) with { Lines = [lines[0] with { Server = here }, lines[1] with { Server = tcp }] }),
+            PhoneFileSet.Render(TestSites.Site, TestSites.Phone("7965", 2) with { Lines = [lines[0] with { Server = tcp }, lines[1] with { Server = here }] }),
+            PhoneFileSet.Render(TestSites.Site, TestSites.Phone("7961", 1) with { Mac = other, Lines = [lines[0] with { Server = tls }] }),
+        };
+
+        Assert.All(results, r => Assert.True(r.Succeeded, string.Join("; ", r.Errors)));
+        var own = results.Select(r => r.Files.Single(f => f.Scope == FileScope.Phone)).ToArray();
+        foreach (var file in own)
+        {
+            Check("transport", file.Name, file.Content);
+        }
+
+        var warnings = results.SelectMany(r => r.Warnings).Where(w => own.Any(f => f.Name == w.FileName));
+        Check("transport", "warnings.txt", Encoding.UTF8.GetBytes(string.Concat(warnings.Select(w => w + "\n"))));
+    }
+
     [Theory]
     [InlineData("SIP0011AABBCCDD.cnf")]
     [InlineData("SEP0011AABBCCDD.cnf.xml")]

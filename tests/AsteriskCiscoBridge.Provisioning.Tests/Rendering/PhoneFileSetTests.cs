@@ -91,6 +91,31 @@ public sealed class PhoneFileSetTests
         Assert.Equal([reason], result.Errors.Select(e => e.Split(", which")[0]));
     }
 
+    [Theory]
+    [InlineData("pbx example", 5060, "the Asterisk address contains ' '")]
+    [InlineData("", 5060, "the Asterisk address is empty")]
+    [InlineData("10.0.0.5", 0, "the Asterisk port 0 is not 1–65535")]
+    public void A_line_server_the_files_cannot_carry_is_an_error(string host, int port, string reason)
+    {
+        var phone = new Phone(TestSites.Mac, PhoneModels.Cisco7960, [new LineInput("1001", null, "pw", Server: new SipServer(host, port, SipTransportProtocol.Udp))]);
+
+        var result = PhoneFileSet.Render(TestSites.Site, phone);
+
+        Assert.Equal([reason], result.Errors.Select(e => e.Split(", which")[0]));
+    }
+
+    [Fact]
+    public void A_line_without_a_server_registers_to_the_site_default_and_the_template_sees_each_lines_server()
+    {
+        var templates = new TemplateSet([new("SEP{mac}.cnf.xml", "<d>{{asterisk_host}}:{{asterisk_port}}/{{sip_transport}} {{line1_proxy}}:{{line1_port}} {{line2_proxy}}:{{line2_port}}</d>\n")]);
+        var lines = TestSites.Lines.Take(2).ToArray();
+        var phone = TestSites.Phone("7962", 2) with { Lines = [lines[0] with { Server = new SipServer("10.0.0.5", 5160, SipTransportProtocol.Tcp) }, lines[1]] };
+
+        var result = PhoneFileSet.Render(TestSites.Site, phone, templates);
+
+        Assert.Equal("<d>10.0.0.5:5160/tcp 10.0.0.5:5160 pbx.example.net:5060</d>\n", Encoding.UTF8.GetString(result.Find("SEP001122AABBCC.cnf.xml")!.Content));
+    }
+
     [Fact]
     public void Long_label_is_cut_to_12_on_79x0_and_30_on_79x1_with_a_warning()
     {

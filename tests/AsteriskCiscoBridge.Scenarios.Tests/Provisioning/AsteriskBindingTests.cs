@@ -48,7 +48,9 @@ public sealed class AsteriskBindingTests
         Assert.Equal(("6004", "set_var", true), (line.GetProperty("endpoint").GetString(), line.GetProperty("source").GetString(), line.GetProperty("served").GetBoolean()));
         var (renderExit, rendered) = await RunAsync(RenderCommand.Create(), "render", Mac.Value, $"SEP{Mac}.cnf.xml", "--config", config);
         Assert.Equal(0, renderExit);
-        Assert.Contains(served, rendered, StringComparison.Ordinal);
+        // With no Site:AsteriskHost and everything on loopback, the file names the address each request
+        // arrives on: acb render shows the marker the serving layer replaces.
+        Assert.Contains(served, rendered.Replace(SipServer.RequestLocalHost, "127.0.0.1", StringComparison.Ordinal), StringComparison.Ordinal);
 
         var (unbindExit, unbind) = await RunAsync(UnbindCommand.Create(), "unbind", Mac.Value, "--config", config);
         Assert.Equal(1, unbindExit);

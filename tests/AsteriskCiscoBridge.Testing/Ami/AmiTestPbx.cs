@@ -8,6 +8,15 @@ namespace AsteriskCiscoBridge.Testing.Ami;
 /// <summary>A registered contact of a test endpoint.</summary>
 public sealed record AmiTestContact(string Uri, string UserAgent, string CallId, string Status = "Reachable");
 
+/// <summary>
+/// A <c>type=transport</c> section of the test PBX. The lab's (fixtures README) is <c>transport-udp</c>, udp on
+/// 127.0.0.1:5060; <paramref name="InConfigFile"/> false is one pjsip.conf does not show (only its <c>TransportDetail</c> does).
+/// </summary>
+public sealed record AmiTestTransport(string Name, string Protocol = "udp", string Bind = "127.0.0.1:5060", string ExternalSignalingAddress = "", int ExternalSignalingPort = 0, bool InConfigFile = true)
+{
+    public static AmiTestTransport Lab { get; } = new("transport-udp");
+}
+
 /// <summary>One PJSIP endpoint of the test PBX (endpoint + auth + aor + optional phoneprov section).</summary>
 public sealed record AmiTestEndpoint
 {
@@ -32,6 +41,7 @@ public sealed record AmiTestEndpoint
     /// <summary>AOR name; null for an endpoint without AOR.</summary>
     public string? Aor { get; init; }
 
+    /// <summary>The endpoint's <c>transport=</c>; empty when it names none.</summary>
     public string Transport { get; init; } = "transport-udp";
 
     public ImmutableArray<KeyValuePair<string, string>> SetVars { get; init; } = [];
@@ -74,6 +84,27 @@ public sealed class AmiTestPbx
 {
     private readonly Lock _gate = new();
     private ImmutableSortedDictionary<string, AmiTestEndpoint> _endpoints = ImmutableSortedDictionary.Create<string, AmiTestEndpoint>(StringComparer.Ordinal);
+    private ImmutableArray<AmiTestTransport> _transports = [AmiTestTransport.Lab];
+
+    /// <summary>The transports in pjsip.conf order; the lab's <c>transport-udp</c> until set.</summary>
+    public ImmutableArray<AmiTestTransport> Transports
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _transports;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _transports = value;
+            }
+        }
+    }
 
     public IReadOnlyList<AmiTestEndpoint> Endpoints
     {
@@ -188,7 +219,7 @@ public sealed class AmiTestPbx
     /// Renders GetConfig pjsip.conf as Asterisk does (getconfig/02); <paramref name="typeFilter"/> keeps only
     /// categories whose <c>type</c> matches, as <c>Filter: type=phoneprov</c> does (getconfig/05), numbering kept dense.
     /// </summary>
-    internal static void RenderGetConfig(StringBuilder sb, string? actionId, IReadOnlyList<AmiTestEndpoint> endpoints, string? typeFilter = null)
+    internal static void RenderGetConfig(StringBuilder sb, string? actionId, IReadOnlyList<AmiTestEndpoint> endpoints, IReadOnlyList<AmiTestTransport> transports, string? typeFilter = null)
     {
         sb.Append("Response: Success\r\n");
         if (actionId is not null)
@@ -215,10 +246,30 @@ public sealed class AmiTestPbx
         }
 
         Category("global", "type=global", "user_agent=Asterisk PBX (provisioning lab)", "default_outbound_endpoint=notify-out");
-        Category("transport-udp", "type=transport", "protocol=udp", "bind=127.0.0.1:5060");
+        foreach (var t in transports.Where(t => t.InConfigFile))
+        {
+            var lines = new List<string> { "type=transport", "protocol=" + t.Protocol, "bind=" + t.Bind };
+            if (t.ExternalSignalingAddress.Length > 0)
+            {
+                lines.Add("external_signaling_address=" + t.ExternalSignalingAddress);
+            }
+
+            if (t.ExternalSignalingPort > 0)
+            {
+                lines.Add("external_signaling_port=" + t.ExternalSignalingPort.ToString(CultureInfo.InvariantCulture));
+            }
+
+            Category(t.Name, [.. lines]);
+        }
+
         foreach (var e in endpoints.Where(e => e.InConfigFile))
         {
-            var lines = new List<string> { "type=endpoint", "context=internal", "disallow=all", "allow=ulaw", "transport=" + e.Transport };
+            var lines = new List<string> { "type=endpoint", "context=internal", "disallow=all", "allow=ulaw" };
+            if (e.Transport.Length > 0)
+            {
+                lines.Add("transport=" + e.Transport);
+            }
+
             if (e.AuthName is not null)
             {
                 lines.Add("auth=" + e.AuthName);

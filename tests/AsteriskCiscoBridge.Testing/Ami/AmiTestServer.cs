@@ -433,7 +433,7 @@ public sealed class AmiTestServer : IAsyncDisposable
                     break;
                 }
 
-                RenderDetail(sb, id, endpoint);
+                RenderDetail(sb, id, endpoint, Pbx.Transports);
                 break;
             case "GETCONFIG":
                 if (!string.Equals(action["Filename"], "pjsip.conf", StringComparison.Ordinal))
@@ -443,7 +443,7 @@ public sealed class AmiTestServer : IAsyncDisposable
                 }
 
                 var filter = action["Filter"];
-                AmiTestPbx.RenderGetConfig(sb, id, all.Value, filter is not null && filter.StartsWith("type=", StringComparison.Ordinal) ? filter[5..] : null);
+                AmiTestPbx.RenderGetConfig(sb, id, all.Value, Pbx.Transports, filter is not null && filter.StartsWith("type=", StringComparison.Ordinal) ? filter[5..] : null);
                 break;
             case "PJSIPNOTIFY":
                 // Asterisk answers Success even without contacts, and then sends to each contact;
@@ -467,7 +467,7 @@ public sealed class AmiTestServer : IAsyncDisposable
         }
     }
 
-    private static void RenderDetail(StringBuilder sb, string? id, AmiTestEndpoint e)
+    private static void RenderDetail(StringBuilder sb, string? id, AmiTestEndpoint e, IReadOnlyList<AmiTestTransport> transports)
     {
         AmiRecordedLayouts.DetailStart.Render(sb, id);
         AmiRecordedLayouts.EndpointDetail.Render(sb, id, new Dictionary<string, string>
@@ -480,7 +480,8 @@ public sealed class AmiTestServer : IAsyncDisposable
             ["SetVar"] = string.Join(',', e.SetVars.Select(v => v.Key + "=" + v.Value)),
             ["DeviceState"] = e.DeviceState,
         });
-        var items = 2;
+        // ListItems counts every detail event (pjsip-show/03: 4, pjsip-show/09: 2).
+        var items = 1;
         if (e.AuthName is not null)
         {
             var values = AuthValues(e);
@@ -489,7 +490,21 @@ public sealed class AmiTestServer : IAsyncDisposable
             items++;
         }
 
-        AmiRecordedLayouts.TransportDetail.Render(sb, id, new Dictionary<string, string> { ["ObjectName"] = e.Transport, ["EndpointName"] = e.Name });
+        // Asterisk writes a TransportDetail only for an endpoint that names its transport (res_pjsip format_ami_endpoint_transport).
+        if (transports.FirstOrDefault(t => t.Name == e.Transport) is { } transport)
+        {
+            AmiRecordedLayouts.TransportDetail.Render(sb, id, new Dictionary<string, string>
+            {
+                ["ObjectName"] = transport.Name,
+                ["Protocol"] = transport.Protocol,
+                ["Bind"] = transport.Bind,
+                ["ExternalSignalingAddress"] = transport.ExternalSignalingAddress,
+                ["ExternalSignalingPort"] = transport.ExternalSignalingPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["EndpointName"] = e.Name,
+            });
+            items++;
+        }
+
         if (e.Aor is not null)
         {
             AmiRecordedLayouts.AorDetail.Render(sb, id, new Dictionary<string, string>
@@ -498,10 +513,7 @@ public sealed class AmiTestServer : IAsyncDisposable
                 ["Contacts"] = AmiTestPbx.EndpointContacts(e).TrimEnd(','),
                 ["EndpointName"] = e.Name,
             });
-        }
-        else
-        {
-            items--;
+            items++;
         }
 
         AmiRecordedLayouts.EndpointDetailComplete.Render(sb, id, Items(items));
