@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace AsteriskCiscoBridge.Storage;
 
 /// <summary>The <c>Storage</c> configuration section.</summary>
@@ -10,5 +12,6 @@ public sealed class StorageOptions
     public string Database { get; init; } = Path.Combine("data", "acb.db");
 
     /// <summary>How long a writer waits for another writer's lock, in milliseconds (SQLite <c>busy_timeout</c>).</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "must be 0 or more")]
     public int BusyTimeoutMilliseconds { get; init; } = 5000;
 }

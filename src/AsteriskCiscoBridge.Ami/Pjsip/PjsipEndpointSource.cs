@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,6 +12,7 @@ public sealed class PjsipEndpointSourceOptions
     /// Re-read this often even without events: realtime changes raise no event
     /// (config-change fixture: a reload only says <c>Event: Reload</c>). Default 5 minutes.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00", ErrorMessage = "must be between {1} and {2}")]
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Wait this long after a trigger so a burst (a boot's ContactStatus storm) costs one read. Default 1 s.</summary>

@@ -155,6 +155,12 @@ internal static class BindCommand
                 await error.WriteLineAsync("warning: " + warning);
             }
 
+            if (render.Result.CarriesNoLine)
+            {
+                await output.WriteLineAsync($"no line fits the phone's file: it is served what an unbound phone gets ({(render.Result.Files.Count == 0 ? "file-not-found" : "a configuration without credentials")}); sync counter {saved.SyncCounter}");
+                return 0;
+            }
+
             await output.WriteLineAsync(saved.Outcome == SaveOutcome.Updated
                 ? $"files rendered and stored: {string.Join(", ", render.Result.Files.Select(f => f.Name))}; sync counter {saved.SyncCounter}"
                 : $"files unchanged; sync counter {saved.SyncCounter}");

@@ -5,6 +5,7 @@ using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Diagnostics;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Firmware;
+using AsteriskCiscoBridge.Host.Http;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Firmware;
 using Microsoft.Extensions.Configuration;
@@ -65,11 +66,14 @@ internal static class DoctorCommand
             }
         }
 
-        foreach (var text in configuration.GetSection("Http:Listen").Get<string[]>() ?? ["0.0.0.0:6970"])
+        if (!ListenAddresses.TryRead(configuration, "Http:Listen", [HttpOptions.DefaultListen], "0.0.0.0:6970", out var httpListen, out var httpError))
         {
-            results.Add(IPEndPoint.TryParse(text, out var http)
-                ? await PortProbe.HttpAsync(http, timeout, cancellationToken)
-                : DoctorResult.Fail("http", $"Http:Listen '{text}' is not ADDR:PORT", "correct Http:Listen in acb.json"));
+            results.Add(DoctorResult.Fail("http", httpError, "correct Http:Listen in acb.json"));
+        }
+
+        foreach (var http in httpListen)
+        {
+            results.Add(await PortProbe.HttpAsync(http, timeout, cancellationToken));
         }
 
         var store = await openStore();

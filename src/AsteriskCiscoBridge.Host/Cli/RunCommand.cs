@@ -16,6 +16,7 @@ using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Tftp.Files;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -36,33 +37,81 @@ internal static class RunCommand
             var overrides = new Dictionary<string, string?>();
             AddList(overrides, "Tftp:Listen", parse.GetValue(tftpListen));
             AddList(overrides, "Http:Listen", parse.GetValue(httpListen));
-            WebApplication app;
-            try
-            {
-                app = Build([], parse.GetValue(config), overrides);
-            }
-            catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or IOException or FormatException)
-            {
-                await Console.Error.WriteLineAsync($"acb run: {e.Message}");
-                return 2;
-            }
-
-            try
-            {
-                await app.RunAsync(cancellationToken);
-                return 0;
-            }
-            catch (IOException e)
-            {
-                await Console.Error.WriteLineAsync($"acb run: {e.Message}");
-                return 1;
-            }
-            finally
-            {
-                await app.DisposeAsync();
-            }
+            return await RunAsync(parse.GetValue(config), overrides, parse.InvocationConfiguration.Error, cancellationToken);
         });
         return run;
+    }
+
+    /// <summary>
+    /// Builds, checks and runs the service until <paramref name="cancellationToken"/>. A bad setting
+    /// exits 2, a failure to start (a busy or privileged port, a database that cannot be opened) 1,
+    /// each with one line on <paramref name="error"/> naming the key, address or path and the fix.
+    /// </summary>
+    internal static async Task<int> RunAsync(string? configFile, IReadOnlyDictionary<string, string?> overrides, TextWriter error, CancellationToken cancellationToken)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build([], configFile, overrides);
+        }
+        catch (StartupException e)
+        {
+            await error.WriteLineAsync($"acb run: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or IOException or FormatException)
+        {
+            foreach (var line in e.Message.Split('\n'))
+            {
+                await error.WriteLineAsync($"acb run: {line}");
+            }
+
+            return 2;
+        }
+
+        await using (app)
+        {
+            var listeners = app.Services.GetRequiredService<ServiceListeners>();
+            var database = app.Services.GetRequiredService<SqliteConnectionFactory>();
+            try
+            {
+                // Before the host starts, so the usual failures are one line and not the host's
+                // "failed to start" trace; whatever still fails in the host is worded the same way.
+                ListenerProbe.Probe(listeners);
+                await OpenStoreAsync(database, cancellationToken);
+                await app.StartAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return 0;
+            }
+            catch (Exception e) when (StartupFailure.Describe(e, listeners, database.DatabasePath) is { } line)
+            {
+                await error.WriteLineAsync($"acb run: {line}");
+                return 1;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"acb run: {e.Message}");
+                return 1;
+            }
+
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        }
+    }
+
+    /// <summary>Creates or migrates the store; any failure to do so is about <c>Storage:Database</c>.</summary>
+    private static async Task OpenStoreAsync(SqliteConnectionFactory database, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await database.MigrateAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            throw new StartupException(StartupFailure.Store(database.DatabasePath, e), e);
+        }
     }
 
     /// <summary>Builds the service from configuration; tests call it with port 0 everywhere.</summary>
@@ -72,6 +121,10 @@ internal static class RunCommand
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddAcbSources(configFile, overrides);
         var configuration = builder.Configuration;
+        if (ConfigurationCheck.Problems(configuration) is { Count: > 0 } problems)
+        {
+            throw new InvalidOperationException(string.Join('\n', problems));
+        }
 
         if (!TftpSettings.TryRead(configuration, out var tftpOptions, out var allowed, out var error))
         {
@@ -87,7 +140,14 @@ internal static class RunCommand
         var site = settings.Site.ToSettings();
         var ami = AmiOptions.Bind(configuration, out var amiProblem);
         var firmware = FirmwareFolder.DirectoryOf(configuration);
-        Directory.CreateDirectory(firmware);
+        try
+        {
+            Directory.CreateDirectory(firmware);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException(StartupFailure.Folder("firmware folder", firmware, "Firmware:Directory", e), e);
+        }
 
         // The virtual tree, first answer wins: generated files from the store, the credential-free
         // answer for unbound phones, then the firmware folder.
@@ -108,19 +168,25 @@ internal static class RunCommand
         var config = new ConfigStore(connections);
         var guard = new EnumerationGuard(configuration.GetSection("Security").Get<EnumerationGuardOptions>() ?? new EnumerationGuardOptions());
 
-        var httpListen = configuration.GetSection("Http:Listen").Get<string[]>() ?? ["0.0.0.0:6970"];
+        if (!ListenAddresses.TryRead(configuration, "Http:Listen", [HttpOptions.DefaultListen], "0.0.0.0:6970", out var httpListen, out var httpError) || httpListen.Count == 0)
+        {
+            throw new InvalidOperationException(httpListen.Count == 0 && httpError.Length == 0 ? "Http:Listen is empty: give ADDR:PORT (e.g. 0.0.0.0:6970), or leave it out for 0.0.0.0:6970" : httpError);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            foreach (var text in httpListen)
+            foreach (var endPoint in httpListen)
             {
-                if (!IPEndPoint.TryParse(text, out var endPoint) || (endPoint.Port == 0 && !text.EndsWith(":0", StringComparison.Ordinal)))
-                {
-                    throw new InvalidOperationException($"Http:Listen '{text}' is not ADDR:PORT (e.g. 0.0.0.0:6970)");
-                }
-
                 kestrel.Listen(endPoint);
             }
         });
+        var dashboardSettings = DashboardOptions.Read(configuration);
+        var listeners = new ServiceListeners([
+            .. tftpOptions.Listen.Select(ServiceListener.Tftp),
+            .. httpListen.Select(ServiceListener.Http),
+            .. dashboardSettings is null ? [] : new[] { ServiceListener.Dashboard(dashboardSettings.Listen) }]);
+        builder.Services.AddSingleton(listeners);
+        builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endPoint => ListenerProbe.Bind(listeners, endPoint));
         // One line per phone request is ours to log; ASP.NET's own request lines would double them.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using AsteriskCiscoBridge.Host.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Dashboard;
@@ -7,8 +8,13 @@ namespace AsteriskCiscoBridge.Host.Dashboard;
 /// <summary>The <c>Dashboard</c> configuration section.</summary>
 internal sealed class DashboardOptions
 {
-    /// <summary>The dashboard's own listener, <c>ADDR:PORT</c>; empty turns it off. Default <c>127.0.0.1:6980</c>: never the phones' 6970.</summary>
-    public string Listen { get; init; } = "127.0.0.1:6980";
+    public const string DefaultListen = "127.0.0.1:6980";
+
+    /// <summary>
+    /// The dashboard's own listener, one <c>ADDR:PORT</c> (<c>Dashboard:Listen</c> or <c>Dashboard:Listen:0</c>);
+    /// empty turns it off. Default <c>127.0.0.1:6980</c>: never the phones' 6970.
+    /// </summary>
+    public List<string>? Listen { get; init; }
 
     /// <summary>
     /// Required when <see cref="Listen"/> is not a loopback address (the service refuses to start
@@ -23,15 +29,22 @@ internal sealed class DashboardOptions
     public static DashboardSettings? Read(IConfiguration configuration)
     {
         var options = configuration.GetSection("Dashboard").Get<DashboardOptions>() ?? new DashboardOptions();
-        if (string.IsNullOrWhiteSpace(options.Listen))
+        if (!ListenAddresses.TryRead(configuration, "Dashboard:Listen", [DefaultListen], "127.0.0.1:6980", out var endPoints, out var error))
+        {
+            throw new InvalidOperationException(error);
+        }
+
+        if (endPoints.Count == 0)
         {
             return null;
         }
 
-        if (!IPEndPoint.TryParse(options.Listen, out var endPoint) || (endPoint.Port == 0 && !options.Listen.EndsWith(":0", StringComparison.Ordinal)))
+        if (endPoints.Count > 1)
         {
-            throw new InvalidOperationException($"Dashboard:Listen '{options.Listen}' is not ADDR:PORT (e.g. 127.0.0.1:6980)");
+            throw new InvalidOperationException($"Dashboard:Listen has {endPoints.Count} addresses: the dashboard has one listener (e.g. 127.0.0.1:6980)");
         }
+
+        var endPoint = endPoints[0];
 
         var loopback = IPAddress.IsLoopback(endPoint.Address);
         var token = string.IsNullOrEmpty(options.Token) ? null : options.Token;
@@ -42,7 +55,7 @@ internal sealed class DashboardOptions
 
         if (!loopback && token is null)
         {
-            throw new InvalidOperationException($"Dashboard:Listen {options.Listen} is not a loopback address: set Dashboard:Token (ACB_Dashboard__Token), or listen on 127.0.0.1 and use an SSH tunnel");
+            throw new InvalidOperationException($"Dashboard:Listen {endPoint} is not a loopback address: set Dashboard:Token (ACB_Dashboard__Token), or listen on 127.0.0.1 and use an SSH tunnel");
         }
 
         // Without a configured token (loopback only), POSTs still need one: a random one, handed

@@ -1,4 +1,5 @@
 using System.Net;
+using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Tftp.Server;
 using Microsoft.Extensions.Configuration;
 
@@ -7,7 +8,7 @@ namespace AsteriskCiscoBridge.Host.Files;
 /// <summary>The <c>Tftp</c> configuration section.</summary>
 internal sealed class TftpSettings
 {
-    /// <summary>Addresses to listen on, <c>ADDR:PORT</c>. Default <c>0.0.0.0:69</c> and <c>[::]:69</c>.</summary>
+    /// <summary>Addresses to listen on, <c>ADDR:PORT</c>, one or a list. Default <c>0.0.0.0:69</c> and <c>[::]:69</c>.</summary>
     public List<string> Listen { get; init; } = [];
 
     /// <summary>Networks allowed to fetch files (CIDR); empty: everyone. Applies to HTTP as well.</summary>
@@ -37,17 +38,15 @@ internal sealed class TftpSettings
         var settings = configuration.GetSection("Tftp").Get<TftpSettings>() ?? new TftpSettings();
         networks = [];
         options = new TftpServerOptions();
-        var endPoints = new List<IPEndPoint>();
-        foreach (var text in settings.Listen)
+        if (!ListenAddresses.TryRead(configuration, "Tftp:Listen", [.. options.Listen.Select(e => e.ToString())], "0.0.0.0:69 or [::]:69", out var endPoints, out error))
         {
-            // IPEndPoint.TryParse takes a bare address as port 0: a port must be written.
-            if (!IPEndPoint.TryParse(text, out var endPoint) || (endPoint.Port == 0 && !text.EndsWith(":0", StringComparison.Ordinal)))
-            {
-                error = $"Tftp:Listen '{text}' is not ADDR:PORT (e.g. 0.0.0.0:69 or [::]:69)";
-                return false;
-            }
+            return false;
+        }
 
-            endPoints.Add(endPoint);
+        if (endPoints.Count == 0)
+        {
+            error = "Tftp:Listen is empty: give ADDR:PORT (e.g. 0.0.0.0:69), or leave it out for 0.0.0.0:69 and [::]:69";
+            return false;
         }
 
         var parsed = new List<IPNetwork>();
@@ -77,7 +76,7 @@ internal sealed class TftpSettings
 
         options = new TftpServerOptions
         {
-            Listen = endPoints.Count > 0 ? endPoints : new TftpServerOptions().Listen,
+            Listen = endPoints,
             AllowedNetworks = parsed,
             MaxBlockSize = settings.MaxBlockSize,
             MaxWindowSize = settings.MaxWindowSize,

@@ -107,6 +107,9 @@ internal sealed partial class EndpointProvisioner(
                 continue;
             }
 
+            // Lines its file cannot carry are left out; the phone keeps the others (or, with none, is deprovisioned).
+            problems.AddRange(render.LeftOutProblems(phone.Mac, phone.ServedEndpoints));
+
             renderings.Add(new PhoneRendering(phone.Mac, [.. render.Result.Files.Where(f => f.Scope == FileScope.Phone)], render.Result.SyncValue, render.Result.VersionStamp));
         }
 

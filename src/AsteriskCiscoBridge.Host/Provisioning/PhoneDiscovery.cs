@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Threading.Channels;
 using AsteriskCiscoBridge.Ami.Pjsip;
@@ -20,6 +21,7 @@ internal sealed class DiscoveryOptions
     public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Addresses remembered for model guesses. Default 10,000.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "must be 1 or more")]
     public int MaxTrackedAddresses { get; init; } = 10_000;
 }
 

@@ -9,9 +9,34 @@ using AsteriskCiscoBridge.Storage;
 namespace AsteriskCiscoBridge.Host.Provisioning;
 
 /// <summary>What rendering a stored phone gave: files, or why there are none; the load plan the files follow and the lines they carry.</summary>
+/// <remarks>
+/// Lines the phone's file cannot carry are left out, not failures: <see cref="PhoneRenderResult.LeftOut"/>
+/// names them and the files carry the rest. When none is left, <see cref="PhoneRenderResult.CarriesNoLine"/>
+/// is set and the files are what a bound phone with no line gets (<see cref="StoredPhoneRenderer.DeprovisionAsync"/>).
+/// </remarks>
 internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet Site, string? Error, LoadPlan? Plan = null, IReadOnlyList<LineInput>? Lines = null)
 {
     public static StoredPhoneRender Fail(SiteFileSet site, string error) => new(null, site, error);
+
+    /// <summary>
+    /// One line per left-out line, for a provisioning round's problems: MAC, endpoint, file, field and why.
+    /// <paramref name="endpoints"/> are the endpoint names of the lines rendered, in the order given.
+    /// </summary>
+    public IEnumerable<string> LeftOutProblems(MacAddress mac, IReadOnlyList<string> endpoints)
+    {
+        foreach (var left in Result?.LeftOut ?? [])
+        {
+            var endpoint = left.Position <= endpoints.Count ? endpoints[left.Position - 1] : left.Line.Extension;
+            yield return $"{mac}: endpoint {endpoint}: {left}";
+        }
+
+        if (Result?.CarriesNoLine == true)
+        {
+            yield return Result.Files.Count == 0
+                ? $"{mac}: no line fits its file; its files are withdrawn (file-not-found) until a line is fixed in Asterisk"
+                : $"{mac}: no line fits its file; it is served a configuration without credentials until a line is fixed in Asterisk";
+        }
+    }
 }
 
 /// <summary>
@@ -174,11 +199,16 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
         }
 
         _lines.TryRemove(mac, out _);
+        return new PhoneRendering(mac, Unprovisioned(mac, model), null, null);
+    }
+
+    // What the unprovisioned policy answers for the phone's own file names (both, while its family is unknown), naming no load.
+    private RenderedFile[] Unprovisioned(MacAddress mac, PhoneModel? model)
+    {
         string[] names = model is null ? [SipCnfRenderer.FileName(mac), SepXmlRenderer.FileName(mac)]
             : model.Family == PhoneFamily.Sip79x0 ? [SipCnfRenderer.FileName(mac)] : [SepXmlRenderer.FileName(mac)];
         var noLoads = CurrentSite with { Loads = new SiteLoads { Sip79x0 = string.Empty, Sip79x1 = new Dictionary<string, string>() } };
-        var files = names.Select(name => UnprovisionedRenderer.Render(noLoads, name).File).OfType<RenderedFile>().Select(f => f with { Scope = FileScope.Phone });
-        return new PhoneRendering(mac, [.. files], null, null);
+        return [.. names.Select(name => UnprovisionedRenderer.Render(noLoads, name).File).OfType<RenderedFile>().Select(f => f with { Scope = FileScope.Phone })];
     }
 
     /// <summary>Stores the site files and the phone's own files; the counter moves only if they changed.</summary>
@@ -208,6 +238,13 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
         var result = model is null
             ? EitherFamilyFileSet.Render(CurrentSite, siteFiles, phone.Mac, lines, overrides, templates)
             : PhoneFileSet.Render(CurrentSite, siteFiles, new Phone(phone.Mac, model, lines, load, overrides), templates);
+        if (result.CarriesNoLine)
+        {
+            // Not one line fits the file: the phone gets what a bound phone whose lines are all gone gets,
+            // so the credentials it had stop being served; the result keeps the warnings and LeftOut.
+            return new StoredPhoneRender(result with { Files = Unprovisioned(phone.Mac, model) }, siteFiles, null, plan, lines);
+        }
+
         return result.Succeeded
             ? new StoredPhoneRender(result, siteFiles, null, plan, lines)
             : StoredPhoneRender.Fail(siteFiles, $"{phone.Mac}: {string.Join("; ", result.Errors)}");

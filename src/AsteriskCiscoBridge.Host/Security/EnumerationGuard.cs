@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Text.RegularExpressions;
 
@@ -7,6 +8,7 @@ namespace AsteriskCiscoBridge.Host.Security;
 public sealed class EnumerationGuardOptions
 {
     /// <summary>Distinct MACs one address may ask for within <see cref="Window"/> before it counts as a scan. Default 20: a phone asks for one.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "must be 1 or more")]
     public int MaxDistinctMacs { get; init; } = 20;
 
     /// <summary>The sliding window. Default 60 s.</summary>
@@ -16,6 +18,7 @@ public sealed class EnumerationGuardOptions
     public TimeSpan BlockFor { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Addresses tracked at once; the least recently seen are forgotten beyond it. Default 10,000.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "must be 1 or more")]
     public int MaxTrackedAddresses { get; init; } = 10_000;
 }
 

@@ -2,6 +2,16 @@ using Microsoft.Extensions.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Security;
 
+/// <summary>The <c>Security</c> section beside the scan guard's settings (<see cref="EnumerationGuardOptions"/>).</summary>
+internal sealed class SecurityOptions
+{
+    /// <summary><c>off</c> (default), <c>alert</c> or <c>deny</c>: what a request for a bound phone's files from another address gets.</summary>
+    public AddressPinningMode AddressPinning { get; init; }
+
+    /// <summary>The token bucket per source address over TFTP and HTTP.</summary>
+    public RateLimitOptions RateLimit { get; init; } = new();
+}
+
 /// <summary>Reads the pinning and rate-limit parts of the <c>Security</c> section (the scan guard reads its own).</summary>
 internal static class SecuritySettings
 {
@@ -9,7 +19,7 @@ internal static class SecuritySettings
     {
         error = string.Empty;
         pinning = AddressPinningMode.Off;
-        rateLimit = configuration.GetSection("Security:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        rateLimit = (configuration.GetSection("Security").Get<SecurityOptions>() ?? new SecurityOptions()).RateLimit;
         var text = configuration["Security:AddressPinning"];
         if (!string.IsNullOrEmpty(text) && !(Enum.TryParse(text, ignoreCase: true, out pinning) && Enum.IsDefined(pinning) && !int.TryParse(text, out _)))
         {

@@ -29,6 +29,11 @@ public static class EitherFamilyFileSet
             warnings.AddRange(failed.Errors.Select(e => new RenderWarning("(other family)", "lines", e)));
         }
 
-        return new PhoneRenderResult(files, warnings, [], results[0].SyncValue, results[1].VersionStamp);
+        // A line one family cannot carry (a '"' in a SIP<MAC>.cnf password) may fit the other: left out is per file.
+        return new PhoneRenderResult(files, warnings, [], results[0].SyncValue, results[1].VersionStamp)
+        {
+            LeftOut = [.. succeeded.SelectMany(r => r.LeftOut)],
+            CarriesNoLine = succeeded.All(r => r.CarriesNoLine),
+        };
     }
 }

@@ -21,6 +21,25 @@ public static class PhoneFileSet
             return PhoneRenderResult.Failed(errors);
         }
 
+        var leftOut = LineRules.LeftOut(phone);
+        RenderWarning[] leftOutWarnings = [.. leftOut.Select(l => l.ToWarning())];
+        if (leftOut.Count == phone.Lines.Count)
+        {
+            return new PhoneRenderResult([], leftOutWarnings, [], null, null) { LeftOut = leftOut, CarriesNoLine = true };
+        }
+
+        if (leftOut.Count > 0)
+        {
+            // The rest keep the binding's order from button 1 (why not a gap: LineRules).
+            phone = phone with { Lines = [.. phone.Lines.Where((_, i) => !leftOut.Any(l => l.Position == i + 1))] };
+        }
+
+        var result = RenderLines(site, siteFiles, phone, templates);
+        return result with { Warnings = [.. leftOutWarnings, .. result.Warnings], LeftOut = leftOut };
+    }
+
+    private static PhoneRenderResult RenderLines(SiteSettings site, SiteFileSet siteFiles, Phone phone, TemplateSet? templates)
+    {
         templates ??= TemplateSet.Empty;
         var dialPlan = siteFiles.Get(DialPlanRenderer.FileName);
         if (phone.Model.Family == PhoneFamily.Sip79x0)

@@ -175,7 +175,7 @@ public sealed class TftpServer : IAsyncDisposable
         }
         catch (SocketException e)
         {
-            throw new IOException($"cannot listen on {endPoint}: {e.Message}", e);
+            throw new TftpListenException(endPoint, e);
         }
 
         try
@@ -205,7 +205,7 @@ public sealed class TftpServer : IAsyncDisposable
         catch (SocketException e)
         {
             socket.Dispose();
-            throw new IOException($"cannot listen on {endPoint}: {e.Message}", e);
+            throw new TftpListenException(endPoint, e);
         }
     }
 

@@ -63,14 +63,37 @@ public sealed class BindCommandTests
     }
 
     [Fact]
-    public async Task Credentials_the_phone_cannot_carry_are_refused_at_render_time()
+    public async Task A_line_the_phone_file_cannot_carry_is_left_out_and_the_others_are_stored()
+    {
+        using var cli = new CliHarness();
+        const string Lines = """[{"endpoint":"1001","password":"good1"},{"endpoint":"1002","password":"has\"quote"},{"endpoint":"1003","password":"good3"}]""";
+
+        var (exit, output, error) = await cli.RunAsync("bind", "001122aabbcc", "1001,1002,1003", "--model", "7960", "--line-data", cli.WriteLineData(Lines));
+        var file = await cli.RunAsync("render", "001122aabbcc", "SIP001122AABBCC.cnf");
+
+        Assert.Equal(0, exit);
+        Assert.EndsWith("sync counter 1\n", output, StringComparison.Ordinal);
+        Assert.Equal("warning: SIP001122AABBCC.cnf lineN_password: line 2 (1002) left out: contains '\"', which a quoted cnf value cannot hold (the format has no escape for it, spec §2.2)\n", error);
+        Assert.Contains("line1_name: \"1001\"\nline1_authname: \"1001\"\nline1_password: \"good1\"", file.Output, StringComparison.Ordinal);
+        Assert.Contains("line2_name: \"1003\"\nline2_authname: \"1003\"\nline2_password: \"good3\"", file.Output, StringComparison.Ordinal);
+        Assert.Contains("line3_name: \"\"", file.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("1002", file.Output, StringComparison.Ordinal);
+        Assert.Contains("line 2 (1002) left out", file.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_phone_none_of_whose_lines_fits_is_served_the_unprovisioned_answer()
     {
         using var cli = new CliHarness();
 
-        var (exit, output, _) = await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7960", "--line-data", cli.WriteLineData("""[{"endpoint":"1001","password":"has\"quote"}]"""));
+        var (exit, output, error) = await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7960", "--line-data", cli.WriteLineData("""[{"endpoint":"1001","password":"has\"quote"}]"""));
+        var file = await cli.RunAsync("render", "001122aabbcc", "SIP001122AABBCC.cnf");
 
         Assert.Equal(0, exit);
-        Assert.Contains("files not rendered: 001122AABBCC: line 1 password contains '\"'", output, StringComparison.Ordinal);
+        Assert.EndsWith("no line fits the phone's file: it is served what an unbound phone gets (a configuration without credentials); sync counter 1\n", output, StringComparison.Ordinal);
+        Assert.Contains("line 1 (1001) left out", error, StringComparison.Ordinal);
+        Assert.Contains("phone_label: \"Unprovisioned\"", file.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("quote", file.Output, StringComparison.Ordinal);
     }
 
     [Fact]

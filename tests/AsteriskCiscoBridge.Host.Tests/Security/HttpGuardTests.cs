@@ -84,8 +84,8 @@ public sealed class HttpGuardTests
     });
 
     [Theory]
-    [InlineData("Security:AddressPinning", "maybe", "Security:AddressPinning 'maybe' is not off, alert or deny")]
-    [InlineData("Security:AddressPinning", "3", "Security:AddressPinning '3' is not off, alert or deny")]
+    [InlineData("Security:AddressPinning", "maybe", "Security:AddressPinning 'maybe' is not one of Off, Alert, Deny")]
+    [InlineData("Security:AddressPinning", "3", "Security:AddressPinning '3' is not one of Off, Alert, Deny")]
     [InlineData("Security:RateLimit:Burst", "-1", "Security:RateLimit: RequestsPerSecond and Burst must be 0 or more")]
     public void A_bad_security_setting_stops_the_service_with_one_clear_line(string key, string value, string message)
     {

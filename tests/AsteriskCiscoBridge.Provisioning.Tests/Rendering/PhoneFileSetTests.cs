@@ -1,4 +1,5 @@
 using System.Text;
+using System.Xml.Linq;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 
@@ -77,18 +78,129 @@ public sealed class PhoneFileSetTests
     }
 
     [Theory]
-    [InlineData("10 01", null, "pw", "line 1 extension contains ' '")]
-    [InlineData("1001", "a\"b", "pw", "line 1 auth user contains '\"'")]
-    [InlineData("1001", null, "pä", "line 1 password contains U+00E4")]
-    [InlineData("1001", null, "0123456789012345678901234567890", "line 1 password has 31 characters; the phone takes at most 30")]
-    [InlineData("", null, "pw", "line 1 extension is empty")]
-    public void Credentials_that_would_change_are_errors_not_warnings(string extension, string? auth, string password, string reason)
+    [InlineData("7960", "10 01", null, "pw", "lineN_name contains ' ', which a SIP user name cannot hold")]
+    [InlineData("7960", "1001", "a\"b", "pw", "lineN_authname contains '\"', which a quoted cnf value cannot hold")]
+    [InlineData("7960", "1001", null, "a\"b", "lineN_password contains '\"', which a quoted cnf value cannot hold")]
+    [InlineData("7960", "1001", null, "pä", "lineN_password contains U+00E4, a character beyond ASCII, which the cnf file cannot hold")]
+    [InlineData("7960", "1001", null, "a\nb", "lineN_password contains U+000A, a control character, which a cnf value cannot hold")]
+    [InlineData("7960", "", null, "pw", "lineN_name is empty")]
+    [InlineData("7962", "10 01", null, "pw", "name contains ' ', which a SIP user name cannot hold")]
+    [InlineData("7962", "1001", null, "pä", "authPassword contains U+00E4, a character beyond ASCII: no source says")]
+    [InlineData("7962", "1001", null, "a\tb", "authPassword contains U+0009, a control character, which XML 1.0 cannot hold")]
+    [InlineData("7962", "1001", null, "0123456789012345678901234567890", "authPassword has 31 characters; the phone takes at most 30")]
+    [InlineData("7962", "", null, "pw", "name is empty")]
+    public void A_value_the_family_file_cannot_carry_leaves_its_line_out(string model, string extension, string? auth, string password, string reason)
     {
-        var phone = new Phone(TestSites.Mac, PhoneModels.Cisco7960, [new LineInput(extension, auth, password)]);
+        var good = new LineInput("1002", null, "good");
+        var phone = new Phone(TestSites.Mac, PhoneModels.Find(model)!, [new LineInput(extension, auth, password), good]);
 
         var result = PhoneFileSet.Render(TestSites.Site, phone);
 
-        Assert.Equal([reason], result.Errors.Select(e => e.Split(", which")[0]));
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        var left = Assert.Single(result.LeftOut);
+        Assert.Equal(1, left.Position);
+        Assert.StartsWith(reason, $"{left.Field} {left.Reason}", StringComparison.Ordinal);
+        Assert.Contains(result.Warnings, w => w.Field == left.Field && w.Message.StartsWith("line 1 (", StringComparison.Ordinal) && w.Message.Contains(left.Reason, StringComparison.Ordinal));
+        Assert.All(result.Warnings, w => Assert.DoesNotContain(password, w.Message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("7960", "1001", "1001", "a b#c;d&e<f>'g")]
+    [InlineData("7960", "1001", null, "0123456789012345678901234567890123456789")]
+    [InlineData("7962", "1001", "a\"b", "q\"uote")]
+    [InlineData("7962", "1001", "x&y<z>", "a b#c;d&e<f>'g")]
+    public void A_value_the_family_file_can_carry_keeps_its_line(string model, string extension, string? auth, string password)
+    {
+        var result = PhoneFileSet.Render(TestSites.Site, new Phone(TestSites.Mac, PhoneModels.Find(model)!, [new LineInput(extension, auth, password)]));
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Empty(result.LeftOut);
+        Assert.False(result.CarriesNoLine);
+        Assert.NotEmpty(result.Files);
+    }
+
+    [Fact]
+    public void One_bad_line_among_good_ones_leaves_a_7960_with_the_others_in_binding_order()
+    {
+        LineInput[] lines = [new("1001", null, "first"), new("1002", null, "has\"quote"), new("1003", null, "third")];
+
+        var result = PhoneFileSet.Render(TestSites.Site, new Phone(TestSites.Mac, PhoneModels.Cisco7960, lines));
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        var keys = CnfReader.Read(Encoding.ASCII.GetString(result.Find("SIP001122AABBCC.cnf")!.Content))!.ToDictionary(k => k.Key, k => k.Value);
+        Assert.Equal(("1001", "first"), (keys["line1_name"], keys["line1_password"]));
+        Assert.Equal(("1003", "third"), (keys["line2_name"], keys["line2_password"]));
+        Assert.Equal(("", "UNPROVISIONED"), (keys["line3_name"], keys["line3_authname"]));
+        Assert.DoesNotContain("1002", keys.Values);
+        var left = Assert.Single(result.LeftOut);
+        Assert.Equal((2, "1002", "SIP001122AABBCC.cnf", "lineN_password"), (left.Position, left.Line.Extension, left.FileName, left.Field));
+        Assert.Equal(
+            "SIP001122AABBCC.cnf lineN_password: line 2 (1002) left out: contains '\"', which a quoted cnf value cannot hold (the format has no escape for it, spec §2.2)",
+            result.Warnings[0].ToString());
+        Assert.Equal(
+            "line 2 (1002) left out of SIP001122AABBCC.cnf: lineN_password contains '\"', which a quoted cnf value cannot hold (the format has no escape for it, spec §2.2)",
+            left.ToString());
+    }
+
+    [Fact]
+    public void One_bad_line_among_good_ones_leaves_a_7962_with_the_others_in_binding_order()
+    {
+        LineInput[] lines = [new("1001", null, "first"), new("1002", null, "tab\there"), new("1003", null, "third")];
+
+        var result = PhoneFileSet.Render(TestSites.Site, new Phone(TestSites.Mac, PhoneModels.Cisco7962, lines));
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        var device = XDocument.Parse(Encoding.UTF8.GetString(result.Find("SEP001122AABBCC.cnf.xml")!.Content));
+        Assert.Equal(
+            [("1", "1", "1001", "first"), ("2", "2", "1003", "third")],
+            device.Descendants("line").Select(l => ((string)l.Attribute("button")!, (string)l.Attribute("lineIndex")!, l.Element("name")!.Value, l.Element("authPassword")!.Value)));
+        var left = Assert.Single(result.LeftOut);
+        Assert.Equal((2, "SEP001122AABBCC.cnf.xml", "authPassword"), (left.Position, left.FileName, left.Field));
+    }
+
+    [Fact]
+    public void A_quote_in_a_79x1_password_is_escaped_and_parses_back_to_the_password()
+    {
+        const string Password = "pa\"ss\"&<'>";
+        LineInput[] lines = [new("1001", "au\"th", Password), new("1002", null, "other")];
+
+        var result = PhoneFileSet.Render(TestSites.Site, new Phone(TestSites.Mac, PhoneModels.Cisco7945, lines));
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Empty(result.LeftOut);
+        var text = Encoding.UTF8.GetString(result.Find("SEP001122AABBCC.cnf.xml")!.Content);
+        Assert.Contains("<authPassword>pa&quot;ss&quot;&amp;&lt;&apos;&gt;</authPassword>", text, StringComparison.Ordinal);
+        Assert.Contains("<authName>au&quot;th</authName>", text, StringComparison.Ordinal);
+        var parsed = XDocument.Parse(text).Descendants("line").Select(l => (l.Element("authName")!.Value, l.Element("authPassword")!.Value));
+        Assert.Equal([("au\"th", Password), ("1002", "other")], parsed);
+    }
+
+    [Fact]
+    public void A_phone_none_of_whose_lines_fits_gets_no_files_and_no_error()
+    {
+        LineInput[] lines = [new("1001", null, "a\"b"), new("1002", null, "c\"d")];
+
+        var result = PhoneFileSet.Render(TestSites.Site, new Phone(TestSites.Mac, PhoneModels.Cisco7940, lines));
+
+        Assert.True(result.Succeeded);
+        Assert.True(result.CarriesNoLine);
+        Assert.Empty(result.Files);
+        Assert.Equal([1, 2], result.LeftOut.Select(l => l.Position));
+        Assert.Equal(2, result.Warnings.Count);
+        Assert.Null(result.SyncValue);
+    }
+
+    [Fact]
+    public void A_line_left_out_of_one_family_is_carried_by_the_other()
+    {
+        LineInput[] lines = [new("1001", null, "a\"b")];
+
+        var cnf = PhoneFileSet.Render(TestSites.Site, new Phone(TestSites.Mac, PhoneModels.Cisco7940, lines));
+        var xml = PhoneFileSet.Render(TestSites.Site, new Phone(TestSites.Mac, PhoneModels.Cisco7941, lines));
+
+        Assert.True(cnf.CarriesNoLine);
+        Assert.False(xml.CarriesNoLine);
+        Assert.Contains("<authPassword>a&quot;b</authPassword>", Encoding.UTF8.GetString(xml.Find("SEP001122AABBCC.cnf.xml")!.Content), StringComparison.Ordinal);
     }
 
     [Theory]

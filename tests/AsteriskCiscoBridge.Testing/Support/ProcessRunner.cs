@@ -8,18 +8,29 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
 /// <summary>Runs a real program (a Debian TFTP client, say) with a bounded wait.</summary>
 public static class ProcessRunner
 {
-    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunAsync(fileName, arguments, new Dictionary<string, string?>(), null, timeout, cancellationToken);
+
+    /// <summary>Runs with <paramref name="environment"/> added to (or, for a null value, removed from) this process's, in <paramref name="workingDirectory"/> when given.</summary>
+    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string? workingDirectory, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? string.Empty,
         };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
