@@ -54,4 +54,28 @@ public sealed partial class AmiTestServerWireTests
 
         Assert.Equal(Encoding.UTF8.GetString(recorded), rendered.ToString());
     }
+
+    [Fact]
+    public async Task A_phoneprov_section_with_a_line_has_the_recorded_layout()
+    {
+        // getconfig/05: type, endpoint, MAC, PROFILE, LINEKEYS, LINE (the test server writes no LINEKEYS).
+        var ct = TestContext.Current.CancellationToken;
+        var recorded = AmiFixtures.ParseMessages(AmiFixtures.Numbered("getconfig", "05-", "response"))[0];
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6001", "pw") with { PhoneprovMac = "001122334455", PhoneprovLine = "1" });
+        await using var server = AmiTestServer.Start(pbx);
+        await using var connection = await AmiConnection.ConnectAsync(
+            new AmiConnectionOptions { Port = server.Port, Username = "bridge", Secret = "bridgepw", PingInterval = TimeSpan.Zero },
+            TimeProvider.System,
+            null,
+            ct);
+        await connection.LoginAsync(ct);
+
+        var answer = (await connection.SendAsync(new AmiAction("GetConfig").Add("Filename", "pjsip.conf").Add("Filter", "type=phoneprov"), ct)).Response;
+
+        Assert.Equal("6001-phone", answer["Category-000000"]);
+        Assert.Equal(
+            recorded.Fields.Where(f => f.Name.StartsWith("Line-000000-", StringComparison.Ordinal) && !f.Value.StartsWith("LINEKEYS=", StringComparison.Ordinal)).Select(f => f.Value),
+            answer.Fields.Where(f => f.Name.StartsWith("Line-000000-", StringComparison.Ordinal)).Select(f => f.Value));
+    }
 }

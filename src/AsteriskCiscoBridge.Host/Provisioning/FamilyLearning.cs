@@ -1,3 +1,4 @@
+using System.Net;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Inventory;
@@ -14,11 +15,38 @@ namespace AsteriskCiscoBridge.Host.Provisioning;
 /// file is withdrawn and its resync follows the family. Its own file's bytes do not change: nothing
 /// is sent to it. Fed by <see cref="RequestRecorder"/>, one request at a time.
 /// </summary>
+/// <remarks>
+/// A 7940/7960 asks for <c>OS79XX.TXT</c> first on every boot, and on SIP 7.x+ loads for
+/// <c>CTLSEP&lt;MAC&gt;.tlv</c> and <c>SEP&lt;MAC&gt;.cnf.xml</c> before its <c>SIP&lt;MAC&gt;.cnf</c> (spec §1.2);
+/// a 79x1 never asks for <c>OS79XX.TXT</c> (§1.5). So a <c>SEP&lt;MAC&gt;.cnf.xml</c> from an address that
+/// asked for <c>OS79XX.TXT</c> within <see cref="BootWindow"/> tells nothing (its <c>SIP&lt;MAC&gt;.cnf</c>
+/// will): learning it as a 79x1 would withdraw the very file the 7940/7960 asks for next.
+/// </remarks>
 internal sealed partial class FamilyLearning(PhoneStore phones, StoredPhoneRenderer renderer, StoredFileTree tree, TimeProvider time, ILogger<FamilyLearning> logger)
 {
+    /// <summary>How long after an address asked for OS79XX.TXT its SEP&lt;MAC&gt;.cnf.xml requests teach nothing.</summary>
+    public static readonly TimeSpan BootWindow = TimeSpan.FromMinutes(2);
+
+    // Addresses that asked for OS79XX.TXT, with when; pruned past the window, and bounded (a flood of
+    // addresses forgets the oldest, which only makes learning wait for the phone's own file).
+    private const int MaxBootingAddresses = 4096;
+    private readonly Dictionary<IPAddress, DateTimeOffset> _booting = [];
+    private readonly Lock _gate = new();
+
     public async Task ObserveAsync(FileRequest request, MacAddress? mac, CancellationToken cancellationToken)
     {
+        if (string.Equals(Path.GetFileName(request.FileName), "OS79XX.TXT", StringComparison.OrdinalIgnoreCase))
+        {
+            RememberBoot(request.Client.Address, request.At);
+            return;
+        }
+
         if (mac is not { } phoneMac || !request.Served || PhoneInventory.FamilyOfFileName(request.FileName) is not { } family)
+        {
+            return;
+        }
+
+        if (family == PhoneFamily.Sip79x1 && IsBooting79x0(request.Client.Address, request.At))
         {
             return;
         }
@@ -49,6 +77,35 @@ internal sealed partial class FamilyLearning(PhoneStore phones, StoredPhoneRende
         {
             // Learning is a side line of the request log: the next round renders the phone anyway.
             LearningFailed(logger, request.FileName, e);
+        }
+    }
+
+    private void RememberBoot(IPAddress address, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            if (_booting.Count >= MaxBootingAddresses)
+            {
+                foreach (var old in _booting.Where(b => at - b.Value > BootWindow).Select(b => b.Key).ToList())
+                {
+                    _booting.Remove(old);
+                }
+
+                if (_booting.Count >= MaxBootingAddresses)
+                {
+                    _booting.Remove(_booting.MinBy(b => b.Value).Key);
+                }
+            }
+
+            _booting[address] = at;
+        }
+    }
+
+    private bool IsBooting79x0(IPAddress address, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            return _booting.TryGetValue(address, out var asked) && at - asked <= BootWindow && at >= asked;
         }
     }
 

@@ -53,6 +53,12 @@ public sealed record AmiTestEndpoint
     /// <summary>MAC of a <c>type=phoneprov</c> section for this endpoint, as the admin wrote it.</summary>
     public string? PhoneprovMac { get; init; }
 
+    /// <summary>The phoneprov section's <c>PROFILE=</c> (getconfig/02 has <c>cisco</c>).</summary>
+    public string PhoneprovProfile { get; init; } = "cisco";
+
+    /// <summary>The phoneprov section's <c>LINE=</c> (the line's button on the phone), as the admin wrote it; null leaves it out.</summary>
+    public string? PhoneprovLine { get; init; }
+
     /// <summary>False for a realtime endpoint: GetConfig pjsip.conf does not show it.</summary>
     public bool InConfigFile { get; init; } = true;
 
@@ -294,9 +300,11 @@ public sealed class AmiTestPbx
             }
         }
 
+        // getconfig/02: type, endpoint, MAC, PROFILE, then LINE when the admin wrote one.
         foreach (var e in endpoints.Where(e => e.InConfigFile && e.PhoneprovMac is not null))
         {
-            Category(e.Name + "-phone", "type=phoneprov", "endpoint=" + e.Name, "MAC=" + e.PhoneprovMac, "PROFILE=cisco");
+            string[] phoneprov = ["type=phoneprov", "endpoint=" + e.Name, "MAC=" + e.PhoneprovMac, "PROFILE=" + e.PhoneprovProfile];
+            Category(e.Name + "-phone", e.PhoneprovLine is null ? phoneprov : [.. phoneprov, "LINE=" + e.PhoneprovLine]);
         }
 
         sb.Append("\r\n");
