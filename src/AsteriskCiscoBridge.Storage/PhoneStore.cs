@@ -256,7 +256,7 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
         for (var i = 0; i < renderings.Count; i++)
         {
             results[i] = await SaveAsync(connection, transaction, renderings[i], now, cancellationToken);
-            if (resyncReason is not null && results[i].Outcome == SaveOutcome.Updated)
+            if (resyncReason is not null && results[i].Outcome == SaveOutcome.Updated && renderings[i].Notify)
             {
                 await ResyncQueue.EnqueueAsync(connection, transaction, renderings[i].Mac, resyncReason, now, cancellationToken);
             }

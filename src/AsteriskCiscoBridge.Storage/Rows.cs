@@ -99,7 +99,11 @@ public sealed record BindingRow
 }
 
 /// <summary>A phone's new rendered files (its own files only; site files go to <see cref="ConfigStore"/>).</summary>
-public sealed record PhoneRendering(MacAddress Mac, IReadOnlyList<RenderedFile> Files, string? SyncValue, string? VersionStamp);
+/// <param name="Notify">
+/// False when the change tells the phone nothing it must act on (its file only names the load it already
+/// runs): stored, but not queued for a resync.
+/// </param>
+public sealed record PhoneRendering(MacAddress Mac, IReadOnlyList<RenderedFile> Files, string? SyncValue, string? VersionStamp, bool Notify = true);
 
 public enum SaveOutcome
 {

@@ -76,6 +76,7 @@ internal sealed partial class EndpointProvisioner(
             await snapshots.SaveAsync(new StoredSnapshot(snapshot.TakenAt, endpoints), cancellationToken);
         }
 
+        var storedHashes = (await phones.ListAsync(cancellationToken)).ToDictionary(p => p.Mac, p => p.ContentHash);
         var userAgentsOf = snapshot.Endpoints.ToDictionary(e => e.Name, e => e.Contacts.Select(c => c.UserAgent).OfType<string>().ToArray(), StringComparer.Ordinal);
         foreach (var phone in inventory.Phones)
         {
@@ -110,7 +111,10 @@ internal sealed partial class EndpointProvisioner(
             // Lines its file cannot carry are left out; the phone keeps the others (or, with none, is deprovisioned).
             problems.AddRange(render.LeftOutProblems(phone.Mac, phone.ServedEndpoints));
 
-            renderings.Add(new PhoneRendering(phone.Mac, [.. render.Result.Files.Where(f => f.Scope == FileScope.Phone)], render.Result.SyncValue, render.Result.VersionStamp));
+            // A file that only starts naming the load the phone already runs (learned from its User-Agent) is
+            // stored, but the phone is not made to re-read it: it would reboot for nothing.
+            var echoOnly = render.HashWithoutEcho is { } quiet && quiet == storedHashes.GetValueOrDefault(phone.Mac);
+            renderings.Add(new PhoneRendering(phone.Mac, [.. render.Result.Files.Where(f => f.Scope == FileScope.Phone)], render.Result.SyncValue, render.Result.VersionStamp, Notify: !echoOnly));
         }
 
         Inventory = inventory;

@@ -16,6 +16,12 @@ namespace AsteriskCiscoBridge.Host.Provisioning;
 /// </remarks>
 internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet Site, string? Error, LoadPlan? Plan = null, IReadOnlyList<LineInput>? Lines = null)
 {
+    /// <summary>
+    /// When the files name the load the phone already runs ("keep current", spec §3.5), the content hash of
+    /// the same files naming none: equal to what was stored, the change asks nothing of the phone.
+    /// </summary>
+    public string? HashWithoutEcho { get; init; }
+
     public static StoredPhoneRender Fail(SiteFileSet site, string error) => new(null, site, error);
 
     /// <summary>
@@ -245,9 +251,21 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
             return new StoredPhoneRender(result with { Files = Unprovisioned(phone.Mac, model) }, siteFiles, null, plan, lines);
         }
 
-        return result.Succeeded
-            ? new StoredPhoneRender(result, siteFiles, null, plan, lines)
-            : StoredPhoneRender.Fail(siteFiles, $"{phone.Mac}: {string.Join("; ", result.Errors)}");
+        if (!result.Succeeded)
+        {
+            return StoredPhoneRender.Fail(siteFiles, $"{phone.Mac}: {string.Join("; ", result.Errors)}");
+        }
+
+        // Naming the running load keeps a phone where it is, as naming none does (it keeps what it runs):
+        // what the files would be without it tells a round whether the phone has anything to re-read.
+        string? withoutEcho = null;
+        if (model is not null && !string.IsNullOrEmpty(load) && string.Equals(load, phone.Load, StringComparison.OrdinalIgnoreCase))
+        {
+            var quiet = PhoneFileSet.Render(CurrentSite, siteFiles, new Phone(phone.Mac, model, lines, string.Empty, overrides), templates);
+            withoutEcho = quiet.Succeeded ? PhoneStore.SetHash(quiet.Files.Where(f => f.Scope == FileScope.Phone).Select(f => (f.Name, f.Content))) : null;
+        }
+
+        return new StoredPhoneRender(result, siteFiles, null, plan, lines) { HashWithoutEcho = withoutEcho };
     }
 
     /// <summary>
