@@ -14,7 +14,8 @@ namespace AsteriskCiscoBridge.Host.Cli;
 /// <c>acb phones [--json] [--unbound]</c>: the phones in the store with their endpoints, file versions and
 /// resync state. The JSON form is an array of <c>{mac, model, endpoints, load, syncCounter,
 /// syncValue, versionStamp, renderedAt, resync, queue, loadSource, pinnedLoad, targetLoad, nextHop,
-/// loadPath, loadPlan, loadReason, modelSource, lines, conflicts}</c> (<c>lines</c>: <c>{endpoint, source, origin,
+/// loadPath, loadPlan, loadReason, modelSource, lines, conflicts}</c> (<c>modelSource</c>: <c>bind</c>, <c>set_var</c>,
+/// <c>profile</c>, <c>user-agent</c>, <c>files</c> or <c>unknown</c>) (<c>lines</c>: <c>{endpoint, source, origin,
 /// served, problem}</c> in button order, from the inventory the service provisions from) (<c>queue</c>: <c>{state, reason, attempt, sentAt, deadline}</c>
 /// or null) and never holds a secret.
 /// </summary>
@@ -85,7 +86,7 @@ internal static class PhonesCommand
                 plans[p.Mac] is { } plan ? [.. plan.Path] : [],
                 plans[p.Mac] is { } described ? LoadPathText.Describe(p.Load, described, p.PinnedLoad is not null) : "-",
                 plans[p.Mac]?.Reason,
-                inventory.Find(p.Mac) is { } known ? known.ModelSource.ToString() : "Unknown",
+                ModelSourceText.Of(inventory.Find(p.Mac)?.ModelSource ?? ModelSource.Unknown) ?? "unknown",
                 inventory.Find(p.Mac) is { } lined ? [.. lined.Lines.Select(l => new LineView(l.Endpoint, SourceText(l.Source), l.Origin, l.IsServed, l.Problem))] : [],
                 inventory.Find(p.Mac) is { } conflicted ? [.. conflicted.Conflicts] : [])).ToArray();
             var output = parse.InvocationConfiguration.Output;

@@ -43,7 +43,7 @@ public sealed class AsteriskBindingTests
         var (phonesExit, phonesJson) = await RunAsync(PhonesCommand.Create(), "phones", "--json", "--config", config);
         var phone = Assert.Single(JsonDocument.Parse(phonesJson).RootElement.EnumerateArray());
         Assert.Equal(0, phonesExit);
-        Assert.Equal(("7945", "SetVar"), (phone.GetProperty("model").GetString(), phone.GetProperty("modelSource").GetString()));
+        Assert.Equal(("7945", "set_var"), (phone.GetProperty("model").GetString(), phone.GetProperty("modelSource").GetString()));
         var line = Assert.Single(phone.GetProperty("lines").EnumerateArray());
         Assert.Equal(("6004", "set_var", true), (line.GetProperty("endpoint").GetString(), line.GetProperty("source").GetString(), line.GetProperty("served").GetBoolean()));
         var (renderExit, rendered) = await RunAsync(RenderCommand.Create(), "render", Mac.Value, $"SEP{Mac}.cnf.xml", "--config", config);

@@ -149,11 +149,11 @@ public sealed class FirstTenMinutesTests
         var phones = JsonDocument.Parse(await cli.RunAsync("phones", "--json")).RootElement.EnumerateArray().ToDictionary(p => p.GetProperty("mac").GetString()!);
         Assert.Equal([LobbyMac.Value, DeskMac.Value], phones.Keys.Order());
         var deskRow = phones[DeskMac.Value];
-        Assert.Equal(("7960", "Profile"), (deskRow.GetProperty("model").GetString(), deskRow.GetProperty("modelSource").GetString()));
+        Assert.Equal(("7960", "profile"), (deskRow.GetProperty("model").GetString(), deskRow.GetProperty("modelSource").GetString()));
         Assert.Equal(["6002", "6001"], Strings(deskRow.GetProperty("endpoints")));
         Assert.Equal([("6002", "phoneprov", true), ("6001", "phoneprov", true)], Lines(deskRow));
         var lobbyRow = phones[LobbyMac.Value];
-        Assert.Equal(("7961", "UserAgent"), (lobbyRow.GetProperty("model").GetString(), lobbyRow.GetProperty("modelSource").GetString()));
+        Assert.Equal(("7961", "user-agent"), (lobbyRow.GetProperty("model").GetString(), lobbyRow.GetProperty("modelSource").GetString()));
         Assert.Equal([("6004", "set_var", true)], Lines(lobbyRow));
 
         var endpoints = JsonDocument.Parse(await cli.RunAsync("endpoints", "--json")).RootElement.GetProperty("endpoints").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!);
