@@ -221,11 +221,6 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
                 poll.Dispose();
                 poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 pollTimer = Task.Delay(_options.PollInterval, _time, poll.Token);
-                if (result?.Snapshot is { } snapshot)
-                {
-                    _current = snapshot;
-                    _published.Writer.TryWrite(snapshot);
-                }
                 // A failed read (permission denied, an endpoint changing under the read, or the connection
                 // dropping mid-read) is tried again later, and so is a read made while a reload was still
                 // pending. If the connection was lost, the next Connected change reads sooner and the retry
@@ -240,6 +235,12 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
 
                     retry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     retryTimer = Task.Delay(_options.RetryDelay, _time, retry.Token);
+                }
+
+                if (result?.Snapshot is { } snapshot)
+                {
+                    _current = snapshot;
+                    _published.Writer.TryWrite(snapshot);
                 }
             }
         }

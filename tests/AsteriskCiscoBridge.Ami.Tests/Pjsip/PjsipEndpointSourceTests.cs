@@ -113,7 +113,9 @@ public sealed class PjsipEndpointSourceTests
         Assert.Equal(("Reload", "4"), (reload.EventName, reload["Status"]));
         Assert.True(PjsipEndpointSource.IsReloadPending(reload));
 
-        // The read the event caused is done (the poll and the later read are armed); the reload then ends quietly.
+        // The read the event caused publishes its snapshot once the poll and the later read are armed (and
+        // its own timers are gone, so moving the clock cannot time it out); the reload then ends quietly.
+        await NextAsync(source, s => s.Find("6002") is not null, ct);
         await Eventually.TrueAsync(() => time.PendingTimers == 2, "poll and the later read armed", ct, Bound);
         server.Pbx.Remove("6002");
         time.Advance(SourceOptions.RetryDelay);
