@@ -1,9 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
+using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Cli;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
+using AsteriskCiscoBridge.Testing.Tftp;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 
 // Reload to NOTIFY: PHONES bound phones on PHONES endpoints of the AMI test server, the whole
@@ -52,6 +57,8 @@ try
         ["Ami:Sync:Debounce"] = "00:00:00",
         ["Resync:Interval"] = "00:00:00",
         ["Logging:LogLevel:Default"] = "Warning",
+        // The served-change probe below asks every 20 ms from one address.
+        ["Security:RateLimit:RequestsPerSecond"] = "0",
     });
     var clock = Stopwatch.StartNew();
     await app.StartAsync();
@@ -72,6 +79,28 @@ try
     var elapsed = clock.ElapsedMilliseconds;
     var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
     Console.WriteLine($"reload changing {changed} of {phones}: last NOTIFY {elapsed} ms after the Reload event (cpu {cpu.TotalMilliseconds:0} ms, AMI test server in the same process)");
+
+    // An admin change beside the service (what `acb bind MAC … --set label=…` commits): from its commit to the
+    // first TFTP fetch that serves it, through the store watcher and a round over the held snapshot.
+    var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
+    var probe = MacAddress.Parse(0x0006D7000000L.ToString("X12", CultureInfo.InvariantCulture)).Mac!.Value;
+    var sync = app.Services.GetRequiredService<EndpointSyncService>();
+    var snapshotRounds = sync.Rounds;
+    clock.Restart();
+    await store.SetSettingsAsync(probe, [new("label", "Probe")], "bench", DateTimeOffset.UtcNow, CancellationToken.None);
+    while (!Encoding.UTF8.GetString((await TftpTestClient.AskAsync(tftp, "127.0.0.1", $"SIP{probe}.cnf", CancellationToken.None)).Bytes ?? []).Contains("phone_label: \"Probe\"", StringComparison.Ordinal))
+    {
+        await Task.Delay(20);
+    }
+
+    var served = clock.ElapsedMilliseconds;
+    // The round serves the file before it plans resyncs; it counts itself once done.
+    while (sync.RequestedRounds == 0)
+    {
+        await Task.Delay(20);
+    }
+
+    Console.WriteLine($"admin change beside the service: served {served} ms after its commit, round done after {clock.ElapsedMilliseconds} ms ({sync.RequestedRounds} requested round, {sync.Rounds - snapshotRounds} snapshot reads)");
     // The persisted queue after the round: every phone told is awaiting its fetch (answers are
     // written per round, after the last NOTIFY; stopping the app waits for that write).
     await app.StopAsync();

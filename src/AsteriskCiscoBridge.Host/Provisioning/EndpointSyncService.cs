@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Asterisk;
@@ -14,6 +15,13 @@ namespace AsteriskCiscoBridge.Host.Provisioning;
 /// after every reconnect, on PJSIP reloads and on a poll) and provisions from every complete
 /// snapshot. Without AMI settings it says so and serves what it has.
 /// </summary>
+/// <remarks>
+/// A change made in the store beside the service (<c>acb bind</c>, <c>acb pin</c>, the dashboard; seen by
+/// <see cref="StoreChangeWatcher"/>) asks for a round with <see cref="RequestRound"/>: the last complete
+/// snapshot is applied again, without reading Asterisk, or with none yet the store's own line data
+/// (<paramref name="stored"/>). Rounds of both kinds run one at a time; requests made while one waits
+/// or runs are served by one round after it.
+/// </remarks>
 internal sealed partial class EndpointSyncService(
     AmiOptions? ami,
     string? amiProblem,
@@ -21,15 +29,31 @@ internal sealed partial class EndpointSyncService(
     EndpointProvisioner provisioner,
     ResyncService resync,
     TimeProvider time,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers,
+    StoredPhoneRound? stored = null) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<EndpointSyncService>();
+
+    // One round at a time, whichever asked for it: a snapshot round and a requested one must not
+    // interleave their reads and writes of the same phones.
+    private readonly SemaphoreSlim _round = new(1, 1);
+
+    // Capacity one, extra writes dropped: any number of requests made before the next requested round
+    // starts is served by that one round.
+    private readonly Channel<string> _requests = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    private PjsipSnapshot? _snapshot;
 
     /// <summary>The last round, for tests and the dashboard.</summary>
     public ProvisioningRound? LastRound { get; private set; }
 
-    /// <summary>Rounds done since start.</summary>
+    /// <summary>Rounds done since start from snapshots read from Asterisk.</summary>
     public int Rounds { get; private set; }
+
+    /// <summary>Rounds done since start on <see cref="RequestRound"/> (store changes), with or without a snapshot.</summary>
+    public int RequestedRounds => Volatile.Read(ref _requestedRounds);
+
+    private int _requestedRounds;
 
     /// <summary>When the last complete snapshot was taken, for /metrics and the dashboard.</summary>
     public DateTimeOffset? LastSnapshotAt { get; private set; }
@@ -39,11 +63,20 @@ internal sealed partial class EndpointSyncService(
 
     private AmiClient? _client;
 
+    /// <summary>
+    /// Asks for a provisioning round over what is already known: the last complete snapshot again (Asterisk
+    /// is not read for it), or without one the store's recorded line data. Returns at once; requests made
+    /// before the round starts are served by it.
+    /// </summary>
+    public void RequestRound(string reason) => _requests.Writer.TryWrite(reason);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var requested = ServeRequestsAsync(stoppingToken);
         if (ami is null)
         {
             NoAmi(_logger, amiProblem ?? "no Ami section");
+            await requested;
             return;
         }
 
@@ -58,12 +91,11 @@ internal sealed partial class EndpointSyncService(
         {
             await foreach (var snapshot in source.Snapshots.ReadAllAsync(stoppingToken))
             {
+                await _round.WaitAsync(stoppingToken);
                 try
                 {
-                    var round = await provisioner.ApplyAsync(snapshot, stoppingToken);
-                    // The round queued its changed phones with their files; plan every queued one.
-                    await resync.PlanAsync(snapshot, [], stoppingToken);
-                    LastRound = round;
+                    Volatile.Write(ref _snapshot, snapshot);
+                    await SnapshotRoundAsync(snapshot, stoppingToken);
                     LastSnapshotAt = snapshot.TakenAt;
                     Rounds++;
                 }
@@ -73,6 +105,10 @@ internal sealed partial class EndpointSyncService(
                     // snapshot tries again, and phones keep the files already published.
                     RoundFailed(_logger, e);
                 }
+                finally
+                {
+                    _round.Release();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -81,6 +117,69 @@ internal sealed partial class EndpointSyncService(
 
         await sender;
         await recheck;
+        await requested;
+    }
+
+    public override void Dispose()
+    {
+        _round.Dispose();
+        base.Dispose();
+    }
+
+    // Renders from the snapshot; the round queued its changed phones with their files: plan every queued one.
+    private async Task SnapshotRoundAsync(PjsipSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var round = await provisioner.ApplyAsync(snapshot, cancellationToken);
+        await resync.PlanAsync(snapshot, [], cancellationToken);
+        LastRound = round;
+    }
+
+    private async Task ServeRequestsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _requests.Reader.WaitToReadAsync(cancellationToken))
+            {
+                var failed = false;
+                await _round.WaitAsync(cancellationToken);
+                try
+                {
+                    // Taken inside the lock: a request made while the previous round ran is served by this one.
+                    var reason = _requests.Reader.TryRead(out var first) ? first : "store changed";
+                    var snapshot = Volatile.Read(ref _snapshot);
+                    RoundRequested(_logger, reason, snapshot is null ? "the store's line data (no snapshot yet)" : "the last snapshot");
+                    if (snapshot is not null)
+                    {
+                        await SnapshotRoundAsync(snapshot, cancellationToken);
+                    }
+                    else if (stored is not null)
+                    {
+                        LastRound = await stored.ApplyAsync(cancellationToken);
+                    }
+
+                    Interlocked.Increment(ref _requestedRounds);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Phones keep what is published; the change is not lost: the round is tried again.
+                    RequestedRoundFailed(_logger, sourceOptions.RetryDelay, e);
+                    failed = true;
+                }
+                finally
+                {
+                    _round.Release();
+                }
+
+                if (failed)
+                {
+                    await Task.Delay(sourceOptions.RetryDelay, time, cancellationToken);
+                    RequestRound("retry of a failed round");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     // Phones deferred by a call are told once a snapshot shows them idle: ask for one now and then.
@@ -112,4 +211,10 @@ internal sealed partial class EndpointSyncService(
 
     [LoggerMessage(6201, LogLevel.Error, "A provisioning round failed; the next snapshot tries again")]
     private static partial void RoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(6220, LogLevel.Debug, "Provisioning round asked for ({Reason}) over {Source}")]
+    private static partial void RoundRequested(ILogger logger, string reason, string source);
+
+    [LoggerMessage(6221, LogLevel.Error, "A provisioning round asked for by a store change failed; it is tried again in {RetryDelay}")]
+    private static partial void RequestedRoundFailed(ILogger logger, TimeSpan retryDelay, Exception exception);
 }

@@ -65,10 +65,15 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
 
     public LoadPlanning? Loads => loads;
 
-    public async Task<StoredPhoneRender> RenderAsync(MacAddress mac, CancellationToken cancellationToken)
+    public async Task<StoredPhoneRender> RenderAsync(MacAddress mac, CancellationToken cancellationToken, SiteFileSet? siteFiles = null)
     {
-        await RefreshAsync(cancellationToken);
-        var siteFiles = RenderSite();
+        // A round over many phones renders the site files once and passes them in.
+        if (siteFiles is null)
+        {
+            await RefreshAsync(cancellationToken);
+            siteFiles = RenderSite();
+        }
+
         var phone = await phones.GetAsync(mac, cancellationToken);
         if (phone is null)
         {

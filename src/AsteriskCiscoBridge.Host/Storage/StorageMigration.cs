@@ -14,9 +14,18 @@ internal sealed class StorageMigration(SqliteConnectionFactory connections, Stor
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await connections.MigrateAsync(cancellationToken);
-        await renderer.SaveSiteFilesAsync(time.GetUtcNow(), cancellationToken);
-        await tree.ReloadAsync(cancellationToken);
+        await PublishAsync(renderer, tree, time.GetUtcNow(), cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Stores the site-wide files as the current settings give them and publishes everything the store
+    /// holds: at start, and after a provisioning round that had no snapshot to work from.
+    /// </summary>
+    internal static async Task PublishAsync(StoredPhoneRenderer renderer, StoredFileTree tree, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await renderer.SaveSiteFilesAsync(now, cancellationToken);
+        await tree.ReloadAsync(cancellationToken);
+    }
 }

@@ -1,0 +1,113 @@
+using AsteriskCiscoBridge.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AsteriskCiscoBridge.Host.Provisioning;
+
+/// <summary>The <c>Sync</c> configuration section.</summary>
+internal sealed class SyncOptions
+{
+    /// <summary>
+    /// How often the running service looks for changes made in its store beside it (<c>acb bind</c>, <c>unbind</c>,
+    /// <c>pin</c>, <c>unpin</c>, the dashboard): such a change reaches the served files within about this time plus
+    /// one round. One indexed read of the store each time; Asterisk is not asked. Default 00:00:00.5.
+    /// </summary>
+    public TimeSpan StoreWatchInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Reads and checks the section; throws with a one-line reason naming the key.</summary>
+    public static SyncOptions Read(IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Sync").Get<SyncOptions>() ?? new SyncOptions();
+        if (options.StoreWatchInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Sync:StoreWatchInterval '{options.StoreWatchInterval}' must be more than zero (default 00:00:00.5)");
+        }
+
+        return options;
+    }
+}
+
+/// <summary>
+/// Notices changes that the CLI verbs and the dashboard make in the store while the service runs, and asks
+/// for a provisioning round (<paramref name="requestRound"/>: <see cref="EndpointSyncService.RequestRound"/>), so they are served in a second instead of at the next poll of
+/// Asterisk. Every admin change writes its audit row in the transaction of the change, so the newest audit id
+/// moving is the signal: one cheap read every <see cref="SyncOptions.StoreWatchInterval"/>, through the service's
+/// <see cref="TimeProvider"/>. Rows written by the service's own auto-assignment ask for nothing: it publishes
+/// the phone it binds itself (and a round writes no audit row), so rounds cannot feed themselves.
+/// </summary>
+internal sealed partial class StoreChangeWatcher(AuditLog audit, Action<string> requestRound, SyncOptions options, TimeProvider time, ILogger<StoreChangeWatcher> logger) : BackgroundService
+{
+    /// <summary>Reads of the audit log done since start (for tests).</summary>
+    public int Reads => Volatile.Read(ref _reads);
+
+    /// <summary>Rounds asked for since start (for tests).</summary>
+    public int Requested => Volatile.Read(ref _requested);
+
+    private int _reads;
+    private int _requested;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The first read sets the mark: what the store held at start is already published (StorageMigration)
+        // or is the first snapshot round's to provision.
+        long? seen = null;
+        var failing = false;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    var last = await audit.LastIdAsync(stoppingToken);
+                    // A smaller id than before means another database file took the old one's place: all may differ.
+                    if (seen is { } before && last != before && (last < before || await audit.AnyAfterAsync(before, PhoneDiscovery.Actor, stoppingToken)))
+                    {
+                        Changed(logger, before, last);
+                        requestRound($"store changed: audit rows after {before}, up to {last}");
+                        Interlocked.Increment(ref _requested);
+                    }
+
+                    seen = last;
+                    failing = false;
+                    Interlocked.Increment(ref _reads);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A locked or briefly missing database: said once per outage, read again next time.
+                    if (!failing)
+                    {
+                        ReadFailed(logger, e);
+                    }
+
+                    failing = true;
+                }
+
+                await Task.Delay(options.StoreWatchInterval, time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(6224, LogLevel.Debug, "Store changed beside the service (audit rows after {Before}, up to {Last}): a provisioning round is asked for")]
+    private static partial void Changed(ILogger logger, long before, long last);
+
+    [LoggerMessage(6225, LogLevel.Warning, "Reading the audit log for store changes failed; changes made meanwhile wait for the next successful read")]
+    private static partial void ReadFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>Registration of <see cref="StoreChangeWatcher"/> in <c>acb run</c>.</summary>
+internal static class StoreChangeWatcherSetup
+{
+    /// <summary>Reads <c>Sync</c> now (a bad value stops the build with one line) and adds the watcher, after the sync service.</summary>
+    public static IServiceCollection AddStoreChangeWatcher(this IServiceCollection services, IConfiguration configuration, SqliteConnectionFactory connections)
+    {
+        var options = SyncOptions.Read(configuration);
+        services.AddSingleton(sp => new StoreChangeWatcher(
+            new AuditLog(connections), sp.GetRequiredService<EndpointSyncService>().RequestRound, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreChangeWatcher>>()));
+        return services.AddHostedService(sp => sp.GetRequiredService<StoreChangeWatcher>());
+    }
+}
