@@ -220,10 +220,11 @@ internal static class RunCommand
             ami, amiProblem, configuration.GetSection("Ami:Sync").Get<PjsipEndpointSourceOptions>() ?? new PjsipEndpointSourceOptions(),
             sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<ResyncService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), ActivatorUtilities.CreateInstance<StoredPhoneRound>(sp)));
         builder.Services.AddHostedService(sp => new FirmwareCatalogService(connections, loads.Store, firmware, settings.Firmware, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FirmwareCatalogService>>()));
-        builder.Services.AddHostedService(sp => new StorageMigration(connections, sp.GetRequiredService<StoredPhoneRenderer>(), sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new StorageMigration(connections, sp.GetRequiredService<StoredPhoneRenderer>(), sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageMigration>());
         builder.Services.AddHostedService(sp => new AddressPinSeeding(new RequestHistory(connections), pins, sp.GetRequiredService<ILogger<AddressPinSeeding>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointSyncService>());
-        builder.Services.AddStoreChangeWatcher(configuration, connections);
+        builder.Services.AddStoreChangeWatcher(configuration, connections, sp => () => sp.GetRequiredService<StorageMigration>().PublishedAfterAuditId);
         builder.Services.AddSingleton<TftpHostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TftpHostedService>());
         builder.Services.AddSingleton(new RequestLog(connections));

@@ -37,6 +37,7 @@ internal static class AcbSections
         new("Security", typeof(SecurityOptions)),
         new("Discovery", typeof(DiscoveryOptions)),
         new("Site", typeof(SiteOptions)),
+        new("Sync", typeof(SyncOptions)),
     ];
 
     /// <summary>Sections that belong to .NET, not to the bridge: passed on, not checked (<c>Logging:LogLevel:Default</c>).</summary>

@@ -37,7 +37,8 @@ internal sealed class SyncOptions
 /// <see cref="TimeProvider"/>. Rows written by the service's own auto-assignment ask for nothing: it publishes
 /// the phone it binds itself (and a round writes no audit row), so rounds cannot feed themselves.
 /// </summary>
-internal sealed partial class StoreChangeWatcher(AuditLog audit, Action<string> requestRound, SyncOptions options, TimeProvider time, ILogger<StoreChangeWatcher> logger) : BackgroundService
+/// <param name="startMark">The newest audit id the start-up publication covers (null: the first read sets the mark).</param>
+internal sealed partial class StoreChangeWatcher(AuditLog audit, Action<string> requestRound, SyncOptions options, TimeProvider time, ILogger<StoreChangeWatcher> logger, Func<long?>? startMark = null) : BackgroundService
 {
     /// <summary>Reads of the audit log done since start (for tests).</summary>
     public int Reads => Volatile.Read(ref _reads);
@@ -50,9 +51,9 @@ internal sealed partial class StoreChangeWatcher(AuditLog audit, Action<string> 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The first read sets the mark: what the store held at start is already published (StorageMigration)
-        // or is the first snapshot round's to provision.
-        long? seen = null;
+        // What the store held at start is already published (StorageMigration, which noted the newest audit id
+        // before publishing) or is the first snapshot round's to provision: a change made since is a change.
+        long? seen = startMark?.Invoke();
         var failing = false;
         try
         {
@@ -103,11 +104,11 @@ internal sealed partial class StoreChangeWatcher(AuditLog audit, Action<string> 
 internal static class StoreChangeWatcherSetup
 {
     /// <summary>Reads <c>Sync</c> now (a bad value stops the build with one line) and adds the watcher, after the sync service.</summary>
-    public static IServiceCollection AddStoreChangeWatcher(this IServiceCollection services, IConfiguration configuration, SqliteConnectionFactory connections)
+    public static IServiceCollection AddStoreChangeWatcher(this IServiceCollection services, IConfiguration configuration, SqliteConnectionFactory connections, Func<IServiceProvider, Func<long?>>? startMark = null)
     {
         var options = SyncOptions.Read(configuration);
         services.AddSingleton(sp => new StoreChangeWatcher(
-            new AuditLog(connections), sp.GetRequiredService<EndpointSyncService>().RequestRound, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreChangeWatcher>>()));
+            new AuditLog(connections), sp.GetRequiredService<EndpointSyncService>().RequestRound, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreChangeWatcher>>(), startMark?.Invoke(sp)));
         return services.AddHostedService(sp => sp.GetRequiredService<StoreChangeWatcher>());
     }
 }

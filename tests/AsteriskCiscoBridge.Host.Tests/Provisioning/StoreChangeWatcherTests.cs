@@ -70,6 +70,33 @@ public sealed class StoreChangeWatcherTests
     }
 
     [Fact]
+    public async Task A_change_made_after_the_start_up_publication_but_before_the_first_read_asks_for_a_round()
+    {
+        using var folder = new TempDirectory("acb-watch-mark");
+        var connections = new SqliteConnectionFactory(new StorageOptions { Database = Path.Combine(folder.Path, "acb.db") });
+        await connections.MigrateAsync(Ct);
+        var phones = new PhoneStore(connections);
+        var time = new FakeTimeProvider(Now);
+        var requests = new ConcurrentQueue<string>();
+        try
+        {
+            // The store was published at start with the audit log empty (mark 0); an acb bind lands before the
+            // watcher's first read, as it can while the service is still starting.
+            await phones.BindAsync(MacA, PhoneModels.Cisco7960, [new BindingRow { Position = 1, Endpoint = "6001" }], "cli:admin", Now, Ct);
+            using var watcher = new StoreChangeWatcher(new AuditLog(connections), requests.Enqueue, new SyncOptions(), time, NullLogger<StoreChangeWatcher>.Instance, () => 0);
+            await watcher.StartAsync(Ct);
+            await TickedAsync(watcher, time, 1);
+
+            Assert.Single(requests);
+            await watcher.StopAsync(Ct);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    [Fact]
     public void Sync_section_gives_the_interval_and_refuses_a_bad_one_naming_the_key()
     {
         Assert.Equal(TimeSpan.FromMilliseconds(500), SyncOptions.Read(Configuration()).StoreWatchInterval);
@@ -93,7 +120,8 @@ public sealed class StoreChangeWatcherTests
 
         var error = Assert.Throws<InvalidOperationException>(() => RunCommand.Build([], null, overrides));
 
-        Assert.Equal("Sync:StoreWatchInterval '-00:00:01' must be more than zero (default 00:00:00.5)", error.Message);
+        // The start-up check of every section names the key first.
+        Assert.Equal("Sync:StoreWatchInterval '-00:00:01' is negative", error.Message);
     }
 
     // The watcher reads at start, then after each interval: advance the clock once its delay is armed, and

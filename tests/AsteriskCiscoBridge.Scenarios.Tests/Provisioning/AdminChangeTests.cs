@@ -85,7 +85,7 @@ public sealed class AdminChangeTests
     {
         // With AMI configured, Asterisk is unreachable (a closed port): no snapshot ever comes.
         await using var service = await ServiceHarness.CreateAsync(null, Ct);
-        await service.StartAsync(Ct, amiConfigured ? [] : [("Ami:Username", string.Empty)]);
+        await service.StartAsync(Ct, amiConfigured ? [] : [("Ami:Username", string.Empty), ("Ami:Secret", string.Empty)]);
         var file = $"SIP{Mac}.cnf";
         Assert.Contains("phone_label: \"Unprovisioned\"", (await AskAsync(service, file)).Text, StringComparison.Ordinal);
         var lines = Path.Combine(Path.GetDirectoryName(service.Database)!, "lines.json");
