@@ -113,7 +113,9 @@ internal sealed partial class EndpointProvisioner(
 
             // A file that only starts naming the load the phone already runs (learned from its User-Agent) is
             // stored, but the phone is not made to re-read it: it would reboot for nothing.
-            var echoOnly = render.HashWithoutEcho is { } quiet && quiet == storedHashes.GetValueOrDefault(phone.Mac);
+            var stored = storedHashes.GetValueOrDefault(phone.Mac);
+            var echoOnly = render.HashWithoutEcho is { } quiet && stored is not null
+                && PhoneStore.SetHash(StoredPhoneRenderer.OwnFiles(render.Result.Files)) != stored && quiet.Value == stored;
             renderings.Add(new PhoneRendering(phone.Mac, [.. render.Result.Files.Where(f => f.Scope == FileScope.Phone)], render.Result.SyncValue, render.Result.VersionStamp, Notify: !echoOnly));
         }
 

@@ -18,9 +18,10 @@ internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet 
 {
     /// <summary>
     /// When the files name the load the phone already runs ("keep current", spec §3.5), the content hash of
-    /// the same files naming none: equal to what was stored, the change asks nothing of the phone.
+    /// the same files naming none: equal to what was stored, the change asks nothing of the phone. Rendered
+    /// only when asked (a round asks only for a phone whose files changed).
     /// </summary>
-    public string? HashWithoutEcho { get; init; }
+    public Lazy<string?>? HashWithoutEcho { get; init; }
 
     public static StoredPhoneRender Fail(SiteFileSet site, string error) => new(null, site, error);
 
@@ -237,6 +238,10 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
 
     private SiteSettings CurrentSite => loads is null ? site : site with { Loads = loads.Current.Offered with { PerPhone = true } };
 
+    /// <summary>A phone's own files as <see cref="PhoneStore.SetHash"/> takes them.</summary>
+    internal static IEnumerable<(string Name, byte[] Content)> OwnFiles(IEnumerable<RenderedFile> files) =>
+        files.Where(f => f.Scope == FileScope.Phone).Select(f => (f.Name, f.Content));
+
     private Task RefreshAsync(CancellationToken cancellationToken) => loads?.RefreshAsync(cancellationToken) ?? Task.CompletedTask;
 
     private StoredPhoneRender Render(SiteFileSet siteFiles, PhoneRow phone, PhoneModel? model, IReadOnlyList<LineInput> lines, PhoneOverrides overrides)
@@ -263,11 +268,15 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
 
         // Naming the running load keeps a phone where it is, as naming none does (it keeps what it runs):
         // what the files would be without it tells a round whether the phone has anything to re-read.
-        string? withoutEcho = null;
+        Lazy<string?>? withoutEcho = null;
         if (model is not null && !string.IsNullOrEmpty(load) && string.Equals(load, phone.Load, StringComparison.OrdinalIgnoreCase))
         {
-            var quiet = PhoneFileSet.Render(CurrentSite, siteFiles, new Phone(phone.Mac, model, lines, string.Empty, overrides), templates);
-            withoutEcho = quiet.Succeeded ? PhoneStore.SetHash(quiet.Files.Where(f => f.Scope == FileScope.Phone).Select(f => (f.Name, f.Content))) : null;
+            var site = CurrentSite;
+            withoutEcho = new Lazy<string?>(() =>
+            {
+                var quiet = PhoneFileSet.Render(site, siteFiles, new Phone(phone.Mac, model, lines, string.Empty, overrides), templates);
+                return quiet.Succeeded ? PhoneStore.SetHash(OwnFiles(quiet.Files)) : null;
+            });
         }
 
         return new StoredPhoneRender(result, siteFiles, null, plan, lines) { HashWithoutEcho = withoutEcho };
