@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using AsteriskCiscoBridge.Host.Cli;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Provisioning;
@@ -62,6 +64,20 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
     public Task BindAsync(MacAddress mac, PhoneModel model, CancellationToken cancellationToken, params BindingRow[] bindings) =>
         Phones.BindAsync(mac, model, bindings, "test", DateTimeOffset.UtcNow, cancellationToken);
+
+    /// <summary>
+    /// Runs store verbs in-process, as a separate <c>acb</c> beside the service would, on the service's SQLite
+    /// file (no AMI settings: they read the service's last snapshot). Output and errors together.
+    /// </summary>
+    public async Task<(int Exit, string Output)> CliAsync(CancellationToken cancellationToken, params string[] args)
+    {
+        var config = Path.Combine(Path.GetDirectoryName(Database)!, "cli.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Storage = new { Database } }), cancellationToken);
+        var output = new StringWriter { NewLine = "\n" };
+        var root = new RootCommand { BindCommand.Create(), UnbindCommand.Create(), PinCommand.Create(), UnpinCommand.Create(), PhonesCommand.Create(), RenderCommand.Create() };
+        var exit = await root.Parse([.. args, "--config", config]).InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, cancellationToken);
+        return (exit, output.ToString());
+    }
 
     /// <summary>Starts the service; without an AMI test server it points at a closed port.</summary>
     public async Task StartAsync(CancellationToken cancellationToken, params (string Key, string Value)[] settings)

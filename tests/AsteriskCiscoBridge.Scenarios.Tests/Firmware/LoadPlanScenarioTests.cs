@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Text;
-using System.Text.Json;
 using AsteriskCiscoBridge.Host.Cli;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Provisioning.Model;
@@ -232,15 +230,8 @@ public sealed class LoadPlanScenarioTests
         return Encoding.UTF8.GetString((await client.DownloadAsync(service.Tftp, name, Ct)).Bytes);
     }
 
-    private static async Task<(int Exit, string Output)> PinAsync(ServiceHarness service, MacAddress mac, string load)
-    {
-        var config = Path.Combine(Path.GetDirectoryName(service.Database)!, "pin.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Storage = new { service.Database } }), Ct);
-        var output = new StringWriter();
-        var exit = await new RootCommand { PinCommand.Create() }.Parse(["pin", mac.Value, load, "--config", config])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, Ct);
-        return (exit, output.ToString());
-    }
+    private static Task<(int Exit, string Output)> PinAsync(ServiceHarness service, MacAddress mac, string load) =>
+        service.CliAsync(Ct, "pin", mac.Value, load);
 
     private sealed record Setup(ServiceHarness Service, AmiTestPbx Pbx) : IAsyncDisposable
     {

@@ -1,7 +1,4 @@
-using System.CommandLine;
-using System.Text.Json;
 using AsteriskCiscoBridge.Ami;
-using AsteriskCiscoBridge.Host.Cli;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Firmware;
@@ -44,7 +41,7 @@ public sealed class AdminChangeTests
         var asterisk = new ActionLog(service.Asterisk!);
         var snapshotRounds = service.Sync.Rounds;
 
-        var (exit, output) = await RunAsync(service, "bind", Mac.Value, "6001", "--model", "7960");
+        var (exit, output) = await service.CliAsync(Ct, "bind", Mac.Value, "6001", "--model", "7960");
         Assert.True(exit == 0, output);
 
         // The round plans the resync as a snapshot round does: the registered phone is told. (Awaited before any
@@ -54,20 +51,20 @@ public sealed class AdminChangeTests
         Assert.Contains("line1_displayname: \"Ann Smith\"", bound, StringComparison.Ordinal);
         Assert.Contains("image_version: \"P0S3-08-12-00\"", bound, StringComparison.Ordinal);
 
-        (exit, output) = await RunAsync(service, "bind", Mac.Value, "6001", "--set", "label=Reception");
+        (exit, output) = await service.CliAsync(Ct, "bind", Mac.Value, "6001", "--set", "label=Reception");
         Assert.True(exit == 0, output);
         await ServedAsync(service, file, t => t.Contains("phone_label: \"Reception\"", StringComparison.Ordinal), "the label set with --set served");
 
-        (exit, output) = await RunAsync(service, "pin", Mac.Value, "P0S3-08-11-00");
+        (exit, output) = await service.CliAsync(Ct, "pin", Mac.Value, "P0S3-08-11-00");
         Assert.True(exit == 0, output);
         var pinned = await ServedAsync(service, file, t => t.Contains("image_version: \"P0S3-08-11-00\"", StringComparison.Ordinal), "the pinned load offered");
         Assert.Contains("line1_password: \"first-secret\"", pinned, StringComparison.Ordinal);
 
-        (exit, output) = await RunAsync(service, "unpin", Mac.Value);
+        (exit, output) = await service.CliAsync(Ct, "unpin", Mac.Value);
         Assert.True(exit == 0, output);
         await ServedAsync(service, file, t => t.Contains("image_version: \"P0S3-08-12-00\"", StringComparison.Ordinal), "the site default offered again");
 
-        (exit, output) = await RunAsync(service, "unbind", Mac.Value);
+        (exit, output) = await service.CliAsync(Ct, "unbind", Mac.Value);
         Assert.True(exit == 0, output);
         var withdrawn = await ServedAsync(service, file, t => !t.Contains("first-secret", StringComparison.Ordinal), "the line withdrawn");
         Assert.Contains("phone_label: \"Unprovisioned\"", withdrawn, StringComparison.Ordinal);
@@ -91,15 +88,15 @@ public sealed class AdminChangeTests
         var lines = Path.Combine(Path.GetDirectoryName(service.Database)!, "lines.json");
         await File.WriteAllTextAsync(lines, """[{"endpoint": "6001", "password": "stored-secret", "displayName": "Ann Smith"}]""", Ct);
 
-        var (exit, output) = await RunAsync(service, "bind", Mac.Value, "6001", "--model", "7960", "--line-data", lines);
+        var (exit, output) = await service.CliAsync(Ct, "bind", Mac.Value, "6001", "--model", "7960", "--line-data", lines);
         Assert.True(exit == 0, output);
         await ServedAsync(service, file, t => t.Contains("line1_password: \"stored-secret\"", StringComparison.Ordinal), "the recorded line served");
 
-        (exit, output) = await RunAsync(service, "bind", Mac.Value, "6001", "--line-data", lines, "--set", "label=Lobby");
+        (exit, output) = await service.CliAsync(Ct, "bind", Mac.Value, "6001", "--line-data", lines, "--set", "label=Lobby");
         Assert.True(exit == 0, output);
         await ServedAsync(service, file, t => t.Contains("phone_label: \"Lobby\"", StringComparison.Ordinal), "the label set with --set served");
 
-        (exit, output) = await RunAsync(service, "unbind", Mac.Value);
+        (exit, output) = await service.CliAsync(Ct, "unbind", Mac.Value);
         Assert.True(exit == 0, output);
         await ServedAsync(service, file, t => !t.Contains("stored-secret", StringComparison.Ordinal), "the line withdrawn");
 
@@ -134,17 +131,6 @@ public sealed class AdminChangeTests
             Ct,
             Bound);
         return text;
-    }
-
-    /// <summary>Runs a store verb in-process, as a separate <c>acb</c> would, on the service's SQLite file.</summary>
-    private static async Task<(int Exit, string Output)> RunAsync(ServiceHarness service, params string[] args)
-    {
-        var config = Path.Combine(Path.GetDirectoryName(service.Database)!, "cli.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Storage = new { service.Database } }), Ct);
-        var output = new StringWriter();
-        var root = new RootCommand { BindCommand.Create(), UnbindCommand.Create(), PinCommand.Create(), UnpinCommand.Create() };
-        var exit = await root.Parse([.. args, "--config", config]).InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, Ct);
-        return (exit, output.ToString());
     }
 
     /// <summary>The actions the AMI test server receives from the moment this is made (what came before is passed over).</summary>

@@ -1,8 +1,6 @@
-using System.CommandLine;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using AsteriskCiscoBridge.Host.Cli;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -39,20 +37,19 @@ public sealed class AsteriskBindingTests
         Assert.Equal("7945", (await service.Phones.GetAsync(Mac, Ct))!.Model);
 
         // The CLI sees what the service serves.
-        var config = await ConfigAsync(service);
-        var (phonesExit, phonesJson) = await RunAsync(PhonesCommand.Create(), "phones", "--json", "--config", config);
+        var (phonesExit, phonesJson) = await service.CliAsync(Ct, "phones", "--json");
         var phone = Assert.Single(JsonDocument.Parse(phonesJson).RootElement.EnumerateArray());
         Assert.Equal(0, phonesExit);
         Assert.Equal(("7945", "set_var"), (phone.GetProperty("model").GetString(), phone.GetProperty("modelSource").GetString()));
         var line = Assert.Single(phone.GetProperty("lines").EnumerateArray());
         Assert.Equal(("6004", "set_var", true), (line.GetProperty("endpoint").GetString(), line.GetProperty("source").GetString(), line.GetProperty("served").GetBoolean()));
-        var (renderExit, rendered) = await RunAsync(RenderCommand.Create(), "render", Mac.Value, $"SEP{Mac}.cnf.xml", "--config", config);
+        var (renderExit, rendered) = await service.CliAsync(Ct, "render", Mac.Value, $"SEP{Mac}.cnf.xml");
         Assert.Equal(0, renderExit);
         // With no Site:AsteriskHost and everything on loopback, the file names the address each request
         // arrives on: acb render shows the marker the serving layer replaces.
         Assert.Contains(served, rendered.Replace(SipServer.RequestLocalHost, "127.0.0.1", StringComparison.Ordinal), StringComparison.Ordinal);
 
-        var (unbindExit, unbind) = await RunAsync(UnbindCommand.Create(), "unbind", Mac.Value, "--config", config);
+        var (unbindExit, unbind) = await service.CliAsync(Ct, "unbind", Mac.Value);
         Assert.Equal(1, unbindExit);
         Assert.Equal($"{Mac} is bound in Asterisk, not by acb bind: remove set_var=CISCO_MAC=… from endpoint 6004 in pjsip.conf, then: asterisk -rx \"module reload res_pjsip.so\"\n", unbind);
 
@@ -62,20 +59,6 @@ public sealed class AsteriskBindingTests
         await service.Asterisk!.SendReloadAsync(Ct);
         await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the set_var was removed", Ct, Bound);
         Assert.DoesNotContain("desk-secret", await FetchAsync(service.Tftp, $"SEP{Mac}.cnf.xml"), StringComparison.Ordinal);
-    }
-
-    private static async Task<string> ConfigAsync(ServiceHarness service)
-    {
-        var config = Path.Combine(Path.GetDirectoryName(service.Database)!, "cli.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Storage = new { service.Database } }), Ct);
-        return config;
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(Command command, params string[] args)
-    {
-        var output = new StringWriter { NewLine = "\n" };
-        var exit = await new RootCommand { command }.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, Ct);
-        return (exit, output.ToString());
     }
 
     private static async Task<string> FetchAsync(IPEndPoint server, string name)
