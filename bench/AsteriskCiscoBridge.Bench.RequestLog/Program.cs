@@ -16,10 +16,13 @@ using Microsoft.Extensions.DependencyInjection;
 // MACs from 127.0.0.4 (allowed: the rate limit and the scan guard refuse most of them). Paced at
 // RATE datagrams per second so the server's event channel does not shed them before the recorder
 // sees them. After each phase, once the store stops growing, prints the growth of the database and
-// its WAL since the start. Usage: DATAGRAMS PHASES RATE (default 100000 2 20000).
+// its WAL since the start. With SOURCES above 1, the requests from outside the allowed networks come
+// from that many addresses (127.1.0.1 on; UDP sources are easily forged). Usage: DATAGRAMS PHASES RATE
+// SOURCES (default 100000 2 10000 1).
 var datagrams = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var phases = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
-var rate = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20_000;
+var rate = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000;
+var sources = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
 var folder = Directory.CreateTempSubdirectory("acb-bench-reqlog-").FullName;
 try
 {
@@ -42,7 +45,7 @@ try
 
     using var malformed = Bound("127.0.0.2");
     byte[] truncated = [0, 1, .. "SEP0006D7AABBCC.cnf.xml"u8];
-    using var outside = Bound("127.0.1.1");
+    var outside = Enumerable.Range(0, sources).Select(n => Bound(n == 0 ? "127.0.1.1" : $"127.1.{n / 250}.{(n % 250) + 1}")).ToArray();
     // A scanner asks each time from a new port, as a TFTP client does: a repeated request from a port whose
     // transfer still runs would be ignored as a retransmission.
     // It aborts every transfer it is answered with (ERROR 0), so its transfers do not hold the
@@ -65,7 +68,7 @@ try
                     malformed.SendTo(truncated, tftp);
                     break;
                 case 1:
-                    outside.SendTo(ReadRequest("OS79XX.TXT"), tftp);
+                    outside[i / 3 % outside.Length].SendTo(ReadRequest("OS79XX.TXT"), tftp);
                     break;
                 default:
                     scanners[i / 3 % scanners.Length].SendTo(ReadRequest("SEP" + (mac++).ToString("X12", CultureInfo.InvariantCulture) + ".cnf.xml"), tftp);
@@ -101,7 +104,7 @@ try
     await stopAborting.CancelAsync();
     await Task.WhenAll(aborting);
     await app.StopAsync();
-    foreach (var socket in scanners)
+    foreach (var socket in scanners.Concat(outside))
     {
         socket.Dispose();
     }
