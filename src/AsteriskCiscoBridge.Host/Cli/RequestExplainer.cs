@@ -1,5 +1,6 @@
 using System.Globalization;
 using AsteriskCiscoBridge.Host.Security;
+using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;
 
@@ -32,6 +33,42 @@ internal static class RequestExplainer
             "optionrefused" => $"a TFTP option was refused: {detail}",
             _ => outcome,
         };
+    }
+
+    /// <summary>
+    /// A minute of refused requests from one address in plain words, e.g. <c>4,812 refused requests
+    /// (malformed 12, guard-blocked 4,800) between 14:02 and 14:03</c>; <paramref name="sofar"/> when the
+    /// minute is not over yet.
+    /// </summary>
+    public static string Refused(RefusedCount count, bool sofar = false)
+    {
+        var parts = new List<string>(4);
+        void Part(string name, long n)
+        {
+            if (n > 0)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {n:N0}"));
+            }
+        }
+
+        Part("malformed", count.Malformed);
+        Part("denied", count.Denied);
+        Part("guard-blocked", count.Guarded);
+        Part("busy", count.Busy);
+        var total = count.Total;
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{total:N0} refused request{(total == 1 ? string.Empty : "s")} ({string.Join(", ", parts)}) between {count.Minute.UtcDateTime:HH:mm} and {count.Minute.UtcDateTime.AddMinutes(1):HH:mm}{(sofar ? " so far" : string.Empty)}");
+        if (count.LastFile is { Length: > 0 } file)
+        {
+            text += $", last asked {file}";
+        }
+
+        if (count.Denied > 0 && count.Denied == total)
+        {
+            text += " (outside Tftp:AllowedNetworks, a write request or a refused name)";
+        }
+
+        return text;
     }
 
     private static string Served(string? source, long bytes, string? mac, string detail)

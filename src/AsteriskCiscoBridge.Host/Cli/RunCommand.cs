@@ -228,8 +228,12 @@ internal static class RunCommand
         builder.Services.AddSingleton<TftpHostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TftpHostedService>());
         builder.Services.AddSingleton(new RequestLog(connections));
+        builder.Services.AddSingleton<StoreHealth>();
         builder.Services.AddSingleton<RequestRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestRecorder>());
+        builder.Services.AddSingleton(sp => new RequestLogPruning(
+            sp.GetRequiredService<RequestLog>(), settings.Storage, sp.GetRequiredService<StoreHealth>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RequestLogPruning>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLogPruning>());
         builder.AddDashboard(configuration);
         JournalLogging.Configure(builder.Logging);
         builder.Services.AddHostedService(sp => new SystemdNotifyService(SystemdNotifier.FromEnvironment(), sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SystemdNotifyService>>()));

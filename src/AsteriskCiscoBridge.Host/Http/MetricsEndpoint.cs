@@ -4,6 +4,7 @@ using System.Text;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Resync;
+using AsteriskCiscoBridge.Host.Storage;
 
 namespace AsteriskCiscoBridge.Host.Http;
 
@@ -74,9 +75,10 @@ internal sealed class HttpRequestCounter
 /// <summary>
 /// The one place the service's counters are gathered for <c>/metrics</c>: the TFTP server's
 /// counters, the HTTP file service's answers, the resync service's NOTIFYs and stale phones, and
-/// the AMI link (connected, age of the last complete snapshot).
+/// the AMI link (connected, age of the last complete snapshot), and the store's writes (failures, a full
+/// disk, the request log's size and the requests it could not take).
 /// </summary>
-internal sealed class BridgeMetrics(TftpHostedService tftp, HttpRequestCounter http, ResyncService resync, EndpointSyncService sync, TimeProvider time)
+internal sealed class BridgeMetrics(TftpHostedService tftp, HttpRequestCounter http, ResyncService resync, EndpointSyncService sync, TimeProvider time, StoreHealth? store = null)
 {
     public string Render()
     {
@@ -120,6 +122,18 @@ internal sealed class BridgeMetrics(TftpHostedService tftp, HttpRequestCounter h
             "Seconds since the last complete PJSIP snapshot was taken (no sample before the first).",
             sync.LastSnapshotAt is { } at ? [([], (time.GetUtcNow() - at).TotalSeconds)] : []);
         writer.Counter("acb_provisioning_rounds_total", "Provisioning rounds run from complete snapshots.", sync.Rounds);
+        if (store is not null)
+        {
+            writer.Counter("acb_store_write_failures_total", "Writes to the store that failed (the request log's and its pruning's).", store.WriteFailures);
+            writer.Gauge("acb_store_disk_full", "1 while the store cannot grow: its disk (or Storage:MaxSizeMegabytes) is full; the stored files are still served.", store.Full ? 1 : 0);
+            writer.Counter("acb_request_log_dropped_total", "Requests neither logged nor counted: the recorder was too far behind, or the store could not be written.", store.RequestsNotRecorded);
+            writer.Family(
+                "acb_request_log_rows",
+                "gauge",
+                "Requests in the request log (counted at start and after each hourly prune, then kept up to date; no sample before the first count).",
+                store.RequestLogRows is { } rows ? [([], rows)] : []);
+        }
+
         return writer.ToString();
     }
 

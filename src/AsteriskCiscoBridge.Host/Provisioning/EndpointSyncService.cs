@@ -101,9 +101,10 @@ internal sealed partial class EndpointSyncService(
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // One failed round (a locked database, say) must not end the sync: the next
-                    // snapshot tries again, and phones keep the files already published.
+                    // One failed round (a locked database, a full disk) must not end the sync: phones keep
+                    // the files already published, and the round is tried again over the same snapshot.
                     RoundFailed(_logger, e);
+                    RequestRound("retry of a failed round");
                 }
                 finally
                 {
@@ -209,7 +210,7 @@ internal sealed partial class EndpointSyncService(
     [LoggerMessage(6200, LogLevel.Warning, "AMI is not configured ({Problem}): serving the stored files only")]
     private static partial void NoAmi(ILogger logger, string problem);
 
-    [LoggerMessage(6201, LogLevel.Error, "A provisioning round failed; the next snapshot tries again")]
+    [LoggerMessage(6201, LogLevel.Error, "A provisioning round failed; it is tried again")]
     private static partial void RoundFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(6220, LogLevel.Debug, "Provisioning round asked for ({Reason}) over {Source}")]

@@ -89,6 +89,10 @@ public sealed class ConfigurationCheckTests
         Assert.Equal(["Ami:Secret is not set, but Ami:Username is"], Problems(("Ami:Username", "acb")));
         Assert.Equal(["Ami:Sync:PollInterval must be between 00:00:01 and 365.00:00:00"], Problems(("Ami:Sync:PollInterval", "00:00:00")));
         Assert.Equal(["Security:MaxDistinctMacs must be 1 or more"], Problems(("Security:MaxDistinctMacs", "0")));
+        Assert.Equal(["Storage:RequestLogRetention must be between 01:00:00 and 3650.00:00:00"], Problems(("Storage:RequestLogRetention", "00:10:00")));
+        Assert.Equal(["Storage:RequestLogMaxRows must be between 1000 and 1000000000"], Problems(("Storage:RequestLogMaxRows", "10")));
+        Assert.Equal(["Storage:MaxSizeMegabytes must be 1 or more"], Problems(("Storage:MaxSizeMegabytes", "0")));
+        Assert.Empty(Problems(("Storage:RequestLogRetention", "7.00:00:00"), ("Storage:RequestLogMaxRows", "50000"), ("Storage:MaxSizeMegabytes", "512")));
         // Neither user nor secret: the service runs on its store alone, as the README says.
         Assert.Empty(Problems(("Ami:Host", "192.0.2.5")));
     }
