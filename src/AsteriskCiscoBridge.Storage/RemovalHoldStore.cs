@@ -8,7 +8,7 @@ namespace AsteriskCiscoBridge.Storage;
 /// <summary>An answer of Asterisk held instead of applied (the one row of <c>removal_hold</c>).</summary>
 /// <param name="Answer"><see cref="RemovalGuard.AnswerKey"/> of the held answer.</param>
 /// <param name="FirstSeen">When the service first read this answer.</param>
-/// <param name="LastSeen">When it last read it.</param>
+/// <param name="LastSeen">When the service last found it still held (a read of Asterisk, or a round asked for meanwhile).</param>
 /// <param name="Endpoints">Endpoints in the held answer.</param>
 /// <param name="Bound">Phones served at least one line by what is applied.</param>
 /// <param name="Phones">The phones the answer takes lines from.</param>

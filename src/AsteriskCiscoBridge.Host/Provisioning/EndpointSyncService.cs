@@ -115,6 +115,10 @@ internal sealed partial class EndpointSyncService(
                         LastSnapshotAt = snapshot.TakenAt;
                         Rounds++;
                     }
+                    else
+                    {
+                        Interlocked.Increment(ref _heldReads);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -160,7 +164,6 @@ internal sealed partial class EndpointSyncService(
         }
 
         Volatile.Write(ref _held, snapshot);
-        Interlocked.Increment(ref _heldReads);
         if (admission.DueAt is { } due && due != _scheduledDue)
         {
             _scheduledDue = due;
@@ -197,6 +200,7 @@ internal sealed partial class EndpointSyncService(
                     {
                         snapshot = held;
                         Volatile.Write(ref _snapshot, held);
+                        LastSnapshotAt = held.TakenAt;
                     }
 
                     RoundRequested(_logger, reason, snapshot is null ? "the store's line data (no snapshot yet)" : "the last snapshot");
