@@ -74,7 +74,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         var config = Path.Combine(Path.GetDirectoryName(Database)!, "cli.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Storage = new { Database } }), cancellationToken);
         var output = new StringWriter { NewLine = "\n" };
-        var root = new RootCommand { BindCommand.Create(), UnbindCommand.Create(), PinCommand.Create(), UnpinCommand.Create(), PhonesCommand.Create(), RenderCommand.Create() };
+        var root = new RootCommand { BindCommand.Create(), UnbindCommand.Create(), PinCommand.Create(), UnpinCommand.Create(), PhonesCommand.Create(), RenderCommand.Create(), SyncCommand.Create(), DoctorCommand.Create() };
         var exit = await root.Parse([.. args, "--config", config]).InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, cancellationToken);
         return (exit, output.ToString());
     }

@@ -19,8 +19,9 @@ namespace AsteriskCiscoBridge.Host.Cli;
 /// <c>acb doctor</c>: one line per check (OK, WARN or FAIL, with the fix): AMI reachable, login,
 /// each permission the bridge uses (probed with actions that change nothing), the NOTIFY path, the
 /// running service's TFTP and HTTP listeners, firmware completeness, bound endpoints that cannot be
-/// provisioned, duplicate MAC bindings and labels too long for the model, and whether the store can be
-/// written (a full disk). Exits 1 on any FAIL.
+/// provisioned, duplicate MAC bindings and labels too long for the model, whether the store can be
+/// written (a full disk), and, while the service holds an answer of Asterisk that would strip many phones
+/// at once, a WARN saying so. Exits 1 on any FAIL.
 /// </summary>
 internal static class DoctorCommand
 {
@@ -90,6 +91,11 @@ internal static class DoctorCommand
         }
 
         results.Add(await StoreDoctor.CheckAsync(store.Factory, store.Settings.Storage, cancellationToken));
+        if (ProvisioningDoctor.RemovalHold(await new RemovalHoldStore(store.Factory).GetAsync(cancellationToken), RemovalHoldView.HoldOf(configuration)) is { } held)
+        {
+            results.Add(held);
+        }
+
         var facts = new ProvisioningFacts(
             await store.Phones.ListAsync(cancellationToken),
             await store.Phones.AllBindingsAsync(cancellationToken),

@@ -17,7 +17,9 @@ namespace AsteriskCiscoBridge.Host.Cli;
 /// loadPath, loadPlan, loadReason, modelSource, lines, conflicts}</c> (<c>modelSource</c>: <c>bind</c>, <c>set_var</c>,
 /// <c>profile</c>, <c>user-agent</c>, <c>files</c> or <c>unknown</c>) (<c>lines</c>: <c>{endpoint, source, origin,
 /// served, problem}</c> in button order, from the inventory the service provisions from) (<c>queue</c>: <c>{state, reason, attempt, sentAt, deadline}</c>
-/// or null) and never holds a secret.
+/// or null) (<c>heldRemoval</c>: the endpoints an answer of Asterisk held by the service would take from the phone, or
+/// null; the hold itself is in <c>acb sync --json</c>) and never holds a secret. While an answer is held the table
+/// starts with a <c>HELD:</c> line saying what and until when.
 /// </summary>
 internal static class PhonesCommand
 {
@@ -68,6 +70,10 @@ internal static class PhonesCommand
             await renderer.Loads!.RefreshAsync(ct);
             var plans = phones.ToDictionary(p => p.Mac, p => renderer.PlanOf(p));
 
+            // An answer of Asterisk held because it would strip many phones: what each phone would lose.
+            var hold = await new RemovalHoldStore(store.Factory).GetAsync(ct);
+            var held = hold?.Phones.ToDictionary(p => p.Mac, p => p.Endpoints.ToArray()) ?? [];
+
             var rows = phones.Select(p => new PhoneView(
                 p.Mac.Value,
                 inventory.Find(p.Mac)?.Model?.Name ?? (p.Model.Length > 0 ? p.Model : "?"),
@@ -88,12 +94,18 @@ internal static class PhonesCommand
                 plans[p.Mac]?.Reason,
                 ModelSourceText.Of(inventory.Find(p.Mac)?.ModelSource ?? ModelSource.Unknown) ?? "unknown",
                 inventory.Find(p.Mac) is { } lined ? [.. lined.Lines.Select(l => new LineView(l.Endpoint, SourceText(l.Source), l.Origin, l.IsServed, l.Problem))] : [],
-                inventory.Find(p.Mac) is { } conflicted ? [.. conflicted.Conflicts] : [])).ToArray();
+                inventory.Find(p.Mac) is { } conflicted ? [.. conflicted.Conflicts] : [],
+                held.GetValueOrDefault(p.Mac))).ToArray();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(rows, JsonOptions));
                 return 0;
+            }
+
+            if (hold is not null)
+            {
+                await output.WriteLineAsync($"HELD: {RemovalHoldView.Summary(hold, RemovalHoldView.HoldOf(store.Configuration))}");
             }
 
             // RESYNC last: a stale phone's reason may be long, and nothing after it needs aligning.
@@ -165,7 +177,7 @@ internal static class PhonesCommand
 
     private sealed record PhoneView(string Mac, string Model, string[] Endpoints, string? Load, long SyncCounter, string? SyncValue, string? VersionStamp, string? RenderedAt, string? Resync, QueueView? Queue,
         string? LoadSource, string? PinnedLoad, string? TargetLoad, string? NextHop, string[] LoadPath, string LoadPlan, string? LoadReason,
-        string ModelSource, LineView[] Lines, string[] Conflicts);
+        string ModelSource, LineView[] Lines, string[] Conflicts, string[]? HeldRemoval);
 
     /// <summary>One line: its endpoint, where it is declared (<c>phoneprov</c>, <c>set_var</c>, <c>bind</c>), whether it is served, and why not.</summary>
     private sealed record LineView(string Endpoint, string Source, string Origin, bool Served, string? Problem);

@@ -212,13 +212,17 @@ internal static class RunCommand
         builder.Services.AddSingleton(new SnapshotStore(connections));
         builder.Services.AddSingleton(sp => settings.SipServers(sp.GetRequiredService<ILogger<SipServerContext>>()));
         builder.Services.AddSingleton<EndpointProvisioner>();
+        builder.Services.AddSingleton(SyncOptions.Read(configuration));
+        builder.Services.AddSingleton(new RemovalHoldStore(connections));
+        builder.Services.AddSingleton<RemovalHoldGate>();
         builder.Services.AddSingleton(new NotifyLog(connections));
         builder.Services.AddSingleton(new ResyncQueue(connections));
         builder.Services.AddSingleton(configuration.GetSection("Resync").Get<ResyncOptions>() ?? new ResyncOptions());
         builder.Services.AddSingleton<ResyncService>();
         builder.Services.AddSingleton(sp => new EndpointSyncService(
             ami, amiProblem, configuration.GetSection("Ami:Sync").Get<PjsipEndpointSourceOptions>() ?? new PjsipEndpointSourceOptions(),
-            sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<ResyncService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), ActivatorUtilities.CreateInstance<StoredPhoneRound>(sp)));
+            sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<ResyncService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), ActivatorUtilities.CreateInstance<StoredPhoneRound>(sp),
+            sp.GetRequiredService<RemovalHoldGate>()));
         builder.Services.AddHostedService(sp => new FirmwareCatalogService(connections, loads.Store, firmware, settings.Firmware, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FirmwareCatalogService>>()));
         builder.Services.AddSingleton(sp => new StorageMigration(connections, sp.GetRequiredService<StoredPhoneRenderer>(), sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageMigration>());

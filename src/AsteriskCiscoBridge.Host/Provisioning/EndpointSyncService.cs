@@ -21,6 +21,9 @@ namespace AsteriskCiscoBridge.Host.Provisioning;
 /// snapshot is applied again, without reading Asterisk, or with none yet the store's own line data
 /// (<paramref name="stored"/>). Rounds of both kinds run one at a time; requests made while one waits
 /// or runs are served by one round after it.
+/// An answer that would strip many phones at once is held by <paramref name="gate"/>, not applied: the last
+/// applied snapshot stays the one requested rounds use; the held one is applied when the gate lets it through
+/// (a round requested by the admin's acceptance, or a read of Asterisk asked for when the hold is over).
 /// </remarks>
 internal sealed partial class EndpointSyncService(
     AmiOptions? ami,
@@ -30,7 +33,8 @@ internal sealed partial class EndpointSyncService(
     ResyncService resync,
     TimeProvider time,
     ILoggerFactory loggers,
-    StoredPhoneRound? stored = null) : BackgroundService
+    StoredPhoneRound? stored = null,
+    RemovalHoldGate? gate = null) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<EndpointSyncService>();
 
@@ -43,6 +47,15 @@ internal sealed partial class EndpointSyncService(
     private readonly Channel<string> _requests = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     private PjsipSnapshot? _snapshot;
+
+    // The answer the gate holds, and when the hold of each held answer is over (a read of Asterisk is asked for then).
+    private PjsipSnapshot? _held;
+    private DateTimeOffset? _scheduledDue;
+    private readonly Channel<DateTimeOffset> _holdsDue = Channel.CreateUnbounded<DateTimeOffset>(new UnboundedChannelOptions { SingleReader = true });
+    private int _heldReads;
+
+    /// <summary>Answers of Asterisk read and held, not applied, since start.</summary>
+    public int HeldReads => Volatile.Read(ref _heldReads);
 
     /// <summary>The last round, for tests and the dashboard.</summary>
     public ProvisioningRound? LastRound { get; private set; }
@@ -87,6 +100,7 @@ internal sealed partial class EndpointSyncService(
         source.Start();
         var sender = resync.SendLoopAsync(client, stoppingToken);
         var recheck = RecheckCallsAsync(source, stoppingToken);
+        var expiry = ReadWhenHoldsAreOverAsync(source, stoppingToken);
         try
         {
             await foreach (var snapshot in source.Snapshots.ReadAllAsync(stoppingToken))
@@ -94,10 +108,17 @@ internal sealed partial class EndpointSyncService(
                 await _round.WaitAsync(stoppingToken);
                 try
                 {
-                    Volatile.Write(ref _snapshot, snapshot);
-                    await SnapshotRoundAsync(snapshot, stoppingToken);
-                    LastSnapshotAt = snapshot.TakenAt;
-                    Rounds++;
+                    if (await AdmitAsync(snapshot, stoppingToken))
+                    {
+                        Volatile.Write(ref _snapshot, snapshot);
+                        await SnapshotRoundAsync(snapshot, stoppingToken);
+                        LastSnapshotAt = snapshot.TakenAt;
+                        Rounds++;
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _heldReads);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -118,6 +139,7 @@ internal sealed partial class EndpointSyncService(
 
         await sender;
         await recheck;
+        await expiry;
         await requested;
     }
 
@@ -125,6 +147,31 @@ internal sealed partial class EndpointSyncService(
     {
         _round.Dispose();
         base.Dispose();
+    }
+
+    // True when the gate lets the answer through; a held one is kept for a later round and its hold's end is watched.
+    private async Task<bool> AdmitAsync(PjsipSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (gate is null)
+        {
+            return true;
+        }
+
+        var admission = await gate.AdmitAsync(snapshot, cancellationToken);
+        if (admission.Apply)
+        {
+            Volatile.Write(ref _held, null);
+            return true;
+        }
+
+        Volatile.Write(ref _held, snapshot);
+        if (admission.DueAt is { } due && due != _scheduledDue)
+        {
+            _scheduledDue = due;
+            _holdsDue.Writer.TryWrite(due);
+        }
+
+        return false;
     }
 
     // Renders from the snapshot; the round queued its changed phones with their files: plan every queued one.
@@ -148,6 +195,15 @@ internal sealed partial class EndpointSyncService(
                     // Taken inside the lock: a request made while the previous round ran is served by this one.
                     var reason = _requests.Reader.TryRead(out var first) ? first : "store changed";
                     var snapshot = Volatile.Read(ref _snapshot);
+
+                    // An admin's acceptance (or an unbinding that leaves the held answer stripping few) lets it through.
+                    if (Volatile.Read(ref _held) is { } held && await AdmitAsync(held, cancellationToken))
+                    {
+                        snapshot = held;
+                        Volatile.Write(ref _snapshot, held);
+                        LastSnapshotAt = held.TakenAt;
+                    }
+
                     RoundRequested(_logger, reason, snapshot is null ? "the store's line data (no snapshot yet)" : "the last snapshot");
                     if (snapshot is not null)
                     {
@@ -176,6 +232,27 @@ internal sealed partial class EndpointSyncService(
                     await Task.Delay(sourceOptions.RetryDelay, time, cancellationToken);
                     RequestRound("retry of a failed round");
                 }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    // A held answer is applied only if Asterisk still gives it when its hold is over: read Asterisk again then.
+    private async Task ReadWhenHoldsAreOverAsync(PjsipEndpointSource source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var due in _holdsDue.Reader.ReadAllAsync(cancellationToken))
+            {
+                var wait = due - time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, cancellationToken);
+                }
+
+                source.RequestSnapshot("the hold of a held answer is over");
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -374,6 +374,12 @@ public sealed class AmiTestServer : IAsyncDisposable
         switch (name.ToUpperInvariant())
         {
             case "PJSIPSHOWENDPOINTS":
+                if (all.Value.Count == 0)
+                {
+                    sb.Append(AmiRecordedLayouts.NoEndpoints.Render(id));
+                    break;
+                }
+
                 AmiRecordedLayouts.EndpointsStart.Render(sb, id);
                 foreach (var e in all.Value)
                 {
@@ -392,8 +398,14 @@ public sealed class AmiTestServer : IAsyncDisposable
                 AmiRecordedLayouts.EndpointListComplete.Render(sb, id, Items(all.Value.Count));
                 break;
             case "PJSIPSHOWAUTHS":
-                AmiRecordedLayouts.AuthsStart.Render(sb, id);
                 var auths = all.Value.Where(e => e.AuthName is not null).ToList();
+                if (auths.Count == 0)
+                {
+                    sb.Append(AmiRecordedLayouts.NoAuths.Render(id));
+                    break;
+                }
+
+                AmiRecordedLayouts.AuthsStart.Render(sb, id);
                 foreach (var e in auths)
                 {
                     AmiRecordedLayouts.AuthList.Render(sb, id, AuthValues(e));

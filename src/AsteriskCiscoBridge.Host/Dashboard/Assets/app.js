@@ -91,6 +91,30 @@ function renderPhones(state) {
   }
 }
 
+// An answer of Asterisk held because it would strip many phones: shown until applied or dropped.
+function renderHold(hold) {
+  const section = document.getElementById("hold");
+  section.hidden = !hold;
+  if (!hold) return;
+  document.getElementById("hold-summary").textContent = hold.summary;
+  document.getElementById("hold-command").textContent = hold.acceptCommand;
+  list("hold-phones", hold.phones.map((p) => p.mac + ": loses " + p.endpoints.join(", ") + (p.kept ? " (keeps " + p.kept + ")" : "")));
+  document.getElementById("accept-removals").disabled = !!hold.acceptedAt;
+}
+
+async function acceptRemovals(button) {
+  button.disabled = true;
+  try {
+    const response = await fetch("/api/sync/accept-removals", { method: "POST", headers: headers() });
+    const result = await response.json().catch(() => ({ ok: false, message: "HTTP " + response.status }));
+    say(result.message, result.ok);
+  } catch (error) {
+    say(String(error.message || error), false);
+  } finally {
+    refreshState();
+  }
+}
+
 function renderFirmware(loads) {
   const body = document.querySelector("#firmware tbody");
   body.replaceChildren();
@@ -113,6 +137,7 @@ async function refreshState() {
     list("pending", state.pending);
     list("stale", state.stale);
     renderFirmware(state.firmware);
+    renderHold(state.removalHold);
     document.body.dataset.loaded = "true";
   } catch (error) {
     say(String(error.message || error), false);
@@ -158,6 +183,7 @@ async function act(mac, action, button, body) {
   }
 }
 
+document.getElementById("accept-removals").addEventListener("click", (event) => acceptRemovals(event.currentTarget));
 refreshState();
 refreshRequests();
 setInterval(refreshState, 5000);
