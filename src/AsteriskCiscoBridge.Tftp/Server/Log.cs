@@ -14,7 +14,7 @@ internal static partial class Log
     [LoggerMessage(2002, LogLevel.Debug, "{Client}: malformed datagram ({Reason})")]
     public static partial void MalformedDatagram(ILogger logger, IPEndPoint client, string reason);
 
-    [LoggerMessage(2003, LogLevel.Error, "TFTP event loop failed")]
+    [LoggerMessage(2003, LogLevel.Error, "TFTP event loop died: no TFTP request is answered any more")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(2004, LogLevel.Warning, "A file source failed while looking up {FileName}")]

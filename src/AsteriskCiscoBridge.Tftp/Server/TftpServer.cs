@@ -87,6 +87,14 @@ public sealed class TftpServer : IAsyncDisposable
     /// <summary>Running totals.</summary>
     public TftpServerCounters Counters { get; } = new();
 
+    /// <summary>
+    /// Completes when the event loop ends: successfully once the server is disposed, faulted with
+    /// the exception when the loop died on its own (a failure it does not contain, such as
+    /// <see cref="OutOfMemoryException"/> or a failing <c>epoll_wait</c>). After a fault nothing
+    /// is served any more; the host should stop so its supervisor restarts it.
+    /// </summary>
+    public Task Completion => _loopDone.Task;
+
     /// <summary>The addresses actually bound (port 0 in the options becomes the real port).</summary>
     public IReadOnlyList<IPEndPoint> LocalEndPoints => [.. _listeners.Select(l => l.EndPoint)];
 
@@ -147,7 +155,8 @@ public sealed class TftpServer : IAsyncDisposable
         if (_thread is not null)
         {
             Wake();
-            await _loopDone.Task;
+            // A loop that died has said so through Completion; stopping goes on either way.
+            await _loopDone.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             // Lookups catch their own failures, so this only waits for them to finish.
             await Task.WhenAll(_lookupsRunning.Values);
         }
@@ -254,6 +263,7 @@ public sealed class TftpServer : IAsyncDisposable
     private unsafe void RunLoop()
     {
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * LinuxNative.EpollEventSize));
+        Exception? failure = null;
         try
         {
             while (!_stop)
@@ -299,8 +309,7 @@ public sealed class TftpServer : IAsyncDisposable
                                 }
                                 catch (Exception e) when (e is not OutOfMemoryException)
                                 {
-                                    Log.RequestFailed(_logger, e);
-                                    EndSession(session, TftpRequestOutcome.Failed, $"internal error: {e.Message}");
+                                    FailSession(session, e);
                                 }
                             }
 
@@ -311,7 +320,7 @@ public sealed class TftpServer : IAsyncDisposable
                 while (_lookupsDone.TryDequeue(out var done))
                 {
                     _lookupsRunning.TryRemove(done.Session.Id, out _);
-                    CompleteLookup(done.Session, done.Lookup, done.Error);
+                    CompleteLookupGuarded(done.Session, done.Lookup, done.Error);
                 }
 
                 ExpireDeadlines();
@@ -319,6 +328,7 @@ public sealed class TftpServer : IAsyncDisposable
         }
         catch (Exception e)
         {
+            failure = e;
             Log.LoopFailed(_logger, e);
         }
         finally
@@ -330,7 +340,14 @@ public sealed class TftpServer : IAsyncDisposable
                 EndSession(session, TftpRequestOutcome.Failed, "server stopping");
             }
 
-            _loopDone.TrySetResult();
+            if (failure is null)
+            {
+                _loopDone.TrySetResult();
+            }
+            else
+            {
+                _loopDone.TrySetException(failure);
+            }
         }
     }
 
@@ -524,13 +541,14 @@ public sealed class TftpServer : IAsyncDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            CompleteLookup(session, default, e);
+            CompleteLookupGuarded(session, default, e);
             return;
         }
 
+        // Also true for an asynchronous lookup that finished before this check.
         if (pending.IsCompletedSuccessfully)
         {
-            CompleteLookup(session, pending.Result, null);
+            CompleteLookupGuarded(session, pending.Result, null);
             return;
         }
 
@@ -553,6 +571,26 @@ public sealed class TftpServer : IAsyncDisposable
 
         _lookupsDone.Enqueue((session, result, error));
         Wake();
+    }
+
+    // A bug met while starting one transfer (a content that throws, say) ends that transfer, not the loop.
+    private void CompleteLookupGuarded(Session session, TftpLookup lookup, Exception? error)
+    {
+        try
+        {
+            CompleteLookup(session, lookup, error);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            FailSession(session, e);
+        }
+    }
+
+    private void FailSession(Session session, Exception e)
+    {
+        Log.RequestFailed(_logger, e);
+        session.Transfer?.Abort($"internal error: {e.Message}");
+        EndSession(session, TftpRequestOutcome.Failed, $"internal error: {e.Message}");
     }
 
     private void CompleteLookup(Session session, TftpLookup lookup, Exception? error)
@@ -829,7 +867,14 @@ public sealed class TftpServer : IAsyncDisposable
                 continue;
             }
 
-            Apply(session, session.Transfer!.OnTimeout(now));
+            try
+            {
+                Apply(session, session.Transfer!.OnTimeout(now));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                FailSession(session, e);
+            }
         }
 
         var next = _deadlines.TryPeek(out _, out var nextDue) ? nextDue : TimeSpan.MaxValue;
