@@ -32,6 +32,13 @@ internal sealed class TftpSettings
     /// <summary>Ports for transfers, <c>FIRST-LAST</c>; empty: any ephemeral port.</summary>
     public string? PortRange { get; init; }
 
+    /// <summary>
+    /// Bytes all running transfers together may keep in memory of their own (per-request renderings,
+    /// netascii position notes; shared and streamed files cost nothing). Past it a request gets TFTP
+    /// error 0 "try again". Default 67108864 (64 MiB).
+    /// </summary>
+    public long MaxBufferedBytes { get; init; } = new TftpServerOptions().MaxBufferedBytes;
+
     /// <summary>Reads the section and turns it into server options, or explains what is wrong.</summary>
     public static bool TryRead(IConfiguration configuration, out TftpServerOptions options, out IReadOnlyList<IPNetwork> networks, out string error)
     {
@@ -85,6 +92,7 @@ internal sealed class TftpSettings
             PortRangeStart = first,
             PortRangeEnd = last,
             RefusedOptions = settings.RefusedOptions,
+            MaxBufferedBytes = settings.MaxBufferedBytes,
         };
         var problems = options.Validate();
         networks = parsed;

@@ -66,7 +66,8 @@ internal sealed class UnboundPhoneFileSource(SiteSettings site, DiscoveryFeed? d
             UnprovisionedOutcome.NotAPhoneFile => TftpLookup.NotHere,
             _ when Volatile.Read(ref _bound).Contains(answer.Mac!.Value) => TftpLookup.NotFound($"{answer.Mac} is bound but has no file {request.Path}"),
             UnprovisionedOutcome.NotFound => TftpLookup.NotFound($"{answer.Mac} is not bound (unprovisioned policy: not found)"),
-            _ => TftpLookup.Found(TftpContent.FromBytes(answer.File!.Content, $"{Name}: unprovisioned {answer.File.Name}")),
+            // Rendered for this request: its bytes are charged to the TFTP memory budget.
+            _ => TftpLookup.Found(TftpContent.FromOwnedBytes(answer.File!.Content, $"{Name}: unprovisioned {answer.File.Name}")),
         };
         return lookup;
     }

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(2007, LogLevel.Warning, "IPv6 is not available on this host: not listening on {EndPoint}")]
     public static partial void NoIPv6(ILogger logger, IPEndPoint endPoint);
 
+    [LoggerMessage(2009, LogLevel.Warning, "TFTP memory budget used up ({Budget} bytes for transfers, Tftp:MaxBufferedBytes): requests refused with 'try again' since the last report: {Refused} (one report per {IntervalSeconds} s at most)")]
+    public static partial void MemoryBudgetUsedUp(ILogger logger, long budget, long refused, long intervalSeconds);
+
     [LoggerMessage(2008, LogLevel.Error, "Handling a TFTP packet failed; the server goes on")]
     public static partial void RequestFailed(ILogger logger, Exception exception);
 }

@@ -28,6 +28,7 @@ public sealed class TftpServer : IAsyncDisposable
     private const ulong TagMask = 3UL << 62;
     private const int MaxEvents = 256;
     private const int ReceiveBufferLength = 2048;
+    private static readonly TimeSpan MemoryReportInterval = TimeSpan.FromMinutes(1);
 
     private readonly TftpServerOptions _options;
     private readonly ITftpFileSource _files;
@@ -56,6 +57,9 @@ public sealed class TftpServer : IAsyncDisposable
     private TimeSpan _armedDeadline = TimeSpan.MaxValue;
     private ulong _nextSessionId = 1;
     private int _nextPort;
+    private long _bufferedBytes;
+    private long _memoryRefusalsUnreported;
+    private TimeSpan? _memoryReportedAt;
     private Thread? _thread;
     private volatile bool _stop;
 
@@ -633,20 +637,34 @@ public sealed class TftpServer : IAsyncDisposable
         var content = lookup.Content!;
         session.Source = lookup.Source;
         session.Description = content.Description;
-        if (session.Request.Mode == TftpMode.Netascii)
+        var netascii = session.Request.Mode == TftpMode.Netascii;
+        if (netascii && content.Length > _options.MaxNetasciiBytes)
         {
-            if (content.Length > _options.MaxNetasciiBytes)
-            {
-                content.Dispose();
-                ReplyError(listener, sockaddr, local, TftpErrorCode.NotDefined, "file too large for netascii, use octet");
-                EndSession(session, TftpRequestOutcome.Denied, $"netascii refused for {content.Length} bytes (limit {_options.MaxNetasciiBytes})");
-                return;
-            }
+            content.Dispose();
+            ReplyError(listener, sockaddr, local, TftpErrorCode.NotDefined, "file too large for netascii, use octet");
+            EndSession(session, TftpRequestOutcome.Denied, $"netascii refused for {content.Length} bytes (limit {_options.MaxNetasciiBytes})");
+            return;
+        }
 
-            var raw = new byte[content.Length];
+        // Memory a transfer keeps of its own is charged to one budget: hundreds of phones that stop
+        // acknowledging cannot grow the process past it. Shared and streamed content costs nothing.
+        // Known before any reading, so a refusal costs no work.
+        var charge = netascii ? NetasciiContent.BufferedBytesFor(content) : content.BufferedBytes;
+        if (charge > 0 && _bufferedBytes + charge > _options.MaxBufferedBytes)
+        {
+            content.Dispose();
+            OnMemoryRefusal();
+            ReplyError(listener, sockaddr, local, TftpErrorCode.NotDefined, "server memory for transfers is used up, try again");
+            EndSession(session, TftpRequestOutcome.Busy, $"memory budget: {charge} bytes needed, {_bufferedBytes} of {_options.MaxBufferedBytes} in use by other transfers");
+            return;
+        }
+
+        if (netascii)
+        {
             try
             {
-                content.Read(0, raw);
+                // Converted block by block as the transfer reads it: no converted copy is kept.
+                content = NetasciiContent.Open(content);
             }
             catch (IOException e)
             {
@@ -655,10 +673,14 @@ public sealed class TftpServer : IAsyncDisposable
                 EndSession(session, TftpRequestOutcome.Failed, e.Message);
                 return;
             }
+        }
 
-            var description = content.Description;
-            content.Dispose();
-            content = TftpContent.FromBytes(Netascii.Encode(raw), description + " (netascii)");
+        session.Charge = charge;
+        _bufferedBytes += charge;
+        Volatile.Write(ref Counters.BufferedBytesValue, _bufferedBytes);
+        if (_bufferedBytes > Counters.BufferedBytesPeak)
+        {
+            Volatile.Write(ref Counters.BufferedBytesPeakValue, _bufferedBytes);
         }
 
         session.Content = content;
@@ -925,10 +947,29 @@ public sealed class TftpServer : IAsyncDisposable
         }
 
         session.Content?.Dispose();
+        _bufferedBytes -= session.Charge;
+        session.Charge = 0;
+        Volatile.Write(ref Counters.BufferedBytesValue, _bufferedBytes);
         var transfer = session.Transfer;
         var bytes = outcome == TftpRequestOutcome.Served ? session.Content!.Length : transfer?.BytesAcknowledged ?? 0;
         Report(session.Client, session.Local, session.Request.FileName, outcome, detail, session.Source, session.Request.Options,
             transfer?.Parameters.Acknowledged ?? [], bytes, session.Start, transfer?.Retransmits ?? 0);
+    }
+
+    private void OnMemoryRefusal()
+    {
+        Interlocked.Increment(ref Counters.MemoryRefusalsValue);
+        _memoryRefusalsUnreported++;
+        var now = Now;
+        if (_memoryReportedAt is { } last && now - last < MemoryReportInterval)
+        {
+            return;
+        }
+
+        // One line per interval, however many requests a storm brings.
+        Log.MemoryBudgetUsedUp(_logger, _options.MaxBufferedBytes, _memoryRefusalsUnreported, (long)MemoryReportInterval.TotalSeconds);
+        _memoryReportedAt = now;
+        _memoryRefusalsUnreported = 0;
     }
 
     private unsafe void ReplyError(Listener listener, ReadOnlySpan<byte> sockaddr, IPAddress local, TftpErrorCode code, string message)
@@ -1060,6 +1101,9 @@ public sealed class TftpServer : IAsyncDisposable
         public string? Source { get; set; }
 
         public string Description { get; set; } = string.Empty;
+
+        /// <summary>Bytes charged to the memory budget for this transfer's content.</summary>
+        public long Charge { get; set; }
 
         public TimeSpan Deadline { get; set; } = TimeSpan.MaxValue;
 

@@ -91,6 +91,7 @@ public sealed class RunCommandTests
     [Theory]
     [InlineData("Tftp:Listen:0", "nonsense", "Tftp:Listen 'nonsense' is not ADDR:PORT")]
     [InlineData("Tftp:MaxBlockSize", "4", "Tftp:MaxBlockSize must be 8–65464")]
+    [InlineData("Tftp:MaxBufferedBytes", "-1", "Tftp:MaxBufferedBytes must be 0 or more")]
     [InlineData("Http:Listen:0", "127.0.0.1", "Http:Listen '127.0.0.1' is not ADDR:PORT")]
     public void A_bad_setting_stops_the_service_with_one_clear_line(string key, string value, string message)
     {

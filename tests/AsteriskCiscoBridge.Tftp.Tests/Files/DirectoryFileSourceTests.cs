@@ -171,6 +171,30 @@ public sealed class DirectoryFileSourceTests : IDisposable
     }
 
     [Fact]
+    public void With_the_cache_full_of_files_in_use_another_file_is_streamed_never_copied_per_transfer()
+    {
+        // Each transfer of a file the cache could not take used to read a copy of its own.
+        _temp.Write("root/in-use.bin", new byte[250_000]);
+        var other = Enumerable.Range(0, 200_000).Select(i => (byte)i).ToArray();
+        _temp.Write("root/other.bin", other);
+        using var source = new DirectoryFileSource(_root, new DirectoryFileSourceOptions(CacheMaxFileBytes: 1 << 20, CacheBudgetBytes: 300_000));
+        using var inUse = source.Lookup("in-use.bin").Content!;
+        source.Lookup("other.bin").Content!.Dispose();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var transfers = Enumerable.Range(0, 20).Select(_ => source.Lookup("other.bin").Content!).ToList();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < other.Length, $"20 lookups allocated {allocated} bytes, more than one copy of the file");
+        Assert.Equal(250_000, source.CachedBytes);
+        Assert.All(transfers, t => Assert.Equal(0, t.BufferedBytes));
+        var buffer = new byte[other.Length];
+        Assert.Equal(other.Length, transfers[^1].Read(0, buffer));
+        Assert.Equal(other, buffer);
+        transfers.ForEach(t => t.Dispose());
+    }
+
+    [Fact]
     public void A_streamed_file_rewritten_in_place_fails_instead_of_tearing()
     {
         var path = _temp.Write("root/big.bin", new byte[300_000]);
