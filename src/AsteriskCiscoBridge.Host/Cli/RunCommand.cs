@@ -257,7 +257,7 @@ internal static partial class RunCommand
 
         var app = builder.Build();
         app.UseDashboard();
-        app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), allowed);
+        app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), allowed, tftpOptions.AnswerDeniedClients);
         return app;
     }
 

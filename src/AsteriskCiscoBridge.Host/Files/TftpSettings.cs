@@ -14,6 +14,13 @@ internal sealed class TftpSettings
     /// <summary>Networks allowed to fetch files (CIDR); empty: everyone. Applies to HTTP as well.</summary>
     public List<string> AllowedNetworks { get; init; } = [];
 
+    /// <summary>
+    /// How a client outside <see cref="AllowedNetworks"/> is refused: <c>true</c> (default) answers TFTP
+    /// error 2 and HTTP 403; <c>false</c> stays silent (no TFTP answer; the HTTP connection is closed
+    /// without a response), so a scan learns nothing of the server.
+    /// </summary>
+    public bool AnswerDeniedClients { get; init; } = true;
+
     /// <summary>Largest blksize granted. Default 1468.</summary>
     public int MaxBlockSize { get; init; } = 1468;
 
@@ -85,6 +92,7 @@ internal sealed class TftpSettings
         {
             Listen = endPoints,
             AllowedNetworks = parsed,
+            AnswerDeniedClients = settings.AnswerDeniedClients,
             MaxBlockSize = settings.MaxBlockSize,
             MaxWindowSize = settings.MaxWindowSize,
             MaxTransfers = settings.MaxTransfers,

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using AsteriskCiscoBridge.Host.Security;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Rendering;
 
 namespace AsteriskCiscoBridge.Host.Tests.Security;
 
@@ -109,5 +111,64 @@ public sealed class EnumerationGuardTests
         guard.Decide(IPAddress.Parse("10.0.0.3"), Sep(1), T0.AddSeconds(3));
 
         Assert.Empty(guard.BlockedAddresses(T0.AddSeconds(4)));
+    }
+
+    [Fact]
+    public void MacIn_reads_back_the_mac_of_every_rendered_name_and_never_throws_on_near_misses()
+    {
+        // Catalogue §5.5 case 32: seeded, bounded. parse(render(mac)) == mac for every per-phone name
+        // in any case; mutated names never throw, and whatever they yield is a MAC the name carries,
+        // the same one the unprovisioned answer reads from it.
+        var random = new Random(7960);
+        var site = new SiteSettings { Unprovisioned = UnprovisionedPolicy.NotFound };
+        const string hex = "0123456789abcdefABCDEF";
+        const string noise = "0123456789abcdefABCDEFGgXx.:-/\\_ SEPSIPCTLITLcnfxmltlvsgnenc";
+        for (var i = 0; i < 20_000; i++)
+        {
+            var mac = MacAddress.Parse(new string(Enumerable.Range(0, 12).Select(_ => hex[random.Next(hex.Length)]).ToArray())).Mac!.Value;
+            var rendered = random.Next(6) switch
+            {
+                0 => SepXmlRenderer.FileName(mac),
+                1 => SipCnfRenderer.FileName(mac),
+                2 => $"CTL{SepXmlRenderer.FileName(mac)[..15]}.tlv",
+                3 => $"ITL{SepXmlRenderer.FileName(mac)[..15]}.tlv",
+                4 => SepXmlRenderer.FileName(mac) + (random.Next(2) == 0 ? ".sgn" : ".enc.sgn"),
+                _ => "English_United_States/" + SipCnfRenderer.FileName(mac),
+            };
+            var name = string.Concat(rendered.Select(c => random.Next(2) == 0 ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c)));
+
+            Assert.Equal(mac.Value, EnumerationGuard.MacIn(name));
+
+            var mutated = new System.Text.StringBuilder(name);
+            for (var m = random.Next(1, 4); m > 0; m--)
+            {
+                var at = random.Next(mutated.Length + 1);
+                switch (random.Next(3))
+                {
+                    case 0 when at < mutated.Length:
+                        mutated.Remove(at, 1);
+                        break;
+                    case 1 when at < mutated.Length:
+                        mutated[at] = noise[random.Next(noise.Length)];
+                        break;
+                    default:
+                        mutated.Insert(at, noise[random.Next(noise.Length)]);
+                        break;
+                }
+            }
+
+            var text = mutated.ToString();
+            var found = EnumerationGuard.MacIn(text);
+            if (found is not null)
+            {
+                Assert.Matches("^[0-9A-F]{12}$", found);
+                Assert.Contains(found, text.ToUpperInvariant(), StringComparison.Ordinal);
+            }
+
+            if (UnprovisionedRenderer.Render(site, text).Mac is { } unprovisioned)
+            {
+                Assert.Equal(unprovisioned.Value, found);
+            }
+        }
     }
 }
