@@ -184,7 +184,6 @@ internal static partial class RunCommand
         var connections = new SqliteConnectionFactory(settings.Storage);
         var phones = new PhoneStore(connections);
         var config = new ConfigStore(connections);
-        var guard = new EnumerationGuard(configuration.GetSection("Security").Get<EnumerationGuardOptions>() ?? new EnumerationGuardOptions());
 
         if (!ListenAddresses.TryRead(configuration, "Http:Listen", [HttpOptions.DefaultListen], "0.0.0.0:6970", out var httpListen, out var httpError) || httpListen.Count == 0)
         {
@@ -209,8 +208,10 @@ internal static partial class RunCommand
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(tftpOptions);
-        builder.Services.AddSingleton(guard);
         var pins = new AddressPins();
+        // Bound phones, and the addresses they live at, are told apart from a scan.
+        var guard = new EnumerationGuard(configuration.GetSection("Security").Get<EnumerationGuardOptions>() ?? new EnumerationGuardOptions(), unbound.IsBound, pins.IsKnownAddress);
+        builder.Services.AddSingleton(guard);
         builder.Services.AddSingleton(pins);
         builder.Services.AddSingleton<ITftpFileSource>(sp => new GuardedFileSource(
             layers, guard, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GuardedFileSource>>(), new RequestRateLimiter(rateLimit), pins, pinning));

@@ -30,6 +30,9 @@ internal sealed class UnboundPhoneFileSource(SiteSettings site, DiscoveryFeed? d
     /// <summary>Replaces the set of bound phones at once.</summary>
     public void SetBound(IEnumerable<MacAddress> bound) => Volatile.Write(ref _bound, bound.ToFrozenSet());
 
+    /// <summary>Whether <paramref name="mac"/> (any form <see cref="MacAddress.Parse"/> reads) is bound to a phone now.</summary>
+    public bool IsBound(string mac) => MacAddress.TryParse(mac, out var parsed) && Volatile.Read(ref _bound).Contains(parsed.Value);
+
     public ValueTask<TftpLookup> LookupAsync(TftpFileRequest request, CancellationToken cancellationToken)
     {
         var answer = UnprovisionedRenderer.Render(site, request.Path);
