@@ -120,7 +120,7 @@ internal static class RequestExplainer
     private static string Denied(string? source, string detail) => source switch
     {
         GuardedFileSource.RateLimitSource => $"throttled: rate limit for this address (Security:RateLimit): {detail}",
-        "guard" => $"throttled: scan guard, this address asked for many MACs: {detail}",
+        "guard" => $"throttled: scan guard (many MACs asked for from this address, its network or everywhere): {detail}",
         GuardedFileSource.PinningSource => $"refused: {detail} (Security:AddressPinning=deny); if the phone moved, it is served again once it registers from its new address",
         _ when detail.Contains("allowed networks", StringComparison.Ordinal) => "refused: address outside Tftp:AllowedNetworks",
         _ when detail.StartsWith("write request", StringComparison.Ordinal) => "refused: a write request, the server is read-only",

@@ -14,12 +14,16 @@ namespace AsteriskCiscoBridge.Host.Http;
 /// </summary>
 internal static partial class HttpFileService
 {
-    public static void MapFileTree(this WebApplication app, ITftpFileSource files, IReadOnlyList<IPNetwork> allowed)
+    /// <param name="answerDenied">
+    /// <c>Tftp:AnswerDeniedClients</c>: a client outside <paramref name="allowed"/> gets 403 (true) or its
+    /// connection closed without a response (false), as TFTP answers error 2 or nothing.
+    /// </param>
+    public static void MapFileTree(this WebApplication app, ITftpFileSource files, IReadOnlyList<IPNetwork> allowed, bool answerDenied = true)
     {
-        app.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, string? path) => ServeAsync(context, path ?? string.Empty, files, allowed));
+        app.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, string? path) => ServeAsync(context, path ?? string.Empty, files, allowed, answerDenied));
     }
 
-    internal static async Task ServeAsync(HttpContext context, string path, ITftpFileSource files, IReadOnlyList<IPNetwork> allowed)
+    internal static async Task ServeAsync(HttpContext context, string path, ITftpFileSource files, IReadOnlyList<IPNetwork> allowed, bool answerDenied = true)
     {
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("AsteriskCiscoBridge.Host.Http.HttpFileService");
         var remote = context.Connection.RemoteIpAddress ?? IPAddress.None;
@@ -30,9 +34,18 @@ internal static partial class HttpFileService
 
         if (allowed.Count > 0 && !allowed.Any(n => n.Contains(remote)))
         {
-            Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, "client address is not in the allowed networks");
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, answerDenied
+                ? "client address is not in the allowed networks"
+                : "client address is not in the allowed networks; connection closed without an answer (Tftp:AnswerDeniedClients=false)");
             Record(context, path, false, "denied: client address is not in the allowed networks", 0, null);
+            if (!answerDenied)
+            {
+                // Silence, as over TFTP: no status line, no server header, the connection just ends.
+                context.Abort();
+                return;
+            }
+
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
 

@@ -100,6 +100,8 @@ internal sealed class BridgeMetrics(TftpHostedService tftp, HttpRequestCounter h
             writer.Gauge("acb_tftp_transfers_active", "TFTP transfers in progress.", c.Active);
             writer.Counter("acb_tftp_bytes_sent_total", "File bytes sent over TFTP.", c.Bytes);
             writer.Counter("acb_tftp_retransmits_total", "TFTP blocks sent again after a timeout.", c.Retransmits);
+            writer.Gauge("acb_tftp_buffered_bytes", "Bytes running TFTP transfers keep in memory of their own (budget: Tftp:MaxBufferedBytes).", c.BufferedBytes);
+            writer.Counter("acb_tftp_memory_refusals_total", "TFTP requests refused because the transfer memory budget was used up.", c.MemoryRefusals);
         }
 
         writer.Family(

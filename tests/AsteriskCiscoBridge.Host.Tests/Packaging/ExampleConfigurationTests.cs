@@ -33,6 +33,7 @@ public sealed class ExampleConfigurationTests
         Assert.True(TftpSettings.TryRead(configuration, out var tftp, out var networks, out var error), error);
         Assert.Equal("0.0.0.0:69", Assert.Single(tftp.Listen).ToString());
         Assert.Single(networks);
+        Assert.Equal(64L << 20, tftp.MaxBufferedBytes);
         var dashboard = DashboardOptions.Read(configuration)!;
         Assert.True(dashboard.Loopback);
         var settings = HostSettings.From(configuration);
