@@ -87,6 +87,7 @@ internal sealed partial class EndpointSyncService(
         source.Start();
         var sender = resync.SendLoopAsync(client, stoppingToken);
         var recheck = RecheckCallsAsync(source, stoppingToken);
+        var contacts = FollowContactsAsync(source, stoppingToken);
         try
         {
             await foreach (var snapshot in source.Snapshots.ReadAllAsync(stoppingToken))
@@ -117,6 +118,7 @@ internal sealed partial class EndpointSyncService(
 
         await sender;
         await recheck;
+        await contacts;
         await requested;
     }
 
@@ -182,6 +184,42 @@ internal sealed partial class EndpointSyncService(
         }
     }
 
+    // Registrations refresh the contacts alone (a ContactStatus storm must not become a storm of
+    // snapshots or rounds): the held snapshot takes them, address pins follow them, and the resync
+    // service plans waiting phones and proves those that came back. Served one at a time with rounds.
+    private async Task FollowContactsAsync(PjsipEndpointSource source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var update in source.ContactUpdates.ReadAllAsync(cancellationToken))
+            {
+                await _round.WaitAsync(cancellationToken);
+                try
+                {
+                    if (Volatile.Read(ref _snapshot) is { } snapshot)
+                    {
+                        var refreshed = snapshot.WithContacts(update);
+                        Volatile.Write(ref _snapshot, refreshed);
+                        provisioner.FollowContacts(refreshed);
+                    }
+
+                    await resync.OnContactsAsync(update, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    ContactsFailed(_logger, e);
+                }
+                finally
+                {
+                    _round.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     // Phones deferred by a call are told once a snapshot shows them idle: ask for one now and then.
     private async Task RecheckCallsAsync(PjsipEndpointSource source, CancellationToken cancellationToken)
     {
@@ -211,6 +249,9 @@ internal sealed partial class EndpointSyncService(
 
     [LoggerMessage(6201, LogLevel.Error, "A provisioning round failed; the next snapshot tries again")]
     private static partial void RoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(6240, LogLevel.Error, "Refreshed contacts could not be applied; the next refresh or snapshot tries again")]
+    private static partial void ContactsFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(6220, LogLevel.Debug, "Provisioning round asked for ({Reason}) over {Source}")]
     private static partial void RoundRequested(ILogger logger, string reason, string source);
