@@ -55,6 +55,11 @@ internal sealed partial class EndpointSyncService(
 
     private int _requestedRounds;
 
+    /// <summary>Contacts-only refreshes applied since start (registrations seen without a snapshot).</summary>
+    public int ContactRefreshes => Volatile.Read(ref _contactRefreshes);
+
+    private int _contactRefreshes;
+
     /// <summary>When the last complete snapshot was taken, for /metrics and the dashboard.</summary>
     public DateTimeOffset? LastSnapshotAt { get; private set; }
 
@@ -187,8 +192,11 @@ internal sealed partial class EndpointSyncService(
     // Registrations refresh the contacts alone (a ContactStatus storm must not become a storm of
     // snapshots or rounds): the held snapshot takes them, address pins follow them, and the resync
     // service plans waiting phones and proves those that came back. Served one at a time with rounds.
+    // Only a User-Agent no round has seen (a model or load to learn) asks for a round, over the held
+    // snapshot: Asterisk is not read for it, and a phone coming back with the same load costs none.
     private async Task FollowContactsAsync(PjsipEndpointSource source, CancellationToken cancellationToken)
     {
+        var requestedFor = new HashSet<(string Endpoint, string UserAgent)>();
         try
         {
             await foreach (var update in source.ContactUpdates.ReadAllAsync(cancellationToken))
@@ -201,9 +209,15 @@ internal sealed partial class EndpointSyncService(
                         var refreshed = snapshot.WithContacts(update);
                         Volatile.Write(ref _snapshot, refreshed);
                         provisioner.FollowContacts(refreshed);
+                        var seen = UserAgents(snapshot).ToHashSet();
+                        if (UserAgents(refreshed).Where(ua => !seen.Contains(ua)).Count(requestedFor.Add) > 0)
+                        {
+                            RequestRound("a phone registered with a User-Agent not seen before");
+                        }
                     }
 
                     await resync.OnContactsAsync(update, cancellationToken);
+                    Interlocked.Increment(ref _contactRefreshes);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -219,6 +233,9 @@ internal sealed partial class EndpointSyncService(
         {
         }
     }
+
+    private static IEnumerable<(string Endpoint, string UserAgent)> UserAgents(PjsipSnapshot snapshot) =>
+        snapshot.Endpoints.SelectMany(e => e.Contacts.Where(c => !string.IsNullOrEmpty(c.UserAgent)).Select(c => (e.Name, c.UserAgent!)));
 
     // Phones deferred by a call are told once a snapshot shows them idle: ask for one now and then.
     private async Task RecheckCallsAsync(PjsipEndpointSource source, CancellationToken cancellationToken)

@@ -58,6 +58,7 @@ internal sealed partial class ResyncService
             _deferred.Remove(mac);
         }
 
+        _wake.Writer.TryWrite(true);
         if (IsFirstFetch(before) && WasSent(before))
         {
             Interlocked.Increment(ref _fetched);

@@ -166,11 +166,13 @@ internal sealed partial class ResyncService
         var next = Snapshot() is null ? null : await queue.NextDeadlineAsync(cancellationToken);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var plan = _plans.Reader.WaitToReadAsync(either.Token).AsTask();
+        var wake = _wake.Reader.WaitToReadAsync(either.Token).AsTask();
         var deadline = next is { } due
             ? Task.Delay(due - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, either.Token)
             : Task.Delay(Timeout.Infinite, either.Token);
-        await Task.WhenAny(plan, deadline);
+        await Task.WhenAny(plan, wake, deadline);
         await either.CancelAsync();
+        _wake.Reader.TryRead(out _);
         cancellationToken.ThrowIfCancellationRequested();
     }
 

@@ -28,6 +28,10 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
     private const int CompletionBatch = 256;
 
     private readonly Channel<ResyncPlan> _plans = Channel.CreateUnbounded<ResyncPlan>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Wakes the sender to look at its deadlines again: a fetch sets a registration deadline that may
+    // come before the one the sender waits for.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly HashSet<MacAddress> _planned = [];
     private readonly HashSet<MacAddress> _waiting = [];
     private readonly HashSet<MacAddress> _deferred = [];
