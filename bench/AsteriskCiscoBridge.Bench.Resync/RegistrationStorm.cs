@@ -12,8 +12,9 @@ using Microsoft.Extensions.DependencyInjection;
 /// Registration storm (docs/benchmarks.md, "Registration storm: AMI actions"): PHONES bound phones on
 /// PHONES endpoints of the AMI test server, none registered when the service starts (so each waits for
 /// its contact); then every phone registers, evenly over SECONDS, each REGISTER announced as the
-/// recording shows (ContactStatus NonQualified, then Reachable). Counts the AMI actions the service
-/// sends during the storm and until it settles, by name. The service runs with its default
+/// recording shows (ContactStatus NonQualified, then Reachable); then all of them again from the same
+/// contact with a new Call-ID (ContactStatus Updated), as after a power cut. Counts the AMI actions the
+/// service sends during each storm and until it settles, by name. The service runs with its default
 /// Ami:Sync settings (debounce 1 s, poll 5 min) and staggering off, so every waiting phone is told at once.
 /// </summary>
 internal static class RegistrationStorm
@@ -65,59 +66,12 @@ internal static class RegistrationStorm
                 await Task.Delay(20);
             }
 
-            var before = asterisk.ActionCounts;
-            var rounds = sync.Rounds;
-            var clock = Stopwatch.StartNew();
-            var gap = TimeSpan.FromSeconds(seconds / phones);
-            for (var i = 0; i < phones; i++)
-            {
-                // Evenly spread: phone i registers at i × gap from the start.
-                var due = gap * i - clock.Elapsed;
-                if (due > TimeSpan.Zero)
-                {
-                    await Task.Delay(due);
-                }
+            // 1. A new site: every phone registers for the first time (new contact, User-Agent not seen before).
+            await StormAsync("first registrations", asterisk, sync, names, phones, seconds, n => $"{n:x8}@127.0.0.1");
 
-                var name = names[i];
-                var n = i;
-                await asterisk.RegisterAsync(name, "pw-" + name, _ => new AmiTestContact($"sip:{name}@127.0.0.1:9", "Cisco-CP7960G/8.0", $"{n:x8}@127.0.0.1"), CancellationToken.None);
-            }
-
-            var storm = clock.Elapsed;
-
-            // Settled: every phone told, and no action for two seconds.
-            var last = Total(asterisk.ActionCounts);
-            var quiet = Stopwatch.StartNew();
-            while (quiet.Elapsed < TimeSpan.FromSeconds(2) || Delta(asterisk.ActionCounts, before, "PJSIPNotify") < phones)
-            {
-                await Task.Delay(50);
-                if (Total(asterisk.ActionCounts) != last)
-                {
-                    last = Total(asterisk.ActionCounts);
-                    quiet.Restart();
-                }
-
-                if (clock.Elapsed > storm + TimeSpan.FromMinutes(2))
-                {
-                    Console.WriteLine("did not settle within 2 min after the storm");
-                    break;
-                }
-            }
-
-            var after = asterisk.ActionCounts;
-            Console.WriteLine($"{phones} phones registered over {storm.TotalSeconds:F1} s ({2 * phones} ContactStatus events); settled {clock.Elapsed.TotalSeconds:F1} s after the first");
-            Console.WriteLine($"snapshot rounds during the storm: {sync.Rounds - rounds}");
-            foreach (var name in after.Keys.Order(StringComparer.Ordinal))
-            {
-                var d = Delta(after, before, name);
-                if (d > 0)
-                {
-                    Console.WriteLine($"  {name,-28} {d,6}");
-                }
-            }
-
-            var all = after.Keys.Sum(k => Delta(after, before, k));
-            Console.WriteLine($"  {"total",-28} {all,6}  (reads: {all - Delta(after, before, "PJSIPNotify")})");
+            // 2. A power cut: the same phones boot again and register from the same contact with a new
+            //    Call-ID (ContactStatus Updated), same load; every phone was told in phase 1 and is not queued.
+            await StormAsync("the same phones again after a power cut", asterisk, sync, names, phones, seconds, n => $"{n:x8}-boot2@127.0.0.1");
             await app.StopAsync();
             return 0;
         }
@@ -125,6 +79,67 @@ internal static class RegistrationStorm
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    private static async Task StormAsync(string label, AmiTestServer asterisk, EndpointSyncService sync, List<string> names, int phones, double seconds, Func<int, string> callId)
+    {
+        var before = asterisk.ActionCounts;
+        var rounds = sync.Rounds;
+        var requested = sync.RequestedRounds;
+        var notifies = asterisk.CountOf("PJSIPNotify");
+        var events = 0;
+        var clock = Stopwatch.StartNew();
+        var gap = TimeSpan.FromSeconds(seconds / phones);
+        for (var i = 0; i < phones; i++)
+        {
+            // Evenly spread: phone i registers at i × gap from the start.
+            var due = gap * i - clock.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due);
+            }
+
+            var name = names[i];
+            var known = asterisk.Pbx.Find(name)!.Contacts.Length > 0;
+            events += known ? 1 : 2;
+            await asterisk.RegisterAsync(name, "pw-" + name, _ => new AmiTestContact($"sip:{name}@127.0.0.1:9", "Cisco-CP7960G/8.0", callId(i)), CancellationToken.None);
+        }
+
+        var storm = clock.Elapsed;
+
+        // Settled: no action for two seconds (and, the first time, every phone told).
+        var last = Total(asterisk.ActionCounts);
+        var quiet = Stopwatch.StartNew();
+        while (quiet.Elapsed < TimeSpan.FromSeconds(2) || (notifies == 0 && asterisk.CountOf("PJSIPNotify") < phones))
+        {
+            await Task.Delay(50);
+            if (Total(asterisk.ActionCounts) != last)
+            {
+                last = Total(asterisk.ActionCounts);
+                quiet.Restart();
+            }
+
+            if (clock.Elapsed > storm + TimeSpan.FromMinutes(2))
+            {
+                Console.WriteLine("did not settle within 2 min after the storm");
+                break;
+            }
+        }
+
+        var after = asterisk.ActionCounts;
+        Console.WriteLine($"{label}: {phones} phones registered over {storm.TotalSeconds:F1} s ({events} ContactStatus events); settled {clock.Elapsed.TotalSeconds:F1} s after the first");
+        Console.WriteLine($"  snapshot rounds: {sync.Rounds - rounds}; rounds over the held snapshot (no AMI read): {sync.RequestedRounds - requested}");
+        foreach (var name in after.Keys.Order(StringComparer.Ordinal))
+        {
+            var d = Delta(after, before, name);
+            if (d > 0)
+            {
+                Console.WriteLine($"  {name,-28} {d,6}");
+            }
+        }
+
+        var all = after.Keys.Sum(k => Delta(after, before, k));
+        Console.WriteLine($"  {"total",-28} {all,6}  (reads: {all - Delta(after, before, "PJSIPNotify")})");
     }
 
     private static int Total(IReadOnlyDictionary<string, int> counts) => counts.Values.Sum();
