@@ -52,6 +52,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         var resync = await StartAsync();
         await resync.PlanAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
         await _ami.NextAsync(Ct);
+        await AwaitingFetchAsync();
         _ami.Contacts = [("6001", "sip:6001@127.0.0.1:5070", "reg-6001")];
 
         // It fetches (a wrong password in its new file, say): the fetch alone proves nothing.
@@ -90,6 +91,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         var resync = await StartAsync();
         await resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
         Assert.Contains("Content=RegisterCallId={reg-6002}", (await _ami.NextAsync(Ct)).GetAll("Variable"));
+        await AwaitingFetchAsync();
         await resync.OnFetchedAsync(Mac7961, $"SEP{Mac7961}.cnf.xml", _time.GetUtcNow().AddSeconds(5), Ct);
 
         // The restarted phone registered again from the same contact: no ContactStatus came, the read finds it.
@@ -147,6 +149,10 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     }
 
     private ResyncQueue Queue => new(_connections);
+
+    // Asterisk's answer is written once the plan's sends are done; the phone fetches after it.
+    private async Task AwaitingFetchAsync() =>
+        await Eventually.TrueAsync(async () => (await Queue.ListAsync(Ct)) is [{ State: ResyncState.AwaitingFetch }], "the NOTIFY's answer recorded", Ct, Bound);
 
     private async Task<ResyncService> StartAsync()
     {
