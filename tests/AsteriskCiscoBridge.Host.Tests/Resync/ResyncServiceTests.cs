@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Threading.Channels;
-using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Provisioning.Model;
