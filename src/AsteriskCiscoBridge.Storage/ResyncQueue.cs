@@ -315,17 +315,16 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
 
     /// <summary>
     /// The phone fetched and registered again (or had nothing to register): its resync is done, its row
-    /// goes with <paramref name="record"/> in the notify log. False when the row is no longer a fetched one
-    /// (its files changed again meanwhile).
+    /// goes, with <paramref name="record"/> in the notify log if given. False when the row is no longer a
+    /// fetched one (its files changed again meanwhile).
     /// </summary>
-    public async Task<bool> ProveAsync(MacAddress mac, NotifyRecord record, CancellationToken cancellationToken)
+    public async Task<bool> ProveAsync(MacAddress mac, NotifyRecord? record, CancellationToken cancellationToken)
     {
         const string Sql = "DELETE FROM resync_queue WHERE mac = @mac AND fetched_at IS NOT NULL AND state IN ('awaiting-registration', 'stale')";
-        ArgumentNullException.ThrowIfNull(record);
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var removed = await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac }, transaction, cancellationToken: cancellationToken)) == 1;
-        if (removed)
+        if (removed && record is not null)
         {
             await NotifyLog.AppendAsync(connection, transaction, record, cancellationToken);
         }

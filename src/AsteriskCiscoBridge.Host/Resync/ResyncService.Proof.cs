@@ -167,9 +167,14 @@ internal sealed partial class ResyncService
         }, now);
         if (proof.State == ResyncProofState.Proven)
         {
+            // Written to the notify log after a NOTIFY, or to clear a stale mark; a phone that fetched unasked
+            // (it booted) just leaves the queue.
             var detail = $"{proof.Detail}, {Seconds(now - row.FetchedAt!.Value)} s after its fetch";
-            var sent = row.SentAt is not null || row.State == ResyncState.Stale;
-            if (await queue.ProveAsync(row.Mac, new NotifyRecord { At = now, Mac = row.Mac, Endpoint = row.Endpoint ?? string.Empty, Event = EventOf(row.Kind), Outcome = "proven", Detail = detail }, cancellationToken))
+            var sent = row.SentAt is not null;
+            var record = sent || row.State == ResyncState.Stale
+                ? new NotifyRecord { At = now, Mac = row.Mac, Endpoint = row.Endpoint ?? string.Empty, Event = EventOf(row.Kind), Outcome = "proven", Detail = detail }
+                : null;
+            if (await queue.ProveAsync(row.Mac, record, cancellationToken))
             {
                 lock (_gate)
                 {

@@ -292,7 +292,13 @@ internal sealed partial class ResyncService
         _ => ResyncKind.Restart,
     };
 
-    private static string EventOf(string? kind) => kind == "check-sync" ? "check-sync" : "service-control";
+    // The event package of the last NOTIFY of a row; "none" for a phone never sent one (it fetched on its own).
+    private static string EventOf(string? kind) => kind switch
+    {
+        null => "none",
+        "check-sync" => "check-sync",
+        _ => "service-control",
+    };
 
     [LoggerMessage(5000, LogLevel.Information, "{Event} to {Mac} via endpoint {Endpoint}: {Outcome} {Detail}")]
     private static partial void NotifySent(ILogger logger, string @event, MacAddress mac, string endpoint, string outcome, string detail);
