@@ -94,6 +94,8 @@ internal sealed class ServiceHarness : IAsyncDisposable
             ["Ami:Username"] = "bridge",
             ["Ami:Secret"] = "bridgepw",
             ["Ami:Sync:Debounce"] = "00:00:00.050",
+            // Reads are spaced by the source's own tests; scenarios run on the real clock.
+            ["Ami:Sync:MinInterval"] = "00:00:00",
             ["Resync:Interval"] = "00:00:00",
         };
         foreach (var (key, value) in settings)

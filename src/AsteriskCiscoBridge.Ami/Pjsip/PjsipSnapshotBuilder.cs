@@ -81,15 +81,14 @@ public static class PjsipSnapshotBuilder
         }
 
         var registered = new Dictionary<string, List<PjsipContact>>(StringComparer.Ordinal);
-        foreach (var c in results.ContactList)
+        foreach (var contact in Contacts(results.ContactList))
         {
-            var aor = ContactAor(c["ObjectName"] ?? string.Empty);
-            if (!registered.TryGetValue(aor, out var list))
+            if (!registered.TryGetValue(contact.Aor, out var list))
             {
-                registered[aor] = list = [];
+                registered[contact.Aor] = list = [];
             }
 
-            list.Add(new PjsipContact(aor, c["Uri"] ?? string.Empty, c["UserAgent"], c["CallId"], c["Status"]));
+            list.Add(contact);
         }
 
         var transports = Transports(results);
@@ -267,6 +266,19 @@ public static class PjsipSnapshotBuilder
             ActionCount = actionCount,
             Transports = transports,
         };
+    }
+
+    /// <summary>The registered contacts of <c>PJSIPShowContacts</c>' <c>ContactList</c> events, in order.</summary>
+    public static ImmutableArray<PjsipContact> Contacts(IReadOnlyList<AmiMessage> contactList)
+    {
+        ArgumentNullException.ThrowIfNull(contactList);
+        var contacts = ImmutableArray.CreateBuilder<PjsipContact>(contactList.Count);
+        foreach (var c in contactList.Where(c => c.EventName is null or "ContactList"))
+        {
+            contacts.Add(new PjsipContact(ContactAor(c["ObjectName"] ?? string.Empty), c["Uri"] ?? string.Empty, c["UserAgent"], c["CallId"], c["Status"]));
+        }
+
+        return contacts.ToImmutable();
     }
 
     /// <summary>

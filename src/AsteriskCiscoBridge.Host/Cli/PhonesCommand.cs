@@ -162,13 +162,18 @@ internal static class PhonesCommand
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
-    /// <summary>The queue state in a few words: pending, deferred (in call), waiting for contact, awaiting fetch since … attempt N, stale: reason.</summary>
+    /// <summary>
+    /// The queue state in a few words: pending, deferred (in call), waiting for contact, awaiting fetch since … attempt N,
+    /// fetched at …, awaiting registration until …, retry at …: reason, stale: reason.
+    /// </summary>
     internal static string QueueText(ResyncQueueRow row) => row.State switch
     {
         ResyncState.Deferred => row.Deadline is { } until ? $"deferred (in call) until {Utc(until)}" : "deferred (in call)",
         ResyncState.WaitingContact => "waiting for contact",
         ResyncState.Sending => "sending",
         ResyncState.AwaitingFetch => $"awaiting fetch since {(row.SentAt is { } sent ? Utc(sent) : "?")} attempt {row.Attempt}",
+        ResyncState.AwaitingRegistration => $"fetched at {(row.FetchedAt is { } fetched ? Utc(fetched) : "?")}, awaiting registration until {(row.Deadline is { } due ? Utc(due) : "?")}",
+        ResyncState.Retry => $"retry at {(row.Deadline is { } retry ? Utc(retry) : "?")}: {row.Reason}",
         ResyncState.Stale => $"stale: {row.Reason}",
         _ => "pending",
     };

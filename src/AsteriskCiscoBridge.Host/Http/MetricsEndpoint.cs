@@ -112,10 +112,11 @@ internal sealed class BridgeMetrics(TftpHostedService tftp, HttpRequestCounter h
         writer.Family(
             "acb_resync_notifies_total",
             "counter",
-            "Resync NOTIFYs by outcome: sent (accepted by Asterisk), fetched (the phone then read its file).",
+            "Resync NOTIFYs by outcome: sent (accepted by Asterisk), fetched (the phone then read its file), proven (and registered again).",
             (Outcome("sent"), resync.Sent),
-            (Outcome("fetched"), resync.Fetched));
-        writer.Gauge("acb_resync_stale_phones", "Phones that never fetched their configuration after every NOTIFY.", resync.Stale.Count);
+            (Outcome("fetched"), resync.Fetched),
+            (Outcome("proven"), resync.Proven));
+        writer.Gauge("acb_resync_stale_phones", "Phones whose resync needs a person: no fetch after every NOTIFY, fetched but did not register, or refused by Asterisk.", resync.Stale.Count);
         writer.Gauge("acb_resync_waiting_phones", "Phones whose resync waits for a live contact.", resync.Waiting.Count);
         writer.Gauge("acb_ami_connected", "1 when the AMI session is up.", sync.AmiConnected ? 1 : 0);
         writer.Family(

@@ -68,6 +68,11 @@ internal sealed partial class EndpointSyncService(
 
     private int _requestedRounds;
 
+    /// <summary>Contacts-only refreshes applied since start (registrations seen without a snapshot).</summary>
+    public int ContactRefreshes => Volatile.Read(ref _contactRefreshes);
+
+    private int _contactRefreshes;
+
     /// <summary>When the last complete snapshot was taken, for /metrics and the dashboard.</summary>
     public DateTimeOffset? LastSnapshotAt { get; private set; }
 
@@ -101,6 +106,7 @@ internal sealed partial class EndpointSyncService(
         var sender = resync.SendLoopAsync(client, stoppingToken);
         var recheck = RecheckCallsAsync(source, stoppingToken);
         var expiry = ReadWhenHoldsAreOverAsync(source, stoppingToken);
+        var contacts = FollowContactsAsync(source, stoppingToken);
         try
         {
             await foreach (var snapshot in source.Snapshots.ReadAllAsync(stoppingToken))
@@ -140,6 +146,7 @@ internal sealed partial class EndpointSyncService(
         await sender;
         await recheck;
         await expiry;
+        await contacts;
         await requested;
     }
 
@@ -260,6 +267,54 @@ internal sealed partial class EndpointSyncService(
         }
     }
 
+    // Registrations refresh the contacts alone (a ContactStatus storm must not become a storm of
+    // snapshots or rounds): the held snapshot takes them, address pins follow them, and the resync
+    // service plans waiting phones and proves those that came back. Served one at a time with rounds.
+    // Only a User-Agent no round has seen (a model or load to learn) asks for a round, over the held
+    // snapshot: Asterisk is not read for it, and a phone coming back with the same load costs none.
+    private async Task FollowContactsAsync(PjsipEndpointSource source, CancellationToken cancellationToken)
+    {
+        var requestedFor = new HashSet<(string Endpoint, string UserAgent)>();
+        try
+        {
+            await foreach (var update in source.ContactUpdates.ReadAllAsync(cancellationToken))
+            {
+                await _round.WaitAsync(cancellationToken);
+                try
+                {
+                    if (Volatile.Read(ref _snapshot) is { } snapshot)
+                    {
+                        var refreshed = snapshot.WithContacts(update);
+                        Volatile.Write(ref _snapshot, refreshed);
+                        provisioner.FollowContacts(refreshed);
+                        var seen = UserAgents(snapshot).ToHashSet();
+                        if (UserAgents(refreshed).Where(ua => !seen.Contains(ua)).Count(requestedFor.Add) > 0)
+                        {
+                            RequestRound("a phone registered with a User-Agent not seen before");
+                        }
+                    }
+
+                    await resync.OnContactsAsync(update, cancellationToken);
+                    Interlocked.Increment(ref _contactRefreshes);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    ContactsFailed(_logger, e);
+                }
+                finally
+                {
+                    _round.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static IEnumerable<(string Endpoint, string UserAgent)> UserAgents(PjsipSnapshot snapshot) =>
+        snapshot.Endpoints.SelectMany(e => e.Contacts.Where(c => !string.IsNullOrEmpty(c.UserAgent)).Select(c => (e.Name, c.UserAgent!)));
+
     // Phones deferred by a call are told once a snapshot shows them idle: ask for one now and then.
     private async Task RecheckCallsAsync(PjsipEndpointSource source, CancellationToken cancellationToken)
     {
@@ -289,6 +344,9 @@ internal sealed partial class EndpointSyncService(
 
     [LoggerMessage(6201, LogLevel.Error, "A provisioning round failed; it is tried again")]
     private static partial void RoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(6240, LogLevel.Error, "Refreshed contacts could not be applied; the next refresh or snapshot tries again")]
+    private static partial void ContactsFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(6220, LogLevel.Debug, "Provisioning round asked for ({Reason}) over {Source}")]
     private static partial void RoundRequested(ILogger logger, string reason, string source);

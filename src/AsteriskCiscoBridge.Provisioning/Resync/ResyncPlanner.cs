@@ -19,10 +19,14 @@ public enum ResyncKind
 public sealed record ResyncTarget(MacAddress Mac, PhoneFamily Family, IReadOnlyList<string> Endpoints);
 
 /// <summary>A registered contact of an endpoint as Asterisk reports it.</summary>
-/// <param name="CallId">The Call-ID of the phone's REGISTER (a 79x1 service-control NOTIFY must repeat it).</param>
+/// <param name="CallId">The Call-ID of the phone's REGISTER (a 79x1 service-control NOTIFY must repeat it); null for a static contact.</param>
 /// <param name="Status">ContactStatus: Reachable, NonQualified, Unknown, Created, Unreachable, Removed.</param>
-public sealed record ResyncContact(string Endpoint, string? CallId, string? Status)
+/// <param name="Uri">The contact URI (where a PJSIPNotify <c>URI:</c> reaches the phone once its endpoint is gone).</param>
+public sealed record ResyncContact(string Endpoint, string? CallId, string? Status, string? Uri = null)
 {
+    /// <summary>True for a contact a REGISTER made (it has a Call-ID); a static <c>contact=</c> has none.</summary>
+    public bool IsRegistered => !string.IsNullOrEmpty(CallId);
+
     /// <summary>
     /// Whether a NOTIFY can reach it. PJSIPNotify answers Success even for an endpoint without a
     /// contact and sends nothing (fixture pjsipnotify-errors), so the bridge decides itself.
@@ -35,6 +39,15 @@ public sealed record NotifyOrder(MacAddress Mac, string Endpoint, ResyncKind Kin
 {
     /// <summary>The SIP event package, for the notify log.</summary>
     public string Event => Kind == ResyncKind.CheckSync ? "check-sync" : "service-control";
+
+    /// <summary>
+    /// Set when <see cref="Endpoint"/> is gone from Asterisk: the phone's last known contact, which the
+    /// NOTIFY is sent to (<c>URI:</c> instead of <c>Endpoint:</c>) so it drops the old lines now.
+    /// </summary>
+    public string? Uri { get; init; }
+
+    /// <summary>The Call-IDs of the phone's registrations when the NOTIFY was planned: a registration not among them afterwards is the phone coming back.</summary>
+    public IReadOnlyList<string> Registrations { get; init; } = [];
 }
 
 /// <summary>What to send now, staggered, and which phones wait for their contact to come back.</summary>
@@ -69,6 +82,18 @@ public static class ResyncPlanner
             $"Content=FeatureControlVersionStamp={ZeroStamp}",
         ],
     };
+
+    /// <summary>The Call-IDs of <paramref name="contacts"/> that a REGISTER made, distinct, in order.</summary>
+    public static IReadOnlyList<string> Registrations(IEnumerable<ResyncContact> contacts) =>
+        [.. contacts.Where(c => c.IsRegistered).Select(c => c.CallId!).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// When to try again after Asterisk answered a NOTIFY with <c>Response: Error</c> for the
+    /// <paramref name="refusals"/>-th time, or null when that was the last of <paramref name="tries"/>
+    /// (the phone is then stale). The wait doubles from <paramref name="firstDelay"/>: 10 s, 20 s, 40 s…
+    /// </summary>
+    public static TimeSpan? RetryAfterRefusal(int refusals, int tries, TimeSpan firstDelay) =>
+        refusals >= tries ? null : firstDelay * Math.Pow(2, Math.Max(0, refusals - 1));
 
     /// <summary>The first step of the family's escalation ladder (check-sync for 79x0, restart for 79x1).</summary>
     public static ResyncKind FirstStep(PhoneFamily family) => family == PhoneFamily.Sip79x0 ? ResyncKind.CheckSync : ResyncKind.Restart;
@@ -105,7 +130,10 @@ public static class ResyncPlanner
                 continue;
             }
 
-            orders.Add(new NotifyOrder(target.Mac, chosen.Endpoint, kind, NotifyVariables(kind, chosen.CallId), interval * orders.Count));
+            orders.Add(new NotifyOrder(target.Mac, chosen.Endpoint, kind, NotifyVariables(kind, chosen.CallId), interval * orders.Count)
+            {
+                Registrations = Registrations(target.Endpoints.SelectMany(contactsOf)),
+            });
         }
 
         return new ResyncPlan(orders, waiting);

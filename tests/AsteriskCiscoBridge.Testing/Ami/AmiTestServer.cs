@@ -39,6 +39,7 @@ public sealed class AmiTestServer : IAsyncDisposable
     public const string RecordedChallenge = "188822228";
 
     private readonly ConcurrentDictionary<int, Session> _sessions = new();
+    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Channel<AmiReceivedAction> _received = Channel.CreateUnbounded<AmiReceivedAction>();
     private readonly CancellationTokenSource _stop = new();
     private TcpListener? _listener;
@@ -84,6 +85,24 @@ public sealed class AmiTestServer : IAsyncDisposable
 
     /// <summary>Every action received, in order.</summary>
     public ChannelReader<AmiReceivedAction> Received => _received.Reader;
+
+    /// <summary>
+    /// How many of the next PJSIPNotify actions are answered with Asterisk's recorded <c>Response: Error</c>
+    /// (pjsipnotify-errors/02, "Unable to retrieve endpoint …") instead of being acted on.
+    /// </summary>
+    public int RefuseNotifies
+    {
+        get => Volatile.Read(ref _refuseNotifies);
+        set => Volatile.Write(ref _refuseNotifies, value);
+    }
+
+    private int _refuseNotifies;
+
+    /// <summary>Actions received so far with this <c>Action:</c> name (case-insensitive), on every connection.</summary>
+    public int CountOf(string action) => _counts.GetValueOrDefault(action);
+
+    /// <summary>Actions received so far, by name (as the client spelled the first one).</summary>
+    public IReadOnlyDictionary<string, int> ActionCounts => new Dictionary<string, int>(_counts, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Starts the server; with <paramref name="tlsCertificate"/> every connection is TLS (as manager.conf <c>tlsenable</c>).</summary>
     public static AmiTestServer Start(AmiTestPbx? pbx = null, System.Security.Cryptography.X509Certificates.X509Certificate2? tlsCertificate = null)
@@ -140,6 +159,34 @@ public sealed class AmiTestServer : IAsyncDisposable
             ["EndpointName"] = endpoint,
         });
         return BroadcastAsync(sb.ToString(), cancellationToken);
+    }
+
+    /// <summary>
+    /// A phone's REGISTER as Asterisk takes it: the endpoint whose auth user is <paramref name="username"/>
+    /// and whose password matches gets <paramref name="contact"/> as its only contact, and every session
+    /// hears of it. A new contact URI is announced as the recording shows (registration-and-notify:
+    /// <c>ContactStatus</c> <c>NonQualified</c>, then <c>Reachable</c> once qualified); the same URI with
+    /// a new Call-ID (a phone that rebooted on the same port) as <c>Updated</c>, a status the Asterisk
+    /// documentation of ContactStatus lists. A wrong user or password is refused (a 401 in SIP): null.
+    /// </summary>
+    public async Task<AmiTestEndpoint?> RegisterAsync(string username, string password, Func<AmiTestEndpoint, AmiTestContact> contact, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        var endpoint = Pbx.Endpoints.FirstOrDefault(e => e.AuthName is not null && e.Username == username);
+        if (endpoint is null || endpoint.AuthType != "userpass" || endpoint.Password != password)
+        {
+            return null;
+        }
+
+        var registered = contact(endpoint);
+        var known = endpoint.Contacts.Any(c => c.Uri == registered.Uri);
+        Pbx.Set(endpoint with { Contacts = [registered] });
+        foreach (var status in known ? ["Updated"] : (string[])["NonQualified", registered.Status])
+        {
+            await SendContactStatusAsync(endpoint.Name, registered.Uri, status, cancellationToken);
+        }
+
+        return endpoint;
     }
 
     /// <summary>Writes raw text to every logged-in session that receives events.</summary>
@@ -287,6 +334,7 @@ public sealed class AmiTestServer : IAsyncDisposable
     {
         _received.Writer.TryWrite(new AmiReceivedAction(session.Id, action));
         var name = action["Action"] ?? string.Empty;
+        _counts.AddOrUpdate(name, 1, (_, n) => n + 1);
         var id = action.ActionId;
         if (DropConnectionOn is { } drop && drop(action))
         {
@@ -458,8 +506,17 @@ public sealed class AmiTestServer : IAsyncDisposable
                 AmiTestPbx.RenderGetConfig(sb, id, all.Value, Pbx.Transports, filter is not null && filter.StartsWith("type=", StringComparison.Ordinal) ? filter[5..] : null);
                 break;
             case "PJSIPNOTIFY":
+                if (Interlocked.Decrement(ref _refuseNotifies) >= 0)
+                {
+                    sb.Append(AmiRecordedLayouts.NotifyUnknownEndpoint.Render(id, ("9999", action["Endpoint"] ?? action["URI"] ?? string.Empty)));
+                    break;
+                }
+
+                Interlocked.Exchange(ref _refuseNotifies, 0);
+
                 // Asterisk answers Success even without contacts, and then sends to each contact;
-                // an endpoint it does not know is an error (pjsipnotify-errors/02).
+                // an endpoint it does not know is an error (pjsipnotify-errors/02). A URI goes out
+                // as given, from default_outbound_endpoint (notify-out in the lab; registration-and-notify/11).
                 if (action["Endpoint"] is { } target)
                 {
                     if (Pbx.Find(target) is not { } notified)
@@ -469,6 +526,10 @@ public sealed class AmiTestServer : IAsyncDisposable
                     }
 
                     Notifies.Deliver(notified, action.GetAll("Variable"));
+                }
+                else if (action["URI"] is { } uri)
+                {
+                    Notifies.DeliverTo(uri, "notify-out", action.GetAll("Variable"));
                 }
 
                 sb.Append(AmiRecordedLayouts.NotifySent.Render(id));

@@ -66,7 +66,9 @@ function renderPhones(state) {
     cell(row, phone.upgradePath, "path");
     cell(row, phone.syncCounter);
     cell(row, phone.lastRequest ? time(phone.lastRequest.at) + " " + phone.lastRequest.file + " (" + phone.lastRequest.outcome + ")" : "never");
-    cell(row, phone.lastResync ? time(phone.lastResync.at) + " " + phone.lastResync.outcome : "none", phone.lastResync && phone.lastResync.outcome === "stale" ? "bad" : "");
+    // A stale phone says why (no fetch, fetched but did not register, refused by Asterisk).
+    const stale = phone.lastResync && phone.lastResync.outcome === "stale";
+    cell(row, phone.lastResync ? time(phone.lastResync.at) + " " + phone.lastResync.outcome + (stale && phone.lastResync.detail ? ": " + phone.lastResync.detail : "") : "none", stale ? "bad" : "");
     const actions = row.insertCell();
     const resync = document.createElement("button");
     resync.className = "resync";
