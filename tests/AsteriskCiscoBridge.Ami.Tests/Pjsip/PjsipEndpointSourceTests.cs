@@ -77,7 +77,7 @@ public sealed class PjsipEndpointSourceTests
         // the source waits RetryDelay. The admin fixes the user and Asterisk restarts: the
         // reconnect must read straight away, not after the retry delay.
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         await using var server = AmiTestServer.Start();
         var fixedUser = server.Users["bridge"];
         server.Users["bridge"] = fixedUser with { Write = new HashSet<string> { "reporting" } };
@@ -143,7 +143,7 @@ public sealed class PjsipEndpointSourceTests
         // Reliability catalogue §5.5 case 27: five Reload events for res_pjsip within the
         // debounce window become one snapshot, not five.
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         var debounce = TimeSpan.FromSeconds(1);
         await using var server = AmiTestServer.Start();
         await using var client = new AmiClient(ClientOptions(server.Port), time);
@@ -193,7 +193,7 @@ public sealed class PjsipEndpointSourceTests
     public async Task Source_polls_even_without_events()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         await using var server = AmiTestServer.Start();
         // Events off: the login is the only trigger, so exactly one read happens before the poll.
         await using var client = new AmiClient(ClientOptions(server.Port, events: false), time);
@@ -219,7 +219,7 @@ public sealed class PjsipEndpointSourceTests
         // Reliability catalogue §5.5 case 27: reloads keep coming (a script reloading res_pjsip in a loop);
         // reads start no closer than Ami:Sync:MinInterval, however many bursts the debounce sees.
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         var debounce = TimeSpan.FromSeconds(1);
         var spacing = TimeSpan.FromSeconds(5);
         await using var server = AmiTestServer.Start();
@@ -262,7 +262,7 @@ public sealed class PjsipEndpointSourceTests
         // Reliability catalogue §5.5 case 27 (registration storms): phones registering refresh the contacts
         // with one PJSIPShowContacts per debounce interval; endpoints, auths and pjsip.conf are not read again.
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         var debounce = TimeSpan.FromSeconds(1);
         await using var server = AmiTestServer.Start();
         await using var client = new AmiClient(ClientOptions(server.Port), time);
@@ -338,7 +338,7 @@ public sealed class PjsipEndpointSourceTests
             Source = new PjsipEndpointSource(_client, SourceOptions, Time);
         }
 
-        public FakeTimeProvider Time { get; } = new();
+        public CountingTimeProvider Time { get; } = new();
 
         public AmiTestServer Server { get; }
 
