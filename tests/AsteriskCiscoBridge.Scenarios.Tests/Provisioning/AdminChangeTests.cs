@@ -157,8 +157,13 @@ public sealed class AdminChangeTests
             return [.. _seen];
         }
 
-        /// <summary>An action of a snapshot read (PjsipSnapshotReader: PJSIPShowEndpoints/Auths/Contacts/Endpoint, GetConfig).</summary>
+        // PJSIPShowContacts is left out: while a told phone awaits its registration proof, the contacts are
+        // looked at (a phone registering again from the same contact raises no event); that reads no endpoint.
+
+        /// <summary>An action of a snapshot read that reads endpoints (PjsipSnapshotReader: PJSIPShowEndpoints/Auths/Endpoint, GetConfig).</summary>
         public static bool ReadsEndpoints(AmiMessage action) =>
-            action["Action"] is { } name && (name.StartsWith("PJSIPShow", StringComparison.OrdinalIgnoreCase) || name.Equals("GetConfig", StringComparison.OrdinalIgnoreCase));
+            action["Action"] is { } name
+            && ((name.StartsWith("PJSIPShow", StringComparison.OrdinalIgnoreCase) && !name.Equals("PJSIPShowContacts", StringComparison.OrdinalIgnoreCase))
+                || name.Equals("GetConfig", StringComparison.OrdinalIgnoreCase));
     }
 }
