@@ -50,7 +50,7 @@ public sealed class RemovalHoldTests
 
         var log = new ListLoggerProvider();
         await using var service = await StartAsync(pbx, 10, log);
-        var asterisk = new ActionLog(service.Asterisk!);
+        var asterisk = new AmiActionLog(service.Asterisk!);
 
         // One phone of ten loses its line: applied at once, as before (no hold), and the phone is told at its
         // last contact (its endpoint is gone).
@@ -142,7 +142,7 @@ public sealed class RemovalHoldTests
         }
 
         await using var service = await StartAsync(pbx, 5, null, twoLines: true);
-        var asterisk = new ActionLog(service.Asterisk!);
+        var asterisk = new AmiActionLog(service.Asterisk!);
         var before = await FilesAsync(service, 5);
         Assert.All(before, f => Assert.Contains("line1_password: \"pw-600", f, StringComparison.Ordinal));
 
@@ -267,30 +267,5 @@ public sealed class RemovalHoldTests
         }
 
         return files;
-    }
-
-    /// <summary>The actions the AMI test server receives from the moment this is made.</summary>
-    private sealed class ActionLog
-    {
-        private readonly AmiTestServer _server;
-        private readonly List<AmiMessage> _seen = [];
-
-        public ActionLog(AmiTestServer server)
-        {
-            _server = server;
-            while (server.Received.TryRead(out _))
-            {
-            }
-        }
-
-        public IReadOnlyList<AmiMessage> SinceStart()
-        {
-            while (_server.Received.TryRead(out var received))
-            {
-                _seen.Add(received.Action);
-            }
-
-            return [.. _seen];
-        }
     }
 }
