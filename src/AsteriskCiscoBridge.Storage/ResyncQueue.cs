@@ -1,5 +1,7 @@
 using System.Data;
+using System.Globalization;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
 using Dapper;
 
 namespace AsteriskCiscoBridge.Storage;
@@ -53,7 +55,7 @@ public sealed record ResyncQueueRow
     /// <summary>Its last fetch of its own files after its change (then it must register again), or null.</summary>
     public DateTimeOffset? FetchedAt { get; init; }
 
-    /// <summary>The Call-IDs of its registrations when its NOTIFY went (or when it fetched unasked), one per line.</summary>
+    /// <summary>Its registrations when its NOTIFY went (or when it fetched unasked), one per line (<see cref="ResyncQueue.JoinRegistrations"/>).</summary>
     public string? Registrations { get; init; }
 
     /// <summary>NOTIFYs of this change Asterisk answered with an Error.</summary>
@@ -63,7 +65,7 @@ public sealed record ResyncQueueRow
     public long Failed { get; init; }
 
     /// <summary><see cref="Registrations"/> as a list.</summary>
-    public IReadOnlyList<string> RegistrationList => ResyncQueue.SplitRegistrations(Registrations);
+    public IReadOnlyList<ResyncRegistration> RegistrationList => ResyncQueue.SplitRegistrations(Registrations);
 }
 
 /// <summary>Where planning put a queued phone (<see cref="ResyncState.Pending"/> when it is about to be sent).</summary>
@@ -72,8 +74,8 @@ public sealed record ResyncPlacement(MacAddress Mac, string State, DateTimeOffse
 /// <summary>A NOTIFY about to go out: attempt 1 leaves a queued state, a later attempt leaves awaiting-fetch; either may leave retry.</summary>
 public sealed record ResyncSend(MacAddress Mac, string Endpoint, string Kind, int Attempt)
 {
-    /// <summary>The Call-IDs of the phone's registrations now: one that is not among them later is the phone coming back.</summary>
-    public IReadOnlyList<string> Registrations { get; init; } = [];
+    /// <summary>The phone's registrations now: one that is not among them later, or one refreshed since, is the phone coming back.</summary>
+    public IReadOnlyList<ResyncRegistration> Registrations { get; init; } = [];
 }
 
 /// <summary>A send the queue let go out, with what this change's earlier sends met.</summary>
@@ -116,13 +118,41 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     /// <summary>Where each phone was last reachable (a removed endpoint's phone is told there).</summary>
     public LastContactStore LastContacts { get; } = new(connections);
 
-    /// <summary>Joins Call-IDs for the <c>registrations</c> column (a Call-ID holds no line break: RFC 3261 §25.1 word).</summary>
-    public static string? JoinRegistrations(IReadOnlyList<string> registrations) =>
-        registrations is null || registrations.Count == 0 ? null : string.Join('\n', registrations);
+    /// <summary>
+    /// Writes registrations for the <c>registrations</c> column: one a line, Call-ID, contact URI and
+    /// expiration (epoch seconds, empty when unknown) apart by tabs. Neither a Call-ID (RFC 3261 §25.1
+    /// word) nor a URI (RFC 3986) holds a tab or a line break. Rows written before the URI and expiration
+    /// were kept hold the Call-ID alone.
+    /// </summary>
+    public static string? JoinRegistrations(IReadOnlyList<ResyncRegistration> registrations) =>
+        registrations is null || registrations.Count == 0 ? null : string.Join('\n', registrations.Select(Line));
 
-    /// <summary>Splits the <c>registrations</c> column.</summary>
-    public static IReadOnlyList<string> SplitRegistrations(string? registrations) =>
-        string.IsNullOrEmpty(registrations) ? [] : registrations.Split('\n');
+    /// <summary>Reads the <c>registrations</c> column (either layout of <see cref="JoinRegistrations"/>).</summary>
+    public static IReadOnlyList<ResyncRegistration> SplitRegistrations(string? registrations)
+    {
+        if (string.IsNullOrEmpty(registrations))
+        {
+            return [];
+        }
+
+        var list = new List<ResyncRegistration>();
+        foreach (var line in registrations.Split('\n'))
+        {
+            var parts = line.Split('\t');
+            DateTimeOffset? expires = parts.Length > 2 && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : null;
+            list.Add(new ResyncRegistration(parts[0], parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null, expires));
+        }
+
+        return list;
+    }
+
+    private static string Line(ResyncRegistration r) =>
+        r.Uri is null && r.ExpiresAt is null
+            ? r.CallId
+            : $"{r.CallId}\t{r.Uri}\t{r.ExpiresAt?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}";
 
     private const string Columns = """
         mac AS Mac, state AS State, reason AS Reason, changed_at AS ChangedAt, endpoint AS Endpoint, kind AS Kind, attempt AS Attempt,
@@ -273,12 +303,12 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     /// <summary>
     /// A phone fetched one of its files at <paramref name="at"/>: when that is after its last change, it
     /// has them and must now register again by <paramref name="deadline"/> (its row moves to
-    /// <see cref="ResyncState.AwaitingRegistration"/>; a later fetch moves the deadline on). The Call-IDs
+    /// <see cref="ResyncState.AwaitingRegistration"/>; a later fetch moves the deadline on). The registrations
     /// of a phone never sent a NOTIFY are taken from <paramref name="registrations"/>. The notify-log row
     /// <paramref name="record"/> makes from the row as it was (if any) is written with it. Returns the row
     /// as it was, or null when the fetch proves nothing.
     /// </summary>
-    public async Task<ResyncQueueRow?> FetchedAsync(MacAddress mac, DateTimeOffset at, DateTimeOffset deadline, IReadOnlyList<string> registrations, Func<ResyncQueueRow, NotifyRecord?> record, CancellationToken cancellationToken)
+    public async Task<ResyncQueueRow?> FetchedAsync(MacAddress mac, DateTimeOffset at, DateTimeOffset deadline, IReadOnlyList<ResyncRegistration> registrations, Func<ResyncQueueRow, NotifyRecord?> record, CancellationToken cancellationToken)
     {
         const string Select = $"SELECT {Columns} FROM resync_queue WHERE mac = @mac AND changed_at <= @at";
         const string Update = """

@@ -97,6 +97,8 @@ internal sealed class ServiceHarness : IAsyncDisposable
             // Reads are spaced by the source's own tests; scenarios run on the real clock.
             ["Ami:Sync:MinInterval"] = "00:00:00",
             ["Resync:Interval"] = "00:00:00",
+            // A phone registering again from the same contact is seen only by this look (no ContactStatus).
+            ["Resync:ProofPollInterval"] = "00:00:00.200",
         };
         foreach (var (key, value) in settings)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Provisioning.Resync;
 
 namespace AsteriskCiscoBridge.Storage.Tests;
 
@@ -10,6 +11,7 @@ public sealed class ResyncQueueTests
     private static readonly MacAddress Mac = MacAddress.Parse("001122334455").Mac!.Value;
     private static readonly MacAddress Other = MacAddress.Parse("0011223344AA").Mac!.Value;
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
+    private static readonly ResyncRegistration RegA = new("reg-a@10.0.0.5", "sip:6001@10.0.0.5:5060;transport=udp", DateTimeOffset.FromUnixTimeSeconds(1795313105));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -87,17 +89,17 @@ public sealed class ResyncQueueTests
         await using var db = await TempDatabase.CreateAsync();
         var (_, queue) = await BoundAsync(db);
         await queue.EnqueueAsync([Mac], "changed", Now, Ct);
-        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1) { Registrations = ["reg-a", "reg-b"] }, Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1) { Registrations = [RegA, new ResyncRegistration("reg-b")] }, Now, Ct);
         await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Accepted, Now.AddMinutes(3))], Now, Ct);
         NotifyRecord Fetch(ResyncQueueRow row) => new() { At = Now.AddSeconds(30), Mac = row.Mac, Endpoint = row.Endpoint!, Event = "check-sync", Outcome = "fetched" };
 
-        Assert.Null(await queue.FetchedAsync(Mac, Now.AddSeconds(-1), Now.AddMinutes(5), ["reg-now"], Fetch, Ct));
-        var before = await queue.FetchedAsync(Mac, Now.AddSeconds(30), Now.AddSeconds(30).AddMinutes(5), ["reg-now"], Fetch, Ct);
+        Assert.Null(await queue.FetchedAsync(Mac, Now.AddSeconds(-1), Now.AddMinutes(5), [new ResyncRegistration("reg-now")], Fetch, Ct));
+        var before = await queue.FetchedAsync(Mac, Now.AddSeconds(30), Now.AddSeconds(30).AddMinutes(5), [new ResyncRegistration("reg-now")], Fetch, Ct);
 
         Assert.Equal(ResyncState.AwaitingFetch, before!.State);
         var row = Assert.Single(await queue.ListAsync(Ct));
         Assert.Equal((ResyncState.AwaitingRegistration, (DateTimeOffset?)Now.AddSeconds(30), (DateTimeOffset?)Now.AddSeconds(30).AddMinutes(5)), (row.State, row.FetchedAt, row.Deadline));
-        Assert.Equal(["reg-a", "reg-b"], row.RegistrationList);
+        Assert.Equal([RegA, new ResyncRegistration("reg-b")], row.RegistrationList);
         Assert.Equal([Mac], (await queue.FetchedRowsAsync(Ct)).Select(r => r.Mac));
         Assert.Equal(Now.AddSeconds(30).AddMinutes(5), await queue.NextDeadlineAsync(Ct));
 
@@ -108,14 +110,27 @@ public sealed class ResyncQueueTests
     }
 
     [Fact]
+    public void Registrations_keep_call_id_uri_and_expiration_and_rows_of_call_ids_alone_still_read()
+    {
+        var text = ResyncQueue.JoinRegistrations([RegA, new ResyncRegistration("reg-b")]);
+
+        Assert.Equal("reg-a@10.0.0.5\tsip:6001@10.0.0.5:5060;transport=udp\t1795313105\nreg-b", text);
+        Assert.Equal([RegA, new ResyncRegistration("reg-b")], ResyncQueue.SplitRegistrations(text));
+        Assert.Equal([new ResyncRegistration("reg-a"), new ResyncRegistration("reg-b")], ResyncQueue.SplitRegistrations("reg-a\nreg-b"));
+        Assert.Equal([new ResyncRegistration("reg-c", "sip:6001@10.0.0.5:5060")], ResyncQueue.SplitRegistrations("reg-c\tsip:6001@10.0.0.5:5060\t"));
+        Assert.Null(ResyncQueue.JoinRegistrations([]));
+        Assert.Empty(ResyncQueue.SplitRegistrations(null));
+    }
+
+    [Fact]
     public async Task A_phone_fetching_unasked_keeps_the_registrations_seen_at_its_fetch_and_misses_its_deadline_into_stale()
     {
         await using var db = await TempDatabase.CreateAsync();
         var (_, queue) = await BoundAsync(db);
         await queue.EnqueueAsync([Mac], "changed", Now, Ct);
 
-        await queue.FetchedAsync(Mac, Now.AddSeconds(5), Now.AddMinutes(5), ["reg-now"], _ => null, Ct);
-        Assert.Equal(["reg-now"], Assert.Single(await queue.ListAsync(Ct)).RegistrationList);
+        await queue.FetchedAsync(Mac, Now.AddSeconds(5), Now.AddMinutes(5), [new ResyncRegistration("reg-now")], _ => null, Ct);
+        Assert.Equal([new ResyncRegistration("reg-now")], Assert.Single(await queue.ListAsync(Ct)).RegistrationList);
         Assert.Single(await queue.OverdueAsync(Now.AddMinutes(5), Ct));
 
         Assert.True(await queue.MarkStaleAsync(Mac, new NotifyRecord { At = Now.AddMinutes(5), Mac = Mac, Endpoint = "6001", Event = "check-sync", Outcome = "stale", Detail = "fetched but did not register" }, Ct));

@@ -39,7 +39,12 @@ public sealed record PjsipAuth(string Name, string Username, string? Password, s
 /// <param name="UserAgent">User-Agent of the REGISTER (e.g. <c>Cisco-CP7945G/9.4.2</c>), null for a static contact.</param>
 /// <param name="CallId">Call-ID of the REGISTER, null for a static contact.</param>
 /// <param name="Status"><c>Reachable</c>, <c>Unreachable</c>, <c>NonQualified</c>, …; null when Asterisk did not report one.</param>
-public sealed record PjsipContact(string Aor, string Uri, string? UserAgent, string? CallId, string? Status)
+/// <param name="ExpiresAt">
+/// When the registration expires (<c>ExpirationTime</c>, epoch seconds); null for a static contact or when
+/// Asterisk did not report one. A REGISTER from the same contact URI only moves this: Asterisk refreshes the
+/// stored contact without changing its Call-ID and raises no <c>ContactStatus</c> (res_pjsip_registrar.c).
+/// </param>
+public sealed record PjsipContact(string Aor, string Uri, string? UserAgent, string? CallId, string? Status, DateTimeOffset? ExpiresAt = null)
 {
     /// <summary>True for a static <c>contact=</c> of an AOR: no REGISTER made it, so it has no User-Agent, Call-ID or status.</summary>
     public bool IsStatic => UserAgent is null && CallId is null && Status is null;

@@ -107,6 +107,7 @@ internal sealed partial class EndpointSyncService(
         var recheck = RecheckCallsAsync(source, stoppingToken);
         var expiry = ReadWhenHoldsAreOverAsync(source, stoppingToken);
         var contacts = FollowContactsAsync(source, stoppingToken);
+        var proofPoll = resync.PollForProofAsync(source.RequestContacts, stoppingToken);
         try
         {
             await foreach (var snapshot in source.Snapshots.ReadAllAsync(stoppingToken))
@@ -147,6 +148,7 @@ internal sealed partial class EndpointSyncService(
         await recheck;
         await expiry;
         await contacts;
+        await proofPoll;
         await requested;
     }
 

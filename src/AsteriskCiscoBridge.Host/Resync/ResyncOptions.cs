@@ -13,12 +13,20 @@ internal sealed class ResyncOptions
     public TimeSpan FetchDeadline { get; init; } = TimeSpan.FromMinutes(3);
 
     /// <summary>
-    /// How long after its last fetch of its files a phone must register again (a new contact or Call-ID
-    /// in Asterisk's contacts) before it is marked stale, "fetched but did not register": it read its
+    /// How long after its last fetch of its files a phone must register again (a new Call-ID, a new
+    /// contact, or its contact's expiration refreshed, in Asterisk's contacts) before it is marked stale, "fetched but did not register": it read its
     /// files but cannot use them (a wrong password, an unreachable proxy address). A later registration
     /// still clears it. Default 5 min.
     /// </summary>
     public TimeSpan RegisterDeadline { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// While phones that fetched await their registration, how often the contacts are read (one
+    /// <c>PJSIPShowContacts</c> for all): a phone that registers again from the same contact URI, as a
+    /// rebooted Cisco phone does, raises no <c>ContactStatus</c>; only its contact's later expiration
+    /// shows it. No read while none awaits; 0 reads only at the deadline. Default 20 s.
+    /// </summary>
+    public TimeSpan ProofPollInterval { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// How many times in all a NOTIFY that Asterisk answers with <c>Response: Error</c> is sent before

@@ -11,7 +11,8 @@ namespace AsteriskCiscoBridge.Host.Resync;
 
 /// <summary>
 /// The proof (reliability catalogue §5.5 case 30): a fetch of the changed files, then a registration
-/// with a new Call-ID, decided by <see cref="ResyncProofRule"/>; and the contacts it is read from.
+/// (a new Call-ID, a new contact, or a refreshed expiration), decided by <see cref="ResyncProofRule"/>;
+/// and the contacts it is read from.
 /// </summary>
 internal sealed partial class ResyncService
 {
@@ -59,6 +60,7 @@ internal sealed partial class ResyncService
         }
 
         _wake.Writer.TryWrite(true);
+        _proofWake.Writer.TryWrite(true);
         if (IsFirstFetch(before) && WasSent(before))
         {
             Interlocked.Increment(ref _fetched);
@@ -219,7 +221,7 @@ internal sealed partial class ResyncService
         return new NotifyOrder(mac, last.Endpoint, kind, ResyncPlanner.NotifyVariables(kind, last.CallId), TimeSpan.Zero)
         {
             Uri = last.Uri,
-            Registrations = last.CallId is { } callId ? [callId] : [],
+            Registrations = last.CallId is { } callId ? [new ResyncRegistration(callId, last.Uri)] : [],
         };
     }
 
@@ -289,7 +291,7 @@ internal sealed partial class ResyncService
     private static List<ResyncContact> ContactsOfLines(IReadOnlyList<string> lines, PjsipSnapshot snapshot) =>
         [.. lines.SelectMany(l => snapshot.Find(l) is { } e ? ContactsOf(e) : [])];
 
-    private IReadOnlyList<string> RegistrationsOf(MacAddress mac, string endpoint, PjsipSnapshot snapshot)
+    private IReadOnlyList<ResyncRegistration> RegistrationsOf(MacAddress mac, string endpoint, PjsipSnapshot snapshot)
     {
         PhoneInventory? inventory;
         lock (_gate)

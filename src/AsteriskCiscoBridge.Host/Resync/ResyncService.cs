@@ -16,7 +16,8 @@ namespace AsteriskCiscoBridge.Host.Resync;
 /// staggered. Each row moves to <c>sending</c> (committed) before its NOTIFY goes out, and to
 /// <c>awaiting-fetch</c> with Asterisk's answer (an Error is tried again with backoff, a lost session
 /// after the reconnect, each up to a cap). The phone's fetch moves it to <c>awaiting-registration</c>,
-/// and its registration with a new Call-ID proves the resync (<see cref="ResyncProofRule"/>); a missed
+/// and its registration afterwards (a new Call-ID, a new contact, or a refreshed expiration, which only a
+/// read of the contacts shows: <see cref="PollForProofAsync"/>) proves the resync (<see cref="ResyncProofRule"/>); a missed
 /// fetch deadline escalates it, the last rung or a missed registration leaves it stale. Phones without
 /// a live contact, or in a call, wait for a later snapshot or contacts refresh; a phone whose endpoints
 /// are all gone is told at its last known contact. The in-memory sets here are a cache for tests and the dashboard.
@@ -246,7 +247,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
         endpoints.TryGetValue(endpoint, out var e) ? ContactsOf(e) : [];
 
     private static IReadOnlyList<ResyncContact> ContactsOf(PjsipEndpoint e) =>
-        [.. e.Contacts.Select(c => new ResyncContact(e.Name, c.CallId, c.Status, c.Uri))];
+        [.. e.Contacts.Select(c => new ResyncContact(e.Name, c.CallId, c.Status, c.Uri, c.ExpiresAt))];
 
     [LoggerMessage(5001, LogLevel.Information, "{Mac} changed but has no live contact: its resync waits for it to register")]
     private static partial void WaitingForContact(ILogger logger, MacAddress mac);

@@ -22,7 +22,8 @@ public sealed record ResyncTarget(MacAddress Mac, PhoneFamily Family, IReadOnlyL
 /// <param name="CallId">The Call-ID of the phone's REGISTER (a 79x1 service-control NOTIFY must repeat it); null for a static contact.</param>
 /// <param name="Status">ContactStatus: Reachable, NonQualified, Unknown, Created, Unreachable, Removed.</param>
 /// <param name="Uri">The contact URI (where a PJSIPNotify <c>URI:</c> reaches the phone once its endpoint is gone).</param>
-public sealed record ResyncContact(string Endpoint, string? CallId, string? Status, string? Uri = null)
+/// <param name="ExpiresAt">When its registration expires as Asterisk last listed it; a REGISTER from the same URI moves it.</param>
+public sealed record ResyncContact(string Endpoint, string? CallId, string? Status, string? Uri = null, DateTimeOffset? ExpiresAt = null)
 {
     /// <summary>True for a contact a REGISTER made (it has a Call-ID); a static <c>contact=</c> has none.</summary>
     public bool IsRegistered => !string.IsNullOrEmpty(CallId);
@@ -46,9 +47,18 @@ public sealed record NotifyOrder(MacAddress Mac, string Endpoint, ResyncKind Kin
     /// </summary>
     public string? Uri { get; init; }
 
-    /// <summary>The Call-IDs of the phone's registrations when the NOTIFY was planned: a registration not among them afterwards is the phone coming back.</summary>
-    public IReadOnlyList<string> Registrations { get; init; } = [];
+    /// <summary>The phone's registrations when the NOTIFY was planned: one not among them, or one refreshed since, afterwards is the phone coming back.</summary>
+    public IReadOnlyList<ResyncRegistration> Registrations { get; init; } = [];
 }
+
+/// <summary>
+/// One registration of a phone as recorded before it was told (<see cref="ResyncProofRule"/> compares the
+/// contacts after its fetch with these).
+/// </summary>
+/// <param name="CallId">The Call-ID of the REGISTER that made it.</param>
+/// <param name="Uri">Its contact URI; null when only the Call-ID was recorded.</param>
+/// <param name="ExpiresAt">When it expired as then listed; null when unknown.</param>
+public sealed record ResyncRegistration(string CallId, string? Uri = null, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>What to send now, staggered, and which phones wait for their contact to come back.</summary>
 public sealed record ResyncPlan(IReadOnlyList<NotifyOrder> Orders, IReadOnlyList<MacAddress> Waiting);
@@ -83,9 +93,9 @@ public static class ResyncPlanner
         ],
     };
 
-    /// <summary>The Call-IDs of <paramref name="contacts"/> that a REGISTER made, distinct, in order.</summary>
-    public static IReadOnlyList<string> Registrations(IEnumerable<ResyncContact> contacts) =>
-        [.. contacts.Where(c => c.IsRegistered).Select(c => c.CallId!).Distinct(StringComparer.Ordinal)];
+    /// <summary>The contacts of <paramref name="contacts"/> that a REGISTER made, as registrations, distinct, in order.</summary>
+    public static IReadOnlyList<ResyncRegistration> Registrations(IEnumerable<ResyncContact> contacts) =>
+        [.. contacts.Where(c => c.IsRegistered).Select(c => new ResyncRegistration(c.CallId!, c.Uri, c.ExpiresAt)).Distinct()];
 
     /// <summary>
     /// When to try again after Asterisk answered a NOTIFY with <c>Response: Error</c> for the

@@ -26,11 +26,12 @@ public sealed record ResyncProofFacts
     public DateTimeOffset? FetchedAt { get; init; }
 
     /// <summary>
-    /// The Call-IDs of its registrations when its NOTIFY was sent (or, for a phone that fetched unasked,
-    /// when it fetched): a phone that reboots or restarts registers with a new Call-ID, while a
-    /// refresh of the same registration keeps it (RFC 3261 §10.2.4).
+    /// Its registrations when its NOTIFY was sent (or, for a phone that fetched unasked, when it fetched):
+    /// Call-ID, contact URI and expiration. A phone that registers again shows a Call-ID or a contact URI
+    /// not among them, or, registering from the same URI, the same contact with a moved expiration:
+    /// Asterisk then only refreshes the stored contact, keeping its Call-ID (res_pjsip_registrar.c).
     /// </summary>
-    public required IReadOnlyCollection<string> RegistrationsBefore { get; init; }
+    public required IReadOnlyCollection<ResyncRegistration> RegistrationsBefore { get; init; }
 
     /// <summary>The contacts of its lines now.</summary>
     public required IReadOnlyList<ResyncContact> ContactsNow { get; init; }
@@ -44,15 +45,22 @@ public sealed record ResyncProofFacts
 
 /// <summary>
 /// The proof rule of a resync (reliability catalogue §5.5 case 30): a phone has acted on its changed
-/// files when it fetched them <em>and</em> registered again afterwards, a new contact or a new Call-ID
-/// in Asterisk's contacts. A fetch alone says it read the files, not that they work: with a wrong
-/// password or an unreachable proxy it fetches and never comes back. Pure: time is a parameter.
+/// files when it fetched them <em>and</em> registered again afterwards. A fetch alone says it read the
+/// files, not that they work: with a wrong password or an unreachable proxy it fetches and never comes
+/// back. Pure: time is a parameter.
 /// </summary>
 public static class ResyncProofRule
 {
     /// <summary>The words a stale phone's reason starts with.</summary>
     public const string FetchedButNotRegistered = "fetched but did not register";
 
+    /// <summary>
+    /// A live registered contact now is a registration after the fetch when its Call-ID was not among
+    /// <see cref="ResyncProofFacts.RegistrationsBefore"/> (a new registration), its URI was not (a new
+    /// contact), or it is a contact recorded before whose expiration has moved since (a REGISTER from the
+    /// same URI: Asterisk keeps the old Call-ID and only sets a new expiration, which moves earlier too
+    /// when the new files ask for a shorter expiry; nothing else changes it).
+    /// </summary>
     public static ResyncProof Decide(ResyncProofFacts facts, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(facts);
@@ -66,10 +74,12 @@ public static class ResyncProofRule
             return new ResyncProof(ResyncProofState.Proven, "fetched; it has no line left to register");
         }
 
-        var before = facts.RegistrationsBefore as IReadOnlySet<string> ?? new HashSet<string>(facts.RegistrationsBefore, StringComparer.Ordinal);
-        if (facts.ContactsNow.FirstOrDefault(c => c.IsLive && c.IsRegistered && !before.Contains(c.CallId!)) is { } registered)
+        foreach (var contact in facts.ContactsNow.Where(c => c.IsLive && c.IsRegistered))
         {
-            return new ResyncProof(ResyncProofState.Proven, $"fetched and registered again (Call-ID {registered.CallId})");
+            if (RegisteredAgain(contact, facts.RegistrationsBefore) is { } how)
+            {
+                return new ResyncProof(ResyncProofState.Proven, $"fetched and registered again ({how})");
+            }
         }
 
         // A static contact= never registers: the fetch is all the proof there can be.
@@ -81,5 +91,26 @@ public static class ResyncProofRule
         return facts.RegisterDeadline is { } deadline && now >= deadline
             ? new ResyncProof(ResyncProofState.Stale, FetchedButNotRegistered)
             : new ResyncProof(ResyncProofState.AwaitingRegistration, "fetched; waiting for it to register again");
+    }
+
+    // How a registered contact shows a registration not among those before, or null when it is one of them, unchanged.
+    private static string? RegisteredAgain(ResyncContact contact, IReadOnlyCollection<ResyncRegistration> before)
+    {
+        if (!before.Any(r => r.CallId == contact.CallId))
+        {
+            return $"Call-ID {contact.CallId}";
+        }
+
+        // Registrations recorded by Call-ID alone (before the URI was kept) cannot tell a new contact.
+        if (contact.Uri is { Length: > 0 } uri && before.All(r => r.Uri is not null) && !before.Any(r => r.Uri == uri))
+        {
+            return $"new contact {uri}";
+        }
+
+        var recorded = before.FirstOrDefault(r => contact.Uri is not null && r.Uri == contact.Uri)
+            ?? before.FirstOrDefault(r => r.Uri is null && r.CallId == contact.CallId);
+        return recorded?.ExpiresAt is { } was && contact.ExpiresAt is { } expires && expires != was
+            ? $"contact {contact.Uri} refreshed, expires {expires.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC"
+            : null;
     }
 }

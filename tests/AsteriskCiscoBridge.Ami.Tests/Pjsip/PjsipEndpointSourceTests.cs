@@ -2,6 +2,7 @@ using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Time;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AsteriskCiscoBridge.Ami.Tests.Pjsip;
 
@@ -276,13 +277,14 @@ public sealed class PjsipEndpointSourceTests
         Assert.Empty(snapshot.Find("6001")!.Contacts);
         var before = server.ActionCounts;
 
-        // Ten registrations from new contacts, each announced as recorded: NonQualified, then Reachable.
+        // Ten registrations from new contacts, each announced as recorded: NonQualified, then Reachable;
+        // each after the first replaces the one before (Removed).
         for (var i = 0; i < 10; i++)
         {
             await server.RegisterAsync("6001", "Xk7pL2q-6001-Lab", _ => new AmiTestContact($"sip:6001@127.0.0.1:{5070 + i};transport=udp", "Cisco-CP7945G/9.4.2-fake", $"call-{i}@127.0.0.1"), ct);
         }
 
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < 29; i++)
         {
             Assert.Equal("ContactStatus", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
         }
@@ -298,6 +300,47 @@ public sealed class PjsipEndpointSourceTests
         Assert.Equal(1, after.GetValueOrDefault("PJSIPShowContacts") - before.GetValueOrDefault("PJSIPShowContacts"));
         Assert.Equal(after.Values.Sum() - 1, before.Values.Sum());
         Assert.False(source.Snapshots.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task Source_RequestContacts_shows_a_same_uri_registration_that_raised_no_event_by_its_expiration()
+    {
+        // Asterisk 22 refreshes a contact registered again from the same URI: a new ExpirationTime, the old
+        // Call-ID, no ContactStatus (res_pjsip_registrar.c). Only a read of the contacts shows it.
+        var ct = TestContext.Current.CancellationToken;
+        var time = new CountingTimeProvider();
+        var asterisk = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero));
+        var debounce = TimeSpan.FromSeconds(1);
+        await using var server = AmiTestServer.Start();
+        server.Clock = asterisk;
+        await using var client = new AmiClient(ClientOptions(server.Port), time);
+        await using var source = new PjsipEndpointSource(client, new PjsipEndpointSourceOptions { Debounce = debounce, MinInterval = TimeSpan.Zero, PollInterval = TimeSpan.FromMinutes(5) }, time);
+        source.Start();
+        client.Start();
+        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
+        time.Advance(debounce);
+        await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        const string Uri = "sip:6001@127.0.0.1:5070;transport=udp";
+        await server.RegisterAsync("6001", "Xk7pL2q-6001-Lab", _ => new AmiTestContact(Uri, "Cisco-CP7945G/9.4.2-fake", "boot-1@127.0.0.1"), ct);
+        var first = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        var second = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        Assert.Equal(("NonQualified", "Reachable"), (first["ContactStatus"], second["ContactStatus"]));
+        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the events' contacts read debounced", ct, Bound);
+        time.Advance(debounce);
+        Assert.Equal("boot-1@127.0.0.1", Assert.Single((await source.ContactUpdates.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).Contacts).CallId);
+
+        // Two minutes later the phone reboots on the same port and registers with a new Call-ID.
+        asterisk.Advance(TimeSpan.FromMinutes(2));
+        await server.RegisterAsync("6001", "Xk7pL2q-6001-Lab", _ => new AmiTestContact(Uri, "Cisco-CP7945G/9.4.3-fake", "boot-2@127.0.0.1"), ct);
+        source.RequestContacts("test");
+        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the requested read debounced", ct, Bound);
+        time.Advance(debounce);
+        var contact = Assert.Single((await source.ContactUpdates.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).Contacts);
+
+        Assert.Equal(("boot-1@127.0.0.1", "Cisco-CP7945G/9.4.3-fake"), (contact.CallId, contact.UserAgent));
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 9, 2, 0, TimeSpan.Zero), contact.ExpiresAt);
+        Assert.False(source.Events.TryRead(out _));
     }
 
     [Theory]

@@ -28,7 +28,7 @@ public sealed class PjsipSnapshotTests
     {
         var contact = Assert.Single(PjsipSnapshotBuilder.Contacts(ListEvents("registration-and-notify", "02-")));
 
-        Assert.Equal(new PjsipContact("6001", "sip:6001@127.0.0.1:5070;transport=udp", "Cisco-CP7945G/9.4.2-fake", "a27227129d9f1beb@127.0.0.1", "Reachable"), contact);
+        Assert.Equal(new PjsipContact("6001", "sip:6001@127.0.0.1:5070;transport=udp", "Cisco-CP7945G/9.4.2-fake", "a27227129d9f1beb@127.0.0.1", "Reachable", DateTimeOffset.FromUnixTimeSeconds(1795313105)), contact);
         Assert.False(contact.IsStatic);
     }
 

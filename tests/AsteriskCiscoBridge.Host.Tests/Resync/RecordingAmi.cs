@@ -6,7 +6,8 @@ namespace AsteriskCiscoBridge.Host.Tests.Resync;
 /// <summary>
 /// A stand-in for the AMI session at the <see cref="IAmiActionSender"/> seam: PJSIPNotify is recorded and
 /// answered <c>NOTIFY sent</c>; PJSIPShowContacts answers with <see cref="Contacts"/> in the shape of the
-/// recorded ContactList (registration-and-notify/02), or <c>No Contacts found</c> (pjsip-show/14).
+/// recorded ContactList (registration-and-notify/02), with <see cref="Expirations"/> as <c>ExpirationTime</c>,
+/// or <c>No Contacts found</c> (pjsip-show/14).
 /// </summary>
 internal sealed class RecordingAmi(TimeSpan bound) : IAmiActionSender
 {
@@ -21,6 +22,9 @@ internal sealed class RecordingAmi(TimeSpan bound) : IAmiActionSender
 
     /// <summary>PJSIPShowContacts actions received.</summary>
     public int ContactReads => Volatile.Read(ref _contactReads);
+
+    /// <summary>Each contact URI's <c>ExpirationTime</c> (epoch seconds); a URI not here has the recorded one.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, long> Expirations { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The registered contacts PJSIPShowContacts lists.</summary>
     public IReadOnlyList<(string Aor, string Uri, string CallId)> Contacts
@@ -56,7 +60,8 @@ internal sealed class RecordingAmi(TimeSpan bound) : IAmiActionSender
             var events = contacts.Select(c => new AmiMessage(
             [
                 new("Event", "ContactList"), new("ObjectType", "contact"), new("ObjectName", c.Aor + ";@49b37eb216a5b77f7cf244079f78f79b"),
-                new("CallId", c.CallId), new("Endpoint", c.Aor), new("Uri", c.Uri), new("UserAgent", "Cisco-CP7960G/8.0"), new("Status", "Reachable"),
+                new("CallId", c.CallId), new("Endpoint", c.Aor), new("Uri", c.Uri), new("UserAgent", "Cisco-CP7960G/8.0"),
+                new("ExpirationTime", Expirations.TryGetValue(c.Uri, out var expires) ? expires.ToString(System.Globalization.CultureInfo.InvariantCulture) : "1795313105"), new("Status", "Reachable"),
             ])).ToList();
             return Task.FromResult(new AmiResponse(new AmiMessage([new("Response", "Success"), new("EventList", "start")]), events, null));
         }

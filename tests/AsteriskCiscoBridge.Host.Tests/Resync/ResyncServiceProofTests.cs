@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Cli;
@@ -23,7 +24,11 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     private static readonly MacAddress Mac7961 = MacAddress.Parse("0011223344BB").Mac!.Value;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RegisterDeadline = TimeSpan.FromMinutes(5);
-    private static readonly ResyncOptions Options = new() { Interval = TimeSpan.Zero, FetchDeadline = TimeSpan.FromMinutes(3), RegisterDeadline = RegisterDeadline };
+    private static readonly TimeSpan ProofPoll = TimeSpan.FromSeconds(20);
+
+    // The ExpirationTime RecordingAmi lists by default (registration-and-notify/02).
+    private static readonly DateTimeOffset RecordedExpiration = DateTimeOffset.FromUnixTimeSeconds(1795313105);
+    private static readonly ResyncOptions Options = new() { Interval = TimeSpan.Zero, FetchDeadline = TimeSpan.FromMinutes(3), RegisterDeadline = RegisterDeadline, ProofPollInterval = ProofPoll };
     private readonly TempDirectory _data = new("acb-resync-proof");
     private readonly CountingTimeProvider _time = new();
     private readonly RecordingAmi _ami = new(Bound);
@@ -94,8 +99,10 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         await AwaitingFetchAsync();
         await resync.OnFetchedAsync(Mac7961, $"SEP{Mac7961}.cnf.xml", _time.GetUtcNow().AddSeconds(5), Ct);
 
-        // The restarted phone registered again from the same contact: no ContactStatus came, the read finds it.
-        _ami.Contacts = [("6002", "sip:6002@127.0.0.1:5070", "reg-6002-restarted")];
+        // The restarted phone registered again from the same contact: Asterisk kept the Call-ID, moved the
+        // expiration and raised no ContactStatus; the read at the deadline finds it.
+        _ami.Contacts = [("6002", "sip:6002@127.0.0.1:5070", "reg-6002")];
+        _ami.Expirations["sip:6002@127.0.0.1:5070"] = 1795313105 + 600;
         await PassAsync(Options.FetchDeadline);
         await PassAsync(TimeSpan.FromSeconds(5) + RegisterDeadline - Options.FetchDeadline);
         await Eventually.TrueAsync(() => resync.Proven == 1, "proven at the deadline", Ct, Bound);
@@ -103,6 +110,80 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         Assert.Empty(resync.Stale);
         Assert.Empty(await Queue.ListAsync(Ct));
         Assert.Equal(1, _ami.ContactReads);
+    }
+
+    [Fact]
+    public async Task The_contacts_are_read_every_ProofPollInterval_only_while_a_phone_awaits_its_registration()
+    {
+        var resync = await StartAsync();
+        var requests = Channel.CreateUnbounded<string>();
+        _loops.Add(resync.PollForProofAsync(reason => requests.Writer.TryWrite(reason), _stop.Token));
+        await resync.PlanAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
+        await _ami.NextAsync(Ct);
+        await AwaitingFetchAsync();
+
+        // Told, not fetched yet: the sender waits for the fetch deadline, nothing looks at the contacts.
+        await Eventually.TrueAsync(() => _time.PendingTimers == 1, "only the fetch deadline armed", Ct, Bound);
+        _time.Advance(ProofPoll * 3);
+        Assert.Equal(0, resync.ProofPolls);
+
+        // It fetched: every interval one read, until it is proven.
+        await resync.OnFetchedAsync(Mac7960, $"SIP{Mac7960}.cnf", _time.GetUtcNow(), Ct);
+        for (var i = 1; i <= 2; i++)
+        {
+            await Eventually.TrueAsync(() => _time.PendingTimers == 2, "the look armed beside the registration deadline", Ct, Bound);
+            _time.Advance(ProofPoll);
+            Assert.Equal("phones await their registration", await requests.Reader.ReadAsync(Ct).AsTask().WaitAsync(Bound, Ct));
+            Assert.Equal(i, resync.ProofPolls);
+        }
+
+        await resync.OnContactsAsync(Contacts(("6001", "reg-6001-new")), Ct);
+        Assert.Equal(1, resync.Proven);
+
+        // The look armed before the proof comes due, finds none awaiting and arms nothing more (the sender's
+        // registration deadline stays armed until it next wakes).
+        await Eventually.TrueAsync(() => _time.PendingTimers == 2, "the look armed once more", Ct, Bound);
+        _time.Advance(ProofPoll);
+        await Eventually.TrueAsync(() => _time.PendingTimers == 1, "no look armed once none awaits", Ct, Bound);
+        _time.Advance(ProofPoll * 3);
+        Assert.Equal(2, resync.ProofPolls);
+        Assert.False(requests.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task A_same_uri_registration_that_raised_no_event_is_proven_by_the_look_before_its_deadline()
+    {
+        var resync = await StartAsync();
+        var reader = new PjsipSnapshotReader(_ami, _time, NullLogger.Instance);
+        _loops.Add(resync.PollForProofAsync(_ => _loops.Add(ReadContactsAsync()), _stop.Token));
+        _ami.Contacts = [("6002", "sip:6002@127.0.0.1:5070", "reg-6002")];
+        await resync.OnContactsAsync((await reader.ReadContactsAsync(Ct)).Update!, Ct);
+        await resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        await _ami.NextAsync(Ct);
+        await AwaitingFetchAsync();
+        await resync.OnFetchedAsync(Mac7961, $"SEP{Mac7961}.cnf.xml", _time.GetUtcNow(), Ct);
+
+        // The restarted phone registers again from the same contact with a new Call-ID: Asterisk keeps the old
+        // one, moves ExpirationTime, and sends no ContactStatus.
+        _ami.Expirations["sip:6002@127.0.0.1:5070"] = 1795313105 + 45;
+        await Eventually.TrueAsync(() => _time.PendingTimers == 2, "the look armed", Ct, Bound);
+        _time.Advance(ProofPoll);
+        await Eventually.TrueAsync(() => resync.Proven == 1, "proven by the look", Ct, Bound);
+
+        Assert.Equal(1, resync.ProofPolls);
+        Assert.Empty(await Queue.ListAsync(Ct));
+        var proof = (await new NotifyLog(_connections).RecentAsync(Mac7961, 1, Ct))[0];
+        Assert.Equal("proven", proof.Outcome);
+        Assert.StartsWith("fetched and registered again (contact sip:6002@127.0.0.1:5070 refreshed, expires ", proof.Detail, StringComparison.Ordinal);
+
+        // Stands in for the endpoint source: one PJSIPShowContacts, its answer handed to the service.
+        async Task ReadContactsAsync()
+        {
+            if ((await reader.ReadContactsAsync(_stop.Token)).Update is { } update)
+            {
+                await resync.OnContactsAsync(update, _stop.Token);
+            }
+        }
     }
 
     [Fact]
@@ -181,7 +262,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     private PjsipContactsUpdate Contacts(params (string Endpoint, string CallId)[] registered) => new()
     {
         TakenAt = _time.GetUtcNow(),
-        Contacts = [.. registered.Select(r => new PjsipContact(r.Endpoint, $"sip:{r.Endpoint}@127.0.0.1:5070", "Cisco", r.CallId, "Reachable"))],
+        Contacts = [.. registered.Select(r => new PjsipContact(r.Endpoint, $"sip:{r.Endpoint}@127.0.0.1:5070", "Cisco", r.CallId, "Reachable", RecordedExpiration))],
     };
 
     private static PjsipSnapshot Snapshot(params (string Endpoint, string CallId)[] registered) => new()
@@ -198,7 +279,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
             CallerIdName = string.Empty,
             CallerIdNumber = string.Empty,
             Auth = new PjsipAuth(n, n, "pw", "userpass", string.Empty),
-            Contacts = [.. registered.Where(r => r.Endpoint == n).Select(r => new PjsipContact(n, $"sip:{n}@127.0.0.1:5070", "Cisco", r.CallId, "Reachable"))],
+            Contacts = [.. registered.Where(r => r.Endpoint == n).Select(r => new PjsipContact(n, $"sip:{n}@127.0.0.1:5070", "Cisco", r.CallId, "Reachable", RecordedExpiration))],
             SetVars = [],
             MacBindings = [],
             NotProvisionableReason = null,

@@ -69,14 +69,18 @@ public sealed class ResyncPlannerTests
             [new ResyncTarget(A, PhoneFamily.Sip79x0, ["6001", "6002", "6003"])],
             e => e switch
             {
-                "6001" => [new ResyncContact(e, "reg-1", "Reachable")],
-                "6002" => [new ResyncContact(e, "reg-2", "Reachable"), new ResyncContact(e, "reg-1", "Reachable")],
+                "6001" => [new ResyncContact(e, "reg-1", "Reachable", "sip:6001@10.0.0.9:5060", Expires)],
+                "6002" => [new ResyncContact(e, "reg-2", "Reachable", "sip:6002@10.0.0.9:5060", Expires), new ResyncContact(e, "reg-1", "Reachable", "sip:6001@10.0.0.9:5060", Expires)],
                 _ => [new ResyncContact(e, null, null, "sip:6003@10.0.0.9:5060")],
             },
             TimeSpan.Zero);
 
-        Assert.Equal(["reg-1", "reg-2"], Assert.Single(plan.Orders).Registrations);
+        Assert.Equal(
+            [new ResyncRegistration("reg-1", "sip:6001@10.0.0.9:5060", Expires), new ResyncRegistration("reg-2", "sip:6002@10.0.0.9:5060", Expires)],
+            Assert.Single(plan.Orders).Registrations);
     }
+
+    private static readonly DateTimeOffset Expires = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
 
     [Theory]
     [InlineData(1, 10.0)]

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -61,6 +62,12 @@ public sealed class AmiTestServer : IAsyncDisposable
     public SipNotifyDelivery Notifies { get; } = new();
 
     public int Port { get; private set; }
+
+    /// <summary>This Asterisk's clock: a registration's <c>ExpirationTime</c> is counted from it.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>The expiry a REGISTER asks for and is granted (a Cisco phone's default <c>registerExpires</c>, 3600 s).</summary>
+    public TimeSpan RegisterExpiry { get; set; } = TimeSpan.FromSeconds(3600);
 
     public AmiWriteMode WriteMode { get; set; }
 
@@ -162,12 +169,16 @@ public sealed class AmiTestServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// A phone's REGISTER as Asterisk takes it: the endpoint whose auth user is <paramref name="username"/>
-    /// and whose password matches gets <paramref name="contact"/> as its only contact, and every session
-    /// hears of it. A new contact URI is announced as the recording shows (registration-and-notify:
-    /// <c>ContactStatus</c> <c>NonQualified</c>, then <c>Reachable</c> once qualified); the same URI with
-    /// a new Call-ID (a phone that rebooted on the same port) as <c>Updated</c>, a status the Asterisk
-    /// documentation of ContactStatus lists. A wrong user or password is refused (a 401 in SIP): null.
+    /// A phone's REGISTER as Asterisk 22 takes it (res_pjsip_registrar.c, checked against 22.10.1): the
+    /// endpoint whose auth user is <paramref name="username"/> and whose password matches registers
+    /// <paramref name="contact"/>, expiring <see cref="RegisterExpiry"/> after now on <see cref="Clock"/>.
+    /// From a contact URI it already has (a phone that rebooted on the same address and port), Asterisk only
+    /// refreshes the stored contact: a new expiration and User-Agent, the old Call-ID kept, and no
+    /// <c>ContactStatus</c> at all; only <c>PJSIPShowContacts</c>' <c>ExpirationTime</c> shows it. A new URI
+    /// becomes the endpoint's only contact (max_contacts=1, remove_existing) and is announced as recorded
+    /// (registration-and-notify: <c>ContactStatus</c> <c>NonQualified</c>, then <c>Reachable</c> once
+    /// qualified), with <c>Removed</c> for the contact it replaced. A wrong user or password is refused
+    /// (a 401 in SIP): null.
     /// </summary>
     public async Task<AmiTestEndpoint?> RegisterAsync(string username, string password, Func<AmiTestEndpoint, AmiTestContact> contact, CancellationToken cancellationToken)
     {
@@ -178,14 +189,21 @@ public sealed class AmiTestServer : IAsyncDisposable
             return null;
         }
 
-        var registered = contact(endpoint);
-        var known = endpoint.Contacts.Any(c => c.Uri == registered.Uri);
-        Pbx.Set(endpoint with { Contacts = [registered] });
-        foreach (var status in known ? ["Updated"] : (string[])["NonQualified", registered.Status])
+        var registered = contact(endpoint) with { ExpiresAt = Clock.GetUtcNow() + RegisterExpiry };
+        if (endpoint.Contacts.FirstOrDefault(c => c.Uri == registered.Uri) is { } known)
         {
-            await SendContactStatusAsync(endpoint.Name, registered.Uri, status, cancellationToken);
+            Pbx.Set(endpoint with { Contacts = [known with { UserAgent = registered.UserAgent, ExpiresAt = registered.ExpiresAt }] });
+            return endpoint;
         }
 
+        Pbx.Set(endpoint with { Contacts = [registered] });
+        await SendContactStatusAsync(endpoint.Name, registered.Uri, "NonQualified", cancellationToken);
+        foreach (var replaced in endpoint.Contacts)
+        {
+            await SendContactStatusAsync(endpoint.Name, replaced.Uri, "Removed", cancellationToken);
+        }
+
+        await SendContactStatusAsync(endpoint.Name, registered.Uri, registered.Status, cancellationToken);
         return endpoint;
     }
 
@@ -472,7 +490,7 @@ public sealed class AmiTestServer : IAsyncDisposable
                 AmiRecordedLayouts.ContactsStart.Render(sb, id);
                 foreach (var (e, c) in contacts)
                 {
-                    AmiRecordedLayouts.ContactList.Render(sb, id, new Dictionary<string, string>
+                    var values = new Dictionary<string, string>
                     {
                         ["ObjectName"] = e.Aor + ";@" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(c.Uri)))[..32],
                         ["CallId"] = c.CallId,
@@ -480,7 +498,13 @@ public sealed class AmiTestServer : IAsyncDisposable
                         ["Uri"] = c.Uri,
                         ["UserAgent"] = c.UserAgent,
                         ["Status"] = c.Status,
-                    });
+                    };
+                    if (c.ExpiresAt is { } expires)
+                    {
+                        values["ExpirationTime"] = expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                    }
+
+                    AmiRecordedLayouts.ContactList.Render(sb, id, values);
                 }
 
                 AmiRecordedLayouts.ContactListComplete.Render(sb, id, Items(contacts.Count));
