@@ -20,7 +20,7 @@ internal static class BindCommand
         time ??= TimeProvider.System;
         var mac = new Argument<string>("MAC") { Description = "MAC address: 001122334455, 00:11:22:33:44:55, 00-11-22-33-44-55 or 0011.2233.4455." };
         var endpoints = new Argument<string>("ENDPOINTS") { Description = "PJSIP endpoint names in button order, comma-separated." };
-        var model = new Option<string?>("--model") { Description = "Phone model (7940, 7960, 7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971, 7975); optional: learned from set_var CISCO_MODEL, the phone's User-Agent or the file it asks for." };
+        var model = new Option<string?>("--model") { Description = $"Phone model ({PhoneModels.Names}); optional: learned from set_var CISCO_MODEL, the phone's User-Agent or the file it asks for." };
         var lineData = new Option<FileInfo?>("--line-data")
         {
             Description = "JSON array of {endpoint, extension, authUser, password, displayName, callerId, label}: line data recorded with the binding, used only while the bridge has never read Asterisk.",
@@ -87,7 +87,7 @@ internal static class BindCommand
             var phoneModel = PhoneModels.Find(modelText);
             if (phoneModel is null && modelText is not null)
             {
-                await error.WriteLineAsync($"unsupported model '{modelText}' (supported: {string.Join(", ", PhoneModels.All.Select(m => m.Name))})");
+                await error.WriteLineAsync($"unsupported model '{modelText}' (supported: {PhoneModels.Names})");
                 return 2;
             }
 

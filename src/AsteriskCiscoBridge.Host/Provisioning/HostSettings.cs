@@ -59,6 +59,12 @@ internal sealed class SiteOptions
     /// <summary>Extra elements for XMLDefault.cnf.xml and every SEP&lt;MAC&gt;.cnf.xml (79x1), as <c>[{ "Name": "…", "Value": "…" }]</c>.</summary>
     public List<ExtraSetting>? ExtraXmlElements { get; init; }
 
+    /// <summary>
+    /// Device type ids for XMLDefault.cnf.xml's <c>loadInformationNNN</c> that replace the built-in ones, by model
+    /// (<c>Site:LoadInformationIds:8865 = 36225</c>): for the ids that rest on a single source (7811, 8865, the 9900 series).
+    /// </summary>
+    public Dictionary<string, int>? LoadInformationIds { get; init; }
+
     public SiteSettings ToSettings()
     {
         var defaults = new SiteSettings();
@@ -80,6 +86,7 @@ internal sealed class SiteOptions
             Unprovisioned = Unprovisioned ?? defaults.Unprovisioned,
             ExtraCnfKeys = ExtraCnfKeys ?? defaults.ExtraCnfKeys,
             ExtraXmlElements = ExtraXmlElements ?? defaults.ExtraXmlElements,
+            LoadInformationIds = LoadInformationIds is null ? defaults.LoadInformationIds : new Dictionary<string, int>(LoadInformationIds, StringComparer.Ordinal),
         };
     }
 }

@@ -124,7 +124,7 @@ public sealed partial record PhoneInventory(ImmutableArray<InventoryPhone> Phone
         return new PhoneInventory(phones.ToImmutable(), endpoints is not null);
     }
 
-    /// <summary>The model a User-Agent names (<c>Cisco-CP7962G/9.4.2</c> → 7962), or null.</summary>
+    /// <summary>The model a User-Agent names (<c>Cisco-CP7962G/9.4.2</c> → 7962, <c>Cisco-CP8865NR/14.2.1</c> → 8865), or null.</summary>
     public static PhoneModel? ModelOfUserAgent(string? userAgent) =>
         UserAgentLoad.TryParse(userAgent, out var model, out _) ? PhoneModels.Find(model.ToString(CultureInfo.InvariantCulture)) : null;
 
@@ -230,7 +230,7 @@ public sealed partial record PhoneInventory(ImmutableArray<InventoryPhone> Phone
                     }
                     else
                     {
-                        conflicts.Add($"set_var {variable}={text} on {endpoint.Name} names no supported model (supported: {string.Join(", ", PhoneModels.All.Select(m => m.Name))})");
+                        conflicts.Add($"set_var {variable}={text} on {endpoint.Name} names no supported model (supported: {PhoneModels.Names})");
                     }
                 }
             }
@@ -287,7 +287,7 @@ public sealed partial record PhoneInventory(ImmutableArray<InventoryPhone> Phone
         list.Add(claim);
     }
 
-    [GeneratedRegex(@"79\d\d", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<!\d)(?:79|78|88|89|99|69)\d\d(?!\d)", RegexOptions.CultureInvariant)]
     private static partial Regex ModelNumber();
 
     private sealed record Claim(int Rank, int Key, int Order, string Endpoint, LineSource Source, string Origin, LineInput? Recorded, string? Profile, string? Declaration);

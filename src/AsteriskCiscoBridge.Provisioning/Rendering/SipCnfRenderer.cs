@@ -62,6 +62,12 @@ public static class SipCnfRenderer
             new("messages_uri", Text("messages_uri", overrides.MessagesNumber ?? site.MessagesNumber)),
         ]);
 
+        if (!string.IsNullOrEmpty(site.DirectoryUrl))
+        {
+            // Spec beyond-79xx B: directory_url opens the Directories key's service on a 7940/7960.
+            keys.Add(new("directory_url", Text("directory_url", site.DirectoryUrl, SepXmlRenderer.UrlLimit)));
+        }
+
         var password = overrides.PhonePassword ?? site.PhonePassword;
         if (password.Length > 0)
         {

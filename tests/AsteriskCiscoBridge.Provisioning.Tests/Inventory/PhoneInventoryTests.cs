@@ -125,6 +125,28 @@ public sealed class PhoneInventoryTests
         Assert.Equal(ModelSource.Unknown, unknown.ModelSource);
     }
 
+    [Theory]
+    [InlineData("Cisco-CP8841/14.2.1", "8841")]
+    [InlineData("Cisco-CP8865NR/14.2.1", "8865")]
+    [InlineData("Cisco-CP7821/10.3.1", "7821")]
+    [InlineData("Cisco-CP7861/12.1.1", "7861")]
+    [InlineData("Cisco-CP8961/9.4.2", "8961")]
+    [InlineData("Cisco-CP6921/9.4.1", "6921")]
+    public void Build_learns_a_later_series_model_from_its_user_agent(string agent, string model)
+    {
+        var phone = PhoneInventory.Build([Endpoint("6001", [SetVar(Mac)], agents: [agent])], [], []).Phones[0];
+
+        Assert.Equal((model, ModelSource.UserAgent), (phone.Model!.Name, phone.ModelSource));
+        Assert.Equal(PhoneFamily.Sip79x1, phone.Family);
+    }
+
+    [Theory]
+    [InlineData("cisco-8845", "8845")]
+    [InlineData("CP-6961", "6961")]
+    [InlineData("cisco-88451", null)]
+    public void A_profile_names_a_later_series_model(string profile, string? model) =>
+        Assert.Equal(model, PhoneInventory.ModelOfProfile(profile)?.Name);
+
     [Fact]
     public void Build_ignores_user_agents_of_a_shared_line_that_disagree()
     {
