@@ -54,6 +54,9 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
     public IPEndPoint Tftp => App.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
 
+    /// <summary>The HTTP listener of the file tree (port 6970 in production; the first URL the service listens on).</summary>
+    public IPEndPoint Http => IPEndPoint.Parse(new Uri(App.Urls.First()).Authority);
+
     /// <summary>A store with its schema, before the service starts (to bind phones, say).</summary>
     public static async Task<ServiceHarness> CreateAsync(AmiTestPbx? pbx, CancellationToken cancellationToken)
     {
@@ -74,7 +77,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         var config = Path.Combine(Path.GetDirectoryName(Database)!, "cli.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Storage = new { Database } }), cancellationToken);
         var output = new StringWriter { NewLine = "\n" };
-        var root = new RootCommand { BindCommand.Create(), UnbindCommand.Create(), PinCommand.Create(), UnpinCommand.Create(), PhonesCommand.Create(), RenderCommand.Create() };
+        var root = new RootCommand { BindCommand.Create(), UnbindCommand.Create(), PinCommand.Create(), UnpinCommand.Create(), PhonesCommand.Create(), RenderCommand.Create(), LogCommand.Create() };
         var exit = await root.Parse([.. args, "--config", config]).InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, cancellationToken);
         return (exit, output.ToString());
     }

@@ -150,7 +150,7 @@ internal static class RunCommand
         }
 
         // The virtual tree, first answer wins: generated files from the store, the credential-free
-        // answer for unbound phones, then the firmware folder.
+        // answer for unbound phones, the firmware folder, then "not found" at once for trust lists.
         if (!SecuritySettings.TryRead(configuration, out var pinning, out var rateLimit, out var securityError))
         {
             throw new InvalidOperationException(securityError);
@@ -162,7 +162,7 @@ internal static class RunCommand
         var unbound = new UnboundPhoneFileSource(site with { Loads = settings.Firmware.Offered(AsteriskCiscoBridge.Provisioning.Firmware.FirmwareCatalog.Empty) }, discovery, stored);
         // Generated files may name "the address this request reached" for Asterisk (Site:AsteriskHost unset, AMI on loopback).
         var here = LocalAddressFileSource.DefaultRouteAddress();
-        var layers = new LayeredFileSource([new LocalAddressFileSource(stored, here), new LocalAddressFileSource(unbound, here), new DirectoryFileSource(firmware)]);
+        var layers = new LayeredFileSource([new LocalAddressFileSource(stored, here), new LocalAddressFileSource(unbound, here), new DirectoryFileSource(firmware), new TrustFileSource()]);
         var connections = new SqliteConnectionFactory(settings.Storage);
         var phones = new PhoneStore(connections);
         var config = new ConfigStore(connections);
