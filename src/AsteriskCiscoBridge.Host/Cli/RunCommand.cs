@@ -137,6 +137,12 @@ internal static class RunCommand
             throw new InvalidOperationException(string.Join("; ", settings.Firmware.Problems));
         }
 
+        var resyncOptions = configuration.GetSection("Resync").Get<ResyncOptions>() ?? new ResyncOptions();
+        if (AsteriskCiscoBridge.Provisioning.Resync.ServiceControlStamps.Problems(resyncOptions.VersionStamps) is { Length: > 0 } stampProblems)
+        {
+            throw new InvalidOperationException(string.Join('\n', stampProblems));
+        }
+
         var site = settings.Site.ToSettings();
         var ami = AmiOptions.Bind(configuration, out var amiProblem);
         var firmware = FirmwareFolder.DirectoryOf(configuration);
@@ -214,7 +220,7 @@ internal static class RunCommand
         builder.Services.AddSingleton<EndpointProvisioner>();
         builder.Services.AddSingleton(new NotifyLog(connections));
         builder.Services.AddSingleton(new ResyncQueue(connections));
-        builder.Services.AddSingleton(configuration.GetSection("Resync").Get<ResyncOptions>() ?? new ResyncOptions());
+        builder.Services.AddSingleton(resyncOptions);
         builder.Services.AddSingleton<ResyncService>();
         builder.Services.AddSingleton(sp => new EndpointSyncService(
             ami, amiProblem, configuration.GetSection("Ami:Sync").Get<PjsipEndpointSourceOptions>() ?? new PjsipEndpointSourceOptions(),

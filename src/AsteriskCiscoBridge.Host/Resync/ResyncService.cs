@@ -37,6 +37,13 @@ internal sealed class ResyncOptions
 
     /// <summary>Send NOTIFYs at all (false: files change, phones pick them up on their next boot). Default true.</summary>
     public bool Enabled { get; init; } = true;
+
+    /// <summary>
+    /// Version-stamp lines of the service-control body, 0–4, by series (<c>Resync:VersionStamps:88xx = 4</c>; series
+    /// 79x1, 78xx, 88xx, 89xx, 99xx, 69xx). Default 3 for the 78xx and 88xx (a CP-8861 on 14.1.1 answered the fourth
+    /// with 400 Bad Request), 4 for the others (the usecallmanager patch's body).
+    /// </summary>
+    public Dictionary<string, int> VersionStamps { get; init; } = [];
 }
 
 /// <summary>
@@ -172,7 +179,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
                 continue;
             }
 
-            targets.Add(new ResyncTarget(row.Mac, phone.Family ?? PhoneFamily.Sip79x0, phone.ServedEndpoints));
+            targets.Add(new ResyncTarget(row.Mac, phone.Family ?? PhoneFamily.Sip79x0, phone.ServedEndpoints, ServiceControlStamps.For(phone.Model, options.VersionStamps)));
         }
 
         var endpoints = new Dictionary<string, PjsipEndpoint>(StringComparer.Ordinal);
@@ -446,7 +453,8 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
                 continue;
             }
 
-            var escalated = new NotifyOrder(missed.Mac, endpoint, next.Value, ResyncPlanner.NotifyVariables(next.Value, contact.CallId), TimeSpan.Zero);
+            var stamps = ServiceControlStamps.For(PhoneFamilies.Find((await phones.GetAsync(missed.Mac, cancellationToken))?.Model), options.VersionStamps);
+            var escalated = new NotifyOrder(missed.Mac, endpoint, next.Value, ResyncPlanner.NotifyVariables(next.Value, contact.CallId, stamps), TimeSpan.Zero);
             await using var session = await queue.OpenSendSessionAsync(cancellationToken);
             if (await SendAsync(session, ami, escalated, attempt + 1, cancellationToken) is { } answer)
             {
