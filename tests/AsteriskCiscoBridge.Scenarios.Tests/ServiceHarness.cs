@@ -54,8 +54,15 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
     public IPEndPoint Tftp => App.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
 
-    /// <summary>The HTTP listener of the file tree (port 6970 in production; the first URL the service listens on).</summary>
-    public IPEndPoint Http => IPEndPoint.Parse(new Uri(App.Urls.First()).Authority);
+    /// <summary>The HTTP listener of the file tree (port 6970 in production): the URL the service listens on that is not the dashboard's.</summary>
+    public IPEndPoint Http
+    {
+        get
+        {
+            var dashboard = App.Services.GetService<AsteriskCiscoBridge.Host.Dashboard.DashboardSettings>()?.Bound?.Invoke().Port;
+            return IPEndPoint.Parse(App.Urls.Select(u => new Uri(u)).First(u => u.Port != dashboard).Authority);
+        }
+    }
 
     /// <summary>A store with its schema, before the service starts (to bind phones, say).</summary>
     public static async Task<ServiceHarness> CreateAsync(AmiTestPbx? pbx, CancellationToken cancellationToken)

@@ -27,7 +27,9 @@ internal static class BindCommand
         };
         var settings = new Option<string[]>("--set")
         {
-            Description = "Per-phone setting NAME=VALUE; repeat for several: label, phone_password, messages, cnf:KEY (SIP<MAC>.cnf), xml:ELEMENT (SEP<MAC>.cnf.xml). Given once or more, they replace the phone's settings.",
+            Description = "Per-phone setting NAME=VALUE; repeat for several: label, phone_password, messages, max_calls, busy_trigger, " +
+                "key.N=speeddial:NUMBER[:LABEL] or key.N=blf:NUMBER[:LABEL] (the buttons after the lines), cnf:KEY (SIP<MAC>.cnf), xml:ELEMENT (SEP<MAC>.cnf.xml). " +
+                "Given once or more, they replace the phone's settings.",
         };
         var config = CliStore.ConfigOption();
         var command = new Command("bind", "Bind a phone (MAC) to endpoints, in button order.") { mac, endpoints, model, lineData, settings, config };
@@ -95,6 +97,14 @@ internal static class BindCommand
             {
                 await error.WriteLineAsync($"a {phoneModel.Name} has {phoneModel.LineKeys} line button{(phoneModel.LineKeys == 1 ? "" : "s")}; {names.Length} endpoints given");
                 return 1;
+            }
+
+            // Speed dials fill the buttons after the lines: more than the model has is refused here, in one line.
+            var keys = PhoneSettings.ToOverrides(phoneSettings, out _)?.Keys ?? [];
+            if ((phoneModel ?? PhoneModels.Find(existing?.Model)) is { } keyed && FeatureKeys.Refusal(keyed, names.Length, keys) is { } refusal)
+            {
+                await error.WriteLineAsync($"--set: {refusal}");
+                return 2;
             }
 
             var bindings = names.Select((name, i) =>

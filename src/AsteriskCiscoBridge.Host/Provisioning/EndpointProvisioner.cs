@@ -101,7 +101,7 @@ internal sealed partial class EndpointProvisioner(
             }
 
             string[] userAgents = [.. phone.ServedEndpoints.SelectMany(e => userAgentsOf.GetValueOrDefault(e) ?? [])];
-            var render = await renderer.RenderLinesAsync(phone.Mac, lines, cancellationToken, site, userAgents);
+            var render = await renderer.RenderLinesAsync(phone.Mac, lines, cancellationToken, site, userAgents, phone.Keys);
             if (render.Result is null)
             {
                 problems.Add(render.Error!);

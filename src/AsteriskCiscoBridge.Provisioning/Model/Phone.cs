@@ -59,6 +59,9 @@ public sealed record PhoneOverrides
 
     /// <summary><c>busyTrigger</c> of each line; null: 2 (at most <see cref="MaxCalls"/>).</summary>
     public int? BusyTrigger { get; init; }
+
+    /// <summary>Speed dials and BLF speed dials on the buttons after the lines, in the order of their index (<see cref="FeatureKeys"/>).</summary>
+    public IReadOnlyList<FeatureKey> Keys { get; init; } = [];
 }
 
 /// <summary>A phone to render: MAC, model, lines in button order, the load it should run, overrides.</summary>

@@ -64,6 +64,9 @@ public sealed record PhoneModel(string Name, PhoneFamily Family, int LineKeys, i
     /// </summary>
     public string DisplayName => Series is PhoneSeries.Cisco79x0 or PhoneSeries.Cisco79x1 ? $"IP Phone {Name}" : $"Cisco {Name}";
 
+    /// <summary>The model with its article, for messages: <c>a 7821</c>, <c>an 8841</c>.</summary>
+    public string WithArticle => (Name.StartsWith('8') ? "an " : "a ") + Name;
+
     /// <summary>What the series takes and refuses.</summary>
     public SeriesTraits Traits => SeriesTraits.Of(Series);
 }

@@ -123,6 +123,7 @@ public static class SepXmlRenderer
             sb.Append("      </line>\n");
         }
 
+        SeriesElements.AppendFeatureKeys(sb, phone.Model, lines.Count, overrides.Keys, file, warnings);
         sb.Append("    </sipLines>\n");
         sb.Append("    <dialTemplate>").Append(DialPlanRenderer.FileName).Append("</dialTemplate>\n");
         sb.Append("  </sipProfile>\n");

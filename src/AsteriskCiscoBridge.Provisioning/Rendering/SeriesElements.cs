@@ -63,7 +63,7 @@ internal static class SeriesElements
             return true;
         }
 
-        warnings.Add(new RenderWarning(file, element, $"left out: a {model.Name} does not take it, only {entry.Who} do (spec beyond-79xx A6)"));
+        warnings.Add(new RenderWarning(file, element, $"left out: {model.WithArticle} does not take it, only {entry.Who} do (spec beyond-79xx A6)"));
         return false;
     }
 
@@ -133,7 +133,7 @@ internal static class SeriesElements
         var max = overrides.MaxCalls ?? Math.Min(4, ceiling);
         if (max > ceiling)
         {
-            warnings.Add(new RenderWarning(file, "maxNumCalls", $"max_calls {max} lowered to {ceiling}: a {model.Name} line holds at most {ceiling} calls (spec beyond-79xx A6)"));
+            warnings.Add(new RenderWarning(file, "maxNumCalls", $"max_calls {max} lowered to {ceiling}: {model.WithArticle} line holds at most {ceiling} calls (spec beyond-79xx A6)"));
             max = ceiling;
         }
 
@@ -159,6 +159,33 @@ internal static class SeriesElements
         foreach (var element in defaults.Select(d => given.FirstOrDefault(g => g.Name == d.Name) ?? d).Concat(given.Where(g => defaults.All(d => d.Name != g.Name))))
         {
             AppendElement(sb, "    ", element, file, warnings);
+        }
+    }
+
+    /// <summary>
+    /// The feature keys after the lines (spec beyond-79xx B, usecallmanager line keys): speed dial <c>featureID</c> 2 and
+    /// BLF speed dial 21, each with <c>featureLabel</c> and <c>speedDialNumber</c>, on the buttons after the lines in the
+    /// order of their index. A key past the model's buttons is left out with a warning. BLF keys carry no
+    /// <c>featureOptionMask</c>: its ringing state and pickup need Asterisk to push state (spec B), which stock Asterisk does not.
+    /// </summary>
+    public static void AppendFeatureKeys(StringBuilder sb, PhoneModel model, int lines, IReadOnlyList<FeatureKey> keys, string file, List<RenderWarning> warnings)
+    {
+        var button = lines;
+        foreach (var key in keys.OrderBy(k => k.Index))
+        {
+            var field = $"key.{CnfNames.Number(key.Index)}";
+            if (button >= model.LineKeys)
+            {
+                warnings.Add(new RenderWarning(file, field, $"left out: {FeatureKeys.Refusal(model, lines, keys)}"));
+                continue;
+            }
+
+            button++;
+            sb.Append("      <line button=\"").Append(CnfNames.Number(button)).Append("\">\n");
+            sb.Append("        <featureID>").Append(CnfNames.Number((int)key.Kind)).Append("</featureID>\n");
+            sb.Append("        <featureLabel>").AppendXml(FieldText.ForXml(key.EffectiveLabel, SepXmlRenderer.LineFieldLimit, file, field + " featureLabel", warnings)).Append("</featureLabel>\n");
+            sb.Append("        <speedDialNumber>").AppendXml(key.Number).Append("</speedDialNumber>\n");
+            sb.Append("      </line>\n");
         }
     }
 

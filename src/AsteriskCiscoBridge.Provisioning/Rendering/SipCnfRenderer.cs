@@ -44,6 +44,11 @@ public static class SipCnfRenderer
     private static List<KeyValuePair<string, string>> PhoneKeys(SiteSettings site, Phone phone, string sync, string file, List<RenderWarning> warnings)
     {
         var overrides = phone.EffectiveOverrides;
+        if (FeatureKeys.Refusal(phone.Model, phone.Lines.Count, overrides.Keys) is { } refusal)
+        {
+            warnings.Add(new RenderWarning(file, string.Join(", ", overrides.Keys.Select(k => $"key.{CnfNames.Number(k.Index)}")), $"left out: {refusal}"));
+        }
+
         string Text(string key, string? value, int limit = int.MaxValue) => FieldText.ForCnf(value, limit, file, key, warnings);
 
         var keys = new List<KeyValuePair<string, string>>();
