@@ -3,6 +3,7 @@ using System.Net;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Dashboard;
 using AsteriskCiscoBridge.Host.Diagnostics;
+using AsteriskCiscoBridge.Host.Phonebook;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Ami.Pjsip;
@@ -200,8 +201,10 @@ internal static class RunCommand
         builder.Services.AddSingleton(guard);
         var pins = new AddressPins();
         builder.Services.AddSingleton(pins);
+        // One rate limit for the files and the directory on the same listeners.
+        var limiter = new RequestRateLimiter(rateLimit);
         builder.Services.AddSingleton<ITftpFileSource>(sp => new GuardedFileSource(
-            layers, guard, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GuardedFileSource>>(), new RequestRateLimiter(rateLimit), pins, pinning));
+            layers, guard, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GuardedFileSource>>(), limiter, pins, pinning));
         builder.Services.AddSingleton(discovery);
         builder.Services.AddSingleton(new DiscoveryStore(connections));
         builder.Services.AddSingleton(configuration.GetSection("Discovery").Get<DiscoveryOptions>() ?? new DiscoveryOptions());
@@ -216,6 +219,7 @@ internal static class RunCommand
         builder.Services.AddSingleton<LoadLearningService>();
         builder.Services.AddSingleton<FamilyLearning>();
         builder.Services.AddSingleton(new SnapshotStore(connections));
+        builder.Services.AddSingleton<DirectorySource>();
         builder.Services.AddSingleton(sp => settings.SipServers(sp.GetRequiredService<ILogger<SipServerContext>>()));
         builder.Services.AddSingleton<EndpointProvisioner>();
         builder.Services.AddSingleton(new NotifyLog(connections));
@@ -243,6 +247,10 @@ internal static class RunCommand
         var app = builder.Build();
         app.UseDashboard();
         app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), allowed);
+        if (DirectoryOptions.Read(configuration) is { Enabled: true } directory)
+        {
+            app.MapDirectory(app.Services.GetRequiredService<DirectorySource>(), directory, allowed, limiter, pins);
+        }
         return app;
     }
 

@@ -26,6 +26,9 @@ internal sealed class SiteOptions
     /// <summary><c>Ami:Host</c>, one of the sources of the Asterisk address (not a <c>Site</c> key).</summary>
     internal string? AmiHost { get; set; }
 
+    /// <summary>Where the phones' Directories key leads (from the <c>Directory</c> and <c>Http</c> sections; not a <c>Site</c> key).</summary>
+    internal string? DirectoryUrl { get; set; }
+
     public string? NtpServer { get; init; }
 
     /// <summary>7940/7960 <c>time_zone</c> code, e.g. <c>CET</c>.</summary>
@@ -86,6 +89,7 @@ internal sealed class SiteOptions
             Unprovisioned = Unprovisioned ?? defaults.Unprovisioned,
             ExtraCnfKeys = ExtraCnfKeys ?? defaults.ExtraCnfKeys,
             ExtraXmlElements = ExtraXmlElements ?? defaults.ExtraXmlElements,
+            DirectoryUrl = DirectoryUrl,
             LoadInformationIds = LoadInformationIds is null ? defaults.LoadInformationIds : new Dictionary<string, int>(LoadInformationIds, StringComparer.Ordinal),
         };
     }
@@ -125,6 +129,7 @@ internal sealed class HostSettings
         var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var site = configuration.GetSection("Site").Get<SiteOptions>() ?? new SiteOptions();
         site.AmiHost = configuration["Ami:Host"];
+        site.DirectoryUrl = Phonebook.DirectoryOptions.UrlFor(configuration);
         var firmware = SiteLoadDefaults.Parse(
             configuration.GetSection("Firmware:Defaults").GetChildren().Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)),
             configuration.GetSection("Firmware:Staircase").GetChildren().Select(c => c.Value));
