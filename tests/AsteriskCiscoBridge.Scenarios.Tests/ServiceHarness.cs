@@ -82,7 +82,8 @@ internal sealed class ServiceHarness : IAsyncDisposable
     public async Task<(int Exit, string Output)> CliAsync(CancellationToken cancellationToken, params string[] args)
     {
         var config = Path.Combine(Path.GetDirectoryName(Database)!, "cli.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Storage = new { Database } }), cancellationToken);
+        // The service's Http:Listen too: the files name the directory on it, and the CLI renders the same bytes.
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Storage = new { Database }, Http = new { Listen = "127.0.0.1:0" } }), cancellationToken);
         var output = new StringWriter { NewLine = "\n" };
         var root = new RootCommand { BindCommand.Create(), UnbindCommand.Create(), PinCommand.Create(), UnpinCommand.Create(), PhonesCommand.Create(), RenderCommand.Create(), LogCommand.Create() };
         var exit = await root.Parse([.. args, "--config", config]).InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, cancellationToken);
