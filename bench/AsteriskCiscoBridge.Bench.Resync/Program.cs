@@ -14,6 +14,12 @@ using Microsoft.AspNetCore.Builder;
 // Reload to NOTIFY: PHONES bound phones on PHONES endpoints of the AMI test server, the whole
 // service in-process with staggering off; one Reload after CHANGED passwords changed; time from
 // the Reload to the last PJSIPNotify Asterisk receives. Usage: PHONES CHANGED (default 5000 1000).
+// With "storm PHONES SECONDS" first: the registration storm instead (RegistrationStorm.cs).
+if (args is ["storm", ..])
+{
+    return await RegistrationStorm.RunAsync(args[1..]);
+}
+
 var phones = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5000;
 var changed = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 var folder = Directory.CreateTempSubdirectory("acb-bench-resync-").FullName;
@@ -112,6 +118,8 @@ finally
 {
     Directory.Delete(folder, recursive: true);
 }
+
+return 0;
 
 static async Task NotifiesAsync(AmiTestServer server, int count)
 {

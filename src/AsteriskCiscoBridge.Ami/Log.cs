@@ -49,4 +49,13 @@ internal static partial class Log
 
     [LoggerMessage(1103, LogLevel.Information, "Asterisk reported its reload as queued or in progress: endpoints are read again in {Delay}")]
     public static partial void ReadAgainLater(ILogger logger, TimeSpan delay);
+
+    [LoggerMessage(1104, LogLevel.Debug, "PJSIP contacts read: {Contacts} registered contacts in {Elapsed}")]
+    public static partial void ContactsRead(ILogger logger, int contacts, TimeSpan elapsed);
+
+    [LoggerMessage(1105, LogLevel.Warning, "PJSIP contacts not refreshed, the next event or snapshot tries again: {Reason}")]
+    public static partial void ContactsFailed(ILogger logger, string reason, Exception? exception);
+
+    [LoggerMessage(1106, LogLevel.Debug, "PJSIP snapshot waits {Wait} (Ami:Sync:MinInterval since the last read)")]
+    public static partial void SnapshotSpaced(ILogger logger, TimeSpan wait);
 }

@@ -19,6 +19,7 @@ var root = new RootCommand("AsteriskCiscoBridge: Asterisk as the provisioning se
     UnpinCommand.Create(),
     LogCommand.Create(),
     DoctorCommand.Create(),
+    SyncCommand.Create(),
 };
 
 // SIGTERM (systemd, kill) and SIGINT stop long-running verbs through their cancellation token,

@@ -1,10 +1,12 @@
 using System.Data;
+using System.Globalization;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
 using Dapper;
 
 namespace AsteriskCiscoBridge.Storage;
 
-/// <summary>The states of a <c>resync_queue</c> row (migration 003 says what each means).</summary>
+/// <summary>The states of a <c>resync_queue</c> row (migrations 003 and 009 say what each means).</summary>
 public static class ResyncState
 {
     public const string Pending = "pending";
@@ -12,6 +14,8 @@ public static class ResyncState
     public const string Deferred = "deferred";
     public const string Sending = "sending";
     public const string AwaitingFetch = "awaiting-fetch";
+    public const string AwaitingRegistration = "awaiting-registration";
+    public const string Retry = "retry";
     public const string Stale = "stale";
 }
 
@@ -47,13 +51,37 @@ public sealed record ResyncQueueRow
     public DateTimeOffset? DeferredSince { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Its last fetch of its own files after its change (then it must register again), or null.</summary>
+    public DateTimeOffset? FetchedAt { get; init; }
+
+    /// <summary>Its registrations when its NOTIFY went (or when it fetched unasked), one per line (<see cref="ResyncQueue.JoinRegistrations"/>).</summary>
+    public string? Registrations { get; init; }
+
+    /// <summary>NOTIFYs of this change Asterisk answered with an Error.</summary>
+    public long Refused { get; init; }
+
+    /// <summary>NOTIFYs of this change lost with the AMI session.</summary>
+    public long Failed { get; init; }
+
+    /// <summary><see cref="Registrations"/> as a list.</summary>
+    public IReadOnlyList<ResyncRegistration> RegistrationList => ResyncQueue.SplitRegistrations(Registrations);
 }
 
 /// <summary>Where planning put a queued phone (<see cref="ResyncState.Pending"/> when it is about to be sent).</summary>
 public sealed record ResyncPlacement(MacAddress Mac, string State, DateTimeOffset? DeferredSince, DateTimeOffset? Deadline);
 
-/// <summary>A NOTIFY about to go out: attempt 1 leaves a queued state, a later attempt leaves awaiting-fetch.</summary>
-public sealed record ResyncSend(MacAddress Mac, string Endpoint, string Kind, int Attempt);
+/// <summary>A NOTIFY about to go out: attempt 1 leaves a queued state, a later attempt leaves awaiting-fetch; either may leave retry.</summary>
+public sealed record ResyncSend(MacAddress Mac, string Endpoint, string Kind, int Attempt)
+{
+    /// <summary>The phone's registrations now: one that is not among them later, or one refreshed since, is the phone coming back.</summary>
+    public IReadOnlyList<ResyncRegistration> Registrations { get; init; } = [];
+}
+
+/// <summary>A send the queue let go out, with what this change's earlier sends met.</summary>
+/// <param name="Refused">Earlier NOTIFYs Asterisk answered with an Error.</param>
+/// <param name="Failed">Earlier NOTIFYs lost with the AMI session.</param>
+public sealed record ResyncSendTicket(long Refused, long Failed);
 
 /// <summary>How Asterisk answered a NOTIFY.</summary>
 public enum ResyncSendOutcome
@@ -64,12 +92,21 @@ public enum ResyncSendOutcome
     /// <summary>The AMI session failed: the phone is queued again for the next snapshot.</summary>
     Failed = 1,
 
-    /// <summary>Asterisk answered Error: the phone is stale with that reason.</summary>
+    /// <summary>Asterisk answered Error, the last try: the phone is stale with that reason.</summary>
     Refused = 2,
+
+    /// <summary>Asterisk answered Error: the same NOTIFY goes out again at the deadline.</summary>
+    Retry = 3,
+
+    /// <summary>Success for a NOTIFY to a removed endpoint's last contact: nothing more can be watched, the row goes.</summary>
+    Told = 4,
+
+    /// <summary>The AMI session failed, once too often for this change: the phone is stale with that reason.</summary>
+    GaveUp = 5,
 }
 
-/// <summary>The answer to one NOTIFY and its notify-log row.</summary>
-public sealed record ResyncSendResult(MacAddress Mac, ResyncSendOutcome Outcome, DateTimeOffset? Deadline, NotifyRecord Record);
+/// <summary>The answer to one NOTIFY and its notify-log row; <paramref name="Reason"/> for the row's reason when it ends stale or waits for a retry.</summary>
+public sealed record ResyncSendResult(MacAddress Mac, ResyncSendOutcome Outcome, DateTimeOffset? Deadline, NotifyRecord Record, string? Reason = null);
 
 /// <summary>
 /// The persisted resync queue, the truth the resync service works from. Each move is one
@@ -78,9 +115,49 @@ public sealed record ResyncSendResult(MacAddress Mac, ResyncSendOutcome Outcome,
 /// </summary>
 public sealed class ResyncQueue(SqliteConnectionFactory connections)
 {
+    /// <summary>Where each phone was last reachable (a removed endpoint's phone is told there).</summary>
+    public LastContactStore LastContacts { get; } = new(connections);
+
+    /// <summary>
+    /// Writes registrations for the <c>registrations</c> column: one a line, Call-ID, contact URI and
+    /// expiration (epoch seconds, empty when unknown) apart by tabs. Neither a Call-ID (RFC 3261 §25.1
+    /// word) nor a URI (RFC 3986) holds a tab or a line break. Rows written before the URI and expiration
+    /// were kept hold the Call-ID alone.
+    /// </summary>
+    public static string? JoinRegistrations(IReadOnlyList<ResyncRegistration> registrations) =>
+        registrations is null || registrations.Count == 0 ? null : string.Join('\n', registrations.Select(Line));
+
+    /// <summary>Reads the <c>registrations</c> column (either layout of <see cref="JoinRegistrations"/>).</summary>
+    public static IReadOnlyList<ResyncRegistration> SplitRegistrations(string? registrations)
+    {
+        if (string.IsNullOrEmpty(registrations))
+        {
+            return [];
+        }
+
+        var list = new List<ResyncRegistration>();
+        foreach (var line in registrations.Split('\n'))
+        {
+            var parts = line.Split('\t');
+            DateTimeOffset? expires = parts.Length > 2 && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : null;
+            list.Add(new ResyncRegistration(parts[0], parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null, expires));
+        }
+
+        return list;
+    }
+
+    private static string Line(ResyncRegistration r) =>
+        r.Uri is null && r.ExpiresAt is null
+            ? r.CallId
+            : $"{r.CallId}\t{r.Uri}\t{r.ExpiresAt?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}";
+
     private const string Columns = """
         mac AS Mac, state AS State, reason AS Reason, changed_at AS ChangedAt, endpoint AS Endpoint, kind AS Kind, attempt AS Attempt,
-        sent_at AS SentAt, deadline AS Deadline, deferred_since AS DeferredSince, updated_at AS UpdatedAt
+        sent_at AS SentAt, deadline AS Deadline, deferred_since AS DeferredSince, updated_at AS UpdatedAt,
+        fetched_at AS FetchedAt, registrations AS Registrations, refused AS Refused, failed AS Failed
         """;
 
     private const string Queued = "('pending', 'waiting-contact', 'deferred')";
@@ -99,6 +176,7 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
                 state = CASE WHEN resync_queue.state = 'sending' THEN 'sending' ELSE 'pending' END,
                 attempt = CASE WHEN resync_queue.state = 'sending' THEN resync_queue.attempt ELSE 0 END,
                 deadline = CASE WHEN resync_queue.state = 'sending' THEN resync_queue.deadline ELSE NULL END,
+                fetched_at = NULL, refused = 0, failed = 0,
                 reason = excluded.reason, changed_at = excluded.changed_at, updated_at = excluded.updated_at
             """;
         return connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, reason, now }, transaction, cancellationToken: cancellationToken));
@@ -163,7 +241,7 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     public async Task<bool> BeginSendAsync(ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await BeginSendAsync(connection, send, now, cancellationToken);
+        return await TakeAsync(connection, send, now, cancellationToken) is not null;
     }
 
     /// <summary>
@@ -173,22 +251,29 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     public async Task<ResyncSendSession> OpenSendSessionAsync(CancellationToken cancellationToken) =>
         new(await connections.OpenAsync(cancellationToken));
 
-    internal static async Task<bool> BeginSendAsync(IDbConnection connection, ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken)
+    // A first NOTIFY leaves a queued state, a later rung awaiting-fetch; a retry of either leaves 'retry'.
+    internal static async Task<ResyncSendTicket?> TakeAsync(IDbConnection connection, ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken)
     {
         const string Sql = """
-            UPDATE resync_queue SET state = 'sending', endpoint = @Endpoint, kind = @Kind, attempt = @Attempt, sent_at = @now, deadline = NULL, updated_at = @now
-            WHERE mac = @Mac AND state IN (@From1, @From2, @From3)
+            UPDATE resync_queue SET state = 'sending', endpoint = @Endpoint, kind = @Kind, attempt = @Attempt, sent_at = @now, deadline = NULL, updated_at = @now,
+                registrations = @Registrations
+            WHERE mac = @Mac AND state IN (@From1, @From2, @From3, 'retry')
+            RETURNING refused AS Refused, failed AS Failed
             """;
         string[] from = send.Attempt <= 1 ? [ResyncState.Pending, ResyncState.WaitingContact, ResyncState.Deferred] : [ResyncState.AwaitingFetch, ResyncState.AwaitingFetch, ResyncState.AwaitingFetch];
-        return await connection.ExecuteAsync(new CommandDefinition(Sql, new { send.Mac, send.Endpoint, send.Kind, send.Attempt, now, From1 = from[0], From2 = from[1], From3 = from[2] }, cancellationToken: cancellationToken)) == 1;
+        var registrations = JoinRegistrations(send.Registrations);
+        return await connection.QuerySingleOrDefaultAsync<ResyncSendTicket>(new CommandDefinition(Sql, new { send.Mac, send.Endpoint, send.Kind, send.Attempt, now, Registrations = registrations, From1 = from[0], From2 = from[1], From3 = from[2] }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Records Asterisk's answers to sent NOTIFYs and their notify-log rows, in one transaction.</summary>
     public async Task CompleteSendsAsync(IReadOnlyList<ResyncSendResult> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
         const string Accepted = "UPDATE resync_queue SET state = 'awaiting-fetch', deadline = @Deadline, updated_at = @now WHERE mac = @Mac AND state = 'sending'";
-        const string Failed = "UPDATE resync_queue SET state = 'pending', deadline = NULL, updated_at = @now WHERE mac = @Mac AND state = 'sending'";
-        const string Refused = "UPDATE resync_queue SET state = 'stale', reason = @Reason, deadline = NULL, updated_at = @now WHERE mac = @Mac AND state = 'sending'";
+        const string Failed = "UPDATE resync_queue SET state = 'pending', failed = failed + 1, deadline = NULL, updated_at = @now WHERE mac = @Mac AND state = 'sending'";
+        const string Refused = "UPDATE resync_queue SET state = 'stale', refused = refused + 1, reason = @Reason, deadline = NULL, updated_at = @now WHERE mac = @Mac AND state = 'sending'";
+        const string Retry = "UPDATE resync_queue SET state = 'retry', refused = refused + 1, reason = @Reason, deadline = @Deadline, updated_at = @now WHERE mac = @Mac AND state = 'sending'";
+        const string Told = "DELETE FROM resync_queue WHERE mac = @Mac AND state = 'sending'";
+        const string GaveUp = "UPDATE resync_queue SET state = 'stale', failed = failed + 1, reason = @Reason, deadline = NULL, updated_at = @now WHERE mac = @Mac AND state = 'sending'";
         if (results.Count == 0)
         {
             return;
@@ -202,9 +287,12 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
             {
                 ResyncSendOutcome.Accepted => Accepted,
                 ResyncSendOutcome.Failed => Failed,
+                ResyncSendOutcome.Retry => Retry,
+                ResyncSendOutcome.Told => Told,
+                ResyncSendOutcome.GaveUp => GaveUp,
                 _ => Refused,
             };
-            var reason = $"Asterisk refused the {r.Record.Event} NOTIFY: {r.Record.Detail}";
+            var reason = r.Reason ?? $"Asterisk refused the {r.Record.Event} NOTIFY: {r.Record.Detail}";
             await connection.ExecuteAsync(new CommandDefinition(sql, new { r.Mac, r.Deadline, Reason = reason, now }, transaction, cancellationToken: cancellationToken));
             await NotifyLog.AppendAsync(connection, transaction, r.Record, cancellationToken);
         }
@@ -213,29 +301,74 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     }
 
     /// <summary>
-    /// A phone fetched one of its files at <paramref name="at"/>: when that is after its last change,
-    /// it has them, and its row goes (with the notify-log row <paramref name="proof"/> makes from it,
-    /// if any). Returns the row removed, or null.
+    /// A phone fetched one of its files at <paramref name="at"/>: when that is after its last change, it
+    /// has them and must now register again by <paramref name="deadline"/> (its row moves to
+    /// <see cref="ResyncState.AwaitingRegistration"/>; a later fetch moves the deadline on). The registrations
+    /// of a phone never sent a NOTIFY are taken from <paramref name="registrations"/>. The notify-log row
+    /// <paramref name="record"/> makes from the row as it was (if any) is written with it. Returns the row
+    /// as it was, or null when the fetch proves nothing.
     /// </summary>
-    public async Task<ResyncQueueRow?> ProveAsync(MacAddress mac, DateTimeOffset at, Func<ResyncQueueRow, NotifyRecord?> proof, CancellationToken cancellationToken)
+    public async Task<ResyncQueueRow?> FetchedAsync(MacAddress mac, DateTimeOffset at, DateTimeOffset deadline, IReadOnlyList<ResyncRegistration> registrations, Func<ResyncQueueRow, NotifyRecord?> record, CancellationToken cancellationToken)
     {
-        const string Sql = $"DELETE FROM resync_queue WHERE mac = @mac AND changed_at <= @at RETURNING {Columns}";
-        ArgumentNullException.ThrowIfNull(proof);
+        const string Select = $"SELECT {Columns} FROM resync_queue WHERE mac = @mac AND changed_at <= @at";
+        const string Update = """
+            UPDATE resync_queue SET state = 'awaiting-registration', fetched_at = @at, deadline = @deadline,
+                registrations = coalesce(registrations, @registrations), updated_at = @at
+            WHERE mac = @mac
+            """;
+        ArgumentNullException.ThrowIfNull(record);
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var row = (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Sql, new { mac, at }, transaction, cancellationToken: cancellationToken))).FirstOrDefault();
+        var row = (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Select, new { mac, at }, transaction, cancellationToken: cancellationToken))).FirstOrDefault();
         if (row is null)
         {
             return null;
         }
 
-        if (proof(row) is { } record)
+        await connection.ExecuteAsync(new CommandDefinition(Update, new { mac, at, deadline, registrations = JoinRegistrations(registrations) }, transaction, cancellationToken: cancellationToken));
+        if (record(row) is { } written)
+        {
+            await NotifyLog.AppendAsync(connection, transaction, written, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return row;
+    }
+
+    /// <summary>Rows of phones that fetched their files and have yet to be seen registering: awaiting registration, or stale for want of it.</summary>
+    public async Task<IReadOnlyList<ResyncQueueRow>> FetchedRowsAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = $"SELECT {Columns} FROM resync_queue WHERE fetched_at IS NOT NULL AND state IN ('awaiting-registration', 'stale') ORDER BY mac";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>
+    /// The phone fetched and registered again (or had nothing to register): its resync is done, its row
+    /// goes, with <paramref name="record"/> in the notify log if given. False when the row is no longer a
+    /// fetched one (its files changed again meanwhile).
+    /// </summary>
+    public async Task<bool> ProveAsync(MacAddress mac, NotifyRecord? record, CancellationToken cancellationToken)
+    {
+        const string Sql = "DELETE FROM resync_queue WHERE mac = @mac AND fetched_at IS NOT NULL AND state IN ('awaiting-registration', 'stale')";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var removed = await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac }, transaction, cancellationToken: cancellationToken)) == 1;
+        if (removed && record is not null)
         {
             await NotifyLog.AppendAsync(connection, transaction, record, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return row;
+        return removed;
+    }
+
+    /// <summary>A retry whose phone has no contact any more: it waits for one like any queued phone.</summary>
+    public async Task WaitForContactAsync(MacAddress mac, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Sql = "UPDATE resync_queue SET state = 'waiting-contact', attempt = 0, deadline = NULL, updated_at = @now WHERE mac = @mac AND state = 'retry'";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, now }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -269,27 +402,30 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
         return rows;
     }
 
-    /// <summary>Rows awaiting a fetch whose deadline has passed.</summary>
+    /// <summary>Rows awaiting a fetch or a registration, or a retry, whose deadline has passed.</summary>
     public async Task<IReadOnlyList<ResyncQueueRow>> OverdueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        const string Sql = $"SELECT {Columns} FROM resync_queue WHERE state = 'awaiting-fetch' AND deadline <= @now ORDER BY deadline, mac";
+        const string Sql = $"SELECT {Columns} FROM resync_queue WHERE state IN ('awaiting-fetch', 'awaiting-registration', 'retry') AND deadline <= @now ORDER BY deadline, mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Sql, new { now }, cancellationToken: cancellationToken))).AsList();
     }
 
-    /// <summary>The earliest deadline of a row awaiting a fetch or deferred by a call, or null.</summary>
+    /// <summary>The earliest deadline of a row awaiting a fetch or a registration, waiting for a retry, or deferred by a call, or null.</summary>
     public async Task<DateTimeOffset?> NextDeadlineAsync(CancellationToken cancellationToken)
     {
-        const string Sql = "SELECT min(deadline) FROM resync_queue WHERE state IN ('awaiting-fetch', 'deferred')";
+        const string Sql = "SELECT min(deadline) FROM resync_queue WHERE state IN ('awaiting-fetch', 'awaiting-registration', 'retry', 'deferred')";
         await using var connection = await connections.OpenAsync(cancellationToken);
         var text = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
         return text is null ? null : new DapperTypeHandlers.UtcTimestampHandler().Parse(text);
     }
 
-    /// <summary>A phone that brought no fetch after its last rung: stale with <paramref name="record"/>'s detail as the reason.</summary>
+    /// <summary>
+    /// A phone that brought no fetch after its last rung, or fetched and did not register by its deadline:
+    /// stale with <paramref name="record"/>'s detail as the reason.
+    /// </summary>
     public async Task<bool> MarkStaleAsync(MacAddress mac, NotifyRecord record, CancellationToken cancellationToken)
     {
-        const string Sql = "UPDATE resync_queue SET state = 'stale', reason = @Reason, deadline = NULL, updated_at = @At WHERE mac = @mac AND state = 'awaiting-fetch'";
+        const string Sql = "UPDATE resync_queue SET state = 'stale', reason = @Reason, deadline = NULL, updated_at = @At WHERE mac = @mac AND state IN ('awaiting-fetch', 'awaiting-registration')";
         ArgumentNullException.ThrowIfNull(record);
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -320,8 +456,12 @@ public sealed class ResyncSendSession : IAsyncDisposable
     internal ResyncSendSession(Microsoft.Data.Sqlite.SqliteConnection connection) => _connection = connection;
 
     /// <inheritdoc cref="ResyncQueue.BeginSendAsync(ResyncSend, DateTimeOffset, CancellationToken)"/>
-    public Task<bool> BeginSendAsync(ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ResyncQueue.BeginSendAsync(_connection, send, now, cancellationToken);
+    public async Task<bool> BeginSendAsync(ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await ResyncQueue.TakeAsync(_connection, send, now, cancellationToken) is not null;
+
+    /// <summary>As <see cref="BeginSendAsync"/>, with what this change's earlier sends met; null when nothing must be sent.</summary>
+    public Task<ResyncSendTicket?> TakeAsync(ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ResyncQueue.TakeAsync(_connection, send, now, cancellationToken);
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }

@@ -143,6 +143,45 @@ public sealed record RequestRecord
     public string? Source { get; init; }
 }
 
+/// <summary>
+/// Requests from one address in one minute that were turned away before a file was looked up for them
+/// or throttled (a row of <c>refused_requests</c>): counted, not logged one by one.
+/// </summary>
+public sealed record RefusedCount
+{
+    /// <summary>The start of the minute (UTC).</summary>
+    public required DateTimeOffset Minute { get; init; }
+
+    /// <summary>The client address without its port (<c>http:</c> in front for HTTP), or <see cref="OtherAddresses"/>.</summary>
+    public required string Address { get; init; }
+
+    /// <summary>Unreadable requests and refused options.</summary>
+    public long Malformed { get; init; }
+
+    /// <summary>Refused outright: outside the allowed networks, a write request, a refused name.</summary>
+    public long Denied { get; init; }
+
+    /// <summary>Throttled by the scan guard or the rate limit.</summary>
+    public long Guarded { get; init; }
+
+    /// <summary>Turned away because a transfer limit was reached.</summary>
+    public long Busy { get; init; }
+
+    public required DateTimeOffset FirstAt { get; init; }
+
+    public required DateTimeOffset LastAt { get; init; }
+
+    /// <summary>The name of the latest of them that named a file, shortened to <see cref="MaxFileLength"/> characters.</summary>
+    public string? LastFile { get; init; }
+
+    public long Total => Malformed + Denied + Guarded + Busy;
+
+    /// <summary>The address of a row that counts every address of its minute beyond those kept apart.</summary>
+    public const string OtherAddresses = "*";
+
+    public const int MaxFileLength = 64;
+}
+
 public sealed record NotifyRecord
 {
     public long Id { get; init; }

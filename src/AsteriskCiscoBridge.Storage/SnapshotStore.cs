@@ -69,7 +69,7 @@ public sealed class SnapshotStore(SqliteConnectionFactory connections)
         public required string Endpoints { get; init; }
     }
 
-    private sealed class MacConverter : JsonConverter<MacAddress>
+    internal sealed class MacConverter : JsonConverter<MacAddress>
     {
         public override MacAddress Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             MacAddress.Parse(reader.GetString()).Mac ?? throw new JsonException("not a MAC address");

@@ -14,4 +14,28 @@ public sealed class StorageOptions
     /// <summary>How long a writer waits for another writer's lock, in milliseconds (SQLite <c>busy_timeout</c>).</summary>
     [Range(0, int.MaxValue, ErrorMessage = "must be 0 or more")]
     public int BusyTimeoutMilliseconds { get; init; } = 5000;
+
+    /// <summary>
+    /// How long the request log keeps a request (<c>Storage:RequestLogRetention</c>); older ones are
+    /// deleted in the background, hourly. Default: 30 days.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00", ErrorMessage = "must be between {1} and {2}")]
+    public TimeSpan RequestLogRetention { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// The most requests the request log keeps (<c>Storage:RequestLogMaxRows</c>), and the most
+    /// per-minute counts of refused requests; the oldest beyond it are deleted in the background,
+    /// hourly. Default: 1,000,000 (about 150 MB).
+    /// </summary>
+    [Range(typeof(long), "1000", "1000000000", ErrorMessage = "must be between {1} and {2}")]
+    public long RequestLogMaxRows { get; init; } = 1_000_000;
+
+    /// <summary>
+    /// The most the database file may grow to, in megabytes (<c>Storage:MaxSizeMegabytes</c>): past it
+    /// writes fail as on a full disk (SQLite's <c>max_page_count</c>), while the service keeps serving the
+    /// files it has, <c>acb doctor</c> and <c>/metrics</c> say so and provisioning rounds are retried.
+    /// Default: none (the disk is the limit).
+    /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = "must be 1 or more")]
+    public int? MaxSizeMegabytes { get; init; }
 }

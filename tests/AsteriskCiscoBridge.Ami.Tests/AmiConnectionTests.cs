@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using AsteriskCiscoBridge.Ami.Tests.Framing;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Time;
 
@@ -9,6 +10,73 @@ namespace AsteriskCiscoBridge.Ami.Tests;
 public sealed class AmiConnectionTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// An AMI peer that writes the recorded banner, waits for one action, and answers with the given bytes cut at the
+    /// given read sizes (each write flushed on its own), then waits for the client to close.
+    /// </summary>
+    private sealed class ScriptedPeer : IAsyncDisposable
+    {
+        private readonly TcpListener _listener;
+        private readonly Task _serve;
+
+        private ScriptedPeer(byte[] answer, IReadOnlyList<int> sizes)
+        {
+            _listener = new TcpListener(IPAddress.Loopback, 0);
+            _listener.Start();
+            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+            _serve = ServeAsync(answer, sizes);
+        }
+
+        public int Port { get; }
+
+        public static ScriptedPeer Start(byte[] answer, IReadOnlyList<int> sizes) => new(answer, sizes);
+
+        public async ValueTask DisposeAsync()
+        {
+            _listener.Stop();
+            try
+            {
+                await _serve;
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
+            {
+            }
+        }
+
+        private async Task ServeAsync(byte[] answer, IReadOnlyList<int> sizes)
+        {
+            using var client = await _listener.AcceptTcpClientAsync();
+            client.NoDelay = true;
+            var stream = client.GetStream();
+            var banner = AmiFixtures.ServerStream("login-plain");
+            await stream.WriteAsync(banner.AsMemory(0, Array.IndexOf(banner, (byte)'\n') + 1));
+            var received = new List<byte>();
+            var chunk = new byte[4096];
+            while (!Encoding.ASCII.GetString([.. received]).Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var n = await stream.ReadAsync(chunk);
+                if (n == 0)
+                {
+                    return;
+                }
+
+                received.AddRange(chunk.AsSpan(0, n));
+            }
+
+            for (int offset = 0, i = 0; offset < answer.Length; i++)
+            {
+                var length = Math.Min(sizes[i % sizes.Count], answer.Length - offset);
+                await stream.WriteAsync(answer.AsMemory(offset, length));
+                await stream.FlushAsync();
+                offset += length;
+            }
+
+            while (await stream.ReadAsync(chunk) > 0)
+            {
+            }
+        }
+    }
 
     private static AmiConnectionOptions Options(AmiTestServer server, string user = "bridge", string secret = "bridgepw") => new()
     {
@@ -55,6 +123,34 @@ public sealed class AmiConnectionTests
         Assert.Equal(5, response.Events.Count); // 6006 and notify-out have no auth
         Assert.Equal("5", response.Completion!["ListItems"]);
         Assert.Equal("zm;6003#utf8", response.Events.Single(e => e["ObjectName"] == "6003-auth")["Password"]);
+    }
+
+    [Theory]
+    [InlineData(7, 3)]
+    [InlineData(5000, 1000)]
+    public async Task SendAsync_events_inside_a_list_go_to_the_events_and_the_list_arrives_whole_in_recorded_read_sizes(int items, int eventEvery)
+    {
+        // Reliability catalogue case 24: unsolicited events between the Response (EventList: start) and its items and
+        // between items; with 5000 items the answer is over 1 MB, streamed in pjsip-show's recorded read sizes.
+        var ct = TestContext.Current.CancellationToken;
+        var stream = RecordedListStream.Build(items, eventEvery, out var events);
+        await using var peer = ScriptedPeer.Start(stream, RecordedListStream.RecordedReadSizes);
+        await using var connection = await AmiConnection.ConnectAsync(new AmiConnectionOptions { Port = peer.Port, PingInterval = TimeSpan.Zero }, TimeProvider.System, null, ct);
+
+        var response = await connection.SendAsync(new AmiAction("PJSIPShowEndpoints").Add("ActionID", RecordedListStream.ActionId), ct).WaitAsync(Bound, ct);
+
+        Assert.Equal("start", response.Response["EventList"]);
+        Assert.Equal(Enumerable.Range(0, items).Select(RecordedListStream.ItemName), response.Events.Select(e => e["ObjectName"]));
+        Assert.Equal(items.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Completion!["ListItems"]);
+        var unsolicited = new List<string>();
+        while (unsolicited.Count < events.Count)
+        {
+            unsolicited.Add((await connection.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName!);
+        }
+
+        Assert.Equal(events, unsolicited);
+        Assert.False(connection.Events.TryRead(out _));
+        Assert.True(connection.IsOpen);
     }
 
     [Fact]

@@ -39,6 +39,30 @@ public sealed partial class AmiTestServerWireTests
         Assert.Equal(BareLineFeedAtValueEnd().Replace(Encoding.UTF8.GetString(recorded), "\r\n"), rendered.ToString());
     }
 
+    [Theory]
+    [InlineData("PJSIPShowEndpoints", "No endpoints found")]
+    [InlineData("PJSIPShowAuths", "No Auths found")]
+    public async Task Server_with_nothing_loaded_answers_an_error_in_the_recorded_none_found_shape(string action, string message)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = AmiTestServer.Start(new AmiTestPbx());
+        await using var connection = await AmiConnection.ConnectAsync(
+            new AmiConnectionOptions { Port = server.Port, Username = "bridge", Secret = "bridgepw", PingInterval = TimeSpan.Zero },
+            TimeProvider.System,
+            null,
+            ct);
+        await connection.LoginAsync(ct);
+        var recorded = AmiFixtures.ParseMessages(AmiFixtures.Numbered("pjsip-show", "14-", "response"))[0];
+
+        var response = await connection.SendAsync(new AmiAction(action).Add("ActionID", recorded.ActionId!), ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+
+        Assert.Empty(response.Events);
+        Assert.Null(response.Completion);
+        Assert.Equal(
+            recorded.Fields.Select(f => (f.Name, f.Name == "Message" ? message : f.Value)),
+            response.Response.Fields.Select(f => (f.Name, f.Value)));
+    }
+
     [Fact]
     public void Templates_rendered_unchanged_give_the_recorded_message()
     {

@@ -85,7 +85,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         // The service's Http:Listen too: the files name the directory on it, and the CLI renders the same bytes.
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Storage = new { Database }, Http = new { Listen = "127.0.0.1:0" } }), cancellationToken);
         var output = new StringWriter { NewLine = "\n" };
-        var root = new RootCommand { BindCommand.Create(), UnbindCommand.Create(), PinCommand.Create(), UnpinCommand.Create(), PhonesCommand.Create(), RenderCommand.Create(), LogCommand.Create() };
+        var root = new RootCommand { BindCommand.Create(), UnbindCommand.Create(), PinCommand.Create(), UnpinCommand.Create(), PhonesCommand.Create(), RenderCommand.Create(), LogCommand.Create(), SyncCommand.Create(), DoctorCommand.Create() };
         var exit = await root.Parse([.. args, "--config", config]).InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, cancellationToken);
         return (exit, output.ToString());
     }
@@ -105,7 +105,11 @@ internal sealed class ServiceHarness : IAsyncDisposable
             ["Ami:Username"] = "bridge",
             ["Ami:Secret"] = "bridgepw",
             ["Ami:Sync:Debounce"] = "00:00:00.050",
+            // Reads are spaced by the source's own tests; scenarios run on the real clock.
+            ["Ami:Sync:MinInterval"] = "00:00:00",
             ["Resync:Interval"] = "00:00:00",
+            // A phone registering again from the same contact is seen only by this look (no ContactStatus).
+            ["Resync:ProofPollInterval"] = "00:00:00.200",
         };
         foreach (var (key, value) in settings)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Provisioning.Resync;
 
 namespace AsteriskCiscoBridge.Storage.Tests;
 
@@ -10,6 +11,7 @@ public sealed class ResyncQueueTests
     private static readonly MacAddress Mac = MacAddress.Parse("001122334455").Mac!.Value;
     private static readonly MacAddress Other = MacAddress.Parse("0011223344AA").Mac!.Value;
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
+    private static readonly ResyncRegistration RegA = new("reg-a@10.0.0.5", "sip:6001@10.0.0.5:5060;transport=udp", DateTimeOffset.FromUnixTimeSeconds(1795313105));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -82,22 +84,106 @@ public sealed class ResyncQueueTests
     }
 
     [Fact]
-    public async Task A_fetch_proves_only_a_change_it_follows_and_keeps_the_history()
+    public async Task A_fetch_after_the_change_awaits_the_registration_keeps_the_call_ids_of_the_notify_and_a_proof_removes_the_row()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (_, queue) = await BoundAsync(db);
+        await queue.EnqueueAsync([Mac], "changed", Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1) { Registrations = [RegA, new ResyncRegistration("reg-b")] }, Now, Ct);
+        await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Accepted, Now.AddMinutes(3))], Now, Ct);
+        NotifyRecord Fetch(ResyncQueueRow row) => new() { At = Now.AddSeconds(30), Mac = row.Mac, Endpoint = row.Endpoint!, Event = "check-sync", Outcome = "fetched" };
+
+        Assert.Null(await queue.FetchedAsync(Mac, Now.AddSeconds(-1), Now.AddMinutes(5), [new ResyncRegistration("reg-now")], Fetch, Ct));
+        var before = await queue.FetchedAsync(Mac, Now.AddSeconds(30), Now.AddSeconds(30).AddMinutes(5), [new ResyncRegistration("reg-now")], Fetch, Ct);
+
+        Assert.Equal(ResyncState.AwaitingFetch, before!.State);
+        var row = Assert.Single(await queue.ListAsync(Ct));
+        Assert.Equal((ResyncState.AwaitingRegistration, (DateTimeOffset?)Now.AddSeconds(30), (DateTimeOffset?)Now.AddSeconds(30).AddMinutes(5)), (row.State, row.FetchedAt, row.Deadline));
+        Assert.Equal([RegA, new ResyncRegistration("reg-b")], row.RegistrationList);
+        Assert.Equal([Mac], (await queue.FetchedRowsAsync(Ct)).Select(r => r.Mac));
+        Assert.Equal(Now.AddSeconds(30).AddMinutes(5), await queue.NextDeadlineAsync(Ct));
+
+        Assert.True(await queue.ProveAsync(Mac, new NotifyRecord { At = Now.AddMinutes(1), Mac = Mac, Endpoint = "6001", Event = "check-sync", Outcome = "proven" }, Ct));
+        Assert.Empty(await queue.ListAsync(Ct));
+        Assert.Equal(["proven", "fetched", "sent"], (await new NotifyLog(db.Factory).RecentAsync(Mac, 10, Ct)).Select(n => n.Outcome));
+        Assert.False(await queue.ProveAsync(Mac, new NotifyRecord { At = Now.AddMinutes(2), Mac = Mac, Endpoint = "6001", Event = "check-sync", Outcome = "proven" }, Ct));
+    }
+
+    [Fact]
+    public void Registrations_keep_call_id_uri_and_expiration_and_rows_of_call_ids_alone_still_read()
+    {
+        var text = ResyncQueue.JoinRegistrations([RegA, new ResyncRegistration("reg-b")]);
+
+        Assert.Equal("reg-a@10.0.0.5\tsip:6001@10.0.0.5:5060;transport=udp\t1795313105\nreg-b", text);
+        Assert.Equal([RegA, new ResyncRegistration("reg-b")], ResyncQueue.SplitRegistrations(text));
+        Assert.Equal([new ResyncRegistration("reg-a"), new ResyncRegistration("reg-b")], ResyncQueue.SplitRegistrations("reg-a\nreg-b"));
+        Assert.Equal([new ResyncRegistration("reg-c", "sip:6001@10.0.0.5:5060")], ResyncQueue.SplitRegistrations("reg-c\tsip:6001@10.0.0.5:5060\t"));
+        Assert.Null(ResyncQueue.JoinRegistrations([]));
+        Assert.Empty(ResyncQueue.SplitRegistrations(null));
+    }
+
+    [Fact]
+    public async Task A_phone_fetching_unasked_keeps_the_registrations_seen_at_its_fetch_and_misses_its_deadline_into_stale()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (_, queue) = await BoundAsync(db);
+        await queue.EnqueueAsync([Mac], "changed", Now, Ct);
+
+        await queue.FetchedAsync(Mac, Now.AddSeconds(5), Now.AddMinutes(5), [new ResyncRegistration("reg-now")], _ => null, Ct);
+        Assert.Equal([new ResyncRegistration("reg-now")], Assert.Single(await queue.ListAsync(Ct)).RegistrationList);
+        Assert.Single(await queue.OverdueAsync(Now.AddMinutes(5), Ct));
+
+        Assert.True(await queue.MarkStaleAsync(Mac, new NotifyRecord { At = Now.AddMinutes(5), Mac = Mac, Endpoint = "6001", Event = "check-sync", Outcome = "stale", Detail = "fetched but did not register" }, Ct));
+        var row = Assert.Single(await queue.ListAsync(Ct));
+        Assert.Equal((ResyncState.Stale, "fetched but did not register"), (row.State, row.Reason));
+
+        // Still one a registration can prove; a new change starts it over without its fetch.
+        Assert.Single(await queue.FetchedRowsAsync(Ct));
+        await queue.EnqueueAsync([Mac], "changed", Now.AddMinutes(6), Ct);
+        Assert.Equal((ResyncState.Pending, (DateTimeOffset?)null), (Assert.Single(await queue.ListAsync(Ct)).State, Assert.Single(await queue.ListAsync(Ct)).FetchedAt));
+        Assert.Empty(await queue.FetchedRowsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_refused_notify_waits_for_its_retry_counts_the_refusals_and_the_retry_may_be_sent_for_any_attempt()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (_, queue) = await BoundAsync(db);
+        await queue.EnqueueAsync([Mac], "changed", Now, Ct);
+        await using var session = await queue.OpenSendSessionAsync(Ct);
+        var send = new ResyncSend(Mac, "6001", "check-sync", 1);
+
+        Assert.Equal(new ResyncSendTicket(0, 0), await session.TakeAsync(send, Now, Ct));
+        await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Retry, Now.AddSeconds(10), "Unable to retrieve endpoint 6001") with { Reason = "refused, try 1 of 3" }], Now, Ct);
+        var row = Assert.Single(await queue.ListAsync(Ct));
+        Assert.Equal((ResyncState.Retry, 1L, (DateTimeOffset?)Now.AddSeconds(10), "refused, try 1 of 3"), (row.State, row.Refused, row.Deadline, row.Reason));
+        Assert.Empty(await queue.QueuedAsync(Ct));
+        Assert.Single(await queue.OverdueAsync(Now.AddSeconds(10), Ct));
+
+        Assert.Equal(new ResyncSendTicket(1, 0), await session.TakeAsync(send, Now.AddSeconds(10), Ct));
+        await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Failed, null)], Now.AddSeconds(10), Ct);
+        Assert.Equal(new ResyncSendTicket(1, 1), await session.TakeAsync(send, Now.AddSeconds(20), Ct));
+        await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.GaveUp, null) with { Reason = "lost with the AMI session 2 times" }], Now.AddSeconds(20), Ct);
+        row = Assert.Single(await queue.ListAsync(Ct));
+        Assert.Equal((ResyncState.Stale, 2L, "lost with the AMI session 2 times"), (row.State, row.Failed, row.Reason));
+    }
+
+    [Fact]
+    public async Task A_notify_told_to_a_removed_endpoints_last_contact_ends_the_row_and_last_contacts_are_kept_per_phone()
     {
         await using var db = await TempDatabase.CreateAsync();
         var (_, queue) = await BoundAsync(db);
         await queue.EnqueueAsync([Mac], "changed", Now, Ct);
         await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1), Now, Ct);
-        await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Accepted, Now.AddMinutes(3))], Now, Ct);
-        NotifyRecord Proof(ResyncQueueRow row) => new() { At = Now.AddSeconds(30), Mac = row.Mac, Endpoint = row.Endpoint!, Event = "check-sync", Outcome = "fetched" };
-
-        Assert.Null(await queue.ProveAsync(Mac, Now.AddSeconds(-1), Proof, Ct));
-        var proved = await queue.ProveAsync(Mac, Now.AddSeconds(30), Proof, Ct);
-
-        Assert.Equal(ResyncState.AwaitingFetch, proved!.State);
+        await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Told, null)], Now, Ct);
         Assert.Empty(await queue.ListAsync(Ct));
-        Assert.Equal(["fetched", "sent"], (await new NotifyLog(db.Factory).RecentAsync(Mac, 10, Ct)).Select(n => n.Outcome));
-        Assert.Null(await queue.ProveAsync(Mac, Now.AddSeconds(31), Proof, Ct));
+
+        await queue.LastContacts.SaveAsync([new LastContactRow { Mac = Mac, Endpoint = "6001", Uri = "sip:6001@10.0.0.5:5060", CallId = "a@10.0.0.5", SeenAt = Now }], Ct);
+        await queue.LastContacts.SaveAsync([new LastContactRow { Mac = Mac, Endpoint = "6001", Uri = "sip:6001@10.0.0.6:5060", CallId = "b@10.0.0.6", SeenAt = Now.AddMinutes(1) }], Ct);
+        await queue.LastContacts.SaveAsync([new LastContactRow { Mac = MacAddress.Parse("0000000000FF").Mac!.Value, Endpoint = "6009", Uri = "sip:6009@10.0.0.9", SeenAt = Now }], Ct);
+
+        var last = Assert.Single(await queue.LastContacts.ListAsync(Ct));
+        Assert.Equal(("sip:6001@10.0.0.6:5060", "b@10.0.0.6", Now.AddMinutes(1)), (last.Uri, last.CallId, last.SeenAt));
     }
 
     [Fact]

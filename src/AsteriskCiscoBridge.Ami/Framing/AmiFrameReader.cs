@@ -84,9 +84,9 @@ public readonly record struct AmiFrameResult(
 /// <summary>
 /// Incremental AMI frame reader: bytes in, a banner, a message, "need more" or "malformed with a
 /// reason and position" out. It never throws for bytes from the wire and never decodes partial
-/// text: UTF-8 is decoded per complete value. Its only state is the banner flag and how far a
-/// partial message was already searched, so a 6 MB GetConfig answer arriving in 64 KB reads is
-/// scanned once, not once per read.
+/// text: UTF-8 is decoded per complete value. Its only state is the banner flag and how far (and up
+/// to which position) a partial message was already searched, so a 6 MB GetConfig answer arriving in
+/// 64 KB reads is scanned once, not once per read, and its earlier segments are not walked again.
 /// </summary>
 public sealed class AmiFrameReader
 {
@@ -103,6 +103,13 @@ public sealed class AmiFrameReader
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _valueLookup;
     private bool _expectBanner;
     private long _searched;
+
+    // Where the next search of a partial message resumes (3 bytes before the last call's end), its offset from the
+    // message's start, and where that message starts.
+    private SequencePosition? _resumeAt;
+    private long _resumeOffset;
+    private object? _messageStart;
+    private int _messageStartIndex;
 
     /// <summary>Creates a reader; with <paramref name="expectBanner"/> the first line is read as the banner.</summary>
     public AmiFrameReader(AmiFrameLimits limits, bool expectBanner = true)
@@ -138,9 +145,21 @@ public sealed class AmiFrameReader
             return new AmiFrameResult(AmiFrameStatus.NeedMoreData, start, buffer.End);
         }
 
-        // Resume the search a few bytes before where the last call stopped, in case the terminator straddles it.
-        var resume = Math.Max(0, _searched - (BlankLine.Length - 1));
-        reader.Advance(resume);
+        // Resume the search a few bytes before where the last call stopped, in case the terminator straddles it:
+        // from the position kept then when this is the same buffer grown (a pipe's: reaching it by counting from
+        // the start would walk every segment of the message again on every read), else by counting.
+        long origin;
+        if (_resumeAt is { } at && SameStart(start, buffer.Length - skipped))
+        {
+            reader = new SequenceReader<byte>(buffer.Slice(at));
+            origin = _resumeOffset;
+        }
+        else
+        {
+            reader.Advance(Math.Max(0, _searched - (BlankLine.Length - 1)));
+            origin = -skipped;
+        }
+
         if (!reader.TryReadTo(out ReadOnlySequence<byte> _, BlankLine, advancePastDelimiter: true))
         {
             _searched = buffer.Length - skipped;
@@ -149,11 +168,19 @@ public sealed class AmiFrameReader
                 return Malformed(buffer, AmiFrameError.MessageTooLarge, _limits.MaxMessageBytes, start);
             }
 
+            // Walked from where this search began, so only over what arrived since the last call.
+            reader.Advance(Math.Max(0, reader.Remaining - (BlankLine.Length - 1)));
+            _resumeAt = reader.Position;
+            _resumeOffset = origin + reader.Consumed;
+            _messageStart = start.GetObject();
+            _messageStartIndex = start.GetInteger();
             return new AmiFrameResult(AmiFrameStatus.NeedMoreData, start, buffer.End);
         }
 
-        var frameLength = reader.Consumed - skipped;
+        var frameLength = origin + reader.Consumed;
         _searched = 0;
+        _resumeAt = null;
+        _messageStart = null;
         if (frameLength > _limits.MaxMessageBytes)
         {
             return Malformed(buffer, AmiFrameError.MessageTooLarge, _limits.MaxMessageBytes, start);
@@ -191,6 +218,11 @@ public sealed class AmiFrameReader
         _expectBanner = false;
         return new AmiFrameResult(AmiFrameStatus.Banner, reader.Position, reader.Position, Banner: text);
     }
+
+    // The caller's contract (as a pipe's): after NeedMoreData it passes the same bytes again, plus more. A message that
+    // starts elsewhere (a copy, another array) or a buffer shorter than before gets the search resumed by counting.
+    private bool SameStart(SequencePosition start, long length) =>
+        _messageStart is not null && ReferenceEquals(start.GetObject(), _messageStart) && start.GetInteger() == _messageStartIndex && length >= _resumeOffset;
 
     private static AmiFrameResult Malformed(in ReadOnlySequence<byte> buffer, AmiFrameError error, long offset, SequencePosition start) =>
         new(AmiFrameStatus.Malformed, start, buffer.End, Error: error, ErrorOffset: offset);

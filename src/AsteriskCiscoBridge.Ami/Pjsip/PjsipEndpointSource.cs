@@ -15,8 +15,20 @@ public sealed class PjsipEndpointSourceOptions
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00", ErrorMessage = "must be between {1} and {2}")]
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Wait this long after a trigger so a burst (a boot's ContactStatus storm) costs one read. Default 1 s.</summary>
+    /// <summary>
+    /// Wait this long after a trigger so a burst costs one read: a <c>pjsip reload</c>'s events one snapshot,
+    /// a boot's <c>ContactStatus</c> storm one <c>PJSIPShowContacts</c> per interval. Default 1 s.
+    /// </summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The least time between the starts of two full snapshots, whatever asks for them (login,
+    /// <c>FullyBooted</c>, <c>Reload</c>, the poll, a retry): a burst of reloads costs a read every
+    /// interval, never one per event. Registrations never cost a snapshot (they refresh contacts
+    /// only). Default 5 s; 0 leaves only <see cref="Debounce"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be between {1} and {2}")]
+    public TimeSpan MinInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Wait this long before retrying a failed read while the session stays up, and before reading again
@@ -28,8 +40,10 @@ public sealed class PjsipEndpointSourceOptions
 /// <summary>
 /// Keeps the latest complete <see cref="PjsipSnapshot"/>: reads one after each login (the client's
 /// <see cref="AmiSessionState.Connected"/>), after dropped events, after <c>Reload</c> of res_pjsip or
-/// of everything, <c>FullyBooted</c>, <c>ContactStatus</c>, and on a poll timer. A failed read
-/// leaves <see cref="Current"/> as it was.
+/// of everything, <c>FullyBooted</c>, and on a poll timer, never two closer than
+/// <see cref="PjsipEndpointSourceOptions.MinInterval"/>. A failed read leaves <see cref="Current"/> as it was.
+/// A <c>ContactStatus</c> (a phone registered, re-registered or went away) reads the contacts alone
+/// (<see cref="ContactUpdates"/>): a boot storm of registrations never becomes a storm of snapshots.
 /// </summary>
 public sealed class PjsipEndpointSource : IAsyncDisposable
 {
@@ -40,6 +54,8 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<string> _triggers = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<PjsipSnapshot> _published = Channel.CreateBounded<PjsipSnapshot>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<string> _contactTriggers = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<PjsipContactsUpdate> _contactUpdates = Channel.CreateBounded<PjsipContactsUpdate>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Channel<AmiSessionChange> _sessionChanges = Channel.CreateUnbounded<AmiSessionChange>();
     private readonly Channel<AmiMessage> _events = Channel.CreateBounded<AmiMessage>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource _stop = new();
@@ -67,6 +83,13 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
     public ChannelReader<PjsipSnapshot> Snapshots => _published.Reader;
 
     /// <summary>
+    /// Each contacts-only refresh, read after <c>ContactStatus</c> events (only the latest is kept for a
+    /// slow reader: each holds every registered contact). Apply one to a snapshot with
+    /// <see cref="PjsipSnapshot.WithContacts"/>.
+    /// </summary>
+    public ChannelReader<PjsipContactsUpdate> ContactUpdates => _contactUpdates.Reader;
+
+    /// <summary>
     /// The client's session changes, passed on after the source has acted on them (the source is the
     /// client's only reader of <see cref="AmiClient.SessionChanges"/>; status displays read them here).
     /// </summary>
@@ -85,7 +108,8 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
         _loops = Task.WhenAll(
             Task.Run(() => WatchSessionAsync(token)),
             Task.Run(() => WatchEventsAsync(token)),
-            Task.Run(() => ReadLoopAsync(token)));
+            Task.Run(() => ReadLoopAsync(token)),
+            Task.Run(() => ContactLoopAsync(token)));
     }
 
     /// <summary>
@@ -102,7 +126,10 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
     /// <summary>Asks for a read now (an admin command, a test).</summary>
     public void RequestSnapshot(string trigger) => _triggers.Writer.TryWrite(trigger);
 
-    /// <summary>True for events after which endpoints must be re-read.</summary>
+    /// <summary>Asks for a contacts-only read now (a phone is expected to register, a test).</summary>
+    public void RequestContacts(string trigger) => _contactTriggers.Writer.TryWrite(trigger);
+
+    /// <summary>True for events after which endpoints must be re-read (the configuration may have changed).</summary>
     public static bool IsTrigger(AmiMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -111,9 +138,20 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
             "Reload" => message["Module"] is not { } module
                 || module.Equals("All", StringComparison.OrdinalIgnoreCase)
                 || module.StartsWith("res_pjsip", StringComparison.OrdinalIgnoreCase),
-            "FullyBooted" or "ContactStatus" => true,
+            "FullyBooted" => true,
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// True for events after which only the contacts are re-read: <c>ContactStatus</c> (Asterisk 22 sends
+    /// it on a registration, <c>NonQualified</c> then <c>Reachable</c>, and <c>Removed</c> on unregister;
+    /// registration-and-notify fixture). It carries no Call-ID or User-Agent, hence the read.
+    /// </summary>
+    public static bool IsContactTrigger(AmiMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.EventName == "ContactStatus";
     }
 
     /// <inheritdoc />
@@ -166,6 +204,10 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
 
                     RequestSnapshot(message.EventName!);
                 }
+                else if (IsContactTrigger(message))
+                {
+                    RequestContacts(message.EventName!);
+                }
 
                 _events.Writer.TryWrite(message);
             }
@@ -181,6 +223,7 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
         var pollTimer = Task.Delay(_options.PollInterval, _time, poll.Token);
         CancellationTokenSource? retry = null;
         Task? retryTimer = null;
+        long? lastRead = null;
         try
         {
             while (true)
@@ -200,9 +243,17 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
                     retryTimer = null;
                 }
 
-                if (_options.Debounce > TimeSpan.Zero)
+                // Debounced, and spaced: whatever asked, a read never starts within MinInterval of the last.
+                var wait = _options.Debounce;
+                if (lastRead is { } last && _options.MinInterval - _time.GetElapsedTime(last) is var spacing && spacing > wait)
                 {
-                    await Task.Delay(_options.Debounce, _time, cancellationToken);
+                    Log.SnapshotSpaced(_logger, spacing);
+                    wait = spacing;
+                }
+
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, cancellationToken);
                 }
 
                 while (_triggers.Reader.TryRead(out _))
@@ -212,6 +263,7 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
                 PjsipSnapshotResult? result = null;
                 if (_client.IsConnected)
                 {
+                    lastRead = _time.GetTimestamp();
                     result = await _reader.ReadAsync(cancellationToken);
                 }
 
@@ -251,6 +303,33 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
         {
             poll.Dispose();
             retry?.Dispose();
+        }
+    }
+
+    // One PJSIPShowContacts per debounce interval however many ContactStatus events came in it.
+    private async Task ContactLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _contactTriggers.Reader.WaitToReadAsync(cancellationToken))
+            {
+                if (_options.Debounce > TimeSpan.Zero)
+                {
+                    await Task.Delay(_options.Debounce, _time, cancellationToken);
+                }
+
+                while (_contactTriggers.Reader.TryRead(out _))
+                {
+                }
+
+                if (_client.IsConnected && (await _reader.ReadContactsAsync(cancellationToken)).Update is { } update)
+                {
+                    _contactUpdates.Writer.TryWrite(update);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 }

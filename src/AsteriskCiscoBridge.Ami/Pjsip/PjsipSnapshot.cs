@@ -39,7 +39,16 @@ public sealed record PjsipAuth(string Name, string Username, string? Password, s
 /// <param name="UserAgent">User-Agent of the REGISTER (e.g. <c>Cisco-CP7945G/9.4.2</c>), null for a static contact.</param>
 /// <param name="CallId">Call-ID of the REGISTER, null for a static contact.</param>
 /// <param name="Status"><c>Reachable</c>, <c>Unreachable</c>, <c>NonQualified</c>, …; null when Asterisk did not report one.</param>
-public sealed record PjsipContact(string Aor, string Uri, string? UserAgent, string? CallId, string? Status);
+/// <param name="ExpiresAt">
+/// When the registration expires (<c>ExpirationTime</c>, epoch seconds); null for a static contact or when
+/// Asterisk did not report one. A REGISTER from the same contact URI only moves this: Asterisk refreshes the
+/// stored contact without changing its Call-ID and raises no <c>ContactStatus</c> (res_pjsip_registrar.c).
+/// </param>
+public sealed record PjsipContact(string Aor, string Uri, string? UserAgent, string? CallId, string? Status, DateTimeOffset? ExpiresAt = null)
+{
+    /// <summary>True for a static <c>contact=</c> of an AOR: no REGISTER made it, so it has no User-Agent, Call-ID or status.</summary>
+    public bool IsStatic => UserAgent is null && CallId is null && Status is null;
+}
 
 /// <summary>One PJSIP endpoint and what the bridge derives from it.</summary>
 public sealed record PjsipEndpoint
@@ -117,6 +126,79 @@ public sealed record PjsipSnapshot
     /// <summary>AMI actions the read took.</summary>
     public required int ActionCount { get; init; }
 
+    /// <summary>When the contacts were read: <see cref="TakenAt"/>, or later once <see cref="WithContacts"/> refreshed them.</summary>
+    public DateTimeOffset ContactsTakenAt
+    {
+        get => _contactsTakenAt ?? TakenAt;
+        init => _contactsTakenAt = value;
+    }
+
+    private readonly DateTimeOffset? _contactsTakenAt;
+
     /// <summary>The endpoint named <paramref name="name"/>, or null.</summary>
     public PjsipEndpoint? Find(string name) => Endpoints.FirstOrDefault(e => e.Name.Equals(name, StringComparison.Ordinal));
+
+    /// <summary>
+    /// This snapshot with every endpoint's registered contacts replaced by those of <paramref name="update"/>
+    /// (matched by AOR, as a full read matches them); static <c>contact=</c> entries, which PJSIPShowContacts
+    /// does not list, are kept. Endpoints, credentials and device states stay as read. An update not newer
+    /// than the contacts this snapshot holds changes nothing.
+    /// </summary>
+    public PjsipSnapshot WithContacts(PjsipContactsUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (update.TakenAt <= ContactsTakenAt)
+        {
+            return this;
+        }
+
+        var byAor = new Dictionary<string, List<PjsipContact>>(StringComparer.Ordinal);
+        foreach (var c in update.Contacts)
+        {
+            if (!byAor.TryGetValue(c.Aor, out var list))
+            {
+                byAor[c.Aor] = list = [];
+            }
+
+            list.Add(c);
+        }
+
+        var endpoints = ImmutableArray.CreateBuilder<PjsipEndpoint>(Endpoints.Length);
+        foreach (var e in Endpoints)
+        {
+            var contacts = ImmutableArray.CreateBuilder<PjsipContact>();
+            foreach (var aor in e.Aors)
+            {
+                if (byAor.TryGetValue(aor, out var list))
+                {
+                    contacts.AddRange(list);
+                }
+            }
+
+            foreach (var kept in e.Contacts.Where(c => c.IsStatic))
+            {
+                if (!contacts.Any(c => c.Aor == kept.Aor && c.Uri == kept.Uri))
+                {
+                    contacts.Add(kept);
+                }
+            }
+
+            endpoints.Add(contacts.Count == 0 && e.Contacts.IsEmpty ? e : e with { Contacts = contacts.ToImmutable() });
+        }
+
+        return this with { Endpoints = endpoints.MoveToImmutable(), ContactsTakenAt = update.TakenAt };
+    }
+}
+
+/// <summary>
+/// The registered contacts of every AOR at one moment (one <c>PJSIPShowContacts</c>): what a
+/// <c>ContactStatus</c> event makes the source read, instead of a whole snapshot.
+/// </summary>
+public sealed record PjsipContactsUpdate
+{
+    /// <summary>When the read started.</summary>
+    public required DateTimeOffset TakenAt { get; init; }
+
+    /// <summary>Every registered contact, in the order Asterisk listed them.</summary>
+    public required ImmutableArray<PjsipContact> Contacts { get; init; }
 }

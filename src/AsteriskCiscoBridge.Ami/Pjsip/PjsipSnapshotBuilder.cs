@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 
 namespace AsteriskCiscoBridge.Ami.Pjsip;
 
@@ -81,15 +82,14 @@ public static class PjsipSnapshotBuilder
         }
 
         var registered = new Dictionary<string, List<PjsipContact>>(StringComparer.Ordinal);
-        foreach (var c in results.ContactList)
+        foreach (var contact in Contacts(results.ContactList))
         {
-            var aor = ContactAor(c["ObjectName"] ?? string.Empty);
-            if (!registered.TryGetValue(aor, out var list))
+            if (!registered.TryGetValue(contact.Aor, out var list))
             {
-                registered[aor] = list = [];
+                registered[contact.Aor] = list = [];
             }
 
-            list.Add(new PjsipContact(aor, c["Uri"] ?? string.Empty, c["UserAgent"], c["CallId"], c["Status"]));
+            list.Add(contact);
         }
 
         var transports = Transports(results);
@@ -116,7 +116,7 @@ public static class PjsipSnapshotBuilder
                 continue;
             }
 
-            int? line = int.TryParse(section.Get("LINE"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+            int? line = int.TryParse(section.Get("LINE"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
             var profile = section.Get("PROFILE") is { Length: > 0 } p ? p : null;
             Add(phoneprov, endpoint, new PjsipMacBinding(mac.Mac!, MacBindingSource.Phoneprov, section.Name, line, profile, order));
         }
@@ -268,6 +268,29 @@ public static class PjsipSnapshotBuilder
             Transports = transports,
         };
     }
+
+    /// <summary>The registered contacts of <c>PJSIPShowContacts</c>' <c>ContactList</c> events, in order.</summary>
+    public static ImmutableArray<PjsipContact> Contacts(IReadOnlyList<AmiMessage> contactList)
+    {
+        ArgumentNullException.ThrowIfNull(contactList);
+        var contacts = ImmutableArray.CreateBuilder<PjsipContact>(contactList.Count);
+        foreach (var c in contactList.Where(c => c.EventName is null or "ContactList"))
+        {
+            contacts.Add(new PjsipContact(ContactAor(c["ObjectName"] ?? string.Empty), c["Uri"] ?? string.Empty, c["UserAgent"], c["CallId"], c["Status"], ExpirationTime(c["ExpirationTime"])));
+        }
+
+        return contacts.ToImmutable();
+    }
+
+    /// <summary>
+    /// A contact's <c>ExpirationTime</c> (epoch seconds, registration-and-notify/02: <c>1795313105</c>), or null
+    /// when it is absent, 0 (no expiry) or not a number.
+    /// </summary>
+    public static DateTimeOffset? ExpirationTime(string? value) =>
+        long.TryParse(value?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+        && seconds > 0 && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
 
     /// <summary>
     /// Every transport known: pjsip.conf's sections in file order, each replaced by what a <c>TransportDetail</c>

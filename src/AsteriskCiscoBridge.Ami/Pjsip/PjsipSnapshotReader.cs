@@ -11,6 +11,9 @@ public sealed record PjsipSnapshotResult(PjsipSnapshot? Snapshot, string? Failur
     public bool IsComplete => Snapshot is not null;
 }
 
+/// <summary>A contacts read either gives every registered contact or says why it could not.</summary>
+public sealed record PjsipContactsResult(PjsipContactsUpdate? Update, string? Failure);
+
 /// <summary>
 /// Reads a complete <see cref="PjsipSnapshot"/> in two pipelined rounds:
 /// <list type="number">
@@ -150,6 +153,36 @@ public sealed class PjsipSnapshotReader
         catch (AmiConnectionLostException ex)
         {
             return Fail($"connection lost during the read: {ex.Message}", false, ex);
+        }
+    }
+
+    /// <summary>
+    /// Reads the registered contacts alone (one <c>PJSIPShowContacts</c>): what changes when phones
+    /// register, without the endpoints, credentials and configuration a snapshot re-reads. Never throws
+    /// for AMI failures; cancellation propagates.
+    /// </summary>
+    public async Task<PjsipContactsResult> ReadContactsAsync(CancellationToken cancellationToken)
+    {
+        var takenAt = _time.GetUtcNow();
+        var started = _time.GetTimestamp();
+        try
+        {
+            var response = await _ami.SendAsync(new AmiAction("PJSIPShowContacts"), cancellationToken);
+            if (ListOrEmpty(response) is not { } list)
+            {
+                var reason = response.IsPermissionDenied ? "PJSIPShowContacts: Permission denied" : $"PJSIPShowContacts: {response.Message?.Trim() ?? "error"}";
+                Log.ContactsFailed(_logger, reason, null);
+                return new PjsipContactsResult(null, reason);
+            }
+
+            var update = new PjsipContactsUpdate { TakenAt = takenAt, Contacts = PjsipSnapshotBuilder.Contacts(list) };
+            Log.ContactsRead(_logger, update.Contacts.Length, _time.GetElapsedTime(started));
+            return new PjsipContactsResult(update, null);
+        }
+        catch (Exception ex) when (ex is AmiException or TimeoutException)
+        {
+            Log.ContactsFailed(_logger, ex.Message, ex);
+            return new PjsipContactsResult(null, ex.Message);
         }
     }
 

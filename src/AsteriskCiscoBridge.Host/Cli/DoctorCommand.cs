@@ -19,7 +19,9 @@ namespace AsteriskCiscoBridge.Host.Cli;
 /// <c>acb doctor</c>: one line per check (OK, WARN or FAIL, with the fix): AMI reachable, login,
 /// each permission the bridge uses (probed with actions that change nothing), the NOTIFY path, the
 /// running service's TFTP and HTTP listeners, firmware completeness, bound endpoints that cannot be
-/// provisioned, duplicate MAC bindings and labels too long for the model. Exits 1 on any FAIL.
+/// provisioned, duplicate MAC bindings and labels too long for the model, whether the store can be
+/// written (a full disk), and, while the service holds an answer of Asterisk that would strip many phones
+/// at once, a WARN saying so. Exits 1 on any FAIL.
 /// </summary>
 internal static class DoctorCommand
 {
@@ -76,7 +78,24 @@ internal static class DoctorCommand
             results.Add(await PortProbe.HttpAsync(http, timeout, cancellationToken));
         }
 
-        var store = await openStore();
+        CliStore store;
+        try
+        {
+            store = await openStore();
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            var settings = HostSettings.From(configuration).Storage;
+            results.Add(StoreDoctor.CannotWrite(Path.GetFullPath(settings.Database), settings, e));
+            return results;
+        }
+
+        results.Add(await StoreDoctor.CheckAsync(store.Factory, store.Settings.Storage, cancellationToken));
+        if (ProvisioningDoctor.RemovalHold(await new RemovalHoldStore(store.Factory).GetAsync(cancellationToken), RemovalHoldView.HoldOf(configuration)) is { } held)
+        {
+            results.Add(held);
+        }
+
         var facts = new ProvisioningFacts(
             await store.Phones.ListAsync(cancellationToken),
             await store.Phones.AllBindingsAsync(cancellationToken),

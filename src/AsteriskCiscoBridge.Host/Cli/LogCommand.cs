@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
@@ -8,13 +9,19 @@ namespace AsteriskCiscoBridge.Host.Cli;
 
 /// <summary>
 /// <c>acb log [--follow] [--mac MAC] [--limit N]</c>: what phones asked for, what they got and why,
-/// one line per request, oldest first: <c>TIME  CLIENT  asked NAME: EXPLANATION</c>. With
-/// <c>--follow</c>, keeps polling the store for new requests until Ctrl-C.
+/// one line per request, oldest first: <c>TIME  CLIENT  asked NAME: EXPLANATION</c>; refused requests
+/// (malformed, outside the allowed networks, throttled, busy) one line per address and minute:
+/// <c>TIME  ADDRESS  N refused requests (…) between HH:MM and HH:MM</c> (not with <c>--mac</c>: they
+/// name no phone of the site). With <c>--follow</c>, keeps polling the store for new requests, and
+/// prints each minute's refused requests once it is over, until Ctrl-C.
 /// </summary>
 internal static class LogCommand
 {
     /// <summary>How often <c>--follow</c> polls the store.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long after its end a minute's refused requests are taken as all written (the recorder writes them within a second).</summary>
+    public static readonly TimeSpan CountsGrace = TimeSpan.FromSeconds(5);
 
     public static Command Create(TimeProvider? time = null)
     {
@@ -49,9 +56,17 @@ internal static class LogCommand
             var output = parse.InvocationConfiguration.Output;
             var recent = await log.RecentAsync(only, count, ct);
             var last = recent.Count > 0 ? recent[0].Id : await LastIdAsync(log, ct);
-            for (var i = recent.Count - 1; i >= 0; i--)
+
+            // Minutes from this one on may still grow: shown "so far", and again once over when following.
+            var countsFrom = RefusedRequests.MinuteOf(time.GetUtcNow() - CountsGrace);
+            var refused = only is null ? await log.RecentRefusedAsync(count, ct) : [];
+            var lines = recent.Select(r => (r.At, Text: Line(r)))
+                .Concat(refused.Select(c => (At: c.FirstAt, Text: Line(c, sofar: c.Minute >= countsFrom))))
+                .OrderBy(l => l.At)
+                .TakeLast(count);
+            foreach (var line in lines)
             {
-                await output.WriteLineAsync(Line(recent[i]));
+                await output.WriteLineAsync(line.Text);
             }
 
             if (!parse.GetValue(follow))
@@ -77,6 +92,17 @@ internal static class LogCommand
                     }
                     while (next.Count == 500);
 
+                    var closedBefore = RefusedRequests.MinuteOf(time.GetUtcNow() - CountsGrace);
+                    if (only is null && closedBefore > countsFrom)
+                    {
+                        foreach (var minute in await log.RefusedBetweenAsync(countsFrom, closedBefore, ct))
+                        {
+                            await output.WriteLineAsync(Line(minute));
+                        }
+
+                        countsFrom = closedBefore;
+                    }
+
                     await output.FlushAsync(ct);
                 }
             }
@@ -91,6 +117,10 @@ internal static class LogCommand
     /// <summary>One request as <c>acb log</c> prints it.</summary>
     public static string Line(RequestRecord record) => string.Create(CultureInfo.InvariantCulture,
         $"{record.At.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}  {record.Client,-21}  asked {record.FileName}: {RequestExplainer.Explain(record.FileName, record.Outcome, record.Source, record.Bytes)}");
+
+    /// <summary>A minute of refused requests from one address as <c>acb log</c> prints it.</summary>
+    public static string Line(RefusedCount count, bool sofar = false) => string.Create(CultureInfo.InvariantCulture,
+        $"{count.FirstAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}  {(count.Address == RefusedCount.OtherAddresses ? "(other addresses)" : count.Address),-21}  {RequestExplainer.Refused(count, sofar)}");
 
     // With --mac and no request of that phone yet, follow from the newest of all, not from the start.
     private static async Task<long> LastIdAsync(RequestLog log, CancellationToken cancellationToken) =>

@@ -17,7 +17,9 @@ namespace AsteriskCiscoBridge.Host.Cli;
 /// loadPath, loadPlan, loadReason, modelSource, lines, conflicts}</c> (<c>modelSource</c>: <c>bind</c>, <c>set_var</c>,
 /// <c>profile</c>, <c>user-agent</c>, <c>files</c> or <c>unknown</c>) (<c>lines</c>: <c>{endpoint, source, origin,
 /// served, problem}</c> in button order, from the inventory the service provisions from) (<c>queue</c>: <c>{state, reason, attempt, sentAt, deadline}</c>
-/// or null) and never holds a secret.
+/// or null) (<c>heldRemoval</c>: the endpoints an answer of Asterisk held by the service would take from the phone, or
+/// null; the hold itself is in <c>acb sync --json</c>) and never holds a secret. While an answer is held the table
+/// starts with a <c>HELD:</c> line saying what and until when.
 /// </summary>
 internal static class PhonesCommand
 {
@@ -75,6 +77,10 @@ internal static class PhonesCommand
                 keysOf[phone.Mac] = await renderer.KeysAsync(phone.Mac, inventory.Find(phone.Mac)?.Keys ?? [], ct);
             }
 
+            // An answer of Asterisk held because it would strip many phones: what each phone would lose.
+            var hold = await new RemovalHoldStore(store.Factory).GetAsync(ct);
+            var held = hold?.Phones.ToDictionary(p => p.Mac, p => p.Endpoints.ToArray()) ?? [];
+
             var rows = phones.Select(p => new PhoneView(
                 p.Mac.Value,
                 inventory.Find(p.Mac)?.Model?.Name ?? (p.Model.Length > 0 ? p.Model : "?"),
@@ -96,12 +102,18 @@ internal static class PhonesCommand
                 ModelSourceText.Of(inventory.Find(p.Mac)?.ModelSource ?? ModelSource.Unknown) ?? "unknown",
                 inventory.Find(p.Mac) is { } lined ? [.. lined.Lines.Select(l => new LineView(l.Endpoint, SourceText(l.Source), l.Origin, l.IsServed, l.Problem))] : [],
                 inventory.Find(p.Mac) is { } conflicted ? [.. conflicted.Conflicts] : [],
-                [.. keysOf[p.Mac].Select(k => new KeyView(k.Index, k.Kind == FeatureKeyKind.Blf ? "blf" : "speeddial", k.Number, k.EffectiveLabel, k.Origin))])).ToArray();
+                [.. keysOf[p.Mac].Select(k => new KeyView(k.Index, k.Kind == FeatureKeyKind.Blf ? "blf" : "speeddial", k.Number, k.EffectiveLabel, k.Origin))],
+                held.GetValueOrDefault(p.Mac))).ToArray();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(rows, JsonOptions));
                 return 0;
+            }
+
+            if (hold is not null)
+            {
+                await output.WriteLineAsync($"HELD: {RemovalHoldView.Summary(hold, RemovalHoldView.HoldOf(store.Configuration))}");
             }
 
             // RESYNC last: a stale phone's reason may be long, and nothing after it needs aligning.
@@ -159,13 +171,18 @@ internal static class PhonesCommand
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
-    /// <summary>The queue state in a few words: pending, deferred (in call), waiting for contact, awaiting fetch since … attempt N, stale: reason.</summary>
+    /// <summary>
+    /// The queue state in a few words: pending, deferred (in call), waiting for contact, awaiting fetch since … attempt N,
+    /// fetched at …, awaiting registration until …, retry at …: reason, stale: reason.
+    /// </summary>
     internal static string QueueText(ResyncQueueRow row) => row.State switch
     {
         ResyncState.Deferred => row.Deadline is { } until ? $"deferred (in call) until {Utc(until)}" : "deferred (in call)",
         ResyncState.WaitingContact => "waiting for contact",
         ResyncState.Sending => "sending",
         ResyncState.AwaitingFetch => $"awaiting fetch since {(row.SentAt is { } sent ? Utc(sent) : "?")} attempt {row.Attempt}",
+        ResyncState.AwaitingRegistration => $"fetched at {(row.FetchedAt is { } fetched ? Utc(fetched) : "?")}, awaiting registration until {(row.Deadline is { } due ? Utc(due) : "?")}",
+        ResyncState.Retry => $"retry at {(row.Deadline is { } retry ? Utc(retry) : "?")}: {row.Reason}",
         ResyncState.Stale => $"stale: {row.Reason}",
         _ => "pending",
     };
@@ -174,7 +191,7 @@ internal static class PhonesCommand
 
     private sealed record PhoneView(string Mac, string Model, string[] Endpoints, string? Load, long SyncCounter, string? SyncValue, string? VersionStamp, string? RenderedAt, string? Resync, QueueView? Queue,
         string? LoadSource, string? PinnedLoad, string? TargetLoad, string? NextHop, string[] LoadPath, string LoadPlan, string? LoadReason,
-        string ModelSource, LineView[] Lines, string[] Conflicts, KeyView[] Keys);
+        string ModelSource, LineView[] Lines, string[] Conflicts, KeyView[] Keys, string[]? HeldRemoval);
 
     /// <summary>One feature key after the lines: its index, <c>speeddial</c> or <c>blf</c>, the number, the label and where it is set.</summary>
     private sealed record KeyView(int Index, string Kind, string Number, string Label, string Origin);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;
 
@@ -33,6 +34,42 @@ internal static class RequestExplainer
             "optionrefused" => $"a TFTP option was refused: {detail}",
             _ => outcome,
         };
+    }
+
+    /// <summary>
+    /// A minute of refused requests from one address in plain words, e.g. <c>4,812 refused requests
+    /// (malformed 12, guard-blocked 4,800) between 14:02 and 14:03</c>; <paramref name="sofar"/> when the
+    /// minute is not over yet.
+    /// </summary>
+    public static string Refused(RefusedCount count, bool sofar = false)
+    {
+        var parts = new List<string>(4);
+        void Part(string name, long n)
+        {
+            if (n > 0)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {n:N0}"));
+            }
+        }
+
+        Part("malformed", count.Malformed);
+        Part("denied", count.Denied);
+        Part("guard-blocked", count.Guarded);
+        Part("busy", count.Busy);
+        var total = count.Total;
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{total:N0} refused request{(total == 1 ? string.Empty : "s")} ({string.Join(", ", parts)}) between {count.Minute.UtcDateTime:HH:mm} and {count.Minute.UtcDateTime.AddMinutes(1):HH:mm}{(sofar ? " so far" : string.Empty)}");
+        if (count.LastFile is { Length: > 0 } file)
+        {
+            text += $", last asked {file}";
+        }
+
+        if (count.Denied > 0 && count.Denied == total)
+        {
+            text += " (outside Tftp:AllowedNetworks, a write request or a refused name)";
+        }
+
+        return text;
     }
 
     private static string Served(string? source, long bytes, string? mac, string detail)
@@ -89,7 +126,7 @@ internal static class RequestExplainer
     private static string Denied(string? source, string detail) => source switch
     {
         GuardedFileSource.RateLimitSource => $"throttled: rate limit for this address (Security:RateLimit): {detail}",
-        "guard" => $"throttled: scan guard, this address asked for many MACs: {detail}",
+        "guard" => $"throttled: scan guard (many MACs asked for from this address, its network or everywhere): {detail}",
         GuardedFileSource.PinningSource => $"refused: {detail} (Security:AddressPinning=deny); if the phone moved, it is served again once it registers from its new address",
         _ when detail.Contains("allowed networks", StringComparison.Ordinal) => "refused: address outside Tftp:AllowedNetworks",
         _ when detail.StartsWith("write request", StringComparison.Ordinal) => "refused: a write request, the server is read-only",

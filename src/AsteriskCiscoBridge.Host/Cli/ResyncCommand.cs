@@ -78,9 +78,13 @@ internal static class ResyncCommand
                 }
 
                 var plan = await resync.PlanAsync(snapshot, wanted, ct, enqueue: false);
+
+                // Where each phone stood, so a stale one's reason (fetched but did not register, refused…) is seen where it is retried.
+                var before = (await queue.ListAsync(ct)).ToDictionary(r => r.Mac);
                 foreach (var order in plan.Orders)
                 {
-                    await output.WriteLineAsync($"{order.Mac}: {order.Event}{(order.Kind == ResyncKind.CheckSync ? string.Empty : " " + order.Kind.ToString().ToLowerInvariant())} via endpoint {order.Endpoint}");
+                    var was = before.TryGetValue(order.Mac, out var row) ? $" (was {PhonesCommand.QueueText(row)})" : string.Empty;
+                    await output.WriteLineAsync($"{order.Mac}: {order.Event}{(order.Kind == ResyncKind.CheckSync ? string.Empty : " " + order.Kind.ToString().ToLowerInvariant())} via endpoint {order.Endpoint}{was}");
                 }
 
                 foreach (var mac in plan.Waiting)
@@ -101,6 +105,11 @@ internal static class ResyncCommand
                     await queue.EnqueueAsync(plan.Orders.Select(o => o.Mac).Concat(plan.Waiting), "admin resync", time.GetUtcNow(), ct);
                     var sent = await resync.SendPlanAsync(connection, plan, ct);
                     await output.WriteLineAsync($"sent {sent} of {plan.Orders.Count}");
+                    var after = (await queue.ListAsync(ct)).ToDictionary(r => r.Mac);
+                    foreach (var order in plan.Orders.Where(o => after.TryGetValue(o.Mac, out var r) && r.State is ResyncState.Retry or ResyncState.Stale))
+                    {
+                        await output.WriteLineAsync($"{order.Mac}: {PhonesCommand.QueueText(after[order.Mac])}");
+                    }
                 }
 
                 await connection.LogoffAsync(ct);

@@ -25,7 +25,7 @@ using Microsoft.Extensions.Logging;
 namespace AsteriskCiscoBridge.Host.Cli;
 
 /// <summary><c>acb run [--config FILE]</c>: the service: AMI endpoint sync, rendering into the store, TFTP and HTTP over the file tree (resync joins it).</summary>
-internal static class RunCommand
+internal static partial class RunCommand
 {
     public static Command Create()
     {
@@ -48,12 +48,18 @@ internal static class RunCommand
     /// exits 2, a failure to start (a busy or privileged port, a database that cannot be opened) 1,
     /// each with one line on <paramref name="error"/> naming the key, address or path and the fix.
     /// </summary>
-    internal static async Task<int> RunAsync(string? configFile, IReadOnlyDictionary<string, string?> overrides, TextWriter error, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Once running, a loop of the service that dies (the TFTP event loop, a background service) stops it
+    /// with exit code 1 and a line naming the loop, so that systemd restarts it (<c>Restart=on-failure</c>).
+    /// <paramref name="configure"/> lets tests add or replace services (a failing file source, say).
+    /// </remarks>
+    internal static async Task<int> RunAsync(
+        string? configFile, IReadOnlyDictionary<string, string?> overrides, TextWriter error, CancellationToken cancellationToken, Action<IServiceCollection>? configure = null)
     {
         WebApplication app;
         try
         {
-            app = Build([], configFile, overrides);
+            app = Build([], configFile, overrides, configure);
         }
         catch (StartupException e)
         {
@@ -98,6 +104,18 @@ internal static class RunCommand
             }
 
             await app.WaitForShutdownAsync(cancellationToken);
+            if (DeadLoops.Describe(app.Services) is [_, ..] dead)
+            {
+                var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AsteriskCiscoBridge.Host.Cli.RunCommand");
+                foreach (var line in dead)
+                {
+                    ServiceDied(logger, line);
+                    await error.WriteLineAsync($"acb run: {line}; exiting with code 1 so that the service is restarted");
+                }
+
+                return 1;
+            }
+
             return 0;
         }
     }
@@ -116,7 +134,7 @@ internal static class RunCommand
     }
 
     /// <summary>Builds the service from configuration; tests call it with port 0 everywhere.</summary>
-    internal static WebApplication Build(string[] args, string? configFile, IReadOnlyDictionary<string, string?> overrides)
+    internal static WebApplication Build(string[] args, string? configFile, IReadOnlyDictionary<string, string?> overrides, Action<IServiceCollection>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.Sources.Clear();
@@ -173,7 +191,6 @@ internal static class RunCommand
         var connections = new SqliteConnectionFactory(settings.Storage);
         var phones = new PhoneStore(connections);
         var config = new ConfigStore(connections);
-        var guard = new EnumerationGuard(configuration.GetSection("Security").Get<EnumerationGuardOptions>() ?? new EnumerationGuardOptions());
 
         if (!ListenAddresses.TryRead(configuration, "Http:Listen", [HttpOptions.DefaultListen], "0.0.0.0:6970", out var httpListen, out var httpError) || httpListen.Count == 0)
         {
@@ -198,8 +215,10 @@ internal static class RunCommand
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(tftpOptions);
-        builder.Services.AddSingleton(guard);
         var pins = new AddressPins();
+        // Bound phones, and the addresses they live at, are told apart from a scan.
+        var guard = new EnumerationGuard(configuration.GetSection("Security").Get<EnumerationGuardOptions>() ?? new EnumerationGuardOptions(), unbound.IsBound, pins.IsKnownAddress);
+        builder.Services.AddSingleton(guard);
         builder.Services.AddSingleton(pins);
         // One rate limit for the files and the directory on the same listeners.
         var limiter = new RequestRateLimiter(rateLimit);
@@ -222,13 +241,17 @@ internal static class RunCommand
         builder.Services.AddSingleton<DirectorySource>();
         builder.Services.AddSingleton(sp => settings.SipServers(sp.GetRequiredService<ILogger<SipServerContext>>()));
         builder.Services.AddSingleton<EndpointProvisioner>();
+        builder.Services.AddSingleton(SyncOptions.Read(configuration));
+        builder.Services.AddSingleton(new RemovalHoldStore(connections));
+        builder.Services.AddSingleton<RemovalHoldGate>();
         builder.Services.AddSingleton(new NotifyLog(connections));
         builder.Services.AddSingleton(new ResyncQueue(connections));
         builder.Services.AddSingleton(resyncOptions);
         builder.Services.AddSingleton<ResyncService>();
         builder.Services.AddSingleton(sp => new EndpointSyncService(
             ami, amiProblem, configuration.GetSection("Ami:Sync").Get<PjsipEndpointSourceOptions>() ?? new PjsipEndpointSourceOptions(),
-            sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<ResyncService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), ActivatorUtilities.CreateInstance<StoredPhoneRound>(sp)));
+            sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<ResyncService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), ActivatorUtilities.CreateInstance<StoredPhoneRound>(sp),
+            sp.GetRequiredService<RemovalHoldGate>()));
         builder.Services.AddHostedService(sp => new FirmwareCatalogService(connections, loads.Store, firmware, settings.Firmware, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FirmwareCatalogService>>()));
         builder.Services.AddSingleton(sp => new StorageMigration(connections, sp.GetRequiredService<StoredPhoneRenderer>(), sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageMigration>());
@@ -238,21 +261,31 @@ internal static class RunCommand
         builder.Services.AddSingleton<TftpHostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TftpHostedService>());
         builder.Services.AddSingleton(new RequestLog(connections));
+        builder.Services.AddSingleton<StoreHealth>();
         builder.Services.AddSingleton<RequestRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestRecorder>());
+        builder.Services.AddSingleton(sp => new RequestLogPruning(
+            sp.GetRequiredService<RequestLog>(), settings.Storage, sp.GetRequiredService<StoreHealth>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RequestLogPruning>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLogPruning>());
         builder.AddDashboard(configuration);
         JournalLogging.Configure(builder.Logging);
         builder.Services.AddHostedService(sp => new SystemdNotifyService(SystemdNotifier.FromEnvironment(), sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SystemdNotifyService>>()));
+        // A background loop that dies stops the service (RunAsync then exits non-zero): never a process that lives on serving nothing.
+        builder.Services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
+        configure?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseDashboard();
-        app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), allowed);
+        app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), allowed, tftpOptions.AnswerDeniedClients);
         if (DirectoryOptions.Read(configuration) is { Enabled: true } directory)
         {
-            app.MapDirectory(app.Services.GetRequiredService<DirectorySource>(), directory, allowed, limiter, pins);
+            app.MapDirectory(app.Services.GetRequiredService<DirectorySource>(), directory, allowed, limiter, pins, tftpOptions.AnswerDeniedClients);
         }
         return app;
     }
+
+    [LoggerMessage(6141, LogLevel.Critical, "{What}: the service stops with exit code 1 so that systemd restarts it")]
+    private static partial void ServiceDied(ILogger logger, string what);
 
     private static void AddList(Dictionary<string, string?> overrides, string key, string[]? values)
     {

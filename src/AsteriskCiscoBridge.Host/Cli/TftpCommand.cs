@@ -61,11 +61,18 @@ internal static class TftpCommand
                 server.Start();
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                    // The loop runs until we stop it; if it ends first it died, and so does the command.
+                    await server.Completion.WaitAsync(cancellationToken);
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     // Stopped by SIGINT or SIGTERM.
+                    return 0;
+                }
+                catch (Exception e) when (server.Completion.IsFaulted)
+                {
+                    await Console.Error.WriteLineAsync($"acb tftp serve: the TFTP event loop died: {e.Message}");
+                    return 1;
                 }
 
                 return 0;

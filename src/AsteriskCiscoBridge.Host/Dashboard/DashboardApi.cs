@@ -30,7 +30,9 @@ internal sealed partial class DashboardApi(
     StoredFileTree tree,
     TimeProvider time,
     ILoggerFactory loggers,
-    SnapshotStore? snapshots = null)
+    SnapshotStore? snapshots = null,
+    RemovalHoldStore? holds = null,
+    SyncOptions? syncOptions = null)
 {
     private readonly ILogger _logger = loggers.CreateLogger<DashboardApi>();
 
@@ -74,7 +76,36 @@ internal sealed partial class DashboardApi(
             [.. catalog.Loads.Select(l => new DashboardLoad(l.Name, l.IsComplete, l.Files.Length, l.Explain()))],
             sync.AmiConnected,
             sync.LastSnapshotAt is { } at ? Math.Round((time.GetUtcNow() - at).TotalSeconds, 1) : null,
-            PinAvailable: renderer.Loads is not null);
+            PinAvailable: renderer.Loads is not null,
+            RemovalHold: holds is not null && await holds.GetAsync(cancellationToken) is { } hold ? ToView(hold) : null);
+    }
+
+    /// <summary>Accepts the held answer, as <c>acb sync --accept-removals</c> does, and asks the service for the round that applies it.</summary>
+    public async Task<DashboardActionResult> AcceptRemovalsAsync(CancellationToken cancellationToken)
+    {
+        if (holds is null || await holds.AcceptAsync("dashboard", time.GetUtcNow(), cancellationToken) is not { } hold)
+        {
+            return new DashboardActionResult(false, "nothing is held: there is nothing to accept");
+        }
+
+        sync.RequestRound("held removals accepted on the dashboard");
+        RemovalsAccepted(_logger, hold.Describe());
+        return new DashboardActionResult(true, $"accepted: {hold.Describe()}; the phones are deprovisioned and told now");
+    }
+
+    private DashboardRemovalHold ToView(RemovalHoldRow hold)
+    {
+        var holdFor = (syncOptions ?? new SyncOptions()).RemovalHold;
+        return new DashboardRemovalHold(
+            RemovalHoldView.Summary(hold, holdFor),
+            RemovalHoldStore.ReasonText(hold.Reason),
+            hold.FirstSeen,
+            RemovalHoldView.AppliesAt(hold, holdFor),
+            hold.Bound,
+            [.. hold.Phones.Select(p => new DashboardHeldPhone(p.Mac.Value, [.. p.Endpoints], p.Kept))],
+            hold.AcceptedAt,
+            hold.AcceptedBy,
+            RemovalHoldView.AcceptCommand);
     }
 
     public async Task<IReadOnlyList<DashboardRequest>> RequestsAsync(long after, CancellationToken cancellationToken) =>
@@ -225,6 +256,9 @@ internal sealed partial class DashboardApi(
             : [];
 
     private static DashboardRequest ToView(RequestRecord r) => new(r.Id, r.At, r.Client, r.FileName, r.Mac?.Value, r.Outcome, r.Bytes);
+
+    [LoggerMessage(6103, LogLevel.Warning, "Dashboard accepted the held answer of Asterisk: {Held}")]
+    private static partial void RemovalsAccepted(ILogger logger, string held);
 
     [LoggerMessage(6102, LogLevel.Information, "Dashboard pin of {Mac}: {Load}; plan: {Reason}")]
     private static partial void PinChanged(ILogger logger, MacAddress mac, string load, string reason);

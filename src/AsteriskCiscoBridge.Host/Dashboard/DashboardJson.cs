@@ -11,7 +11,26 @@ internal sealed record DashboardState(
     IReadOnlyList<DashboardLoad> Firmware,
     bool AmiConnected,
     double? SnapshotAgeSeconds,
-    bool PinAvailable);
+    bool PinAvailable,
+    DashboardRemovalHold? RemovalHold = null);
+
+/// <summary>
+/// An answer of Asterisk the service holds because it would strip many phones at once: what, since when, until when,
+/// and how to let it through (<see cref="AcceptCommand"/>, or <c>POST /api/sync/accept-removals</c>).
+/// </summary>
+internal sealed record DashboardRemovalHold(
+    string Summary,
+    string Reason,
+    DateTimeOffset HeldSince,
+    DateTimeOffset AppliesAt,
+    int BoundPhones,
+    IReadOnlyList<DashboardHeldPhone> Phones,
+    DateTimeOffset? AcceptedAt,
+    string? AcceptedBy,
+    string AcceptCommand);
+
+/// <summary>A phone the held answer takes lines from: the endpoints it would lose, and how many lines it keeps.</summary>
+internal sealed record DashboardHeldPhone(string Mac, IReadOnlyList<string> Endpoints, int Kept);
 
 internal sealed record DashboardPhone(
     string Mac,

@@ -66,7 +66,9 @@ internal static partial class DashboardSetup
             sp.GetRequiredService<StoredFileTree>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<SnapshotStore>()));
+            sp.GetService<SnapshotStore>(),
+            sp.GetService<RemovalHoldStore>(),
+            sp.GetService<SyncOptions>()));
     }
 
     /// <summary>Answers dashboard connections; counts the file service's answers for /metrics.</summary>
@@ -139,6 +141,11 @@ internal static partial class DashboardSetup
         {
             var after = long.TryParse(request.Query["after"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
             await JsonAsync(response, StatusCodes.Status200OK, await api.RequestsAsync(after, ct), DashboardJsonContext.Default.IReadOnlyListDashboardRequest, ct);
+        }
+        else if (HttpMethods.IsPost(request.Method) && path == "/api/sync/accept-removals")
+        {
+            var result = await api.AcceptRemovalsAsync(ct);
+            await JsonAsync(response, result.Ok ? StatusCodes.Status200OK : StatusCodes.Status409Conflict, result, DashboardJsonContext.Default.DashboardActionResult, ct);
         }
         else if (HttpMethods.IsPost(request.Method) && PhoneAction(path) is var (macText, action) && action is "resync" or "pin" or "keys")
         {

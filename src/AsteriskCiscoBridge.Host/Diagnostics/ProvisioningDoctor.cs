@@ -117,6 +117,18 @@ internal static class ProvisioningDoctor
         return results;
     }
 
+    /// <summary>
+    /// A held answer of Asterisk (<see cref="Host.Provisioning.RemovalHoldGate"/>): phones are served what was applied
+    /// before, and changes made in Asterisk meanwhile wait with it. No line when nothing is held: the check is about a
+    /// passing state, and a line that is always there would only repeat "nothing held".
+    /// </summary>
+    public static DoctorResult? RemovalHold(RemovalHoldRow? hold, TimeSpan holdFor) => hold is null ? null : DoctorResult.Warn(
+        "sync.hold",
+        $"{Host.Provisioning.RemovalHoldView.Summary(hold, holdFor)}; phones: {Host.Provisioning.RemovalHoldView.Phones(hold)}",
+        hold.AcceptedAt is null
+            ? $"if Asterisk lost its endpoints (realtime backend, a manager user that sees nothing), fix it and the hold clears by itself; if the removal is meant: {Host.Provisioning.RemovalHoldView.AcceptCommand}"
+            : "make sure acb run is running: it applies the accepted answer");
+
     public static IReadOnlyList<DoctorResult> Labels(ProvisioningFacts facts)
     {
         var results = new List<DoctorResult>();

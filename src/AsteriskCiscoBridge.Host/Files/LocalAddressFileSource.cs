@@ -97,7 +97,8 @@ internal sealed class LocalAddressFileSource(ITftpFileSource inner, IPAddress? f
 
         var description = $"{content.Description}, Asterisk address {address} ({(reached ? "the address the request reached" : "this machine's default-route address")})";
         content.Dispose();
-        return lookup with { Content = TftpContent.FromBytes(Replace(bytes, address), description) };
+        // Made for this request alone: charged to the TFTP memory budget while its transfer runs.
+        return lookup with { Content = TftpContent.FromOwnedBytes(Replace(bytes, address), description) };
     }
 
     private (IPAddress? Address, bool Reached) AddressFor(IPEndPoint local)

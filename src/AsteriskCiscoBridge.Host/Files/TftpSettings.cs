@@ -14,6 +14,13 @@ internal sealed class TftpSettings
     /// <summary>Networks allowed to fetch files (CIDR); empty: everyone. Applies to HTTP as well.</summary>
     public List<string> AllowedNetworks { get; init; } = [];
 
+    /// <summary>
+    /// How a client outside <see cref="AllowedNetworks"/> is refused: <c>true</c> (default) answers TFTP
+    /// error 2 and HTTP 403; <c>false</c> stays silent (no TFTP answer; the HTTP connection is closed
+    /// without a response), so a scan learns nothing of the server.
+    /// </summary>
+    public bool AnswerDeniedClients { get; init; } = true;
+
     /// <summary>Largest blksize granted. Default 1468.</summary>
     public int MaxBlockSize { get; init; } = 1468;
 
@@ -31,6 +38,13 @@ internal sealed class TftpSettings
 
     /// <summary>Ports for transfers, <c>FIRST-LAST</c>; empty: any ephemeral port.</summary>
     public string? PortRange { get; init; }
+
+    /// <summary>
+    /// Bytes all running transfers together may keep in memory of their own (per-request renderings,
+    /// netascii position notes; shared and streamed files cost nothing). Past it a request gets TFTP
+    /// error 0 "try again". Default 67108864 (64 MiB).
+    /// </summary>
+    public long MaxBufferedBytes { get; init; } = new TftpServerOptions().MaxBufferedBytes;
 
     /// <summary>Reads the section and turns it into server options, or explains what is wrong.</summary>
     public static bool TryRead(IConfiguration configuration, out TftpServerOptions options, out IReadOnlyList<IPNetwork> networks, out string error)
@@ -78,6 +92,7 @@ internal sealed class TftpSettings
         {
             Listen = endPoints,
             AllowedNetworks = parsed,
+            AnswerDeniedClients = settings.AnswerDeniedClients,
             MaxBlockSize = settings.MaxBlockSize,
             MaxWindowSize = settings.MaxWindowSize,
             MaxTransfers = settings.MaxTransfers,
@@ -85,6 +100,7 @@ internal sealed class TftpSettings
             PortRangeStart = first,
             PortRangeEnd = last,
             RefusedOptions = settings.RefusedOptions,
+            MaxBufferedBytes = settings.MaxBufferedBytes,
         };
         var problems = options.Validate();
         networks = parsed;

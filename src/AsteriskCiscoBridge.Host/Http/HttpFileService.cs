@@ -14,12 +14,16 @@ namespace AsteriskCiscoBridge.Host.Http;
 /// </summary>
 internal static partial class HttpFileService
 {
-    public static void MapFileTree(this WebApplication app, ITftpFileSource files, IReadOnlyList<IPNetwork> allowed)
+    /// <param name="answerDenied">
+    /// <c>Tftp:AnswerDeniedClients</c>: a client outside <paramref name="allowed"/> gets 403 (true) or its
+    /// connection closed without a response (false), as TFTP answers error 2 or nothing.
+    /// </param>
+    public static void MapFileTree(this WebApplication app, ITftpFileSource files, IReadOnlyList<IPNetwork> allowed, bool answerDenied = true)
     {
-        app.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, string? path) => ServeAsync(context, path ?? string.Empty, files, allowed));
+        app.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, string? path) => ServeAsync(context, path ?? string.Empty, files, allowed, answerDenied));
     }
 
-    internal static async Task ServeAsync(HttpContext context, string path, ITftpFileSource files, IReadOnlyList<IPNetwork> allowed)
+    internal static async Task ServeAsync(HttpContext context, string path, ITftpFileSource files, IReadOnlyList<IPNetwork> allowed, bool answerDenied = true)
     {
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("AsteriskCiscoBridge.Host.Http.HttpFileService");
         var remote = context.Connection.RemoteIpAddress ?? IPAddress.None;
@@ -30,9 +34,18 @@ internal static partial class HttpFileService
 
         if (allowed.Count > 0 && !allowed.Any(n => n.Contains(remote)))
         {
-            Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, "client address is not in the allowed networks");
+            Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, answerDenied
+                ? "client address is not in the allowed networks"
+                : "client address is not in the allowed networks; connection closed without an answer (Tftp:AnswerDeniedClients=false)");
+            Record(context, path, false, "denied: client address is not in the allowed networks", 0, null);
+            if (!answerDenied)
+            {
+                // Silence, as over TFTP: no status line, no server header, the connection just ends.
+                context.Abort();
+                return;
+            }
+
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await RecordAsync(context, path, false, "denied: client address is not in the allowed networks", 0, null);
             return;
         }
 
@@ -41,7 +54,7 @@ internal static partial class HttpFileService
         {
             Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, $"name refused: {refusal}");
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await RecordAsync(context, path, false, $"denied: name refused: {refusal}", 0, null);
+            Record(context, path, false, $"denied: name refused: {refusal}", 0, null);
             return;
         }
 
@@ -59,30 +72,30 @@ internal static partial class HttpFileService
                     context.Response.ContentLength = content.Length;
                     if (HttpMethods.IsHead(context.Request.Method))
                     {
-                        await RecordAsync(context, normalized, false, $"head: {content.Description}", 0, lookup.Source);
+                        Record(context, normalized, false, $"head: {content.Description}", 0, lookup.Source);
                         return;
                     }
 
                     await CopyAsync(content, context.Response, context.RequestAborted);
-                    await RecordAsync(context, normalized, true, $"served: {content.Description}", content.Length, lookup.Source);
+                    Record(context, normalized, true, $"served: {content.Description}", content.Length, lookup.Source);
                 }
 
                 return;
             case TftpLookupStatus.Denied:
                 Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, lookup.Reason ?? "denied");
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await RecordAsync(context, normalized, false, $"denied: {lookup.Reason ?? "denied"}", 0, lookup.Source);
+                Record(context, normalized, false, $"denied: {lookup.Reason ?? "denied"}", 0, lookup.Source);
                 return;
             default:
                 Log.HttpRequest(logger, remote, path, StatusCodes.Status404NotFound, lookup.Reason ?? "no file source has it");
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
-                await RecordAsync(context, normalized, false, $"notfound: {lookup.Reason ?? "no file source has it"}", 0, lookup.Source);
+                Record(context, normalized, false, $"notfound: {lookup.Reason ?? "no file source has it"}", 0, lookup.Source);
                 return;
         }
     }
 
     // The same record as a TFTP request's, through the same recorder: request log and resync proof.
-    private static async Task RecordAsync(HttpContext context, string fileName, bool served, string outcome, long bytes, string? source)
+    private static void Record(HttpContext context, string fileName, bool served, string outcome, long bytes, string? source)
     {
         if (context.RequestServices.GetService<RequestRecorder>() is not { } recorder)
         {
@@ -92,7 +105,7 @@ internal static partial class HttpFileService
         var time = context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
         var remote = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var client = new IPEndPoint(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote, context.Connection.RemotePort);
-        await recorder.RecordAsync(new FileRequest(time.GetUtcNow(), "http", client, fileName, served, outcome, bytes, source), context.RequestAborted);
+        recorder.Record(new FileRequest(time.GetUtcNow(), "http", client, fileName, served, outcome, bytes, source));
     }
 
     private static async Task CopyAsync(TftpContent content, HttpResponse response, CancellationToken cancellationToken)

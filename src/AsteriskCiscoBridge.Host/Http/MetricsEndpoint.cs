@@ -4,6 +4,7 @@ using System.Text;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Resync;
+using AsteriskCiscoBridge.Host.Storage;
 
 namespace AsteriskCiscoBridge.Host.Http;
 
@@ -74,9 +75,10 @@ internal sealed class HttpRequestCounter
 /// <summary>
 /// The one place the service's counters are gathered for <c>/metrics</c>: the TFTP server's
 /// counters, the HTTP file service's answers, the resync service's NOTIFYs and stale phones, and
-/// the AMI link (connected, age of the last complete snapshot).
+/// the AMI link (connected, age of the last complete snapshot), and the store's writes (failures, a full
+/// disk, the request log's size and the requests it could not take).
 /// </summary>
-internal sealed class BridgeMetrics(TftpHostedService tftp, HttpRequestCounter http, ResyncService resync, EndpointSyncService sync, TimeProvider time)
+internal sealed class BridgeMetrics(TftpHostedService tftp, HttpRequestCounter http, ResyncService resync, EndpointSyncService sync, TimeProvider time, StoreHealth? store = null)
 {
     public string Render()
     {
@@ -98,6 +100,8 @@ internal sealed class BridgeMetrics(TftpHostedService tftp, HttpRequestCounter h
             writer.Gauge("acb_tftp_transfers_active", "TFTP transfers in progress.", c.Active);
             writer.Counter("acb_tftp_bytes_sent_total", "File bytes sent over TFTP.", c.Bytes);
             writer.Counter("acb_tftp_retransmits_total", "TFTP blocks sent again after a timeout.", c.Retransmits);
+            writer.Gauge("acb_tftp_buffered_bytes", "Bytes running TFTP transfers keep in memory of their own (budget: Tftp:MaxBufferedBytes).", c.BufferedBytes);
+            writer.Counter("acb_tftp_memory_refusals_total", "TFTP requests refused because the transfer memory budget was used up.", c.MemoryRefusals);
         }
 
         writer.Family(
@@ -108,10 +112,11 @@ internal sealed class BridgeMetrics(TftpHostedService tftp, HttpRequestCounter h
         writer.Family(
             "acb_resync_notifies_total",
             "counter",
-            "Resync NOTIFYs by outcome: sent (accepted by Asterisk), fetched (the phone then read its file).",
+            "Resync NOTIFYs by outcome: sent (accepted by Asterisk), fetched (the phone then read its file), proven (and registered again).",
             (Outcome("sent"), resync.Sent),
-            (Outcome("fetched"), resync.Fetched));
-        writer.Gauge("acb_resync_stale_phones", "Phones that never fetched their configuration after every NOTIFY.", resync.Stale.Count);
+            (Outcome("fetched"), resync.Fetched),
+            (Outcome("proven"), resync.Proven));
+        writer.Gauge("acb_resync_stale_phones", "Phones whose resync needs a person: no fetch after every NOTIFY, fetched but did not register, or refused by Asterisk.", resync.Stale.Count);
         writer.Gauge("acb_resync_waiting_phones", "Phones whose resync waits for a live contact.", resync.Waiting.Count);
         writer.Gauge("acb_ami_connected", "1 when the AMI session is up.", sync.AmiConnected ? 1 : 0);
         writer.Family(
@@ -120,6 +125,18 @@ internal sealed class BridgeMetrics(TftpHostedService tftp, HttpRequestCounter h
             "Seconds since the last complete PJSIP snapshot was taken (no sample before the first).",
             sync.LastSnapshotAt is { } at ? [([], (time.GetUtcNow() - at).TotalSeconds)] : []);
         writer.Counter("acb_provisioning_rounds_total", "Provisioning rounds run from complete snapshots.", sync.Rounds);
+        if (store is not null)
+        {
+            writer.Counter("acb_store_write_failures_total", "Writes to the store that failed (the request log's and its pruning's).", store.WriteFailures);
+            writer.Gauge("acb_store_disk_full", "1 while the store cannot grow: its disk (or Storage:MaxSizeMegabytes) is full; the stored files are still served.", store.Full ? 1 : 0);
+            writer.Counter("acb_request_log_dropped_total", "Requests neither logged nor counted: the recorder was too far behind, or the store could not be written.", store.RequestsNotRecorded);
+            writer.Family(
+                "acb_request_log_rows",
+                "gauge",
+                "Requests in the request log (counted at start and after each hourly prune, then kept up to date; no sample before the first count).",
+                store.RequestLogRows is { } rows ? [([], rows)] : []);
+        }
+
         return writer.ToString();
     }
 

@@ -19,9 +19,13 @@ namespace AsteriskCiscoBridge.Host.Phonebook;
 /// </summary>
 internal static partial class DirectoryHttp
 {
-    public static void MapDirectory(this WebApplication app, DirectorySource source, DirectoryOptions options, IReadOnlyList<IPNetwork> allowed, RequestRateLimiter? limiter, AddressPins? pins)
+    /// <param name="answerDenied">
+    /// <c>Tftp:AnswerDeniedClients</c>, as for the files: a client outside <paramref name="allowed"/> gets 403 (true)
+    /// or its connection closed without a response (false).
+    /// </param>
+    public static void MapDirectory(this WebApplication app, DirectorySource source, DirectoryOptions options, IReadOnlyList<IPNetwork> allowed, RequestRateLimiter? limiter, AddressPins? pins, bool answerDenied = true)
     {
-        var guard = new Guard(allowed, limiter, pins);
+        var guard = new Guard(allowed, limiter, pins, answerDenied);
         app.MapGet(DirectoryOptions.Path, context => ServeAsync(context, Step.Start, source, options, guard));
         app.MapGet(DirectoryOptions.Path + "/search", context => ServeAsync(context, Step.Search, source, options, guard));
         app.MapGet(DirectoryOptions.Path + "/list", context => ServeAsync(context, Step.List, source, options, guard));
@@ -34,7 +38,7 @@ internal static partial class DirectoryHttp
         List = 2,
     }
 
-    private sealed record Guard(IReadOnlyList<IPNetwork> Allowed, RequestRateLimiter? Limiter, AddressPins? Pins);
+    private sealed record Guard(IReadOnlyList<IPNetwork> Allowed, RequestRateLimiter? Limiter, AddressPins? Pins, bool AnswerDenied);
 
     private static async Task ServeAsync(HttpContext context, Step step, DirectorySource source, DirectoryOptions options, Guard guard)
     {
@@ -45,13 +49,22 @@ internal static partial class DirectoryHttp
         var name = context.Request.Path.Value?.TrimStart('/') ?? "directory";
         if (guard.Allowed.Count > 0 && !guard.Allowed.Any(n => n.Contains(remote)))
         {
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, name, "client address is not in the allowed networks", null, logger, time);
+            if (!guard.AnswerDenied)
+            {
+                // Silence, as for the files: no status line, the connection just ends.
+                Refused(logger, remote, name, 0, "client address is not in the allowed networks; connection closed without an answer (Tftp:AnswerDeniedClients=false)");
+                Record(context, name, false, "denied: client address is not in the allowed networks", 0, null, time);
+                context.Abort();
+                return;
+            }
+
+            Refuse(context, StatusCodes.Status403Forbidden, name, "client address is not in the allowed networks", null, logger, time);
             return;
         }
 
         if (guard.Limiter is not null && !(guard.Pins?.IsKnownAddress(remote) ?? false) && guard.Limiter.Decide(remote, time.GetUtcNow()) is { Allowed: false } rate)
         {
-            await RefuseAsync(context, StatusCodes.Status429TooManyRequests, name, rate.Reason!, GuardedFileSource.RateLimitSource, logger, time);
+            Refuse(context, StatusCodes.Status429TooManyRequests, name, rate.Reason!, GuardedFileSource.RateLimitSource, logger, time);
             return;
         }
 
@@ -88,7 +101,7 @@ internal static partial class DirectoryHttp
         context.Response.ContentLength = bytes.Length;
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
         Served(logger, remote, name, detail);
-        await RecordAsync(context, name, true, $"served: {detail}", bytes.Length, DirectoryOptions.Path.TrimStart('/'), time);
+        Record(context, name, true, $"served: {detail}", bytes.Length, DirectoryOptions.Path.TrimStart('/'), time);
     }
 
     private static string PageUrl(string root, string name, string number, int page) =>
@@ -106,15 +119,15 @@ internal static partial class DirectoryHttp
         return new IPEndPoint(local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local, context.Connection.LocalPort).ToString();
     }
 
-    private static async Task RefuseAsync(HttpContext context, int status, string name, string reason, string? source, ILogger logger, TimeProvider time)
+    private static void Refuse(HttpContext context, int status, string name, string reason, string? source, ILogger logger, TimeProvider time)
     {
         Refused(logger, context.Connection.RemoteIpAddress ?? IPAddress.None, name, status, reason);
         context.Response.StatusCode = status;
-        await RecordAsync(context, name, false, $"denied: {reason}", 0, source, time);
+        Record(context, name, false, $"denied: {reason}", 0, source, time);
     }
 
     // The same record as a file's, through the same recorder: acb log shows directory use beside the files.
-    private static async Task RecordAsync(HttpContext context, string name, bool served, string outcome, long bytes, string? source, TimeProvider time)
+    private static void Record(HttpContext context, string name, bool served, string outcome, long bytes, string? source, TimeProvider time)
     {
         if (context.RequestServices.GetService<RequestRecorder>() is not { } recorder)
         {
@@ -123,7 +136,7 @@ internal static partial class DirectoryHttp
 
         var remote = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var client = new IPEndPoint(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote, context.Connection.RemotePort);
-        await recorder.RecordAsync(new FileRequest(time.GetUtcNow(), "http", client, name, served, outcome, bytes, source), context.RequestAborted);
+        recorder.Record(new FileRequest(time.GetUtcNow(), "http", client, name, served, outcome, bytes, source));
     }
 
     [LoggerMessage(6120, LogLevel.Information, "HTTP {Client} {Name}: {Detail}")]

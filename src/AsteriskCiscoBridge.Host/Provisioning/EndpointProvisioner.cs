@@ -153,6 +153,15 @@ internal sealed partial class EndpointProvisioner(
         return new ProvisioningRound(changed, unchanged, problems);
     }
 
+    /// <summary>Address pins follow contacts refreshed without a round (phones that registered from a new address).</summary>
+    public void FollowContacts(PjsipSnapshot snapshot)
+    {
+        foreach (var (mac, from, to) in pins?.Update(snapshot, Inventory) ?? [])
+        {
+            PinMoved(logger, mac, from, to);
+        }
+    }
+
     /// <summary>
     /// The line a live endpoint gives a phone, or null when it has no plain password to give. It registers where
     /// <paramref name="servers"/> says the endpoint's transport listens.

@@ -21,6 +21,9 @@ namespace AsteriskCiscoBridge.Host.Provisioning;
 /// snapshot is applied again, without reading Asterisk, or with none yet the store's own line data
 /// (<paramref name="stored"/>). Rounds of both kinds run one at a time; requests made while one waits
 /// or runs are served by one round after it.
+/// An answer that would strip many phones at once is held by <paramref name="gate"/>, not applied: the last
+/// applied snapshot stays the one requested rounds use; the held one is applied when the gate lets it through
+/// (a round requested by the admin's acceptance, or a read of Asterisk asked for when the hold is over).
 /// </remarks>
 internal sealed partial class EndpointSyncService(
     AmiOptions? ami,
@@ -30,7 +33,8 @@ internal sealed partial class EndpointSyncService(
     ResyncService resync,
     TimeProvider time,
     ILoggerFactory loggers,
-    StoredPhoneRound? stored = null) : BackgroundService
+    StoredPhoneRound? stored = null,
+    RemovalHoldGate? gate = null) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<EndpointSyncService>();
 
@@ -44,6 +48,15 @@ internal sealed partial class EndpointSyncService(
 
     private PjsipSnapshot? _snapshot;
 
+    // The answer the gate holds, and when the hold of each held answer is over (a read of Asterisk is asked for then).
+    private PjsipSnapshot? _held;
+    private DateTimeOffset? _scheduledDue;
+    private readonly Channel<DateTimeOffset> _holdsDue = Channel.CreateUnbounded<DateTimeOffset>(new UnboundedChannelOptions { SingleReader = true });
+    private int _heldReads;
+
+    /// <summary>Answers of Asterisk read and held, not applied, since start.</summary>
+    public int HeldReads => Volatile.Read(ref _heldReads);
+
     /// <summary>The last round, for tests and the dashboard.</summary>
     public ProvisioningRound? LastRound { get; private set; }
 
@@ -54,6 +67,11 @@ internal sealed partial class EndpointSyncService(
     public int RequestedRounds => Volatile.Read(ref _requestedRounds);
 
     private int _requestedRounds;
+
+    /// <summary>Contacts-only refreshes applied since start (registrations seen without a snapshot).</summary>
+    public int ContactRefreshes => Volatile.Read(ref _contactRefreshes);
+
+    private int _contactRefreshes;
 
     /// <summary>When the last complete snapshot was taken, for /metrics and the dashboard.</summary>
     public DateTimeOffset? LastSnapshotAt { get; private set; }
@@ -87,6 +105,9 @@ internal sealed partial class EndpointSyncService(
         source.Start();
         var sender = resync.SendLoopAsync(client, stoppingToken);
         var recheck = RecheckCallsAsync(source, stoppingToken);
+        var expiry = ReadWhenHoldsAreOverAsync(source, stoppingToken);
+        var contacts = FollowContactsAsync(source, stoppingToken);
+        var proofPoll = resync.PollForProofAsync(source.RequestContacts, stoppingToken);
         try
         {
             await foreach (var snapshot in source.Snapshots.ReadAllAsync(stoppingToken))
@@ -94,16 +115,24 @@ internal sealed partial class EndpointSyncService(
                 await _round.WaitAsync(stoppingToken);
                 try
                 {
-                    Volatile.Write(ref _snapshot, snapshot);
-                    await SnapshotRoundAsync(snapshot, stoppingToken);
-                    LastSnapshotAt = snapshot.TakenAt;
-                    Rounds++;
+                    if (await AdmitAsync(snapshot, stoppingToken))
+                    {
+                        Volatile.Write(ref _snapshot, snapshot);
+                        await SnapshotRoundAsync(snapshot, stoppingToken);
+                        LastSnapshotAt = snapshot.TakenAt;
+                        Rounds++;
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _heldReads);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // One failed round (a locked database, say) must not end the sync: the next
-                    // snapshot tries again, and phones keep the files already published.
+                    // One failed round (a locked database, a full disk) must not end the sync: phones keep
+                    // the files already published, and the round is tried again over the same snapshot.
                     RoundFailed(_logger, e);
+                    RequestRound("retry of a failed round");
                 }
                 finally
                 {
@@ -117,6 +146,9 @@ internal sealed partial class EndpointSyncService(
 
         await sender;
         await recheck;
+        await expiry;
+        await contacts;
+        await proofPoll;
         await requested;
     }
 
@@ -124,6 +156,31 @@ internal sealed partial class EndpointSyncService(
     {
         _round.Dispose();
         base.Dispose();
+    }
+
+    // True when the gate lets the answer through; a held one is kept for a later round and its hold's end is watched.
+    private async Task<bool> AdmitAsync(PjsipSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (gate is null)
+        {
+            return true;
+        }
+
+        var admission = await gate.AdmitAsync(snapshot, cancellationToken);
+        if (admission.Apply)
+        {
+            Volatile.Write(ref _held, null);
+            return true;
+        }
+
+        Volatile.Write(ref _held, snapshot);
+        if (admission.DueAt is { } due && due != _scheduledDue)
+        {
+            _scheduledDue = due;
+            _holdsDue.Writer.TryWrite(due);
+        }
+
+        return false;
     }
 
     // Renders from the snapshot; the round queued its changed phones with their files: plan every queued one.
@@ -147,6 +204,15 @@ internal sealed partial class EndpointSyncService(
                     // Taken inside the lock: a request made while the previous round ran is served by this one.
                     var reason = _requests.Reader.TryRead(out var first) ? first : "store changed";
                     var snapshot = Volatile.Read(ref _snapshot);
+
+                    // An admin's acceptance (or an unbinding that leaves the held answer stripping few) lets it through.
+                    if (Volatile.Read(ref _held) is { } held && await AdmitAsync(held, cancellationToken))
+                    {
+                        snapshot = held;
+                        Volatile.Write(ref _snapshot, held);
+                        LastSnapshotAt = held.TakenAt;
+                    }
+
                     RoundRequested(_logger, reason, snapshot is null ? "the store's line data (no snapshot yet)" : "the last snapshot");
                     if (snapshot is not null)
                     {
@@ -182,6 +248,75 @@ internal sealed partial class EndpointSyncService(
         }
     }
 
+    // A held answer is applied only if Asterisk still gives it when its hold is over: read Asterisk again then.
+    private async Task ReadWhenHoldsAreOverAsync(PjsipEndpointSource source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var due in _holdsDue.Reader.ReadAllAsync(cancellationToken))
+            {
+                var wait = due - time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, cancellationToken);
+                }
+
+                source.RequestSnapshot("the hold of a held answer is over");
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    // Registrations refresh the contacts alone (a ContactStatus storm must not become a storm of
+    // snapshots or rounds): the held snapshot takes them, address pins follow them, and the resync
+    // service plans waiting phones and proves those that came back. Served one at a time with rounds.
+    // Only a User-Agent no round has seen (a model or load to learn) asks for a round, over the held
+    // snapshot: Asterisk is not read for it, and a phone coming back with the same load costs none.
+    private async Task FollowContactsAsync(PjsipEndpointSource source, CancellationToken cancellationToken)
+    {
+        var requestedFor = new HashSet<(string Endpoint, string UserAgent)>();
+        try
+        {
+            await foreach (var update in source.ContactUpdates.ReadAllAsync(cancellationToken))
+            {
+                await _round.WaitAsync(cancellationToken);
+                try
+                {
+                    if (Volatile.Read(ref _snapshot) is { } snapshot)
+                    {
+                        var refreshed = snapshot.WithContacts(update);
+                        Volatile.Write(ref _snapshot, refreshed);
+                        provisioner.FollowContacts(refreshed);
+                        var seen = UserAgents(snapshot).ToHashSet();
+                        if (UserAgents(refreshed).Where(ua => !seen.Contains(ua)).Count(requestedFor.Add) > 0)
+                        {
+                            RequestRound("a phone registered with a User-Agent not seen before");
+                        }
+                    }
+
+                    await resync.OnContactsAsync(update, cancellationToken);
+                    Interlocked.Increment(ref _contactRefreshes);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    ContactsFailed(_logger, e);
+                }
+                finally
+                {
+                    _round.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static IEnumerable<(string Endpoint, string UserAgent)> UserAgents(PjsipSnapshot snapshot) =>
+        snapshot.Endpoints.SelectMany(e => e.Contacts.Where(c => !string.IsNullOrEmpty(c.UserAgent)).Select(c => (e.Name, c.UserAgent!)));
+
     // Phones deferred by a call are told once a snapshot shows them idle: ask for one now and then.
     private async Task RecheckCallsAsync(PjsipEndpointSource source, CancellationToken cancellationToken)
     {
@@ -209,8 +344,11 @@ internal sealed partial class EndpointSyncService(
     [LoggerMessage(6200, LogLevel.Warning, "AMI is not configured ({Problem}): serving the stored files only")]
     private static partial void NoAmi(ILogger logger, string problem);
 
-    [LoggerMessage(6201, LogLevel.Error, "A provisioning round failed; the next snapshot tries again")]
+    [LoggerMessage(6201, LogLevel.Error, "A provisioning round failed; it is tried again")]
     private static partial void RoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(6240, LogLevel.Error, "Refreshed contacts could not be applied; the next refresh or snapshot tries again")]
+    private static partial void ContactsFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(6220, LogLevel.Debug, "Provisioning round asked for ({Reason}) over {Source}")]
     private static partial void RoundRequested(ILogger logger, string reason, string source);

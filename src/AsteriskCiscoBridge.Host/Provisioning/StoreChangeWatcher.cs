@@ -16,6 +16,15 @@ internal sealed class SyncOptions
     /// </summary>
     public TimeSpan StoreWatchInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long an answer of Asterisk that would withdraw lines from more than half of the bound phones (and from at
+    /// least 3), or that lists no endpoints at all after one that did, is held before it is applied: files stay as
+    /// they are and no phone is told, until the same answer has come for this long, an admin accepts it
+    /// (<c>acb sync --accept-removals</c>), or Asterisk answers as before. 00:00:00 applies every answer at once.
+    /// Default 00:10:00.
+    /// </summary>
+    public TimeSpan RemovalHold { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Reads and checks the section; throws with a one-line reason naming the key.</summary>
     public static SyncOptions Read(IConfiguration configuration)
     {
@@ -23,6 +32,11 @@ internal sealed class SyncOptions
         if (options.StoreWatchInterval <= TimeSpan.Zero)
         {
             throw new InvalidOperationException($"Sync:StoreWatchInterval '{options.StoreWatchInterval}' must be more than zero (default 00:00:00.5)");
+        }
+
+        if (options.RemovalHold < TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Sync:RemovalHold '{options.RemovalHold}' must not be negative (default 00:10:00; 00:00:00 applies every answer at once)");
         }
 
         return options;

@@ -1,8 +1,7 @@
-using System.Globalization;
 using System.Threading.Channels;
-using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
@@ -10,50 +9,18 @@ using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Host.Resync;
 
-/// <summary>The <c>Resync</c> configuration section.</summary>
-internal sealed class ResyncOptions
-{
-    /// <summary>Time between two NOTIFYs, so a reload that changes many phones never makes a boot storm. Default 1 s.</summary>
-    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// How long after a NOTIFY the phone must fetch its file before the next rung is tried
-    /// (a 7940 waits until it has been idle 20 s, then reboots). Default 3 min.
-    /// </summary>
-    public TimeSpan FetchDeadline { get; init; } = TimeSpan.FromMinutes(3);
-
-    /// <summary>
-    /// How long a phone in a call (an endpoint In use, Busy, Ringing, Ring+Inuse or On Hold) is left
-    /// alone before it is sent its NOTIFY anyway; 0 sends at once, calls or not. Default 30 min.
-    /// </summary>
-    public TimeSpan CallDeferDeadline { get; init; } = TimeSpan.FromMinutes(30);
-
-    /// <summary>
-    /// While phones wait for a call to end, how often endpoints are re-read to see it end (the
-    /// poll of <c>Ami:Sync</c> may be minutes apart, and DeviceStateChange needs the <c>call</c>
-    /// read class the bridge does not ask for). Default 1 min.
-    /// </summary>
-    public TimeSpan CallRecheckInterval { get; init; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>Send NOTIFYs at all (false: files change, phones pick them up on their next boot). Default true.</summary>
-    public bool Enabled { get; init; } = true;
-
-    /// <summary>
-    /// Version-stamp lines of the service-control body, 0–4, by series (<c>Resync:VersionStamps:88xx = 4</c>; series
-    /// 79x1, 78xx, 88xx, 89xx, 99xx, 69xx). Default 3 for the 78xx and 88xx (a CP-8861 on 14.1.1 answered the fourth
-    /// with 400 Bad Request), 4 for the others (the usecallmanager patch's body).
-    /// </summary>
-    public Dictionary<string, int> VersionStamps { get; init; } = [];
-}
-
 /// <summary>
 /// Makes exactly the phones whose files changed re-read them, from the persisted queue
 /// (<see cref="ResyncQueue"/>, written in the round that stores the change): after each snapshot it
 /// plans one NOTIFY per queued phone, and a sender sends them through AMI <c>PJSIPNotify</c>,
 /// staggered. Each row moves to <c>sending</c> (committed) before its NOTIFY goes out, and to
-/// <c>awaiting-fetch</c> with Asterisk's answer; the phone's fetch removes it, a missed deadline
-/// escalates it, and the last rung leaves it stale. Phones without a live contact, or in a call,
-/// wait for a later snapshot. The in-memory sets here are a cache for tests and the dashboard.
+/// <c>awaiting-fetch</c> with Asterisk's answer (an Error is tried again with backoff, a lost session
+/// after the reconnect, each up to a cap). The phone's fetch moves it to <c>awaiting-registration</c>,
+/// and its registration afterwards (a new Call-ID, a new contact, or a refreshed expiration, which only a
+/// read of the contacts shows: <see cref="PollForProofAsync"/>) proves the resync (<see cref="ResyncProofRule"/>); a missed
+/// fetch deadline escalates it, the last rung or a missed registration leaves it stale. Phones without
+/// a live contact, or in a call, wait for a later snapshot or contacts refresh; a phone whose endpoints
+/// are all gone is told at its last known contact. The in-memory sets here are a cache for tests and the dashboard.
 /// </summary>
 internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue, ResyncOptions options, TimeProvider time, ILogger<ResyncService> logger)
 {
@@ -62,17 +29,24 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
     private const int CompletionBatch = 256;
 
     private readonly Channel<ResyncPlan> _plans = Channel.CreateUnbounded<ResyncPlan>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Wakes the sender to look at its deadlines again: a fetch sets a registration deadline that may
+    // come before the one the sender waits for.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly HashSet<MacAddress> _planned = [];
     private readonly HashSet<MacAddress> _waiting = [];
     private readonly HashSet<MacAddress> _deferred = [];
     private readonly HashSet<MacAddress> _stale = [];
     private readonly Lock _gate = new();
     private PjsipSnapshot? _lastSnapshot;
+    private PjsipContactsUpdate? _contacts;
+    private PhoneInventory? _inventory;
     private int _sent;
     private int _generation;
     private int _fetched;
+    private int _proven;
 
-    /// <summary>Phones that never fetched their configuration, whatever they were sent: they need a person.</summary>
+    /// <summary>Phones whose resync needs a person: no fetch after every NOTIFY, fetched but never registered, or refused by Asterisk.</summary>
     public IReadOnlyList<MacAddress> Stale => Copy(_stale);
 
     /// <summary>Phones waiting for a live contact.</summary>
@@ -90,49 +64,21 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
     /// <summary>Phones that fetched their configuration after a NOTIFY, since start.</summary>
     public int Fetched => Volatile.Read(ref _fetched);
 
-    /// <summary>
-    /// A phone fetched one of its own files (SEP&lt;MAC&gt;.cnf.xml, SIP&lt;MAC&gt;.cnf…) over TFTP or
-    /// HTTP: if it is queued and the fetch is newer than its change, it has its files; after a
-    /// NOTIFY that is the proof it acted on it, recorded in the notify log.
-    /// </summary>
-    public async Task OnFetchedAsync(MacAddress mac, string fileName, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var proved = await queue.ProveAsync(mac, at, row => WasSent(row) ? new NotifyRecord
-        {
-            At = at,
-            Mac = mac,
-            Endpoint = row.Endpoint ?? string.Empty,
-            Event = EventOf(row.Kind),
-            Outcome = "fetched",
-            Detail = FetchDetail(fileName, at, row),
-        } : null, cancellationToken);
-        if (proved is null)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            _stale.Remove(mac);
-            _waiting.Remove(mac);
-            _deferred.Remove(mac);
-        }
-
-        if (WasSent(proved))
-        {
-            Interlocked.Increment(ref _fetched);
-            PhoneFetched(logger, mac, FetchDetail(fileName, at, proved));
-        }
-    }
+    /// <summary>Resyncs proven since start: the phone fetched its files and registered again.</summary>
+    public int Proven => Volatile.Read(ref _proven);
 
     /// <summary>
     /// Queues <paramref name="changed"/> (the service's rounds queue their changes themselves, in
     /// the transaction that stores them), plans every queued phone not already in a plan from
-    /// <paramref name="snapshot"/>, records where each stands, and hands the orders to the sender.
+    /// <paramref name="snapshot"/> (with the newest contacts seen), records where each stands, and hands
+    /// the orders to the sender; then checks whether phones that fetched have registered again.
     /// With <paramref name="enqueue"/> false (<c>acb resync</c>) it only plans <paramref name="changed"/>
     /// and writes nothing.
     /// </summary>
-    public async Task<ResyncPlan> PlanAsync(PjsipSnapshot snapshot, IReadOnlyList<MacAddress> changed, CancellationToken cancellationToken, bool enqueue = true)
+    public Task<ResyncPlan> PlanAsync(PjsipSnapshot snapshot, IReadOnlyList<MacAddress> changed, CancellationToken cancellationToken, bool enqueue = true) =>
+        PlanAsync(snapshot, changed, enqueue, null, cancellationToken);
+
+    private async Task<ResyncPlan> PlanAsync(PjsipSnapshot snapshot, IReadOnlyList<MacAddress> changed, bool enqueue, PhoneInventory? known, CancellationToken cancellationToken)
     {
         if (!options.Enabled)
         {
@@ -143,6 +89,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
         IReadOnlyList<ResyncQueueRow> rows;
         if (enqueue)
         {
+            snapshot = WithNewestContacts(snapshot);
             if (changed.Count > 0)
             {
                 await queue.EnqueueAsync(changed, "changed", now, cancellationToken);
@@ -163,13 +110,27 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
         // The phones' lines and families as the inventory has them: Asterisk's declarations and the
         // bridge's bindings alike. A phone whose family is still unknown gets check-sync, the NOTIFY
         // that asks for nothing but a re-read.
-        var inventory = await phones.InventoryAsync(InventoryReading.EndpointsOf(snapshot), cancellationToken);
+        var inventory = known ?? await phones.InventoryAsync(InventoryReading.EndpointsOf(snapshot), cancellationToken);
+        var endpoints = new Dictionary<string, PjsipEndpoint>(StringComparer.Ordinal);
+        foreach (var e in snapshot.Endpoints)
+        {
+            endpoints.TryAdd(e.Name, e);
+        }
+
         var targets = new List<ResyncTarget>();
         var placements = new List<ResyncPlacement>();
+        var toLastContact = new List<NotifyOrder>();
         foreach (var row in rows)
         {
             if (inventory.Find(row.Mac) is not { } phone || phone.ServedEndpoints.Count == 0)
             {
+                // Every endpoint of the phone is gone from Asterisk: it is told at its last contact, so it drops its lines now.
+                if (enqueue && await LastContactOrderAsync(row.Mac, inventory.Find(row.Mac)?.Family, endpoints, cancellationToken) is { } told)
+                {
+                    toLastContact.Add(told);
+                    continue;
+                }
+
                 // Not resyncable as bound now; pending until a round binds it right (never a timer left running).
                 if (row.State != ResyncState.Pending)
                 {
@@ -180,12 +141,6 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
             }
 
             targets.Add(new ResyncTarget(row.Mac, phone.Family ?? PhoneFamily.Sip79x0, phone.ServedEndpoints, ServiceControlStamps.For(phone.Model, options.VersionStamps)));
-        }
-
-        var endpoints = new Dictionary<string, PjsipEndpoint>(StringComparer.Ordinal);
-        foreach (var e in snapshot.Endpoints)
-        {
-            endpoints.TryAdd(e.Name, e);
         }
 
         var plan = ResyncPlanner.Plan(targets, endpoint => ContactsOf(endpoints, endpoint), options.Interval);
@@ -219,6 +174,11 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
             }
         }
 
+        foreach (var order in toLastContact)
+        {
+            orders.Add(order with { Due = options.Interval * orders.Count });
+        }
+
         foreach (var mac in plan.Waiting)
         {
             var row = rowOf[mac];
@@ -241,6 +201,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
         {
             first = _lastSnapshot is null;
             _lastSnapshot = snapshot;
+            _inventory = inventory;
             _generation++;
             foreach (var row in rows)
             {
@@ -261,269 +222,14 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
             _plans.Writer.TryWrite(result);
         }
 
+        await RememberContactsAsync(inventory, endpoints, now, cancellationToken);
+        await ProveRegistrationsAsync(snapshot, inventory, cancellationToken);
         return result;
     }
 
-    /// <summary>
-    /// Sends planned NOTIFYs, each at its due time after its plan began, escalates those that
-    /// brought no fetch by their deadline, and plans again phones whose call outlasted the
-    /// call-defer deadline, until stopped. First, NOTIFYs a crash left half-sent are taken as sent.
-    /// </summary>
-    public async Task SendLoopAsync(IAmiActionSender ami, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await RecoverAsync(cancellationToken);
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                await WaitForWorkAsync(cancellationToken);
-                while (_plans.Reader.TryRead(out var plan))
-                {
-                    var generation = Volatile.Read(ref _generation);
-                    var (_, failed) = await SendPlanCoreAsync(ami, plan, cancellationToken);
-
-                    // The phones of a plan cut short by a lost session are queued again; a snapshot
-                    // taken meanwhile (the reconnect's) skipped them while they were in the plan.
-                    if (failed && Volatile.Read(ref _generation) != generation && Snapshot() is { } newer)
-                    {
-                        await PlanAsync(newer, [], cancellationToken);
-                    }
-                }
-
-                await EscalateDueAsync(ami, cancellationToken);
-                if (Snapshot() is { } snapshot && await queue.NextDeadlineAsync(cancellationToken) is { } next && next <= time.GetUtcNow())
-                {
-                    await PlanAsync(snapshot, [], cancellationToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    /// <summary>Sends one plan's NOTIFYs, each at its due time after the start; returns how many Asterisk accepted.</summary>
-    public async Task<int> SendPlanAsync(IAmiActionSender ami, ResyncPlan plan, CancellationToken cancellationToken) =>
-        (await SendPlanCoreAsync(ami, plan, cancellationToken)).Accepted;
-
-    // Stops at the first send the AMI session failed: the rest would fail the same way, and they
-    // stay queued for the snapshot that follows the reconnect.
-    private async Task<(int Accepted, bool Failed)> SendPlanCoreAsync(IAmiActionSender ami, ResyncPlan plan, CancellationToken cancellationToken)
-    {
-        var start = time.GetTimestamp();
-        var answers = new List<ResyncSendResult>();
-        var accepted = 0;
-        var failed = false;
-        await using var session = await queue.OpenSendSessionAsync(cancellationToken);
-        try
-        {
-            foreach (var order in plan.Orders)
-            {
-                var wait = order.Due - time.GetElapsedTime(start);
-                if (wait > TimeSpan.Zero)
-                {
-                    await CompleteAsync(answers, cancellationToken);
-                    await Task.Delay(wait, time, cancellationToken);
-                }
-
-                var answer = await SendAsync(session, ami, order, 1, cancellationToken);
-                lock (_gate)
-                {
-                    _planned.Remove(order.Mac);
-                }
-
-                if (answer is null)
-                {
-                    continue;
-                }
-
-                answers.Add(answer);
-                accepted += answer.Outcome == ResyncSendOutcome.Accepted ? 1 : 0;
-                if (answer.Outcome == ResyncSendOutcome.Failed)
-                {
-                    failed = true;
-                    break;
-                }
-
-                if (answers.Count >= CompletionBatch)
-                {
-                    await CompleteAsync(answers, cancellationToken);
-                }
-            }
-        }
-        finally
-        {
-            // Stopping: the answers already received are kept; orders not sent stay queued.
-            await CompleteAsync(answers, CancellationToken.None);
-            lock (_gate)
-            {
-                _planned.ExceptWith(plan.Orders.Select(o => o.Mac));
-            }
-        }
-
-        return (accepted, failed);
-    }
-
-    private async Task CompleteAsync(List<ResyncSendResult> answers, CancellationToken cancellationToken)
-    {
-        if (answers.Count == 0)
-        {
-            return;
-        }
-
-        await queue.CompleteSendsAsync(answers, time.GetUtcNow(), cancellationToken);
-        answers.Clear();
-    }
-
-    private async Task RecoverAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        foreach (var row in await queue.RecoverAsync(now, now + options.FetchDeadline, cancellationToken))
-        {
-            TakenAsSent(logger, row.Mac, row.Kind ?? "?");
-        }
-
-        var rows = await queue.ListAsync(cancellationToken);
-        lock (_gate)
-        {
-            _stale.UnionWith(rows.Where(r => r.State == ResyncState.Stale).Select(r => r.Mac));
-            _waiting.UnionWith(rows.Where(r => r.State == ResyncState.WaitingContact).Select(r => r.Mac));
-            _deferred.UnionWith(rows.Where(r => r.State == ResyncState.Deferred).Select(r => r.Mac));
-        }
-    }
-
-    // Until a plan arrives or the earliest deadline (fetch or call-defer) passes. Deadlines wait
-    // for a first snapshot: without one, no contact is known to escalate through.
-    private async Task WaitForWorkAsync(CancellationToken cancellationToken)
-    {
-        var next = Snapshot() is null ? null : await queue.NextDeadlineAsync(cancellationToken);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var plan = _plans.Reader.WaitToReadAsync(either.Token).AsTask();
-        var deadline = next is { } due
-            ? Task.Delay(due - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, either.Token)
-            : Task.Delay(Timeout.Infinite, either.Token);
-        await Task.WhenAny(plan, deadline);
-        await either.CancelAsync();
-        cancellationToken.ThrowIfCancellationRequested();
-    }
-
-    private async Task EscalateDueAsync(IAmiActionSender ami, CancellationToken cancellationToken)
-    {
-        if (Snapshot() is not { } snapshot)
-        {
-            return;
-        }
-
-        var now = time.GetUtcNow();
-        foreach (var missed in await queue.OverdueAsync(now, cancellationToken))
-        {
-            var endpoint = missed.Endpoint ?? string.Empty;
-            var failed = KindOf(missed.Kind);
-            var attempt = (int)missed.Attempt;
-            var next = ResyncPlanner.NextStep(failed, attempt);
-            var found = snapshot.Find(endpoint);
-
-            // A stronger rung restarts the phone: not while it is in a call, up to the call-defer deadline.
-            if (next is not null && options.CallDeferDeadline > TimeSpan.Zero && CallState.IsInCall(found?.DeviceState)
-                && missed.Deadline is { } was && now < was + options.CallDeferDeadline)
-            {
-                var until = Min(was + options.CallDeferDeadline, now + options.FetchDeadline);
-                await queue.PostponeAsync(missed.Mac, until, now, cancellationToken);
-                DeferredInCall(logger, missed.Mac, found!.DeviceState, until);
-                continue;
-            }
-
-            var contact = found is null ? null : ContactsOf(found).FirstOrDefault(c => c.IsLive && (next == ResyncKind.CheckSync || !string.IsNullOrEmpty(c.CallId)));
-            if (next is null || contact is null)
-            {
-                var reason = next is null
-                    ? $"no fetch after {attempt} NOTIFY{(attempt == 1 ? string.Empty : "s")}, the last {EventOf(missed.Kind)}{(failed == ResyncKind.Reset ? " reset" : string.Empty)}"
-                    : "no fetch, and its contact is gone";
-                var record = new NotifyRecord { At = now, Mac = missed.Mac, Endpoint = endpoint, Event = EventOf(missed.Kind), Outcome = "stale", Detail = reason };
-                if (await queue.MarkStaleAsync(missed.Mac, record, cancellationToken))
-                {
-                    lock (_gate)
-                    {
-                        _stale.Add(missed.Mac);
-                    }
-
-                    PhoneStale(logger, missed.Mac, reason);
-                }
-
-                continue;
-            }
-
-            var stamps = ServiceControlStamps.For(PhoneFamilies.Find((await phones.GetAsync(missed.Mac, cancellationToken))?.Model), options.VersionStamps);
-            var escalated = new NotifyOrder(missed.Mac, endpoint, next.Value, ResyncPlanner.NotifyVariables(next.Value, contact.CallId, stamps), TimeSpan.Zero);
-            await using var session = await queue.OpenSendSessionAsync(cancellationToken);
-            if (await SendAsync(session, ami, escalated, attempt + 1, cancellationToken) is { } answer)
-            {
-                await queue.CompleteSendsAsync([answer], time.GetUtcNow(), CancellationToken.None);
-            }
-        }
-    }
-
-    // Marks the row 'sending' (committed), then sends; null when the row was no longer where
-    // this send expected it (fetched meanwhile, or another sender took it): nothing is sent then.
-    private async Task<ResyncSendResult?> SendAsync(ResyncSendSession session, IAmiActionSender ami, NotifyOrder order, int attempt, CancellationToken cancellationToken)
-    {
-        if (!await session.BeginSendAsync(new ResyncSend(order.Mac, order.Endpoint, KindText(order.Kind), attempt), time.GetUtcNow(), cancellationToken))
-        {
-            NotSent(logger, order.Mac);
-            return null;
-        }
-
-        var action = new AmiAction("PJSIPNotify").Add("Endpoint", order.Endpoint);
-        foreach (var variable in order.Variables)
-        {
-            action.Add("Variable", variable);
-        }
-
-        ResyncSendOutcome outcome;
-        string? detail;
-        try
-        {
-            var response = await ami.SendAsync(action, cancellationToken);
-            outcome = response.IsSuccess ? ResyncSendOutcome.Accepted : ResyncSendOutcome.Refused;
-            detail = response.Message;
-        }
-        catch (Exception e) when (e is AmiException or IOException or TimeoutException)
-        {
-            // Asterisk went away: the phone is queued again, and the snapshot after reconnecting plans it.
-            outcome = ResyncSendOutcome.Failed;
-            detail = e.Message;
-        }
-
-        var text = outcome switch
-        {
-            ResyncSendOutcome.Accepted => "sent",
-            ResyncSendOutcome.Refused => "refused",
-            _ => "failed",
-        };
-        if (outcome == ResyncSendOutcome.Accepted)
-        {
-            Interlocked.Increment(ref _sent);
-        }
-        else if (outcome == ResyncSendOutcome.Refused)
-        {
-            lock (_gate)
-            {
-                _stale.Add(order.Mac);
-            }
-        }
-
-        NotifySent(logger, order.Event, order.Mac, order.Endpoint, text, detail ?? string.Empty);
-        var now = time.GetUtcNow();
-        return new ResyncSendResult(order.Mac, outcome, now + options.FetchDeadline, new NotifyRecord
-        {
-            At = now,
-            Mac = order.Mac,
-            Endpoint = order.Endpoint,
-            Event = order.Event,
-            Outcome = text,
-            Detail = detail,
-        });
-    }
+    // The version-stamp lines of a phone's service-control body, by the model the store has for it (unknown: the 79x1's four).
+    private async Task<int> StampsOfAsync(MacAddress mac, CancellationToken cancellationToken) =>
+        ServiceControlStamps.For(PhoneFamilies.Find((await phones.GetAsync(mac, cancellationToken))?.Model), options.VersionStamps);
 
     private PjsipSnapshot? Snapshot()
     {
@@ -541,56 +247,18 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
         }
     }
 
-    private static bool WasSent(ResyncQueueRow row) => row.State is ResyncState.Sending or ResyncState.AwaitingFetch or ResyncState.Stale;
-
-    private static string FetchDetail(string fileName, DateTimeOffset at, ResyncQueueRow row) =>
-        $"{fileName} fetched {(at - (row.SentAt ?? row.UpdatedAt)).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s after the NOTIFY";
-
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    internal static string KindText(ResyncKind kind) => kind switch
-    {
-        ResyncKind.CheckSync => "check-sync",
-        ResyncKind.Reset => "reset",
-        _ => "restart",
-    };
-
-    private static ResyncKind KindOf(string? text) => text switch
-    {
-        "check-sync" => ResyncKind.CheckSync,
-        "reset" => ResyncKind.Reset,
-        _ => ResyncKind.Restart,
-    };
-
-    private static string EventOf(string? kind) => kind == "check-sync" ? "check-sync" : "service-control";
-
     private static IReadOnlyList<ResyncContact> ContactsOf(Dictionary<string, PjsipEndpoint> endpoints, string endpoint) =>
         endpoints.TryGetValue(endpoint, out var e) ? ContactsOf(e) : [];
 
     private static IReadOnlyList<ResyncContact> ContactsOf(PjsipEndpoint e) =>
-        [.. e.Contacts.Select(c => new ResyncContact(e.Name, c.CallId, c.Status))];
-
-    [LoggerMessage(5000, LogLevel.Information, "{Event} to {Mac} via endpoint {Endpoint}: {Outcome} {Detail}")]
-    private static partial void NotifySent(ILogger logger, string @event, MacAddress mac, string endpoint, string outcome, string detail);
-
-    [LoggerMessage(5003, LogLevel.Warning, "{Mac} is stale: {Reason}")]
-    private static partial void PhoneStale(ILogger logger, MacAddress mac, string reason);
-
-    [LoggerMessage(5002, LogLevel.Information, "{Mac} acted on its NOTIFY: {Detail}")]
-    private static partial void PhoneFetched(ILogger logger, MacAddress mac, string detail);
+        [.. e.Contacts.Select(c => new ResyncContact(e.Name, c.CallId, c.Status, c.Uri, c.ExpiresAt))];
 
     [LoggerMessage(5001, LogLevel.Information, "{Mac} changed but has no live contact: its resync waits for it to register")]
     private static partial void WaitingForContact(ILogger logger, MacAddress mac);
-
-    [LoggerMessage(5010, LogLevel.Warning, "{Mac}: a NOTIFY was going out when the service stopped; taken as sent ({Kind}), never sent twice: its fetch or the escalation decides")]
-    private static partial void TakenAsSent(ILogger logger, MacAddress mac, string kind);
 
     [LoggerMessage(5011, LogLevel.Information, "{Mac} is in a call ({DeviceState}): its resync waits until it is idle, at most until {Until}")]
     private static partial void DeferredInCall(ILogger logger, MacAddress mac, string deviceState, DateTimeOffset until);
 
     [LoggerMessage(5012, LogLevel.Warning, "{Mac} is still in a call ({DeviceState}) after {Deadline}: its NOTIFY goes out anyway")]
     private static partial void SentDespiteCall(ILogger logger, MacAddress mac, string deviceState, TimeSpan deadline);
-
-    [LoggerMessage(5013, LogLevel.Debug, "{Mac}: not sent, it fetched its files meanwhile or another sender took it")]
-    private static partial void NotSent(ILogger logger, MacAddress mac);
 }

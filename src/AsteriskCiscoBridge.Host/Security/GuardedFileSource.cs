@@ -55,7 +55,18 @@ internal sealed partial class GuardedFileSource(
         var decision = guard.Decide(client, request.Path, now);
         if (decision.Alarm)
         {
-            ScanDetected(logger, client, decision.Reason!);
+            switch (decision.Scope)
+            {
+                case GuardScope.Prefix:
+                    NetworkScanDetected(logger, decision.Prefix!.Value, client, decision.Reason!);
+                    break;
+                case GuardScope.Global:
+                    SpreadScanDetected(logger, client, decision.Reason!);
+                    break;
+                default:
+                    ScanDetected(logger, client, decision.Reason!);
+                    break;
+            }
         }
 
         if (!decision.Allowed)
@@ -109,6 +120,12 @@ internal sealed partial class GuardedFileSource(
 
     [LoggerMessage(6100, LogLevel.Warning, "MAC scan from {Client}: {Reason}; its per-phone requests are refused for a while")]
     private static partial void ScanDetected(ILogger logger, IPAddress client, string reason);
+
+    [LoggerMessage(6142, LogLevel.Warning, "MAC scan from network {Prefix} (last from {Client}): {Reason}; its per-phone requests are refused for a while, bound phones at their own addresses excepted")]
+    private static partial void NetworkScanDetected(ILogger logger, IPNetwork prefix, IPAddress client, string reason);
+
+    [LoggerMessage(6143, LogLevel.Warning, "MAC scan across networks (last from {Client}): {Reason}; files of MACs bound to no phone are refused to everyone for a while, bound phones are still served")]
+    private static partial void SpreadScanDetected(ILogger logger, IPAddress client, string reason);
 
     [LoggerMessage(6070, LogLevel.Warning, "Rate limit: {Client} made {Reason}; its requests are refused until it slows down")]
     private static partial void RateLimited(ILogger logger, IPAddress client, string reason);

@@ -4,15 +4,17 @@ using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
+using Microsoft.Extensions.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Storage;
 
 /// <summary>What the store verbs (bind, unbind, phones, render) share: configuration and the open, migrated store.</summary>
 internal sealed class CliStore
 {
-    private CliStore(HostSettings settings, SqliteConnectionFactory factory, AmiOptions? ami)
+    private CliStore(HostSettings settings, SqliteConnectionFactory factory, AmiOptions? ami, IConfiguration configuration)
     {
         Settings = settings;
+        Configuration = configuration;
         Ami = ami;
         Factory = factory;
         Phones = new PhoneStore(factory);
@@ -20,6 +22,9 @@ internal sealed class CliStore
     }
 
     public HostSettings Settings { get; }
+
+    /// <summary>The configuration the verb was started with (for settings a verb only shows, such as <c>Sync:RemovalHold</c>).</summary>
+    public IConfiguration Configuration { get; }
 
     /// <summary>The Ami section when it is usable, else null.</summary>
     public AmiOptions? Ami { get; }
@@ -38,11 +43,11 @@ internal sealed class CliStore
 
     public static async Task<CliStore> OpenAsync(ParseResult parse, Option<FileInfo?> config, CancellationToken cancellationToken)
     {
-        var configuration = Configuration.AcbConfiguration.Build(parse.GetValue(config)?.FullName);
+        var configuration = Host.Configuration.AcbConfiguration.Build(parse.GetValue(config)?.FullName);
         var settings = HostSettings.From(configuration);
         var factory = new SqliteConnectionFactory(settings.Storage);
         await factory.MigrateAsync(cancellationToken);
-        return new CliStore(settings, factory, AmiOptions.Bind(configuration, out _));
+        return new CliStore(settings, factory, AmiOptions.Bind(configuration, out _), configuration);
     }
 
     /// <summary>

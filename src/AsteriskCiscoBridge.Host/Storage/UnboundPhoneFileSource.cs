@@ -30,6 +30,9 @@ internal sealed class UnboundPhoneFileSource(SiteSettings site, DiscoveryFeed? d
     /// <summary>Replaces the set of bound phones at once.</summary>
     public void SetBound(IEnumerable<MacAddress> bound) => Volatile.Write(ref _bound, bound.ToFrozenSet());
 
+    /// <summary>Whether <paramref name="mac"/> (any form <see cref="MacAddress.Parse"/> reads) is bound to a phone now.</summary>
+    public bool IsBound(string mac) => MacAddress.TryParse(mac, out var parsed) && Volatile.Read(ref _bound).Contains(parsed.Value);
+
     public ValueTask<TftpLookup> LookupAsync(TftpFileRequest request, CancellationToken cancellationToken)
     {
         var answer = UnprovisionedRenderer.Render(site, request.Path);
@@ -66,7 +69,8 @@ internal sealed class UnboundPhoneFileSource(SiteSettings site, DiscoveryFeed? d
             UnprovisionedOutcome.NotAPhoneFile => TftpLookup.NotHere,
             _ when Volatile.Read(ref _bound).Contains(answer.Mac!.Value) => TftpLookup.NotFound($"{answer.Mac} is bound but has no file {request.Path}"),
             UnprovisionedOutcome.NotFound => TftpLookup.NotFound($"{answer.Mac} is not bound (unprovisioned policy: not found)"),
-            _ => TftpLookup.Found(TftpContent.FromBytes(answer.File!.Content, $"{Name}: unprovisioned {answer.File.Name}")),
+            // Rendered for this request: its bytes are charged to the TFTP memory budget.
+            _ => TftpLookup.Found(TftpContent.FromOwnedBytes(answer.File!.Content, $"{Name}: unprovisioned {answer.File.Name}")),
         };
         return lookup;
     }

@@ -20,10 +20,15 @@ public enum ResyncKind
 public sealed record ResyncTarget(MacAddress Mac, PhoneFamily Family, IReadOnlyList<string> Endpoints, int VersionStamps = ServiceControlStamps.Full);
 
 /// <summary>A registered contact of an endpoint as Asterisk reports it.</summary>
-/// <param name="CallId">The Call-ID of the phone's REGISTER (a 79x1 service-control NOTIFY must repeat it).</param>
+/// <param name="CallId">The Call-ID of the phone's REGISTER (a 79x1 service-control NOTIFY must repeat it); null for a static contact.</param>
 /// <param name="Status">ContactStatus: Reachable, NonQualified, Unknown, Created, Unreachable, Removed.</param>
-public sealed record ResyncContact(string Endpoint, string? CallId, string? Status)
+/// <param name="Uri">The contact URI (where a PJSIPNotify <c>URI:</c> reaches the phone once its endpoint is gone).</param>
+/// <param name="ExpiresAt">When its registration expires as Asterisk last listed it; a REGISTER from the same URI moves it.</param>
+public sealed record ResyncContact(string Endpoint, string? CallId, string? Status, string? Uri = null, DateTimeOffset? ExpiresAt = null)
 {
+    /// <summary>True for a contact a REGISTER made (it has a Call-ID); a static <c>contact=</c> has none.</summary>
+    public bool IsRegistered => !string.IsNullOrEmpty(CallId);
+
     /// <summary>
     /// Whether a NOTIFY can reach it. PJSIPNotify answers Success even for an endpoint without a
     /// contact and sends nothing (fixture pjsipnotify-errors), so the bridge decides itself.
@@ -36,7 +41,25 @@ public sealed record NotifyOrder(MacAddress Mac, string Endpoint, ResyncKind Kin
 {
     /// <summary>The SIP event package, for the notify log.</summary>
     public string Event => Kind == ResyncKind.CheckSync ? "check-sync" : "service-control";
+
+    /// <summary>
+    /// Set when <see cref="Endpoint"/> is gone from Asterisk: the phone's last known contact, which the
+    /// NOTIFY is sent to (<c>URI:</c> instead of <c>Endpoint:</c>) so it drops the old lines now.
+    /// </summary>
+    public string? Uri { get; init; }
+
+    /// <summary>The phone's registrations when the NOTIFY was planned: one not among them, or one refreshed since, afterwards is the phone coming back.</summary>
+    public IReadOnlyList<ResyncRegistration> Registrations { get; init; } = [];
 }
+
+/// <summary>
+/// One registration of a phone as recorded before it was told (<see cref="ResyncProofRule"/> compares the
+/// contacts after its fetch with these).
+/// </summary>
+/// <param name="CallId">The Call-ID of the REGISTER that made it.</param>
+/// <param name="Uri">Its contact URI; null when only the Call-ID was recorded.</param>
+/// <param name="ExpiresAt">When it expired as then listed; null when unknown.</param>
+public sealed record ResyncRegistration(string CallId, string? Uri = null, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>What to send now, staggered, and which phones wait for their contact to come back.</summary>
 public sealed record ResyncPlan(IReadOnlyList<NotifyOrder> Orders, IReadOnlyList<MacAddress> Waiting);
@@ -78,6 +101,18 @@ public static class ResyncPlanner
         ],
     };
 
+    /// <summary>The contacts of <paramref name="contacts"/> that a REGISTER made, as registrations, distinct, in order.</summary>
+    public static IReadOnlyList<ResyncRegistration> Registrations(IEnumerable<ResyncContact> contacts) =>
+        [.. contacts.Where(c => c.IsRegistered).Select(c => new ResyncRegistration(c.CallId!, c.Uri, c.ExpiresAt)).Distinct()];
+
+    /// <summary>
+    /// When to try again after Asterisk answered a NOTIFY with <c>Response: Error</c> for the
+    /// <paramref name="refusals"/>-th time, or null when that was the last of <paramref name="tries"/>
+    /// (the phone is then stale). The wait doubles from <paramref name="firstDelay"/>: 10 s, 20 s, 40 s…
+    /// </summary>
+    public static TimeSpan? RetryAfterRefusal(int refusals, int tries, TimeSpan firstDelay) =>
+        refusals >= tries ? null : firstDelay * Math.Pow(2, Math.Max(0, refusals - 1));
+
     /// <summary>The first step of the family's escalation ladder (check-sync for 79x0, restart for 79x1).</summary>
     public static ResyncKind FirstStep(PhoneFamily family) => family == PhoneFamily.Sip79x0 ? ResyncKind.CheckSync : ResyncKind.Restart;
 
@@ -113,7 +148,10 @@ public static class ResyncPlanner
                 continue;
             }
 
-            orders.Add(new NotifyOrder(target.Mac, chosen.Endpoint, kind, NotifyVariables(kind, chosen.CallId, target.VersionStamps), interval * orders.Count));
+            orders.Add(new NotifyOrder(target.Mac, chosen.Endpoint, kind, NotifyVariables(kind, chosen.CallId, target.VersionStamps), interval * orders.Count)
+            {
+                Registrations = Registrations(target.Endpoints.SelectMany(contactsOf)),
+            });
         }
 
         return new ResyncPlan(orders, waiting);

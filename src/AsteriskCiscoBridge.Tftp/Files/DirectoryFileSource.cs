@@ -122,7 +122,10 @@ public sealed class DirectoryFileSource : ITftpFileSource, IDisposable
             }
         }
 
-        if (stat.Size <= _options.CacheMaxFileBytes && TryReadWhole(fd, stat, out var bytes))
+        // Only a file the cache can take is read into memory; any other is read from its descriptor
+        // as the transfer goes, so no transfer holds a copy of its own (with the cache full of files in
+        // use, every transfer of another file used to read one: hundreds of phones, hundreds of copies).
+        if (stat.Size <= _options.CacheMaxFileBytes && HasRoomFor(key, stat.Size) && TryReadWhole(fd, stat, out var bytes))
         {
             lock (_gate)
             {
@@ -140,12 +143,25 @@ public sealed class DirectoryFileSource : ITftpFileSource, IDisposable
                     return entry.Rent(real, ++_useCounter);
                 }
             }
-
-            LinuxNative.close(fd);
-            return TftpContent.FromBytes(bytes, real);
         }
 
         return new StreamingContent(fd, stat, real);
+    }
+
+    // Whether a file of `size` bytes would find a place: not while an older version of it is still
+    // being served from the cache, and only within the budget once unused entries are evicted.
+    private bool HasRoomFor((uint, uint, ulong) key, long size)
+    {
+        lock (_gate)
+        {
+            if (_cache.TryGetValue(key, out var older) && older.Users > 0)
+            {
+                return false;
+            }
+
+            var evictable = _cache.Values.Where(e => e.Users == 0).Sum(e => (long)e.Bytes.Length);
+            return size <= _options.CacheBudgetBytes - _cachedBytes + evictable;
+        }
     }
 
     private static unsafe bool TryReadWhole(int fd, LinuxNative.FileStat stat, out byte[] bytes)

@@ -14,6 +14,14 @@ public abstract class TftpContent : IDisposable
     public abstract string Description { get; }
 
     /// <summary>
+    /// Bytes this content keeps in memory for its transfer alone, which the server charges against
+    /// <see cref="Server.TftpServerOptions.MaxBufferedBytes"/> while the transfer runs. Zero (the
+    /// default) for bytes shared by every transfer (a snapshot, a cached file) or read from disk as
+    /// the transfer goes.
+    /// </summary>
+    public virtual long BufferedBytes => 0;
+
+    /// <summary>
     /// Copies bytes starting at <paramref name="offset"/> into <paramref name="destination"/> and
     /// returns how many were copied: fewer than asked only at the end of the content.
     /// Throws <see cref="IOException"/> when the snapshot can no longer be honoured
@@ -21,8 +29,14 @@ public abstract class TftpContent : IDisposable
     /// </summary>
     public abstract int Read(long offset, Span<byte> destination);
 
-    /// <summary>Serves a byte array that the caller promises not to change.</summary>
-    public static TftpContent FromBytes(ReadOnlyMemory<byte> bytes, string description) => new MemoryContent(bytes, description);
+    /// <summary>Serves bytes shared by every transfer of them (a snapshot), which the caller promises not to change.</summary>
+    public static TftpContent FromBytes(ReadOnlyMemory<byte> bytes, string description) => new MemoryContent(bytes, description, false);
+
+    /// <summary>
+    /// Serves bytes made for this one transfer (a per-request rendering): unlike <see cref="FromBytes"/>
+    /// they are charged to the server's memory budget (<see cref="BufferedBytes"/>) while it runs.
+    /// </summary>
+    public static TftpContent FromOwnedBytes(ReadOnlyMemory<byte> bytes, string description) => new MemoryContent(bytes, description, true);
 
     public void Dispose()
     {
@@ -34,9 +48,11 @@ public abstract class TftpContent : IDisposable
     {
     }
 
-    private sealed class MemoryContent(ReadOnlyMemory<byte> bytes, string description) : TftpContent
+    private sealed class MemoryContent(ReadOnlyMemory<byte> bytes, string description, bool owned) : TftpContent
     {
         public override long Length => bytes.Length;
+
+        public override long BufferedBytes => owned ? bytes.Length : 0;
 
         public override string Description => description;
 

@@ -14,7 +14,7 @@ internal static partial class Log
     [LoggerMessage(2002, LogLevel.Debug, "{Client}: malformed datagram ({Reason})")]
     public static partial void MalformedDatagram(ILogger logger, IPEndPoint client, string reason);
 
-    [LoggerMessage(2003, LogLevel.Error, "TFTP event loop failed")]
+    [LoggerMessage(2003, LogLevel.Error, "TFTP event loop died: no TFTP request is answered any more")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(2004, LogLevel.Warning, "A file source failed while looking up {FileName}")]
@@ -28,6 +28,9 @@ internal static partial class Log
 
     [LoggerMessage(2007, LogLevel.Warning, "IPv6 is not available on this host: not listening on {EndPoint}")]
     public static partial void NoIPv6(ILogger logger, IPEndPoint endPoint);
+
+    [LoggerMessage(2009, LogLevel.Warning, "TFTP memory budget used up ({Budget} bytes for transfers, Tftp:MaxBufferedBytes): requests refused with 'try again' since the last report: {Refused} (one report per {IntervalSeconds} s at most)")]
+    public static partial void MemoryBudgetUsedUp(ILogger logger, long budget, long refused, long intervalSeconds);
 
     [LoggerMessage(2008, LogLevel.Error, "Handling a TFTP packet failed; the server goes on")]
     public static partial void RequestFailed(ILogger logger, Exception exception);

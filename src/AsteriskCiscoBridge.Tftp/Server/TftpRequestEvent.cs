@@ -59,6 +59,9 @@ public sealed class TftpServerCounters
     internal long DuplicateRequestsValue;
     internal long StrangerPacketsValue;
     internal long DroppedEventsValue;
+    internal long BufferedBytesValue;
+    internal long BufferedBytesPeakValue;
+    internal long MemoryRefusalsValue;
 
     public long Requests => Volatile.Read(ref RequestsValue);
 
@@ -90,4 +93,13 @@ public sealed class TftpServerCounters
 
     /// <summary>Request events dropped because nobody read them fast enough.</summary>
     public long DroppedEvents => Volatile.Read(ref DroppedEventsValue);
+
+    /// <summary>Bytes running transfers keep in memory of their own now (charged against <see cref="TftpServerOptions.MaxBufferedBytes"/>).</summary>
+    public long BufferedBytes => Volatile.Read(ref BufferedBytesValue);
+
+    /// <summary>The most <see cref="BufferedBytes"/> has ever been.</summary>
+    public long BufferedBytesPeak => Volatile.Read(ref BufferedBytesPeakValue);
+
+    /// <summary>Requests refused because their content would have gone past <see cref="TftpServerOptions.MaxBufferedBytes"/>.</summary>
+    public long MemoryRefusals => Volatile.Read(ref MemoryRefusalsValue);
 }

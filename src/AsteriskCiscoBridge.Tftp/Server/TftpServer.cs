@@ -28,6 +28,7 @@ public sealed class TftpServer : IAsyncDisposable
     private const ulong TagMask = 3UL << 62;
     private const int MaxEvents = 256;
     private const int ReceiveBufferLength = 2048;
+    private static readonly TimeSpan MemoryReportInterval = TimeSpan.FromMinutes(1);
 
     private readonly TftpServerOptions _options;
     private readonly ITftpFileSource _files;
@@ -56,6 +57,9 @@ public sealed class TftpServer : IAsyncDisposable
     private TimeSpan _armedDeadline = TimeSpan.MaxValue;
     private ulong _nextSessionId = 1;
     private int _nextPort;
+    private long _bufferedBytes;
+    private long _memoryRefusalsUnreported;
+    private TimeSpan? _memoryReportedAt;
     private Thread? _thread;
     private volatile bool _stop;
 
@@ -86,6 +90,14 @@ public sealed class TftpServer : IAsyncDisposable
 
     /// <summary>Running totals.</summary>
     public TftpServerCounters Counters { get; } = new();
+
+    /// <summary>
+    /// Completes when the event loop ends: successfully once the server is disposed, faulted with
+    /// the exception when the loop died on its own (a failure it does not contain, such as
+    /// <see cref="OutOfMemoryException"/> or a failing <c>epoll_wait</c>). After a fault nothing
+    /// is served any more; the host should stop so its supervisor restarts it.
+    /// </summary>
+    public Task Completion => _loopDone.Task;
 
     /// <summary>The addresses actually bound (port 0 in the options becomes the real port).</summary>
     public IReadOnlyList<IPEndPoint> LocalEndPoints => [.. _listeners.Select(l => l.EndPoint)];
@@ -147,7 +159,8 @@ public sealed class TftpServer : IAsyncDisposable
         if (_thread is not null)
         {
             Wake();
-            await _loopDone.Task;
+            // A loop that died has said so through Completion; stopping goes on either way.
+            await _loopDone.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             // Lookups catch their own failures, so this only waits for them to finish.
             await Task.WhenAll(_lookupsRunning.Values);
         }
@@ -254,6 +267,7 @@ public sealed class TftpServer : IAsyncDisposable
     private unsafe void RunLoop()
     {
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * LinuxNative.EpollEventSize));
+        Exception? failure = null;
         try
         {
             while (!_stop)
@@ -299,8 +313,7 @@ public sealed class TftpServer : IAsyncDisposable
                                 }
                                 catch (Exception e) when (e is not OutOfMemoryException)
                                 {
-                                    Log.RequestFailed(_logger, e);
-                                    EndSession(session, TftpRequestOutcome.Failed, $"internal error: {e.Message}");
+                                    FailSession(session, e);
                                 }
                             }
 
@@ -311,7 +324,7 @@ public sealed class TftpServer : IAsyncDisposable
                 while (_lookupsDone.TryDequeue(out var done))
                 {
                     _lookupsRunning.TryRemove(done.Session.Id, out _);
-                    CompleteLookup(done.Session, done.Lookup, done.Error);
+                    CompleteLookupGuarded(done.Session, done.Lookup, done.Error);
                 }
 
                 ExpireDeadlines();
@@ -319,6 +332,7 @@ public sealed class TftpServer : IAsyncDisposable
         }
         catch (Exception e)
         {
+            failure = e;
             Log.LoopFailed(_logger, e);
         }
         finally
@@ -330,7 +344,14 @@ public sealed class TftpServer : IAsyncDisposable
                 EndSession(session, TftpRequestOutcome.Failed, "server stopping");
             }
 
-            _loopDone.TrySetResult();
+            if (failure is null)
+            {
+                _loopDone.TrySetResult();
+            }
+            else
+            {
+                _loopDone.TrySetException(failure);
+            }
         }
     }
 
@@ -524,13 +545,14 @@ public sealed class TftpServer : IAsyncDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            CompleteLookup(session, default, e);
+            CompleteLookupGuarded(session, default, e);
             return;
         }
 
+        // Also true for an asynchronous lookup that finished before this check.
         if (pending.IsCompletedSuccessfully)
         {
-            CompleteLookup(session, pending.Result, null);
+            CompleteLookupGuarded(session, pending.Result, null);
             return;
         }
 
@@ -553,6 +575,26 @@ public sealed class TftpServer : IAsyncDisposable
 
         _lookupsDone.Enqueue((session, result, error));
         Wake();
+    }
+
+    // A bug met while starting one transfer (a content that throws, say) ends that transfer, not the loop.
+    private void CompleteLookupGuarded(Session session, TftpLookup lookup, Exception? error)
+    {
+        try
+        {
+            CompleteLookup(session, lookup, error);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            FailSession(session, e);
+        }
+    }
+
+    private void FailSession(Session session, Exception e)
+    {
+        Log.RequestFailed(_logger, e);
+        session.Transfer?.Abort($"internal error: {e.Message}");
+        EndSession(session, TftpRequestOutcome.Failed, $"internal error: {e.Message}");
     }
 
     private void CompleteLookup(Session session, TftpLookup lookup, Exception? error)
@@ -595,20 +637,34 @@ public sealed class TftpServer : IAsyncDisposable
         var content = lookup.Content!;
         session.Source = lookup.Source;
         session.Description = content.Description;
-        if (session.Request.Mode == TftpMode.Netascii)
+        var netascii = session.Request.Mode == TftpMode.Netascii;
+        if (netascii && content.Length > _options.MaxNetasciiBytes)
         {
-            if (content.Length > _options.MaxNetasciiBytes)
-            {
-                content.Dispose();
-                ReplyError(listener, sockaddr, local, TftpErrorCode.NotDefined, "file too large for netascii, use octet");
-                EndSession(session, TftpRequestOutcome.Denied, $"netascii refused for {content.Length} bytes (limit {_options.MaxNetasciiBytes})");
-                return;
-            }
+            content.Dispose();
+            ReplyError(listener, sockaddr, local, TftpErrorCode.NotDefined, "file too large for netascii, use octet");
+            EndSession(session, TftpRequestOutcome.Denied, $"netascii refused for {content.Length} bytes (limit {_options.MaxNetasciiBytes})");
+            return;
+        }
 
-            var raw = new byte[content.Length];
+        // Memory a transfer keeps of its own is charged to one budget: hundreds of phones that stop
+        // acknowledging cannot grow the process past it. Shared and streamed content costs nothing.
+        // Known before any reading, so a refusal costs no work.
+        var charge = netascii ? NetasciiContent.BufferedBytesFor(content) : content.BufferedBytes;
+        if (charge > 0 && _bufferedBytes + charge > _options.MaxBufferedBytes)
+        {
+            content.Dispose();
+            OnMemoryRefusal();
+            ReplyError(listener, sockaddr, local, TftpErrorCode.NotDefined, "server memory for transfers is used up, try again");
+            EndSession(session, TftpRequestOutcome.Busy, $"memory budget: {charge} bytes needed, {_bufferedBytes} of {_options.MaxBufferedBytes} in use by other transfers");
+            return;
+        }
+
+        if (netascii)
+        {
             try
             {
-                content.Read(0, raw);
+                // Converted block by block as the transfer reads it: no converted copy is kept.
+                content = NetasciiContent.Open(content);
             }
             catch (IOException e)
             {
@@ -617,10 +673,14 @@ public sealed class TftpServer : IAsyncDisposable
                 EndSession(session, TftpRequestOutcome.Failed, e.Message);
                 return;
             }
+        }
 
-            var description = content.Description;
-            content.Dispose();
-            content = TftpContent.FromBytes(Netascii.Encode(raw), description + " (netascii)");
+        session.Charge = charge;
+        _bufferedBytes += charge;
+        Volatile.Write(ref Counters.BufferedBytesValue, _bufferedBytes);
+        if (_bufferedBytes > Counters.BufferedBytesPeak)
+        {
+            Volatile.Write(ref Counters.BufferedBytesPeakValue, _bufferedBytes);
         }
 
         session.Content = content;
@@ -829,7 +889,14 @@ public sealed class TftpServer : IAsyncDisposable
                 continue;
             }
 
-            Apply(session, session.Transfer!.OnTimeout(now));
+            try
+            {
+                Apply(session, session.Transfer!.OnTimeout(now));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                FailSession(session, e);
+            }
         }
 
         var next = _deadlines.TryPeek(out _, out var nextDue) ? nextDue : TimeSpan.MaxValue;
@@ -880,10 +947,29 @@ public sealed class TftpServer : IAsyncDisposable
         }
 
         session.Content?.Dispose();
+        _bufferedBytes -= session.Charge;
+        session.Charge = 0;
+        Volatile.Write(ref Counters.BufferedBytesValue, _bufferedBytes);
         var transfer = session.Transfer;
         var bytes = outcome == TftpRequestOutcome.Served ? session.Content!.Length : transfer?.BytesAcknowledged ?? 0;
         Report(session.Client, session.Local, session.Request.FileName, outcome, detail, session.Source, session.Request.Options,
             transfer?.Parameters.Acknowledged ?? [], bytes, session.Start, transfer?.Retransmits ?? 0);
+    }
+
+    private void OnMemoryRefusal()
+    {
+        Interlocked.Increment(ref Counters.MemoryRefusalsValue);
+        _memoryRefusalsUnreported++;
+        var now = Now;
+        if (_memoryReportedAt is { } last && now - last < MemoryReportInterval)
+        {
+            return;
+        }
+
+        // One line per interval, however many requests a storm brings.
+        Log.MemoryBudgetUsedUp(_logger, _options.MaxBufferedBytes, _memoryRefusalsUnreported, (long)MemoryReportInterval.TotalSeconds);
+        _memoryReportedAt = now;
+        _memoryRefusalsUnreported = 0;
     }
 
     private unsafe void ReplyError(Listener listener, ReadOnlySpan<byte> sockaddr, IPAddress local, TftpErrorCode code, string message)
@@ -1015,6 +1101,9 @@ public sealed class TftpServer : IAsyncDisposable
         public string? Source { get; set; }
 
         public string Description { get; set; } = string.Empty;
+
+        /// <summary>Bytes charged to the memory budget for this transfer's content.</summary>
+        public long Charge { get; set; }
 
         public TimeSpan Deadline { get; set; } = TimeSpan.MaxValue;
 

@@ -46,8 +46,20 @@ public sealed class TftpServerOptions
     /// <summary>Receive buffer of each listening socket: a burst of requests after a power cut must not overflow it. Default 4 MiB.</summary>
     public int ReceiveBufferBytes { get; init; } = 4 << 20;
 
-    /// <summary>Largest file served in netascii mode (converted in memory). Default 4 MiB.</summary>
+    /// <summary>
+    /// Largest file served in netascii mode. Default 4 MiB. The conversion is streamed block by block
+    /// (it holds no copy), but the file is read once as the transfer starts to learn its converted length.
+    /// </summary>
     public int MaxNetasciiBytes { get; init; } = 4 << 20;
+
+    /// <summary>
+    /// Bytes all running transfers together may keep in memory of their own (<see cref="Files.TftpContent.BufferedBytes"/>:
+    /// per-request renderings, netascii position notes). A request whose content would go past it is
+    /// refused with error 0 ("try again"), counted and logged once a minute; shared and streamed content
+    /// (snapshots, the directory cache, large files) costs nothing here. Default 64 MiB; 0 refuses every
+    /// transfer that needs memory of its own.
+    /// </summary>
+    public long MaxBufferedBytes { get; init; } = 64L << 20;
 
     /// <summary>Request events kept for a slow reader of <see cref="TftpServer.Requests"/>; the oldest are dropped beyond it.</summary>
     public int RequestEventCapacity { get; init; } = 4096;
@@ -90,6 +102,11 @@ public sealed class TftpServerOptions
             || PortRangeStart is < 1 or > 65535 || PortRangeEnd is < 1 or > 65535 || PortRangeStart > PortRangeEnd)
         {
             problems.Add("Tftp:PortRangeStart and PortRangeEnd go together, 1–65535, start ≤ end");
+        }
+
+        if (MaxBufferedBytes < 0)
+        {
+            problems.Add("Tftp:MaxBufferedBytes must be 0 or more");
         }
 
         if (InitialTimeout <= TimeSpan.Zero || MaxTimeout < InitialTimeout || MaxRetransmits < 0)

@@ -131,6 +131,93 @@ public sealed class AmiFrameReaderTests
     }
 
     [Fact]
+    public void ReadFrame_a_1MB_list_with_events_inside_read_as_a_pipe_delivers_it_gives_every_message_in_order_at_linear_cost()
+    {
+        // Reliability catalogue case 24: a list of thousands of items (over 1 MB), unsolicited events after the
+        // Response and between items, arriving in the recorded read sizes. The reader is handed what a pipe holds
+        // (the unconsumed rest plus each new read), as AmiConnection's read loop does.
+        var stream = RecordedListStream.Build(5000, 1000, out var events);
+        Assert.True(stream.Length > 1024 * 1024, $"{stream.Length} bytes");
+        var reads = new CountedReads(stream, RecordedListStream.RecordedReadSizes);
+        var reader = new AmiFrameReader(Limits, expectBanner: false);
+        var messages = new List<AmiMessage>();
+        var from = reads.Start;
+        for (var last = 0; last < reads.Count; last++)
+        {
+            var buffer = reads.Buffer(from, last);
+            while (true)
+            {
+                var result = reader.TryRead(buffer);
+                Assert.NotEqual(AmiFrameStatus.Malformed, result.Status);
+                if (result.Status == AmiFrameStatus.NeedMoreData)
+                {
+                    // A pipe keeps from Consumed and waits for bytes past Examined: all it holds was looked at.
+                    Assert.Equal(buffer.End, result.Examined);
+                    from = result.Consumed;
+                    break;
+                }
+
+                messages.Add(result.Message!);
+                buffer = buffer.Slice(result.Consumed);
+                from = result.Consumed;
+            }
+        }
+
+        Assert.Equal(1 + 5000 + events.Count + 1, messages.Count);
+        Assert.Equal("start", messages[0]["EventList"]);
+        Assert.Equal("5000", messages[^1]["ListItems"]);
+        Assert.Equal(Enumerable.Range(0, 5000).Select(RecordedListStream.ItemName), messages.Where(m => m.EventName == "EndpointList").Select(m => m["ObjectName"]));
+        Assert.All(messages.Where(m => m.EventName == "EndpointList"), m => Assert.Equal(RecordedListStream.ActionId, m.ActionId));
+        Assert.Equal(events, messages.Where(m => m.ActionId is null).Select(m => m.EventName));
+
+        // Each read is looked at a few times when it arrives, and each field once or twice by its message's parse:
+        // searching again what was searched would add looks at every earlier read on every read (reads² / 2).
+        var fields = messages.Sum(m => m.Fields.Count);
+        Assert.True(reads.Looks < (8L * reads.Count) + (2L * fields), $"{reads.Looks} looks at {reads.Count} reads for {fields} fields");
+    }
+
+    [Fact]
+    public void ReadFrame_a_1MB_message_in_small_reads_is_searched_once_not_again_from_its_start_at_every_read()
+    {
+        // One GetConfig answer of a large pjsip.conf (recorded getconfig/02: its Response fields, then its Line-
+        // values repeated past 1 MB) arriving in getconfig's recorded read sizes (tens of bytes): thousands of calls
+        // before the blank line, each handed the whole message so far.
+        var recorded = AmiFixtures.ParseMessages(AmiFixtures.Numbered("getconfig", "02-", "response"))[0];
+        var head = recorded.Fields.Where(f => !f.Name.StartsWith("Line-", StringComparison.Ordinal) && !f.Name.StartsWith("Category-", StringComparison.Ordinal)).ToArray();
+        var values = recorded.Fields.Where(f => f.Name.StartsWith("Line-", StringComparison.Ordinal)).Select(f => f.Value).ToArray();
+        var text = new StringBuilder();
+        foreach (var field in head)
+        {
+            text.Append(field.Name).Append(": ").Append(field.Value).Append("\r\n");
+        }
+
+        var lines = 0;
+        for (; text.Length < 1024 * 1024; lines++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"Line-{lines / 1000:D6}-{lines % 1000:D6}: {values[lines % values.Length]}\r\n");
+        }
+
+        var stream = Encoding.UTF8.GetBytes(text.Append("\r\n").ToString());
+        var sizes = AmiFixtures.Transcript("getconfig").Where(c => c.Direction == "s2c").Skip(1).Select(c => c.Bytes.Length).ToArray();
+        var reads = new CountedReads(stream, sizes);
+        var reader = new AmiFrameReader(AmiFrameLimits.Default, expectBanner: false);
+        AmiFrameResult result = default;
+        for (var last = 0; last < reads.Count; last++)
+        {
+            result = reader.TryRead(reads.Buffer(reads.Start, last));
+            Assert.Equal(last < reads.Count - 1 ? AmiFrameStatus.NeedMoreData : AmiFrameStatus.Message, result.Status);
+        }
+
+        Assert.True(reads.Count > 5000, $"{reads.Count} reads");
+        Assert.Equal(head.Length + lines, result.Message!.Fields.Count);
+        Assert.Equal(values[(lines - 1) % values.Length], result.Message.Fields[^1].Value);
+
+        // A few looks per read as it arrives, one or two per field for the parse; searching (or walking) from the
+        // message's start at every read would look at every earlier read again: reads² / 2, 158 million here.
+        Assert.True(reads.Looks < (8L * reads.Count) + (2L * result.Message.Fields.Count), $"{reads.Looks} looks at {reads.Count} reads");
+    }
+
+    [Fact]
     public void ReadFrame_trims_the_bare_LF_Asterisk_puts_at_the_end_of_some_values()
     {
         var messages = AmiFixtures.ParseMessages(AmiFixtures.Numbered("pjsip-show", "10-", "response"));

@@ -15,9 +15,11 @@ public sealed class PjsipEndpointSourceTests
         Jitter = 0,
     };
 
+    // No spacing between reads: these tests drive the triggers themselves (MinInterval has its own test).
     private static readonly PjsipEndpointSourceOptions SourceOptions = new()
     {
         Debounce = TimeSpan.Zero,
+        MinInterval = TimeSpan.Zero,
         PollInterval = TimeSpan.FromMinutes(5),
         RetryDelay = TimeSpan.FromSeconds(10),
     };
@@ -145,7 +147,7 @@ public sealed class PjsipEndpointSourceTests
         var debounce = TimeSpan.FromSeconds(1);
         await using var server = AmiTestServer.Start();
         await using var client = new AmiClient(ClientOptions(server.Port), time);
-        await using var source = new PjsipEndpointSource(client, new PjsipEndpointSourceOptions { Debounce = debounce, PollInterval = TimeSpan.FromMinutes(5) }, time);
+        await using var source = new PjsipEndpointSource(client, new PjsipEndpointSourceOptions { Debounce = debounce, MinInterval = TimeSpan.Zero, PollInterval = TimeSpan.FromMinutes(5) }, time);
         source.Start();
         client.Start();
 
@@ -211,15 +213,144 @@ public sealed class PjsipEndpointSourceTests
         Assert.Equal("RT", polled.Find("7001")!.CallerIdName);
     }
 
+    [Fact]
+    public async Task Source_full_reads_are_spaced_by_MinInterval_under_a_reload_burst()
+    {
+        // Reliability catalogue §5.5 case 27: reloads keep coming (a script reloading res_pjsip in a loop);
+        // reads start no closer than Ami:Sync:MinInterval, however many bursts the debounce sees.
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider();
+        var debounce = TimeSpan.FromSeconds(1);
+        var spacing = TimeSpan.FromSeconds(5);
+        await using var server = AmiTestServer.Start();
+        await using var client = new AmiClient(ClientOptions(server.Port), time);
+        await using var source = new PjsipEndpointSource(client, new PjsipEndpointSourceOptions { Debounce = debounce, MinInterval = spacing, PollInterval = TimeSpan.FromMinutes(5) }, time);
+        source.Start();
+        client.Start();
+        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
+        time.Advance(debounce);
+        await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        Assert.Equal(1, server.CountOf("PJSIPShowEndpoints"));
+
+        for (var burst = 0; burst < 3; burst++)
+        {
+            // A Reload right after a read: the wait is the rest of MinInterval, not the debounce.
+            await server.SendReloadAsync(ct);
+            Assert.Equal("Reload", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+            await Eventually.TrueAsync(() => time.PendingTimers == 2, "the next read waits", ct, Bound);
+            time.Advance(debounce);
+            Assert.Equal(2, time.PendingTimers);
+
+            // More reloads meanwhile are served by that one read.
+            for (var i = 0; i < 4; i++)
+            {
+                await server.SendReloadAsync(ct);
+                Assert.Equal("Reload", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+            }
+
+            Assert.Equal(burst + 1, server.CountOf("PJSIPShowEndpoints"));
+            time.Advance(spacing - debounce);
+            await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+            Assert.Equal(burst + 2, server.CountOf("PJSIPShowEndpoints"));
+        }
+    }
+
+    [Fact]
+    public async Task Source_a_burst_of_ContactStatus_events_reads_the_contacts_once_and_no_snapshot()
+    {
+        // Reliability catalogue §5.5 case 27 (registration storms): phones registering refresh the contacts
+        // with one PJSIPShowContacts per debounce interval; endpoints, auths and pjsip.conf are not read again.
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider();
+        var debounce = TimeSpan.FromSeconds(1);
+        await using var server = AmiTestServer.Start();
+        await using var client = new AmiClient(ClientOptions(server.Port), time);
+        await using var source = new PjsipEndpointSource(client, new PjsipEndpointSourceOptions { Debounce = debounce, MinInterval = TimeSpan.Zero, PollInterval = TimeSpan.FromMinutes(5) }, time);
+        source.Start();
+        client.Start();
+        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
+        time.Advance(debounce);
+        var snapshot = await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        Assert.Empty(snapshot.Find("6001")!.Contacts);
+        var before = server.ActionCounts;
+
+        // Ten registrations from new contacts, each announced as recorded: NonQualified, then Reachable;
+        // each after the first replaces the one before (Removed).
+        for (var i = 0; i < 10; i++)
+        {
+            await server.RegisterAsync("6001", "Xk7pL2q-6001-Lab", _ => new AmiTestContact($"sip:6001@127.0.0.1:{5070 + i};transport=udp", "Cisco-CP7945G/9.4.2-fake", $"call-{i}@127.0.0.1"), ct);
+        }
+
+        for (var i = 0; i < 29; i++)
+        {
+            Assert.Equal("ContactStatus", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        }
+
+        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the contacts read debounced", ct, Bound);
+        time.Advance(debounce);
+        var update = await source.ContactUpdates.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+
+        var contact = Assert.Single(update.Contacts);
+        Assert.Equal(("6001", "sip:6001@127.0.0.1:5079;transport=udp", "call-9@127.0.0.1"), (contact.Aor, contact.Uri, contact.CallId));
+        Assert.Equal("call-9@127.0.0.1", Assert.Single(snapshot.WithContacts(update).Find("6001")!.Contacts).CallId);
+        var after = server.ActionCounts;
+        Assert.Equal(1, after.GetValueOrDefault("PJSIPShowContacts") - before.GetValueOrDefault("PJSIPShowContacts"));
+        Assert.Equal(after.Values.Sum() - 1, before.Values.Sum());
+        Assert.False(source.Snapshots.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task Source_RequestContacts_shows_a_same_uri_registration_that_raised_no_event_by_its_expiration()
+    {
+        // Asterisk 22 refreshes a contact registered again from the same URI: a new ExpirationTime, the old
+        // Call-ID, no ContactStatus (res_pjsip_registrar.c). Only a read of the contacts shows it.
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider();
+        var asterisk = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero));
+        var debounce = TimeSpan.FromSeconds(1);
+        await using var server = AmiTestServer.Start();
+        server.Clock = asterisk;
+        await using var client = new AmiClient(ClientOptions(server.Port), time);
+        await using var source = new PjsipEndpointSource(client, new PjsipEndpointSourceOptions { Debounce = debounce, MinInterval = TimeSpan.Zero, PollInterval = TimeSpan.FromMinutes(5) }, time);
+        source.Start();
+        client.Start();
+        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
+        time.Advance(debounce);
+        await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        const string Uri = "sip:6001@127.0.0.1:5070;transport=udp";
+        await server.RegisterAsync("6001", "Xk7pL2q-6001-Lab", _ => new AmiTestContact(Uri, "Cisco-CP7945G/9.4.2-fake", "boot-1@127.0.0.1"), ct);
+        var first = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        var second = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        Assert.Equal(("NonQualified", "Reachable"), (first["ContactStatus"], second["ContactStatus"]));
+        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the events' contacts read debounced", ct, Bound);
+        time.Advance(debounce);
+        Assert.Equal("boot-1@127.0.0.1", Assert.Single((await source.ContactUpdates.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).Contacts).CallId);
+
+        // Two minutes later the phone reboots on the same port and registers with a new Call-ID.
+        asterisk.Advance(TimeSpan.FromMinutes(2));
+        await server.RegisterAsync("6001", "Xk7pL2q-6001-Lab", _ => new AmiTestContact(Uri, "Cisco-CP7945G/9.4.3-fake", "boot-2@127.0.0.1"), ct);
+        source.RequestContacts("test");
+        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the requested read debounced", ct, Bound);
+        time.Advance(debounce);
+        var contact = Assert.Single((await source.ContactUpdates.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).Contacts);
+
+        Assert.Equal(("boot-1@127.0.0.1", "Cisco-CP7945G/9.4.3-fake"), (contact.CallId, contact.UserAgent));
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 9, 2, 0, TimeSpan.Zero), contact.ExpiresAt);
+        Assert.False(source.Events.TryRead(out _));
+    }
+
     [Theory]
     [InlineData("Reload", "res_pjsip.so", true)]
     [InlineData("Reload", "All", true)]
     [InlineData("Reload", "res_pjsip_notify.so", true)]
     [InlineData("Reload", "manager", false)]
     [InlineData("FullyBooted", null, true)]
-    [InlineData("ContactStatus", null, true)]
+    [InlineData("ContactStatus", null, false)]
     [InlineData("PeerStatus", null, false)]
-    public void IsTrigger_reloads_of_pjsip_and_contact_changes_trigger_a_read(string name, string? module, bool expected)
+    public void IsTrigger_reloads_of_pjsip_trigger_a_read_and_registrations_do_not(string name, string? module, bool expected)
     {
         var fields = new List<AmiField> { new("Event", name), new("Privilege", "system,all") };
         if (module is not null)
@@ -229,6 +360,13 @@ public sealed class PjsipEndpointSourceTests
 
         Assert.Equal(expected, PjsipEndpointSource.IsTrigger(new AmiMessage(fields)));
     }
+
+    [Theory]
+    [InlineData("ContactStatus", true)]
+    [InlineData("PeerStatus", false)]
+    [InlineData("Reload", false)]
+    public void IsContactTrigger_only_ContactStatus_refreshes_the_contacts(string name, bool expected) =>
+        Assert.Equal(expected, PjsipEndpointSource.IsContactTrigger(new AmiMessage([new("Event", name), new("Privilege", "system,all")])));
 
     /// <summary>The AMI test server, a client and the source over it on a fake clock, started, with the default options of these tests.</summary>
     private sealed class Lab : IAsyncDisposable

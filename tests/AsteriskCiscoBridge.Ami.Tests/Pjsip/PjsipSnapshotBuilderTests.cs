@@ -74,13 +74,27 @@ public sealed class PjsipSnapshotBuilderTests
         Assert.Equal([new PjsipContact("6006", "sip:6006@127.0.0.1:5072", null, null, null)], lobby.Contacts);
     }
 
+    [Theory]
+    [InlineData("1795313105", 1795313105L)]
+    [InlineData(" 1795313105", 1795313105L)]
+    [InlineData("0", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    [InlineData("-5", null)]
+    [InlineData("soon", null)]
+    [InlineData("99999999999999999999", null)]
+    public void ExpirationTime_reads_epoch_seconds_and_nothing_else(string? value, long? expected)
+    {
+        Assert.Equal(expected is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null, PjsipSnapshotBuilder.ExpirationTime(value));
+    }
+
     [Fact]
     public void Build_registered_contact_carries_user_agent_call_id_and_status()
     {
         var snapshot = FromLists(registered: true);
 
         var contact = Assert.Single(snapshot.Find("6001")!.Contacts);
-        Assert.Equal(new PjsipContact("6001", "sip:6001@127.0.0.1:5070;transport=udp", "Cisco-CP7945G/9.4.2-fake", "a27227129d9f1beb@127.0.0.1", "Reachable"), contact);
+        Assert.Equal(new PjsipContact("6001", "sip:6001@127.0.0.1:5070;transport=udp", "Cisco-CP7945G/9.4.2-fake", "a27227129d9f1beb@127.0.0.1", "Reachable", DateTimeOffset.FromUnixTimeSeconds(1795313105)), contact);
     }
 
     [Fact]

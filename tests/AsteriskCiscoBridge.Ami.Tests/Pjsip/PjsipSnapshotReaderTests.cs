@@ -103,6 +103,22 @@ public sealed class PjsipSnapshotReaderTests
     }
 
     [Fact]
+    public async Task ReadAsync_no_endpoints_found_is_a_complete_empty_snapshot_not_a_failure()
+    {
+        // A PBX with nothing loaded (a realtime backend down, a read before FullyBooted) answers the lists with
+        // errors, "No endpoints found" and "No Auths found", not empty lists: the snapshot says "none" so that the
+        // service's removal guard, not a failed read, decides what to do with it.
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = AmiTestServer.Start(new AmiTestPbx());
+        await using var connection = await ConnectAsync(server, ct);
+
+        var result = await new PjsipSnapshotReader(connection, TimeProvider.System).ReadAsync(ct).WaitAsync(Bound, ct);
+
+        Assert.True(result.IsComplete, result.Failure);
+        Assert.Empty(result.Snapshot!.Endpoints);
+    }
+
+    [Fact]
     public async Task ReadAsync_permission_denied_gives_no_snapshot_and_says_which_class()
     {
         var ct = TestContext.Current.CancellationToken;

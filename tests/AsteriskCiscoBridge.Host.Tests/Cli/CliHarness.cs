@@ -47,7 +47,7 @@ internal sealed class CliHarness : IDisposable
     /// <summary>Runs a verb with the caller's writers and token (for verbs that run until cancelled, like <c>acb log --follow</c>).</summary>
     public Task<int> InvokeAsync(TextWriter output, TextWriter error, CancellationToken cancellationToken, params string[] args)
     {
-        var root = new RootCommand { BindCommand.Create(Time), UnbindCommand.Create(Time), PhonesCommand.Create(), RenderCommand.Create(Time), ResyncCommand.Create(), PinCommand.Create(Time), UnpinCommand.Create(Time), LogCommand.Create(Time) };
+        var root = new RootCommand { BindCommand.Create(Time), UnbindCommand.Create(Time), PhonesCommand.Create(), RenderCommand.Create(Time), ResyncCommand.Create(), PinCommand.Create(Time), UnpinCommand.Create(Time), LogCommand.Create(Time), SyncCommand.Create(Time) };
         return root.Parse([.. args, "--config", ConfigFile]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 

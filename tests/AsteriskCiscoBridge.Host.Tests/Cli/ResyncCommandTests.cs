@@ -59,6 +59,28 @@ public sealed class ResyncCommandTests
         Assert.Equal(0, Notifies(server));
     }
 
+    [Fact]
+    public async Task Resync_says_where_a_phone_stood_and_that_a_refused_notify_is_retried_and_why()
+    {
+        await using var server = Asterisk();
+        using var cli = new CliHarness(ami: new { Host = "127.0.0.1", server.Port, Username = "bridge", Secret = "bridgepw" });
+        await cli.RunAsync("bind", "0011223344aa", "6001", "--model", "7960");
+        server.RefuseNotifies = 1;
+
+        var (exit, output, _) = await cli.RunAsync("resync", "0011223344aa");
+
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("0011223344AA: check-sync via endpoint 6001", lines[0], StringComparison.Ordinal);
+        Assert.Equal("sent 0 of 1", lines[1]);
+        Assert.Matches(@"^0011223344AA: retry at \S+Z: Asterisk refused the check-sync NOTIFY: Unable to retrieve endpoint 6001 \(try 1 of 3; again at \S+Z\)$", lines[2]);
+
+        // Asked again: the line says where it stood.
+        (_, output, _) = await cli.RunAsync("resync", "0011223344aa");
+        Assert.StartsWith("0011223344AA: check-sync via endpoint 6001 (was retry at ", output, StringComparison.Ordinal);
+        Assert.EndsWith("sent 1 of 1\n", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "resync" }, "give MAC addresses or --all")]
     [InlineData(new[] { "resync", "0011223344aa", "--all" }, "give MAC addresses or --all")]

@@ -91,6 +91,7 @@ public sealed class RunCommandTests
     [Theory]
     [InlineData("Tftp:Listen:0", "nonsense", "Tftp:Listen 'nonsense' is not ADDR:PORT")]
     [InlineData("Tftp:MaxBlockSize", "4", "Tftp:MaxBlockSize must be 8–65464")]
+    [InlineData("Tftp:MaxBufferedBytes", "-1", "Tftp:MaxBufferedBytes must be 0 or more")]
     [InlineData("Http:Listen:0", "127.0.0.1", "Http:Listen '127.0.0.1' is not ADDR:PORT")]
     public void A_bad_setting_stops_the_service_with_one_clear_line(string key, string value, string message)
     {
@@ -125,6 +126,34 @@ public sealed class RunCommandTests
         // error); past the limit the scanning address is refused.
         Assert.Equal([-1, -1, -1, 2, 2], answers);
         Assert.StartsWith("<device>", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        await app.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Aliases_of_one_network_share_one_allowance_over_tftp()
+    {
+        // Catalogue case 18 with real sockets: six loopback addresses of 127.0.0.0/24, two unknown MACs
+        // each (far under the per-address limit), trip the network's limit of 10; another /24 is served.
+        using var firmware = new TempDirectory("acb-fw");
+        await using var app = Build(firmware, ("Security:MaxDistinctMacsPerPrefix", "10"));
+        var logs = new ListLoggerProvider();
+        app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
+        await app.StartAsync(Ct);
+        var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
+
+        var answers = new List<int>();
+        for (var i = 0; i < 12; i++)
+        {
+            answers.Add((await TftpTestClient.AskAsync(tftp, $"127.0.0.{2 + (i / 2)}", $"SEP00112233{i:X4}.cnf.xml", Ct)).ErrorCode);
+        }
+
+        var elsewhere = await TftpTestClient.AskAsync(tftp, "127.0.1.5", "SEP0011223344AA.cnf.xml", Ct);
+
+        // The first ten get the credential-free answer for unbound phones; then the network is refused.
+        Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2], answers);
+        Assert.StartsWith("<device>", elsewhere.Text, StringComparison.Ordinal);
+        var alarm = Assert.Single(logs.Lines, l => l.Id.Id == 6142);
+        Assert.StartsWith("MAC scan from network 127.0.0.0/24 (last from 127.0.0.7)", alarm.Message, StringComparison.Ordinal);
         await app.StopAsync(Ct);
     }
 

@@ -12,6 +12,7 @@ public sealed class ConfigurationCheckTests
     public void No_settings_and_the_packaged_example_have_no_problem()
     {
         Assert.Empty(Problems());
+        Assert.Empty(Problems(("Ami:Sync:MinInterval", "00:00:05"), ("Resync:NotifyTries", "3"), ("Resync:SendFailureCap", "5"), ("Resync:NotifyRetryDelay", "00:00:10"), ("Resync:RegisterDeadline", "00:05:00")));
         Assert.Empty(ConfigurationCheck.Problems(AcbConfiguration.Build(Path.Combine(RepositoryPaths.Root, "packaging", "acb.json"))));
     }
 
@@ -21,7 +22,7 @@ public sealed class ConfigurationCheckTests
     [InlineData("Ami:Sync:Debunce", "00:00:01", "unknown key Ami:Sync:Debunce (did you mean Ami:Sync:Debounce?)")]
     [InlineData("Ami:Snyc:Debounce", "00:00:01", "unknown key Ami:Snyc (did you mean Ami:Sync?)")]
     [InlineData("Security:RateLimit:Brust", "5", "unknown key Security:RateLimit:Brust (did you mean Security:RateLimit:Burst?)")]
-    [InlineData("Resync:Colour", "blue", "unknown key Resync:Colour (Resync has CallDeferDeadline, CallRecheckInterval, Enabled, FetchDeadline, Interval, VersionStamps)")]
+    [InlineData("Resync:Colour", "blue", "unknown key Resync:Colour (Resync has CallDeferDeadline, CallRecheckInterval, Enabled, FetchDeadline, Interval, NotifyRetryDelay, NotifyTries, ProofPollInterval, RegisterDeadline, SendFailureCap, VersionStamps)")]
     [InlineData("Tfpt:Listen", "0.0.0.0:69", "unknown section Tfpt (did you mean Tftp?)")]
     public void An_unknown_key_is_named_with_the_nearest_known_one(string key, string value, string problem) =>
         Assert.Equal([problem], Problems((key, value)));
@@ -52,6 +53,8 @@ public sealed class ConfigurationCheckTests
     [InlineData("Security:AddressPinning", "3", "Security:AddressPinning '3' is not one of Off, Alert, Deny")]
     [InlineData("Site:Unprovisioned", "Nothing", "Site:Unprovisioned 'Nothing' is not one of DefaultConfig, NotFound")]
     [InlineData("Ami:Port", "5038x", "Ami:Port '5038x' is not a whole number")]
+    [InlineData("Ami:Sync:MinInterval", "5", "Ami:Sync:MinInterval '5' is not a time span (hh:mm:ss, e.g. 00:00:30)")]
+    [InlineData("Resync:RegisterDeadline", "-00:05:00", "Resync:RegisterDeadline '-00:05:00' is negative")]
     public void A_value_of_the_wrong_kind_is_named_with_its_key_and_text(string key, string value, string problem) =>
         Assert.Equal([problem], Problems((key, value)));
 
@@ -89,6 +92,10 @@ public sealed class ConfigurationCheckTests
         Assert.Equal(["Ami:Secret is not set, but Ami:Username is"], Problems(("Ami:Username", "acb")));
         Assert.Equal(["Ami:Sync:PollInterval must be between 00:00:01 and 365.00:00:00"], Problems(("Ami:Sync:PollInterval", "00:00:00")));
         Assert.Equal(["Security:MaxDistinctMacs must be 1 or more"], Problems(("Security:MaxDistinctMacs", "0")));
+        Assert.Equal(["Storage:RequestLogRetention must be between 01:00:00 and 3650.00:00:00"], Problems(("Storage:RequestLogRetention", "00:10:00")));
+        Assert.Equal(["Storage:RequestLogMaxRows must be between 1000 and 1000000000"], Problems(("Storage:RequestLogMaxRows", "10")));
+        Assert.Equal(["Storage:MaxSizeMegabytes must be 1 or more"], Problems(("Storage:MaxSizeMegabytes", "0")));
+        Assert.Empty(Problems(("Storage:RequestLogRetention", "7.00:00:00"), ("Storage:RequestLogMaxRows", "50000"), ("Storage:MaxSizeMegabytes", "512")));
         // Neither user nor secret: the service runs on its store alone, as the README says.
         Assert.Empty(Problems(("Ami:Host", "192.0.2.5")));
     }

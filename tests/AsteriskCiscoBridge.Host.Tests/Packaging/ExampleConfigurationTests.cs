@@ -33,10 +33,12 @@ public sealed class ExampleConfigurationTests
         Assert.True(TftpSettings.TryRead(configuration, out var tftp, out var networks, out var error), error);
         Assert.Equal("0.0.0.0:69", Assert.Single(tftp.Listen).ToString());
         Assert.Single(networks);
+        Assert.Equal(64L << 20, tftp.MaxBufferedBytes);
         var dashboard = DashboardOptions.Read(configuration)!;
         Assert.True(dashboard.Loopback);
         var settings = HostSettings.From(configuration);
         Assert.Equal("/var/lib/asterisk-cisco-bridge/acb.db", settings.Storage.Database);
+        Assert.Equal((TimeSpan.FromDays(30), 1_000_000L), (settings.Storage.RequestLogRetention, settings.Storage.RequestLogMaxRows));
         // Unset: each endpoint's transport says where phones register (issue 10 item 5); set only behind NAT.
         Assert.Equal((null, null), (settings.Site.AsteriskHost, settings.Site.AsteriskPort));
     }

@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Threading.Channels;
-using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Provisioning.Model;
@@ -22,7 +20,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     private static readonly ResyncOptions Options = new() { Interval = TimeSpan.Zero, FetchDeadline = Deadline, CallDeferDeadline = CallDefer };
     private readonly TempDirectory _data = new("acb-resync");
     private readonly FakeTimeProvider _time = new();
-    private readonly RecordingAmi _ami = new();
+    private readonly RecordingAmi _ami = new(Bound);
     private readonly CancellationTokenSource _stop = new();
     private readonly SqliteConnectionFactory _connections;
     private readonly ResyncService _resync;
@@ -50,10 +48,10 @@ public sealed class ResyncServiceTests : IAsyncDisposable
         await StartAsync();
 
         await _resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
-        Assert.Contains("Content=action=restart", (await _ami.NextAsync()).GetAll("Variable"));
+        Assert.Contains("Content=action=restart", (await _ami.NextAsync(Ct)).GetAll("Variable"));
 
         await PassDeadlineAsync();
-        var reset = await _ami.NextAsync();
+        var reset = await _ami.NextAsync(Ct);
         Assert.Contains("Content=action=reset", reset.GetAll("Variable"));
         Assert.Contains("Content=RegisterCallId={reg-6002}", reset.GetAll("Variable"));
 
@@ -72,9 +70,9 @@ public sealed class ResyncServiceTests : IAsyncDisposable
         await new PhoneStore(_connections).BindAsync(mac8841, PhoneModels.Cisco8841, [new BindingRow { Position = 1, Endpoint = "6003" }], "test", _time.GetUtcNow(), Ct);
 
         await _resync.PlanAsync(Snapshot(("6003", "reg-6003")), [mac8841], Ct);
-        var restart = (await _ami.NextAsync()).GetAll("Variable");
+        var restart = (await _ami.NextAsync(Ct)).GetAll("Variable");
         await PassDeadlineAsync();
-        var reset = (await _ami.NextAsync()).GetAll("Variable");
+        var reset = (await _ami.NextAsync(Ct)).GetAll("Variable");
 
         string[] stamps = ["Content=ConfigVersionStamp={00000000-0000-0000-0000-000000000000}", "Content=DialplanVersionStamp={00000000-0000-0000-0000-000000000000}", "Content=SoftkeyVersionStamp={00000000-0000-0000-0000-000000000000}"];
         Assert.Equal(["Content=action=restart", "Content=RegisterCallId={reg-6003}", .. stamps], restart.Where(v => v.StartsWith("Content=", StringComparison.Ordinal)));
@@ -87,9 +85,9 @@ public sealed class ResyncServiceTests : IAsyncDisposable
         await StartAsync();
 
         await _resync.PlanAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
-        Assert.Equal(["Event=check-sync"], (await _ami.NextAsync()).GetAll("Variable"));
+        Assert.Equal(["Event=check-sync"], (await _ami.NextAsync(Ct)).GetAll("Variable"));
         await PassDeadlineAsync();
-        Assert.Equal(["Event=check-sync"], (await _ami.NextAsync()).GetAll("Variable"));
+        Assert.Equal(["Event=check-sync"], (await _ami.NextAsync(Ct)).GetAll("Variable"));
         await PassDeadlineAsync();
 
         await Eventually.TrueAsync(() => _resync.Stale.Contains(Mac7960), "marked stale", Ct, Bound);
@@ -100,15 +98,17 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     {
         await StartAsync();
         await _resync.PlanAsync(Snapshot(("6001", "reg-6001"), ("6002", "reg-6002")), [Mac7960, Mac7961], Ct);
-        await _ami.NextAsync();
-        await _ami.NextAsync();
+        await _ami.NextAsync(Ct);
+        await _ami.NextAsync(Ct);
 
         await _resync.OnFetchedAsync(Mac7960, $"SIP{Mac7960}.cnf", _time.GetUtcNow().AddSeconds(25), Ct);
         await PassDeadlineAsync();
 
-        // Only the 7961 is escalated.
-        var escalation = await _ami.NextAsync();
+        // Only the 7961 is escalated; the 7960 registers again after its reboot (a new Call-ID): proven.
+        var escalation = await _ami.NextAsync(Ct);
         Assert.Equal("6002", escalation["Endpoint"]);
+        await _resync.OnContactsAsync(Contacts(("6001", "reg-6001-after-boot"), ("6002", "reg-6002")), Ct);
+        Assert.Equal(1, _resync.Proven);
         await PassDeadlineAsync();
         await Eventually.TrueAsync(() => _resync.Stale.Count == 1, "the 7961 stale", Ct, Bound);
         Assert.Equal([Mac7961], _resync.Stale);
@@ -136,7 +136,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
         Assert.Equal(0, _ami.Count);
 
         await _resync.PlanAsync(Snapshot("Not in use", ("6001", "reg-6001")), [], Ct);
-        Assert.Equal(["Event=check-sync"], (await _ami.NextAsync()).GetAll("Variable"));
+        Assert.Equal(["Event=check-sync"], (await _ami.NextAsync(Ct)).GetAll("Variable"));
         Assert.Empty(_resync.Deferred);
     }
 
@@ -161,7 +161,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
             // No new snapshot comes; the sender wakes at the deadline itself.
             await Eventually.TrueAsync(() => _time.PendingTimers >= 1, "defer deadline armed", Ct, Bound);
             _time.Advance(TimeSpan.FromMinutes(10));
-            Assert.Contains("Content=action=restart", (await _ami.NextAsync()).GetAll("Variable"));
+            Assert.Contains("Content=action=restart", (await _ami.NextAsync(Ct)).GetAll("Variable"));
             Assert.Equal(1, _ami.Count);
         }
         finally
@@ -176,7 +176,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     {
         await StartAsync();
         await _resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
-        Assert.Contains("Content=action=restart", (await _ami.NextAsync()).GetAll("Variable"));
+        Assert.Contains("Content=action=restart", (await _ami.NextAsync(Ct)).GetAll("Variable"));
         var queue = new ResyncQueue(_connections);
         var first = await DeadlineAsync(queue, null);
 
@@ -188,7 +188,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
 
         await _resync.PlanAsync(Snapshot(("6002", "reg-6002")), [], Ct);
         await PassDeadlineAsync();
-        Assert.Contains("Content=action=reset", (await _ami.NextAsync()).GetAll("Variable"));
+        Assert.Contains("Content=action=reset", (await _ami.NextAsync(Ct)).GetAll("Variable"));
     }
 
     // The row's fetch deadline once it is set and differs from <paramref name="before"/>.
@@ -226,6 +226,12 @@ public sealed class ResyncServiceTests : IAsyncDisposable
 
     private static PjsipSnapshot Snapshot(params (string Endpoint, string CallId)[] registered) => Snapshot("Not in use", registered);
 
+    private PjsipContactsUpdate Contacts(params (string Endpoint, string CallId)[] registered) => new()
+    {
+        TakenAt = _time.GetUtcNow().AddTicks(1),
+        Contacts = [.. registered.Select(r => new PjsipContact(r.Endpoint, $"sip:{r.Endpoint}@127.0.0.1:5070", "Cisco", r.CallId, "Reachable"))],
+    };
+
     private static PjsipSnapshot Snapshot(string deviceState, params (string Endpoint, string CallId)[] registered) => new()
     {
         TakenAt = DateTimeOffset.UnixEpoch,
@@ -248,21 +254,4 @@ public sealed class ResyncServiceTests : IAsyncDisposable
             DeviceState = deviceState,
         })],
     };
-
-    private sealed class RecordingAmi : IAmiActionSender
-    {
-        private readonly Channel<AmiMessage> _sent = Channel.CreateUnbounded<AmiMessage>();
-
-        public int Count { get; private set; }
-
-        public Task<AmiResponse> SendAsync(AmiAction action, CancellationToken cancellationToken)
-        {
-            Count++;
-            _sent.Writer.TryWrite(new AmiMessage([new AmiField("Action", action.Name), .. action.Fields]));
-            var ok = new AmiMessage([new AmiField("Response", "Success"), new AmiField("Message", "NOTIFY sent")]);
-            return Task.FromResult(new AmiResponse(ok, [], null));
-        }
-
-        public async Task<AmiMessage> NextAsync() => await _sent.Reader.ReadAsync(Ct).AsTask().WaitAsync(Bound, Ct);
-    }
 }

@@ -63,6 +63,38 @@ public sealed class HttpGuardTests
         await app.StopAsync(Ct);
     }
 
+    [Fact]
+    public async Task With_answer_denied_clients_off_a_refused_client_gets_silence_over_tftp_and_http()
+    {
+        // Case 19, silent mode: no TFTP error, no HTTP status; the connection just ends. Inside, both serve.
+        using var firmware = new TempDirectory("acb-fw");
+        firmware.Write("P0S3-08-12-00.loads", "load");
+        await using var app = RunCommandTests.Build(firmware, ("Tftp:AllowedNetworks:0", "127.0.0.66/32"), ("Tftp:AnswerDeniedClients", "false"));
+        await app.StartAsync(Ct);
+        var server = app.Services.GetRequiredService<AsteriskCiscoBridge.Host.Files.TftpHostedService>().Server;
+        var tftp = server.LocalEndPoints[0];
+        var url = new Uri(new Uri(app.Urls.First()), "P0S3-08-12-00.loads");
+
+        using var outsider = new TftpTestClient(IPAddress.Parse("127.0.0.67"));
+        await outsider.SendAsync(TftpTestClient.ReadRequest("P0S3-08-12-00.loads"), tftp, Ct);
+        await Eventually.TrueAsync(() => server.Counters.Denied == 1, "the request refused", Ct);
+        // Counted after any answer would have been sent: there is none.
+        Assert.Equal(0, outsider.Available);
+        Assert.Equal("load", (await TftpTestClient.AskAsync(tftp, "127.0.0.66", "P0S3-08-12-00.loads", Ct)).Text);
+
+        using (var outside = From("127.0.0.67"))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => outside.GetAsync(url, Ct));
+        }
+
+        using (var inside = From("127.0.0.66"))
+        {
+            Assert.Equal("load", await inside.GetStringAsync(url, Ct));
+        }
+
+        await app.StopAsync(Ct);
+    }
+
     // An HTTP client whose connections leave from one loopback address, as a phone at that address would.
     private static HttpClient From(string address) => new(new SocketsHttpHandler
     {

@@ -108,4 +108,32 @@ public sealed class ResyncPlannerTests
     {
         Assert.Contains("Content=action=reset", ResyncPlanner.NotifyVariables(ResyncKind.Reset, "id"));
     }
+
+    [Fact]
+    public void An_order_remembers_every_registration_of_the_phones_lines_to_tell_a_new_one_later()
+    {
+        var plan = ResyncPlanner.Plan(
+            [new ResyncTarget(A, PhoneFamily.Sip79x0, ["6001", "6002", "6003"])],
+            e => e switch
+            {
+                "6001" => [new ResyncContact(e, "reg-1", "Reachable", "sip:6001@10.0.0.9:5060", Expires)],
+                "6002" => [new ResyncContact(e, "reg-2", "Reachable", "sip:6002@10.0.0.9:5060", Expires), new ResyncContact(e, "reg-1", "Reachable", "sip:6001@10.0.0.9:5060", Expires)],
+                _ => [new ResyncContact(e, null, null, "sip:6003@10.0.0.9:5060")],
+            },
+            TimeSpan.Zero);
+
+        Assert.Equal(
+            [new ResyncRegistration("reg-1", "sip:6001@10.0.0.9:5060", Expires), new ResyncRegistration("reg-2", "sip:6002@10.0.0.9:5060", Expires)],
+            Assert.Single(plan.Orders).Registrations);
+    }
+
+    private static readonly DateTimeOffset Expires = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(1, 10.0)]
+    [InlineData(2, 20.0)]
+    [InlineData(3, null)]
+    [InlineData(4, null)]
+    public void A_refused_notify_is_tried_three_times_in_all_with_a_doubling_wait(int refusals, double? seconds) =>
+        Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, ResyncPlanner.RetryAfterRefusal(refusals, tries: 3, TimeSpan.FromSeconds(10)));
 }

@@ -135,6 +135,55 @@ public sealed partial class DashboardServiceTests
     }
 
     [Fact]
+    public async Task A_held_answer_is_on_the_page_and_accepting_it_needs_the_token_and_applies_it()
+    {
+        await using var service = await StartAsync(Ct);
+        using var http = new HttpClient { BaseAddress = DashboardUri(service) };
+        var page = await http.GetStringAsync("/", Ct);
+        Assert.Contains("id=\"hold\"", page, StringComparison.Ordinal);
+        Assert.Contains("acb sync --accept-removals", page, StringComparison.Ordinal);
+        Assert.Contains("renderHold(state.removalHold)", await http.GetStringAsync("app.js", Ct), StringComparison.Ordinal);
+        using (var anonymous = await http.PostAsync("api/sync/accept-removals", null, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        var token = TokenMeta().Match(page).Groups[1].Value;
+        using (var nothingHeld = await PostAsync(http, "api/sync/accept-removals", token))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, nothingHeld.StatusCode);
+        }
+
+        // Asterisk answers "No endpoints found": held, shown, the phone keeps its line.
+        service.Asterisk!.Pbx.Remove("6001");
+        await service.Asterisk.SendReloadAsync(Ct);
+        await Eventually.TrueAsync(() => service.Sync.HeldReads >= 1, "the empty answer held", Ct, Bound);
+        var state = JsonDocument.Parse(await http.GetStringAsync("api/state", Ct)).RootElement.GetProperty("removalHold");
+        Assert.Equal("empty-answer", state.GetProperty("reason").GetString());
+        Assert.Equal("0011223344AA", Assert.Single(state.GetProperty("phones").EnumerateArray()).GetProperty("mac").GetString());
+        Assert.Contains("line1_password: \"pw\"", await FetchTextAsync(service), StringComparison.Ordinal);
+
+        using var accepted = await PostAsync(http, "api/sync/accept-removals", token);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.StartsWith("accepted: Asterisk answered no endpoints at all", JsonDocument.Parse(await accepted.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+        await Eventually.TrueAsync(async () => !(await FetchTextAsync(service)).Contains("line1_password: \"pw\"", StringComparison.Ordinal), "the line withdrawn", Ct, Bound);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(await http.GetStringAsync("api/state", Ct)).RootElement.GetProperty("removalHold").ValueKind);
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string path, string token)
+    {
+        using var post = new HttpRequestMessage(HttpMethod.Post, path);
+        post.Headers.Add(DashboardAccess.TokenHeader, token);
+        return await http.SendAsync(post, Ct);
+    }
+
+    private static async Task<string> FetchTextAsync(ServiceHarness service)
+    {
+        using var tftp = new TftpTestClient();
+        return System.Text.Encoding.UTF8.GetString((await tftp.DownloadAsync(service.Tftp, "SIP0011223344AA.cnf", Ct)).Bytes);
+    }
+
+    [Fact]
     public async Task A_foreign_host_header_is_refused_and_the_phones_port_never_answers_for_the_dashboard()
     {
         await using var service = await StartAsync(Ct);

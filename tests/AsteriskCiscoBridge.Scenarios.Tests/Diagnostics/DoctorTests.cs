@@ -52,9 +52,10 @@ public sealed class DoctorTests
 
         Assert.Equal(0, exit);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("12 checks: 0 failed, 1 warnings", lines[^1]);
+        Assert.Equal("13 checks: 0 failed, 1 warnings", lines[^1]);
         Assert.StartsWith("WARN  firmware             load P0S3-08-12-00 (for 7960) is not in the firmware folder", Assert.Single(lines, l => l.StartsWith("WARN", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith($"OK    tftp {service.Tftp}", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"OK    store                {Path.GetFullPath(service.Database)} can be written; request log ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith($"OK    http 127.0.0.1:{http.Port}", StringComparison.Ordinal) && l.Contains("404", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("OK    endpoints            1 bound endpoint, all provisionable", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("OK    notify.contacts      every bound endpoint (1) has a registered contact", StringComparison.Ordinal));

@@ -38,7 +38,7 @@ public sealed class AdminChangeTests
         await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
         var file = $"SIP{Mac}.cnf";
         Assert.Contains("phone_label: \"Unprovisioned\"", (await AskAsync(service, file)).Text, StringComparison.Ordinal);
-        var asterisk = new ActionLog(service.Asterisk!);
+        var asterisk = new AmiActionLog(service.Asterisk!);
         var snapshotRounds = service.Sync.Rounds;
 
         var (exit, output) = await service.CliAsync(Ct, "bind", Mac.Value, "6001", "--model", "7960");
@@ -72,7 +72,7 @@ public sealed class AdminChangeTests
         // Every change was served by a round over the snapshot already held: Asterisk was not read for any.
         Assert.Equal(snapshotRounds, service.Sync.Rounds);
         Assert.True(service.Sync.RequestedRounds >= 5, $"{service.Sync.RequestedRounds} requested rounds");
-        Assert.DoesNotContain(asterisk.SinceStart(), ActionLog.ReadsEndpoints);
+        Assert.DoesNotContain(asterisk.SinceStart(), AmiActionLog.ReadsEndpoints);
     }
 
     [Theory]
@@ -133,32 +133,4 @@ public sealed class AdminChangeTests
         return text;
     }
 
-    /// <summary>The actions the AMI test server receives from the moment this is made (what came before is passed over).</summary>
-    private sealed class ActionLog
-    {
-        private readonly AmiTestServer _server;
-        private readonly List<AmiMessage> _seen = [];
-
-        public ActionLog(AmiTestServer server)
-        {
-            _server = server;
-            while (server.Received.TryRead(out _))
-            {
-            }
-        }
-
-        public IReadOnlyList<AmiMessage> SinceStart()
-        {
-            while (_server.Received.TryRead(out var received))
-            {
-                _seen.Add(received.Action);
-            }
-
-            return [.. _seen];
-        }
-
-        /// <summary>An action of a snapshot read (PjsipSnapshotReader: PJSIPShowEndpoints/Auths/Contacts/Endpoint, GetConfig).</summary>
-        public static bool ReadsEndpoints(AmiMessage action) =>
-            action["Action"] is { } name && (name.StartsWith("PJSIPShow", StringComparison.OrdinalIgnoreCase) || name.Equals("GetConfig", StringComparison.OrdinalIgnoreCase));
-    }
 }

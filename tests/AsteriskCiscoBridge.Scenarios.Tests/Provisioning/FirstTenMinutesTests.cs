@@ -110,7 +110,10 @@ public sealed class FirstTenMinutesTests
         Assert.Empty(DrainNotifies(asterisk));
 
         // 9. The admin changes the desk phone's second line's password and reloads res_pjsip: check-sync
-        //    to the desk phone (through its first line), nothing to the lobby phone.
+        //    to the desk phone (through its first line), nothing to the lobby phone. From here each phone
+        //    registers again after it reboots: that registration, after the fetch, proves its resync.
+        deskPhone.RegisterWith(asterisk);
+        lobby.RegisterWith(asterisk);
         var lobbyTold = Notified(lobby);
         counters = await CountersAsync(service);
         pbx.Set(pbx.Find("6001")! with { Password = "desk-line2-rotated" });
@@ -119,7 +122,7 @@ public sealed class FirstTenMinutesTests
         Assert.Equal(RecordedCheckSync("6002"), Fields(checkSync.Action));
         await deskPhone.WaitForAsync("booted", Bound, Ct);
         Assert.Equal([("6002", "desk-line1-secret"), ("6001", "desk-line2-rotated")], deskPhone.Lines);
-        await Eventually.TrueAsync(async () => (await queue.ListAsync(Ct)).Count == 0, "the desk phone's fetch is seen", Ct, Bound);
+        await Eventually.TrueAsync(async () => (await queue.ListAsync(Ct)).Count == 0, "the desk phone's fetch and registration are seen", Ct, Bound);
         Assert.Equal((counters.Desk + 1, counters.Lobby), await CountersAsync(service));
         Assert.Empty(DrainNotifies(asterisk));
         Assert.Equal(lobbyTold, Notified(lobby));
@@ -136,7 +139,7 @@ public sealed class FirstTenMinutesTests
         Assert.Equal(Restart("6004", registration), Fields(restart.Action));
         await lobby.WaitForAsync("booted", Bound, Ct);
         Assert.Equal([("6004", "lobby-rotated")], lobby.Lines);
-        await Eventually.TrueAsync(async () => (await queue.ListAsync(Ct)).Count == 0, "the lobby phone's fetch is seen", Ct, Bound);
+        await Eventually.TrueAsync(async () => (await queue.ListAsync(Ct)).Count == 0, "the lobby phone's fetch and registration are seen", Ct, Bound);
         Assert.Equal((counters.Desk, counters.Lobby + 1), await CountersAsync(service));
         Assert.Empty(DrainNotifies(asterisk));
         Assert.Equal(deskTold, Notified(deskPhone));
@@ -192,12 +195,12 @@ public sealed class FirstTenMinutesTests
     }
 
     // Each phone registers each of its lines from its SIP port: Asterisk holds a contact with its
-    // User-Agent and the Call-ID of its REGISTER, and says so (ContactStatus). Returns after the round
-    // that read them.
+    // User-Agent and the Call-ID of its REGISTER, and says so (ContactStatus). Returns once the service
+    // has applied the contacts it read for them (a User-Agent not seen before then asks for a round).
     private static async Task RegisterAsync(ServiceHarness service, params (PhoneSimulator Phone, string[] Lines)[] phones)
     {
         var pbx = service.Asterisk!.Pbx;
-        var rounds = service.Sync.Rounds;
+        var refreshes = service.Sync.ContactRefreshes;
         foreach (var (phone, lines) in phones)
         {
             foreach (var line in lines)
@@ -214,7 +217,7 @@ public sealed class FirstTenMinutesTests
             }
         }
 
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round that reads the registrations", Ct, Bound);
+        await Eventually.TrueAsync(() => service.Sync.ContactRefreshes > refreshes, "the registrations' contacts applied", Ct, Bound);
     }
 
     // The phone boots over TFTP; later boots are awaited as its activity ("booted"), so this one is taken off it.

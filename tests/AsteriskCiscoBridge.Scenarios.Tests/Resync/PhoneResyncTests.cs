@@ -3,6 +3,7 @@ using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Phones;
 using AsteriskCiscoBridge.Testing.Support;
+using AsteriskCiscoBridge.Testing.Time;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests.Resync;
 
@@ -10,7 +11,7 @@ namespace AsteriskCiscoBridge.Scenarios.Tests.Resync;
 /// End to end: the service, the AMI test server (which, like Asterisk, sends the NOTIFY to the
 /// endpoint's contact), and a simulated 7960 that boots over real TFTP and obeys check-sync.
 /// An admin changes the endpoint's password and reloads: the phone ends up with the new password,
-/// and the bridge has seen it fetch its file.
+/// and the bridge has seen it fetch its file and register again with it (the proof of a resync).
 /// </summary>
 public sealed class PhoneResyncTests
 {
@@ -25,6 +26,8 @@ public sealed class PhoneResyncTests
         var pbx = new AmiTestPbx();
         pbx.Set(AmiTestEndpoint.Plain("6001", "first-secret", "\"Ann Smith\" <6001>"));
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        var asterisk = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        service.Asterisk!.Clock = asterisk;
         await service.BindAsync(Mac, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
 
         // The phone is registered (its contact known to Asterisk) before the bridge starts.
@@ -33,6 +36,7 @@ public sealed class PhoneResyncTests
         {
             await service.StartAsync(Ct);
             phone = new PhoneSimulator(Testing.Phones.PhoneFamily.Sip79x0, Mac.Value, service.Tftp, "P0S3-08-12-00");
+            phone.RegisterWith(service.Asterisk!);
             pbx.Set(pbx.Find("6001")! with { Contacts = [new AmiTestContact($"sip:6001@127.0.0.1:{phone.SipEndPoint.Port}", phone.UserAgent, phone.CallId)] });
             await service.Asterisk!.SendContactStatusAsync("6001", $"sip:6001@127.0.0.1:{phone.SipEndPoint.Port}", "Reachable", Ct);
 
@@ -40,13 +44,21 @@ public sealed class PhoneResyncTests
             await phone.WaitForAsync("booted", Bound, Ct);
             Assert.Equal([("6001", "first-secret")], phone.Lines);
             await Eventually.TrueAsync(() => service.Resync.Fetched >= 1, "the bridge saw the fetch", Ct, Bound);
+            await phone.WaitForAsync("registered", Bound, Ct);
+            await Eventually.TrueAsync(() => service.Resync.Proven >= 1, "the bridge saw it register again", Ct, Bound);
 
+            // A minute later on Asterisk's clock (ExpirationTime counts seconds), the admin changes the password.
+            // The phone reboots on the same port: Asterisk only refreshes its contact, and the look at the
+            // contacts while it awaits its proof sees the later expiration.
+            asterisk.Advance(TimeSpan.FromMinutes(1));
             pbx.Set(pbx.Find("6001")! with { Password = "second-secret" });
             await service.Asterisk.SendReloadAsync(Ct);
 
             await phone.WaitForAsync("booted", Bound, Ct);
             Assert.Equal([("6001", "second-secret")], phone.Lines);
             await Eventually.TrueAsync(() => service.Resync.Fetched >= 2, "the bridge saw the second fetch", Ct, Bound);
+            await Eventually.TrueAsync(() => service.Resync.Proven >= 2, "and its registration with the new password", Ct, Bound);
+            Assert.Empty(await new ResyncQueue(service.Connections).ListAsync(Ct));
             Assert.Contains(phone.History, h => h.Kind == "notified" && h.Detail.StartsWith("check-sync", StringComparison.Ordinal));
             Assert.Empty(service.Resync.Stale);
         }
@@ -60,7 +72,7 @@ public sealed class PhoneResyncTests
     }
 
     [Fact]
-    public async Task A_7961_restarts_on_a_service_control_that_names_its_current_registration()
+    public async Task A_7961_restarted_on_the_same_port_is_proven_by_its_refreshed_registration_while_Asterisk_keeps_its_first_Call_ID()
     {
         var mac = MacAddress.Parse("0011223344BB").Mac!.Value;
         var pbx = new AmiTestPbx();
@@ -69,22 +81,65 @@ public sealed class PhoneResyncTests
         await service.BindAsync(mac, PhoneModels.Find("7961")!, Ct, new BindingRow { Position = 1, Endpoint = "6002" });
         await service.StartAsync(Ct);
         await using var phone = new PhoneSimulator(Testing.Phones.PhoneFamily.Sip79x1, mac.Value, service.Tftp, "SIP41.9-4-2SR3-1S");
+        phone.RegisterWith(service.Asterisk!);
 
         // The phone registers; its files are new, so it is told to restart with its REGISTER's Call-ID.
+        var first = phone.CallId;
         await RegisterAsync(service, pbx, phone);
         await phone.WaitForAsync("booted", Bound, Ct);
         Assert.Equal([("6002", "first-secret")], phone.Lines);
 
-        // After the restart it registers again with a new Call-ID, which the next NOTIFY must
-        // carry. The snapshot the Reload causes sees both the new contact and the new password.
-        await RegisterAsync(service, pbx, phone);
+        // After the restart it registers again from the same port with a new Call-ID: no ContactStatus, only
+        // a later ExpirationTime, which the look at the contacts finds.
+        await phone.WaitForAsync("registered", Bound, Ct);
+        Assert.NotEqual(first, phone.CallId);
+        await Eventually.TrueAsync(() => service.Resync.Proven >= 1, "the restart proven by its refreshed registration", Ct, Bound);
+        var proof = (await new NotifyLog(service.Connections).RecentAsync(mac, 1, Ct))[0];
+        Assert.Equal("proven", proof.Outcome);
+        Assert.Contains("refreshed", proof.Detail, StringComparison.Ordinal);
+        Assert.True(service.Resync.ProofPolls >= 1);
+
+        // Asterisk still lists the first Call-ID (res_pjsip_registrar.c sets call_id only when it creates a
+        // contact), so the next service-control names a registration the phone no longer has, and it ignores it.
         pbx.Set(pbx.Find("6002")! with { Password = "second-secret" });
         await service.Asterisk!.SendReloadAsync(Ct);
+        await phone.WaitForAsync("ignored", Bound, Ct);
+        Assert.Equal(first, Assert.Single(pbx.Find("6002")!.Contacts).CallId);
+        Assert.Equal([("6002", "first-secret")], phone.Lines);
+    }
 
+    [Fact]
+    public async Task A_phone_that_fetches_its_files_and_never_registers_is_stale_fetched_but_did_not_register()
+    {
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6002", "first-secret"));
+        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        var mac = MacAddress.Parse("0011223344DD").Mac!.Value;
+        await service.BindAsync(mac, PhoneModels.Find("7961")!, Ct, new BindingRow { Position = 1, Endpoint = "6002" });
+        // A stale phone is not looked for between full reads: its late registration (same port, no event) is seen by the next one.
+        await service.StartAsync(Ct, ("Resync:RegisterDeadline", "00:00:01"), ("Ami:Sync:PollInterval", "00:00:01"));
+        await using var phone = new PhoneSimulator(Testing.Phones.PhoneFamily.Sip79x1, mac.Value, service.Tftp, "SIP41.9-4-2SR3-1S");
+        phone.RegisterWith(service.Asterisk!);
+
+        // Registered once; its new files carry a proxy address it cannot reach: after the restart it never registers.
+        await RegisterAsync(service, pbx, phone);
+        phone.Registers = false;
         await phone.WaitForAsync("booted", Bound, Ct);
-        Assert.Equal([("6002", "second-secret")], phone.Lines);
-        Assert.DoesNotContain(phone.History, h => h.Kind == "ignored");
-        await Eventually.TrueAsync(() => service.Resync.Fetched >= 2, "both fetches seen", Ct, Bound);
+        await Eventually.TrueAsync(() => service.Resync.Stale.Contains(mac), "stale once the registration deadline passed", Ct, Bound);
+
+        Assert.Equal((1, 0), (service.Resync.Fetched, service.Resync.Proven));
+        var row = Assert.Single(await new ResyncQueue(service.Connections).ListAsync(Ct));
+        Assert.Equal(ResyncState.Stale, row.State);
+        Assert.StartsWith("fetched but did not register", row.Reason, StringComparison.Ordinal);
+        var (exit, output) = await service.CliAsync(Ct, "phones");
+        Assert.Equal(0, exit);
+        Assert.Contains("stale: fetched but did not register", output, StringComparison.Ordinal);
+
+        // Fixed, it registers: proven.
+        phone.Registers = true;
+        await phone.RegisterAsync(Ct);
+        await Eventually.TrueAsync(() => service.Resync.Proven == 1, "proven by the late registration", Ct, Bound);
+        Assert.Empty(service.Resync.Stale);
     }
 
     private static async Task RegisterAsync(ServiceHarness service, AmiTestPbx pbx, PhoneSimulator phone)

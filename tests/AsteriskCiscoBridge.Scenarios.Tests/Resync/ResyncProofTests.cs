@@ -35,10 +35,16 @@ public sealed class ResyncProofTests
         var body = await http.GetStringAsync(new Uri($"/SEP{Mac7961}.cnf.xml", UriKind.Relative), Ct);
         Assert.Contains("secret", body, StringComparison.Ordinal);
 
-        await Eventually.TrueAsync(() => service.Resync.Fetched == 1, "the HTTP fetch proves the NOTIFY", Ct, Bound);
-        var proof = (await new NotifyLog(service.Connections).RecentAsync(Mac7961, 10, Ct)).First();
-        Assert.Equal("fetched", proof.Outcome);
-        Assert.StartsWith($"SEP{Mac7961}.cnf.xml fetched", proof.Detail, StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => service.Resync.Fetched == 1, "the HTTP fetch is seen", Ct, Bound);
+        var fetched = (await new NotifyLog(service.Connections).RecentAsync(Mac7961, 10, Ct)).First();
+        Assert.Equal("fetched", fetched.Outcome);
+        Assert.StartsWith($"SEP{Mac7961}.cnf.xml fetched", fetched.Detail, StringComparison.Ordinal);
+        Assert.Equal(ResyncState.AwaitingRegistration, Assert.Single(await new ResyncQueue(service.Connections).ListAsync(Ct)).State);
+
+        // The restarted phone registers again (a new Call-ID): that completes the proof.
+        await service.Asterisk!.RegisterAsync("6002", "secret", _ => new AmiTestContact("sip:6002@127.0.0.1:9", "Cisco-CP7961G/9.4", "reg-6002-restarted"), Ct);
+        await Eventually.TrueAsync(() => service.Resync.Proven == 1, "the registration proves the NOTIFY", Ct, Bound);
+        Assert.Equal("proven", (await new NotifyLog(service.Connections).RecentAsync(Mac7961, 1, Ct))[0].Outcome);
         Assert.Empty(await new ResyncQueue(service.Connections).ListAsync(Ct));
 
         var requests = new RequestLog(service.Connections);

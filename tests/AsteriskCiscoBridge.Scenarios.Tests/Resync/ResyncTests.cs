@@ -65,7 +65,7 @@ public sealed class ResyncTests
         await Eventually.TrueAsync(() => sync.Rounds > rounds, "the reload's round", Ct, Bound);
         Assert.Equal([Mac7960], sync.LastRound!.Changed);
 
-        // The offline phone registers: Asterisk's ContactStatus makes a new snapshot, and it is told.
+        // The offline phone registers: Asterisk's ContactStatus makes the contacts read again (no snapshot), and it is told.
         pbx.Set(pbx.Find("6003")! with { Contacts = [new AmiTestContact("sip:6003@127.0.0.1:5072", "Cisco-CP7940G/8.0", "reg-6003")] });
         await asterisk.SendContactStatusAsync("6003", "sip:6003@127.0.0.1:5072", "Reachable", Ct);
         var third = await NotifiesAsync(asterisk, 1);

@@ -120,6 +120,16 @@ public static class AmiRecordedLayouts
 
     public static AmiRawTemplate NoContacts => Loaded.Value.NoContacts;
 
+    /// <summary>
+    /// PJSIPShowEndpoints when Asterisk has none: not an empty list but an error, in the recorded shape of
+    /// "No Contacts found" (pjsip-show/14) with res_pjsip's text (pjsip_configuration.c ami_show_endpoints:
+    /// <c>astman_send_error(s, m, "No endpoints found\n")</c>).
+    /// </summary>
+    public static AmiRawTemplate NoEndpoints => Loaded.Value.NoEndpoints;
+
+    /// <summary>PJSIPShowAuths with no auth: the same shape, text of config_auth.c ami_show_auths (<c>"No Auths found\n"</c>).</summary>
+    public static AmiRawTemplate NoAuths => Loaded.Value.NoAuths;
+
     public static AmiFieldTemplate DetailStart => Loaded.Value.DetailStart;
 
     public static AmiFieldTemplate EndpointDetail => Loaded.Value.EndpointDetail;
@@ -150,6 +160,15 @@ public static class AmiRecordedLayouts
     private static Layouts Load()
     {
         static AmiRawTemplate Raw(string scenario, string prefix) => new(AmiFixtures.Numbered(scenario, prefix, "response"));
+
+        // The recorded "No Contacts found" error (its bare LF at the value's end kept) with another list's text.
+        static AmiRawTemplate NoneFound(string message)
+        {
+            var recorded = Encoding.UTF8.GetString(AmiFixtures.Numbered("pjsip-show", "14-", "response"));
+            var swapped = recorded.Replace("Message: No Contacts found\n", "Message: " + message + "\n", StringComparison.Ordinal);
+            return swapped == recorded ? throw new InvalidDataException("pjsip-show/14 no longer holds 'No Contacts found'") : new(Encoding.UTF8.GetBytes(swapped));
+        }
+
         static IReadOnlyList<AmiMessage> Parse(string scenario, string prefix) => AmiFixtures.ParseMessages(AmiFixtures.Numbered(scenario, prefix, "response"));
         static AmiRawTemplate Event(string scenario, string name) =>
             new(Encoding.UTF8.GetBytes(AmiFixtures.Messages(scenario).First(m => m.Kind == "event" && m.Headers[0].Value == name).Raw));
@@ -181,6 +200,8 @@ public static class AmiRecordedLayouts
             ContactList = new AmiFieldTemplate(contacts[1]),
             ContactListComplete = new AmiFieldTemplate(contacts[^1]),
             NoContacts = Raw("pjsip-show", "14-"),
+            NoEndpoints = NoneFound("No endpoints found"),
+            NoAuths = NoneFound("No Auths found"),
             DetailStart = new AmiFieldTemplate(detail[0]),
             EndpointDetail = new AmiFieldTemplate(detail.First(m => m.EventName == "EndpointDetail")),
             AuthDetail = new AmiFieldTemplate(detail.First(m => m.EventName == "AuthDetail")),
@@ -236,6 +257,10 @@ public static class AmiRecordedLayouts
         public required AmiFieldTemplate ContactListComplete { get; init; }
 
         public required AmiRawTemplate NoContacts { get; init; }
+
+        public required AmiRawTemplate NoEndpoints { get; init; }
+
+        public required AmiRawTemplate NoAuths { get; init; }
 
         public required AmiFieldTemplate DetailStart { get; init; }
 

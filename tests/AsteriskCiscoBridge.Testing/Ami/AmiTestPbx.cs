@@ -5,8 +5,8 @@ using AsteriskCiscoBridge.Ami.Pjsip;
 
 namespace AsteriskCiscoBridge.Testing.Ami;
 
-/// <summary>A registered contact of a test endpoint.</summary>
-public sealed record AmiTestContact(string Uri, string UserAgent, string CallId, string Status = "Reachable");
+/// <summary>A registered contact of a test endpoint; <paramref name="ExpiresAt"/> null lists the recorded <c>ExpirationTime</c>.</summary>
+public sealed record AmiTestContact(string Uri, string UserAgent, string CallId, string Status = "Reachable", DateTimeOffset? ExpiresAt = null);
 
 /// <summary>
 /// A <c>type=transport</c> section of the test PBX. The lab's (fixtures README) is <c>transport-udp</c>, udp on

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -39,6 +40,7 @@ public sealed class AmiTestServer : IAsyncDisposable
     public const string RecordedChallenge = "188822228";
 
     private readonly ConcurrentDictionary<int, Session> _sessions = new();
+    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Channel<AmiReceivedAction> _received = Channel.CreateUnbounded<AmiReceivedAction>();
     private readonly CancellationTokenSource _stop = new();
     private TcpListener? _listener;
@@ -60,6 +62,12 @@ public sealed class AmiTestServer : IAsyncDisposable
     public SipNotifyDelivery Notifies { get; } = new();
 
     public int Port { get; private set; }
+
+    /// <summary>This Asterisk's clock: a registration's <c>ExpirationTime</c> is counted from it.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>The expiry a REGISTER asks for and is granted (a Cisco phone's default <c>registerExpires</c>, 3600 s).</summary>
+    public TimeSpan RegisterExpiry { get; set; } = TimeSpan.FromSeconds(3600);
 
     public AmiWriteMode WriteMode { get; set; }
 
@@ -84,6 +92,24 @@ public sealed class AmiTestServer : IAsyncDisposable
 
     /// <summary>Every action received, in order.</summary>
     public ChannelReader<AmiReceivedAction> Received => _received.Reader;
+
+    /// <summary>
+    /// How many of the next PJSIPNotify actions are answered with Asterisk's recorded <c>Response: Error</c>
+    /// (pjsipnotify-errors/02, "Unable to retrieve endpoint …") instead of being acted on.
+    /// </summary>
+    public int RefuseNotifies
+    {
+        get => Volatile.Read(ref _refuseNotifies);
+        set => Volatile.Write(ref _refuseNotifies, value);
+    }
+
+    private int _refuseNotifies;
+
+    /// <summary>Actions received so far with this <c>Action:</c> name (case-insensitive), on every connection.</summary>
+    public int CountOf(string action) => _counts.GetValueOrDefault(action);
+
+    /// <summary>Actions received so far, by name (as the client spelled the first one).</summary>
+    public IReadOnlyDictionary<string, int> ActionCounts => new Dictionary<string, int>(_counts, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Starts the server; with <paramref name="tlsCertificate"/> every connection is TLS (as manager.conf <c>tlsenable</c>).</summary>
     public static AmiTestServer Start(AmiTestPbx? pbx = null, System.Security.Cryptography.X509Certificates.X509Certificate2? tlsCertificate = null)
@@ -140,6 +166,45 @@ public sealed class AmiTestServer : IAsyncDisposable
             ["EndpointName"] = endpoint,
         });
         return BroadcastAsync(sb.ToString(), cancellationToken);
+    }
+
+    /// <summary>
+    /// A phone's REGISTER as Asterisk 22 takes it (res_pjsip_registrar.c, checked against 22.10.1): the
+    /// endpoint whose auth user is <paramref name="username"/> and whose password matches registers
+    /// <paramref name="contact"/>, expiring <see cref="RegisterExpiry"/> after now on <see cref="Clock"/>.
+    /// From a contact URI it already has (a phone that rebooted on the same address and port), Asterisk only
+    /// refreshes the stored contact: a new expiration and User-Agent, the old Call-ID kept, and no
+    /// <c>ContactStatus</c> at all; only <c>PJSIPShowContacts</c>' <c>ExpirationTime</c> shows it. A new URI
+    /// becomes the endpoint's only contact (max_contacts=1, remove_existing) and is announced as recorded
+    /// (registration-and-notify: <c>ContactStatus</c> <c>NonQualified</c>, then <c>Reachable</c> once
+    /// qualified), with <c>Removed</c> for the contact it replaced. A wrong user or password is refused
+    /// (a 401 in SIP): null.
+    /// </summary>
+    public async Task<AmiTestEndpoint?> RegisterAsync(string username, string password, Func<AmiTestEndpoint, AmiTestContact> contact, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        var endpoint = Pbx.Endpoints.FirstOrDefault(e => e.AuthName is not null && e.Username == username);
+        if (endpoint is null || endpoint.AuthType != "userpass" || endpoint.Password != password)
+        {
+            return null;
+        }
+
+        var registered = contact(endpoint) with { ExpiresAt = Clock.GetUtcNow() + RegisterExpiry };
+        if (endpoint.Contacts.FirstOrDefault(c => c.Uri == registered.Uri) is { } known)
+        {
+            Pbx.Set(endpoint with { Contacts = [known with { UserAgent = registered.UserAgent, ExpiresAt = registered.ExpiresAt }] });
+            return endpoint;
+        }
+
+        Pbx.Set(endpoint with { Contacts = [registered] });
+        await SendContactStatusAsync(endpoint.Name, registered.Uri, "NonQualified", cancellationToken);
+        foreach (var replaced in endpoint.Contacts)
+        {
+            await SendContactStatusAsync(endpoint.Name, replaced.Uri, "Removed", cancellationToken);
+        }
+
+        await SendContactStatusAsync(endpoint.Name, registered.Uri, registered.Status, cancellationToken);
+        return endpoint;
     }
 
     /// <summary>Writes raw text to every logged-in session that receives events.</summary>
@@ -287,6 +352,7 @@ public sealed class AmiTestServer : IAsyncDisposable
     {
         _received.Writer.TryWrite(new AmiReceivedAction(session.Id, action));
         var name = action["Action"] ?? string.Empty;
+        _counts.AddOrUpdate(name, 1, (_, n) => n + 1);
         var id = action.ActionId;
         if (DropConnectionOn is { } drop && drop(action))
         {
@@ -374,6 +440,12 @@ public sealed class AmiTestServer : IAsyncDisposable
         switch (name.ToUpperInvariant())
         {
             case "PJSIPSHOWENDPOINTS":
+                if (all.Value.Count == 0)
+                {
+                    sb.Append(AmiRecordedLayouts.NoEndpoints.Render(id));
+                    break;
+                }
+
                 AmiRecordedLayouts.EndpointsStart.Render(sb, id);
                 foreach (var e in all.Value)
                 {
@@ -392,8 +464,14 @@ public sealed class AmiTestServer : IAsyncDisposable
                 AmiRecordedLayouts.EndpointListComplete.Render(sb, id, Items(all.Value.Count));
                 break;
             case "PJSIPSHOWAUTHS":
-                AmiRecordedLayouts.AuthsStart.Render(sb, id);
                 var auths = all.Value.Where(e => e.AuthName is not null).ToList();
+                if (auths.Count == 0)
+                {
+                    sb.Append(AmiRecordedLayouts.NoAuths.Render(id));
+                    break;
+                }
+
+                AmiRecordedLayouts.AuthsStart.Render(sb, id);
                 foreach (var e in auths)
                 {
                     AmiRecordedLayouts.AuthList.Render(sb, id, AuthValues(e));
@@ -412,7 +490,7 @@ public sealed class AmiTestServer : IAsyncDisposable
                 AmiRecordedLayouts.ContactsStart.Render(sb, id);
                 foreach (var (e, c) in contacts)
                 {
-                    AmiRecordedLayouts.ContactList.Render(sb, id, new Dictionary<string, string>
+                    var values = new Dictionary<string, string>
                     {
                         ["ObjectName"] = e.Aor + ";@" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(c.Uri)))[..32],
                         ["CallId"] = c.CallId,
@@ -420,7 +498,13 @@ public sealed class AmiTestServer : IAsyncDisposable
                         ["Uri"] = c.Uri,
                         ["UserAgent"] = c.UserAgent,
                         ["Status"] = c.Status,
-                    });
+                    };
+                    if (c.ExpiresAt is { } expires)
+                    {
+                        values["ExpirationTime"] = expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                    }
+
+                    AmiRecordedLayouts.ContactList.Render(sb, id, values);
                 }
 
                 AmiRecordedLayouts.ContactListComplete.Render(sb, id, Items(contacts.Count));
@@ -446,8 +530,17 @@ public sealed class AmiTestServer : IAsyncDisposable
                 AmiTestPbx.RenderGetConfig(sb, id, all.Value, Pbx.Transports, filter is not null && filter.StartsWith("type=", StringComparison.Ordinal) ? filter[5..] : null);
                 break;
             case "PJSIPNOTIFY":
+                if (Interlocked.Decrement(ref _refuseNotifies) >= 0)
+                {
+                    sb.Append(AmiRecordedLayouts.NotifyUnknownEndpoint.Render(id, ("9999", action["Endpoint"] ?? action["URI"] ?? string.Empty)));
+                    break;
+                }
+
+                Interlocked.Exchange(ref _refuseNotifies, 0);
+
                 // Asterisk answers Success even without contacts, and then sends to each contact;
-                // an endpoint it does not know is an error (pjsipnotify-errors/02).
+                // an endpoint it does not know is an error (pjsipnotify-errors/02). A URI goes out
+                // as given, from default_outbound_endpoint (notify-out in the lab; registration-and-notify/11).
                 if (action["Endpoint"] is { } target)
                 {
                     if (Pbx.Find(target) is not { } notified)
@@ -457,6 +550,10 @@ public sealed class AmiTestServer : IAsyncDisposable
                     }
 
                     Notifies.Deliver(notified, action.GetAll("Variable"));
+                }
+                else if (action["URI"] is { } uri)
+                {
+                    Notifies.DeliverTo(uri, "notify-out", action.GetAll("Variable"));
                 }
 
                 sb.Append(AmiRecordedLayouts.NotifySent.Render(id));

@@ -77,19 +77,26 @@ public sealed partial class SipNotifyDelivery : IDisposable
     /// <summary>Sends the NOTIFY to each contact whose URI names a loopback UDP host and port.</summary>
     public void Deliver(AmiTestEndpoint endpoint, IReadOnlyList<string> variables)
     {
+        ArgumentNullException.ThrowIfNull(endpoint);
         foreach (var contact in endpoint.Contacts)
         {
-            var match = UriAddress().Match(contact.Uri);
-            // Loopback only: a test never sends to an address it did not create.
-            if (!match.Success || !IPAddress.TryParse(match.Groups[1].Value, out var address) || !IPAddress.IsLoopback(address))
-            {
-                continue;
-            }
-
-            var datagram = Render(contact.Uri, endpoint.Name, variables, ((IPEndPoint)_socket.LocalEndPoint!).Port);
-            _socket.SendTo(datagram, new IPEndPoint(address, int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)));
-            Interlocked.Increment(ref _delivered);
+            DeliverTo(contact.Uri, endpoint.Name, variables);
         }
+    }
+
+    /// <summary>Sends the NOTIFY to one URI (PJSIPNotify <c>URI:</c>) from <paramref name="from"/> when it names a loopback UDP host and port.</summary>
+    public void DeliverTo(string uri, string from, IReadOnlyList<string> variables)
+    {
+        var match = UriAddress().Match(uri);
+        // Loopback only: a test never sends to an address it did not create.
+        if (!match.Success || !IPAddress.TryParse(match.Groups[1].Value, out var address) || !IPAddress.IsLoopback(address))
+        {
+            return;
+        }
+
+        var datagram = Render(uri, from, variables, ((IPEndPoint)_socket.LocalEndPoint!).Port);
+        _socket.SendTo(datagram, new IPEndPoint(address, int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)));
+        Interlocked.Increment(ref _delivered);
     }
 
     public void Dispose() => _socket.Dispose();

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using System.Xml.Linq;
+using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Tftp;
 
 namespace AsteriskCiscoBridge.Testing.Phones;
@@ -47,6 +48,7 @@ public sealed class PhoneSimulator : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _listener;
     private readonly Dictionary<string, byte[]?> _files = new(StringComparer.OrdinalIgnoreCase);
+    private AmiTestServer? _registrar;
 
     /// <param name="model">The model it plays (<c>8841</c>, <c>8865NR</c>); by default a 7960 or a 7961.</param>
     public PhoneSimulator(PhoneFamily family, string mac, IPEndPoint tftpServer, string runningLoad, NotifyBehaviour behaviour = NotifyBehaviour.Obey, string? model = null)
@@ -83,6 +85,12 @@ public sealed class PhoneSimulator : IAsyncDisposable
     public bool FollowsLoads { get; set; }
 
     public NotifyBehaviour Behaviour { get; set; }
+
+    /// <summary>
+    /// False: the phone boots and fetches its files but never registers (a bad proxy address in them,
+    /// say). With a registrar (<see cref="RegisterWith"/>) it registers after every boot. Default true.
+    /// </summary>
+    public bool Registers { get; set; } = true;
 
     /// <summary>Where NOTIFYs reach the phone (its SIP contact).</summary>
     public IPEndPoint SipEndPoint => (IPEndPoint)_sip.LocalEndPoint!;
@@ -197,6 +205,29 @@ public sealed class PhoneSimulator : IAsyncDisposable
         Boots++;
         CallId = $"{Guid.NewGuid():N}@127.0.0.1";
         Record(new PhoneActivity("booted", $"boot {Boots}"));
+        await RegisterAsync(cancellationToken);
+    }
+
+    /// <summary>Makes the phone register its lines with <paramref name="asterisk"/> after every boot, as a real one does with its SIP proxy.</summary>
+    public void RegisterWith(AmiTestServer asterisk) => _registrar = asterisk;
+
+    /// <summary>
+    /// Registers every line of its configuration (auth name and password) from its SIP socket with the
+    /// current Call-ID: Asterisk takes it only with the right password. Recorded as <c>registered</c> or
+    /// <c>register-refused</c>; nothing without a registrar or when <see cref="Registers"/> is false.
+    /// </summary>
+    public async Task RegisterAsync(CancellationToken cancellationToken)
+    {
+        if (_registrar is not { } registrar || !Registers)
+        {
+            return;
+        }
+
+        foreach (var (authName, password) in Lines)
+        {
+            var endpoint = await registrar.RegisterAsync(authName, password, e => new AmiTestContact($"sip:{e.Aor ?? authName}@127.0.0.1:{SipEndPoint.Port}", UserAgent, CallId), cancellationToken);
+            Record(endpoint is null ? new PhoneActivity("register-refused", authName) : new PhoneActivity("registered", $"{endpoint.Name} {CallId}"));
+        }
     }
 
     /// <summary>

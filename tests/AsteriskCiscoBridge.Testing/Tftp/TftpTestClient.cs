@@ -75,6 +75,13 @@ public sealed class TftpTestClient : IDisposable
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
+    /// <summary>
+    /// Bytes received and not read yet. On loopback a datagram is in the receiving socket when the
+    /// sender's call returns, so once the server has done something later (answered another packet),
+    /// zero here proves it sent this client nothing: silence asserted without waiting for it.
+    /// </summary>
+    public int Available => _socket.Available;
+
     public static byte[] ReadRequest(string fileName, string mode = "octet", params (string Name, string Value)[] options)
     {
         var bytes = new List<byte> { 0, 1 };

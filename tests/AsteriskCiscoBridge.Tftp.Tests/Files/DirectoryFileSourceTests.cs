@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Tftp.Files;
+using AsteriskCiscoBridge.Tftp.Protocol;
 
 namespace AsteriskCiscoBridge.Tftp.Tests.Files;
 
@@ -101,6 +102,56 @@ public sealed class DirectoryFileSourceTests : IDisposable
     }
 
     [Fact]
+    public void No_name_the_server_accepts_resolves_to_a_byte_outside_the_root()
+    {
+        // Catalogue §5.5 case 32: the whole confinement (TftpPath, then the folder's case-folding
+        // resolution and symlink checks) over seeded random names; bounded at 20,000.
+        _temp.Write("root/a.txt", "inside a");
+        _temp.Write("root/Sub/B.txt", "inside b");
+        _temp.Write("root2/file.txt", "SECRET sibling");
+        var secret = _temp.Write("secret.txt", "SECRET outside");
+        File.CreateSymbolicLink(Path.Combine(_root, "out.txt"), secret);
+        File.CreateSymbolicLink(Path.Combine(_root, "Sub", "up.txt"), Path.Combine("..", "..", "secret.txt"));
+        File.CreateSymbolicLink(Path.Combine(_root, "in.txt"), "a.txt");
+        Directory.CreateSymbolicLink(Path.Combine(_root, "sibling"), Path.Combine(_temp.Path, "root2"));
+        Directory.CreateSymbolicLink(Path.Combine(_root, "loop"), ".");
+        using var source = new DirectoryFileSource(_root);
+        var rootPrefix = source.Root + "/";
+        string[] pieces = ["a.txt", "A.TXT", "sub", "SUB", "b.txt", "out.txt", "up.txt", "in.txt", "sibling", "file.txt", "loop", "..", ".", "root2", "secret.txt", "%2e%2e", "x"];
+        var random = new Random(79);
+        var served = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var name = string.Join(random.Next(20) == 0 ? "//" : "/", Enumerable.Range(0, random.Next(1, 5)).Select(_ => pieces[random.Next(pieces.Length)]));
+            if (random.Next(10) == 0)
+            {
+                name = "/" + name;
+            }
+
+            if (TftpPath.Normalize(name, out _) is not { } path)
+            {
+                continue;
+            }
+
+            var lookup = source.Lookup(path);
+            if (lookup.Status != TftpLookupStatus.Found)
+            {
+                continue;
+            }
+
+            served++;
+            using var content = lookup.Content!;
+            Assert.StartsWith(rootPrefix, content.Description, StringComparison.Ordinal);
+            var buffer = new byte[content.Length];
+            content.Read(0, buffer);
+            Assert.StartsWith("inside", Encoding.UTF8.GetString(buffer), StringComparison.Ordinal);
+        }
+
+        // The loop did reach files: a run that served nothing would prove nothing.
+        Assert.True(served > 500, $"only {served} names served");
+    }
+
+    [Fact]
     public void Device_files_and_folders_are_denied()
     {
         File.CreateSymbolicLink(Path.Combine(_root, "null"), "/dev/null");
@@ -168,6 +219,30 @@ public sealed class DirectoryFileSourceTests : IDisposable
 
         Assert.Equal(3000, source.CachedBytes);
         Assert.Equal(20_000, big.Length);
+    }
+
+    [Fact]
+    public void With_the_cache_full_of_files_in_use_another_file_is_streamed_never_copied_per_transfer()
+    {
+        // Each transfer of a file the cache could not take used to read a copy of its own.
+        _temp.Write("root/in-use.bin", new byte[250_000]);
+        var other = Enumerable.Range(0, 200_000).Select(i => (byte)i).ToArray();
+        _temp.Write("root/other.bin", other);
+        using var source = new DirectoryFileSource(_root, new DirectoryFileSourceOptions(CacheMaxFileBytes: 1 << 20, CacheBudgetBytes: 300_000));
+        using var inUse = source.Lookup("in-use.bin").Content!;
+        source.Lookup("other.bin").Content!.Dispose();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var transfers = Enumerable.Range(0, 20).Select(_ => source.Lookup("other.bin").Content!).ToList();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < other.Length, $"20 lookups allocated {allocated} bytes, more than one copy of the file");
+        Assert.Equal(250_000, source.CachedBytes);
+        Assert.All(transfers, t => Assert.Equal(0, t.BufferedBytes));
+        var buffer = new byte[other.Length];
+        Assert.Equal(other.Length, transfers[^1].Read(0, buffer));
+        Assert.Equal(other, buffer);
+        transfers.ForEach(t => t.Dispose());
     }
 
     [Fact]

@@ -122,4 +122,86 @@ public sealed class TftpNegotiationTests
         Assert.Equal(512, alone.BlockSize);
         Assert.Equal(["tsize=10"], withTsize.Acknowledged.Select(o => o.ToString()));
     }
+
+    [Fact]
+    public void Random_option_lists_never_throw_and_grant_only_what_the_rfcs_and_limits_allow()
+    {
+        // Catalogue §5.5 case 32: seeded, bounded. Names from the known set in any case, repeated,
+        // refused or unknown; values in and out of range, empty, huge, non-digits.
+        var random = new Random(2347);
+        string[] names = ["blksize", "tsize", "timeout", "windowsize", "rollover", "multicast", "x", ""];
+        string[] values = ["0", "1", "7", "8", "255", "256", "512", "1468", "65464", "65465", "65535", "65536", "", "-1", "+5", " 8", "1e3", "99999999999999999999999", "abc"];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var limits = new TftpNegotiationLimits(random.Next(8, 65465), random.Next(1, 65536), random.Next(4) == 0 ? new HashSet<string> { names[random.Next(4)] } : null);
+            var requested = Enumerable.Range(0, random.Next(0, 8))
+                .Select(_ => new TftpOption(
+                    names[random.Next(names.Length)],
+                    random.Next(5) == 0 ? random.Next().ToString(System.Globalization.CultureInfo.InvariantCulture) : values[random.Next(values.Length)]))
+                .ToList();
+            long? size = random.Next(3) == 0 ? null : random.NextInt64(0, 1L << 40);
+
+            var ok = TftpNegotiation.TryNegotiate(requested, limits, size, out var p, out var refusal);
+
+            if (!ok)
+            {
+                Assert.NotNull(refusal);
+                Assert.Contains(requested, o => refusal.StartsWith(o.Name + " '" + o.Value + "'", StringComparison.Ordinal));
+                continue;
+            }
+
+            Assert.Null(refusal);
+            // Not asked for (or refused), the RFC 1350 values apply whatever the limits.
+            var blksize = p.Acknowledged.Any(o => o.Name == "blksize");
+            var windowsize = p.Acknowledged.Any(o => o.Name == "windowsize");
+            Assert.True(blksize ? p.BlockSize >= 8 && p.BlockSize <= Math.Min(65464, limits.MaxBlockSize) : p.BlockSize == 512, $"blksize {p.BlockSize}");
+            Assert.True(windowsize ? p.WindowSize >= 1 && p.WindowSize <= limits.MaxWindowSize : p.WindowSize == 1, $"windowsize {p.WindowSize}");
+            Assert.True(p.Timeout is null || p.Timeout.Value.TotalSeconds is >= 1 and <= 255);
+            // The OACK: only options asked for, each once, none refused, values as granted.
+            Assert.Equal(p.Acknowledged.Count, p.Acknowledged.Select(o => o.Name).Distinct().Count());
+            foreach (var option in p.Acknowledged)
+            {
+                Assert.Contains(requested, r => r.Name == option.Name);
+                Assert.False(limits.RefusedOptions?.Contains(option.Name) ?? false);
+                var granted = long.Parse(option.Value, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Equal(
+                    granted,
+                    option.Name switch
+                    {
+                        "blksize" => p.BlockSize,
+                        "windowsize" => p.WindowSize,
+                        "timeout" => (long)p.Timeout!.Value.TotalSeconds,
+                        "tsize" => size!.Value,
+                        _ => throw new InvalidOperationException($"unknown option {option.Name} acknowledged"),
+                    });
+            }
+
+            Assert.Equal(p.Acknowledged.Count == 0, p == TftpTransferParameters.Default);
+        }
+    }
+
+    [Fact]
+    public void Random_and_mutated_requests_parse_and_negotiate_without_throwing()
+    {
+        // The server's whole path from datagram to transfer parameters, over random and mutated RRQs.
+        var random = new Random(1350);
+        var valid = AsteriskCiscoBridge.Testing.Tftp.TftpTestClient.ReadRequest("SEP001122334455.cnf.xml", "octet", ("BLKSIZE", "1428"), ("tsize", "0"), ("windowsize", "8"), ("timeout", "3"));
+        for (var i = 0; i < 20_000; i++)
+        {
+            var packet = (byte[])valid.Clone();
+            for (var m = random.Next(0, 8); m > 0; m--)
+            {
+                packet[random.Next(2, packet.Length)] = random.Next(3) == 0 ? (byte)0 : (byte)random.Next(256);
+            }
+
+            packet = packet[..random.Next(2, packet.Length + 1)];
+            if (TftpPacketCodec.TryParseRequest(packet, out var request, out _))
+            {
+                Assert.All(request!.Options, o => Assert.Equal(o.Name.ToLowerInvariant(), o.Name));
+                var ok = TftpNegotiation.TryNegotiate(request.Options, Limits, random.Next(100_000), out var p, out var refusal);
+                Assert.Equal(ok, refusal is null);
+                Assert.InRange(p.BlockSize, 8, Limits.MaxBlockSize);
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@ using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Time;
 using AsteriskCiscoBridge.Tftp.Files;
 using AsteriskCiscoBridge.Tftp.Server;
+using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Tftp.Tests.Server;
 
@@ -13,14 +14,14 @@ internal sealed class ServerHarness : IAsyncDisposable
     private readonly List<TftpRequestEvent> _events = [];
     private readonly Task _eventPump;
 
-    public ServerHarness(TftpServerOptions? options = null, FakeTimeProvider? time = null, IEnumerable<ITftpFileSource>? before = null)
+    public ServerHarness(TftpServerOptions? options = null, FakeTimeProvider? time = null, IEnumerable<ITftpFileSource>? before = null, ILogger<TftpServer>? logger = null)
     {
         Root = Path.Combine(_temp.Path, "root");
         Directory.CreateDirectory(Root);
         Disk = new DirectoryFileSource(Root);
         options ??= new TftpServerOptions { Listen = Loopback };
         Time = time;
-        Server = new TftpServer(options, [.. before ?? [], Disk], time);
+        Server = new TftpServer(options, [.. before ?? [], Disk], time, logger);
         Server.Start();
         _eventPump = PumpEventsAsync();
     }

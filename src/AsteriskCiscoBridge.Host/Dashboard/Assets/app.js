@@ -81,7 +81,9 @@ function renderPhones(state) {
     cell(row, phone.upgradePath, "path");
     cell(row, phone.syncCounter);
     cell(row, phone.lastRequest ? time(phone.lastRequest.at) + " " + phone.lastRequest.file + " (" + phone.lastRequest.outcome + ")" : "never");
-    cell(row, phone.lastResync ? time(phone.lastResync.at) + " " + phone.lastResync.outcome : "none", phone.lastResync && phone.lastResync.outcome === "stale" ? "bad" : "");
+    // A stale phone says why (no fetch, fetched but did not register, refused by Asterisk).
+    const stale = phone.lastResync && phone.lastResync.outcome === "stale";
+    cell(row, phone.lastResync ? time(phone.lastResync.at) + " " + phone.lastResync.outcome + (stale && phone.lastResync.detail ? ": " + phone.lastResync.detail : "") : "none", stale ? "bad" : "");
     const actions = row.insertCell();
     const resync = document.createElement("button");
     resync.className = "resync";
@@ -103,6 +105,30 @@ function renderPhones(state) {
     pin.title = state.pinAvailable ? "pin the chosen load (site default unpins)" : "load planning is off";
     pin.addEventListener("click", () => act(phone.mac, "pin", pin, { load: choice.value || null }));
     actions.append(resync, " ", choice, " ", pin);
+  }
+}
+
+// An answer of Asterisk held because it would strip many phones: shown until applied or dropped.
+function renderHold(hold) {
+  const section = document.getElementById("hold");
+  section.hidden = !hold;
+  if (!hold) return;
+  document.getElementById("hold-summary").textContent = hold.summary;
+  document.getElementById("hold-command").textContent = hold.acceptCommand;
+  list("hold-phones", hold.phones.map((p) => p.mac + ": loses " + p.endpoints.join(", ") + (p.kept ? " (keeps " + p.kept + ")" : "")));
+  document.getElementById("accept-removals").disabled = !!hold.acceptedAt;
+}
+
+async function acceptRemovals(button) {
+  button.disabled = true;
+  try {
+    const response = await fetch("/api/sync/accept-removals", { method: "POST", headers: headers() });
+    const result = await response.json().catch(() => ({ ok: false, message: "HTTP " + response.status }));
+    say(result.message, result.ok);
+  } catch (error) {
+    say(String(error.message || error), false);
+  } finally {
+    refreshState();
   }
 }
 
@@ -128,6 +154,7 @@ async function refreshState() {
     list("pending", state.pending);
     list("stale", state.stale);
     renderFirmware(state.firmware);
+    renderHold(state.removalHold);
     document.body.dataset.loaded = "true";
   } catch (error) {
     say(String(error.message || error), false);
@@ -173,6 +200,7 @@ async function act(mac, action, button, body) {
   }
 }
 
+document.getElementById("accept-removals").addEventListener("click", (event) => acceptRemovals(event.currentTarget));
 refreshState();
 refreshRequests();
 setInterval(refreshState, 5000);

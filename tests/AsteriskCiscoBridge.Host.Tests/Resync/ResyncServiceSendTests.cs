@@ -1,0 +1,156 @@
+using AsteriskCiscoBridge.Ami;
+using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Host.Resync;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Storage;
+using AsteriskCiscoBridge.Testing.Ami;
+using AsteriskCiscoBridge.Testing.Support;
+using AsteriskCiscoBridge.Testing.Time;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AsteriskCiscoBridge.Host.Tests.Resync;
+
+/// <summary>
+/// Reliability catalogue §5.5 case 29: a NOTIFY is not abandoned at the first failure. Against the AMI
+/// test server (recorded wire format), the resync on driven time: an <c>Error</c> answer is sent again
+/// with a doubling wait, three tries in all; a session lost while sending is sent again after the
+/// reconnect, up to a cap. Either way the phone ends stale with the reason, and nothing more is sent.
+/// </summary>
+public sealed class ResyncServiceSendTests : IAsyncDisposable
+{
+    private static readonly MacAddress Mac = MacAddress.Parse("0011223344AA").Mac!.Value;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private readonly TempDirectory _data = new("acb-resync-send");
+    private readonly FakeTimeProvider _time = new();
+    private readonly AmiTestServer _asterisk;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SqliteConnectionFactory _connections;
+    private readonly List<IAsyncDisposable> _sessions = [];
+    private Task _loop = Task.CompletedTask;
+
+    public ResyncServiceSendTests()
+    {
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6001", "pw") with { Contacts = [new AmiTestContact("sip:6001@127.0.0.1:9", "Cisco-CP7960G/8.0", "reg-6001")] });
+        _asterisk = AmiTestServer.Start(pbx);
+        _connections = new SqliteConnectionFactory(new StorageOptions { Database = Path.Combine(_data.Path, "acb.db") });
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        foreach (var session in _sessions)
+        {
+            await session.DisposeAsync();
+        }
+
+        _stop.Dispose();
+        await _asterisk.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task An_error_answer_is_sent_again_after_10_then_20_seconds_and_the_third_makes_the_phone_stale()
+    {
+        _asterisk.RefuseNotifies = int.MaxValue;
+        var (resync, snapshot) = await StartAsync(new ResyncOptions { Interval = TimeSpan.Zero });
+
+        await resync.PlanAsync(snapshot, [Mac], Ct);
+        await NotifiesAsync(1);
+        var row = await RowAsync(r => r.State == ResyncState.Retry);
+        Assert.Equal((1L, "Asterisk refused the check-sync NOTIFY: Unable to retrieve endpoint 6001 (try 1 of 3; again at 2026-11-22T08:00:10Z)"), (row.Refused, row.Reason));
+
+        // Not before its time: 10 s, then 20 s.
+        await ArmedAsync();
+        _time.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(1, _asterisk.CountOf("PJSIPNotify"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await NotifiesAsync(2);
+        await RowAsync(r => r.Refused == 2);
+        await ArmedAsync();
+        _time.Advance(TimeSpan.FromSeconds(19));
+        Assert.Equal(2, _asterisk.CountOf("PJSIPNotify"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await NotifiesAsync(3);
+
+        row = await RowAsync(r => r.State == ResyncState.Stale);
+        Assert.Equal("Asterisk refused the check-sync NOTIFY 3 times: Unable to retrieve endpoint 6001", row.Reason);
+        await Eventually.TrueAsync(() => resync.Stale.Contains(Mac), "stale in the service's view", Ct, Bound);
+        _time.Advance(TimeSpan.FromHours(1));
+        await resync.PlanAsync(snapshot, [], Ct);
+        Assert.Equal(3, _asterisk.CountOf("PJSIPNotify"));
+        var log = await new NotifyLog(_connections).RecentAsync(Mac, 10, Ct);
+        Assert.Equal(["refused", "refused", "refused"], log.Select(n => n.Outcome));
+    }
+
+    [Fact]
+    public async Task A_session_lost_while_sending_is_sent_again_after_each_reconnect_up_to_the_cap()
+    {
+        // Asterisk closes the connection on every PJSIPNotify, before acting on it.
+        _asterisk.DropConnectionOn = a => a["Action"] == "PJSIPNotify";
+        var (resync, snapshot) = await StartAsync(new ResyncOptions { Interval = TimeSpan.Zero, SendFailureCap = 4 });
+
+        for (var lost = 1; lost <= 4; lost++)
+        {
+            // The snapshot after each reconnect plans the phone again.
+            await resync.PlanAsync(snapshot, lost == 1 ? [Mac] : [], Ct);
+            await NotifiesAsync(lost);
+            var expected = lost;
+            await RowAsync(r => r.Failed == expected);
+        }
+
+        var row = await RowAsync(r => r.State == ResyncState.Stale);
+        Assert.StartsWith("its NOTIFY was lost with the AMI session 4 times (last: ", row.Reason, StringComparison.Ordinal);
+        await resync.PlanAsync(snapshot, [], Ct);
+        Assert.Equal(4, _asterisk.CountOf("PJSIPNotify"));
+        Assert.Equal(4, (await new NotifyLog(_connections).RecentAsync(Mac, 10, Ct)).Count(n => n.Outcome == "failed"));
+    }
+
+    private async Task<(ResyncService Resync, PjsipSnapshot Snapshot)> StartAsync(ResyncOptions options)
+    {
+        await _connections.MigrateAsync(Ct);
+        var phones = new PhoneStore(_connections);
+        await phones.BindAsync(Mac, PhoneModels.Cisco7960, [new BindingRow { Position = 1, Endpoint = "6001" }], "test", _time.GetUtcNow(), Ct);
+        var sender = new ReconnectingSender(this);
+        var snapshot = (await new PjsipSnapshotReader(sender, TimeProvider.System).ReadAsync(Ct)).Snapshot!;
+        var resync = new ResyncService(phones, new ResyncQueue(_connections), options, _time, NullLogger<ResyncService>.Instance);
+        _loop = resync.SendLoopAsync(sender, _stop.Token);
+        return (resync, snapshot);
+    }
+
+    private async Task NotifiesAsync(int total) =>
+        await Eventually.TrueAsync(() => _asterisk.CountOf("PJSIPNotify") >= total, $"{total} PJSIPNotify at the server", Ct, Bound);
+
+    private async Task<ResyncQueueRow> RowAsync(Func<ResyncQueueRow, bool> condition) =>
+        Assert.Single(await Eventually.ValueAsync(() => new ResyncQueue(_connections).ListAsync(Ct), rows => rows.Count == 1 && condition(rows[0]), "the queue row", Ct, Bound));
+
+    private async Task ArmedAsync() =>
+        await Eventually.TrueAsync(() => _time.PendingTimers >= 1, "the retry armed", Ct, Bound);
+
+    private async Task<AmiConnection> ConnectAsync()
+    {
+        var connection = await AmiConnection.ConnectAsync(new AmiConnectionOptions { Host = "127.0.0.1", Port = _asterisk.Port, Username = "bridge", Secret = "bridgepw", PingInterval = TimeSpan.Zero }, TimeProvider.System, null, Ct);
+        await connection.LoginAsync(Ct);
+        _sessions.Add(connection);
+        return connection;
+    }
+
+    // What the reconnecting client gives the sender: the current session, a new one once it is lost.
+    private sealed class ReconnectingSender(ResyncServiceSendTests test) : IAmiActionSender
+    {
+        private AmiConnection? _current;
+
+        public async Task<AmiResponse> SendAsync(AmiAction action, CancellationToken cancellationToken)
+        {
+            if (_current is not { IsOpen: true })
+            {
+                _current = await test.ConnectAsync();
+            }
+
+            return await _current.SendAsync(action, cancellationToken);
+        }
+    }
+}
