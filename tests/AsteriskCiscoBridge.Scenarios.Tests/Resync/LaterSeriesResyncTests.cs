@@ -28,12 +28,18 @@ public sealed class LaterSeriesResyncTests
         await using var _ = service;
         await using var __ = phone;
 
+        var proven = service.Resync.Proven;
         var notify = await ChangePasswordAsync(service, "rotated-1");
 
         Assert.Equal(Restart(phone.CallId, stamps: 3), Fields(notify));
         await phone.WaitForAsync("booted", Bound, Ct);
         Assert.Equal([("6201", "rotated-1")], phone.Lines);
-        Assert.DoesNotContain(phone.History, h => h.Kind is "refused" or "ignored");
+
+        // It registers again after the boot, with the new password: that registration proves the restart.
+        await phone.WaitForAsync("registered", Bound, Ct);
+        await Eventually.TrueAsync(() => service.Resync.Proven > proven, "its registration proves the restart", Ct, Bound);
+        Assert.Empty(await new ResyncQueue(service.Connections).ListAsync(Ct));
+        Assert.DoesNotContain(phone.History, h => h.Kind is "refused" or "ignored" or "register-refused");
     }
 
     [Fact]
@@ -62,15 +68,18 @@ public sealed class LaterSeriesResyncTests
         await phone.BootAsync(Ct);
         await phone.WaitForAsync("booted", Bound, Ct);
 
-        // It registers: Asterisk holds its contact, User-Agent and REGISTER Call-ID.
-        var rounds = service.Sync.Rounds;
+        // It registers: Asterisk holds its contact, User-Agent and REGISTER Call-ID; the ContactStatus has the contacts read (no round).
+        var refreshes = service.Sync.ContactRefreshes;
         pbx.Set(pbx.Find("6201")! with { Contacts = [new AmiTestContact($"sip:6201@127.0.0.1:{phone.SipEndPoint.Port}", phone.UserAgent, phone.CallId)] });
         await service.Asterisk!.SendContactStatusAsync("6201", $"sip:6201@127.0.0.1:{phone.SipEndPoint.Port}", "Reachable", Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round that reads the registration", Ct, Bound);
+        await Eventually.TrueAsync(() => service.Sync.ContactRefreshes > refreshes, "the registration's contacts read", Ct, Bound);
         await Eventually.TrueAsync(async () => (await new ResyncQueue(service.Connections).ListAsync(Ct)).Count == 0, "nothing left to resync after its boot", Ct, Bound);
         while (service.Asterisk.Received.TryRead(out _))
         {
         }
+
+        // From now on it registers its lines after every boot, as a real one does.
+        phone.RegisterWith(service.Asterisk);
 
         return (service, phone);
     }
