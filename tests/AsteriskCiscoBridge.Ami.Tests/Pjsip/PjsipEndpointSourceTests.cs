@@ -153,6 +153,7 @@ public sealed class PjsipEndpointSourceTests
 
         // Login (Connected, then FullyBooted) is itself a burst: one debounced read.
         Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        await WaitForAsync(source, AmiSessionState.Connected, ct);
         await ReadAfterDebounceAsync();
 
         for (var i = 0; i < 5; i++)
@@ -228,6 +229,7 @@ public sealed class PjsipEndpointSourceTests
         source.Start();
         client.Start();
         Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        await WaitForAsync(source, AmiSessionState.Connected, ct);
         await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
         time.Advance(debounce);
         await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
@@ -270,6 +272,7 @@ public sealed class PjsipEndpointSourceTests
         source.Start();
         client.Start();
         Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        await WaitForAsync(source, AmiSessionState.Connected, ct);
         await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
         time.Advance(debounce);
         var snapshot = await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
@@ -317,6 +320,7 @@ public sealed class PjsipEndpointSourceTests
         source.Start();
         client.Start();
         Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        await WaitForAsync(source, AmiSessionState.Connected, ct);
         await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
         time.Advance(debounce);
         await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
@@ -414,6 +418,8 @@ public sealed class PjsipEndpointSourceTests
         }
     }
 
+    // Login raises two read triggers from two loops (Connected, FullyBooted): a test that moves the clock past the
+    // login's debounce waits for both first, or the later one arms a second debounced read that nobody lets run.
     private static async Task<AmiSessionChange> WaitForAsync(PjsipEndpointSource source, AmiSessionState state, CancellationToken ct)
     {
         while (true)
