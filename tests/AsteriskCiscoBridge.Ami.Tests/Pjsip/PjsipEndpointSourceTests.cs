@@ -153,6 +153,7 @@ public sealed class PjsipEndpointSourceTests
 
         // Login (Connected, then FullyBooted) is itself a burst: one debounced read.
         Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        await WaitForAsync(source, AmiSessionState.Connected, ct);
         await ReadAfterDebounceAsync();
 
         for (var i = 0; i < 5; i++)
@@ -225,12 +226,7 @@ public sealed class PjsipEndpointSourceTests
         await using var server = AmiTestServer.Start();
         await using var client = new AmiClient(ClientOptions(server.Port), time);
         await using var source = new PjsipEndpointSource(client, new PjsipEndpointSourceOptions { Debounce = debounce, MinInterval = spacing, PollInterval = TimeSpan.FromMinutes(5) }, time);
-        source.Start();
-        client.Start();
-        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
-        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
-        time.Advance(debounce);
-        await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        await StartThroughLoginReadAsync(source, client, time, debounce, ct);
         Assert.Equal(1, server.CountOf("PJSIPShowEndpoints"));
 
         for (var burst = 0; burst < 3; burst++)
@@ -267,12 +263,7 @@ public sealed class PjsipEndpointSourceTests
         await using var server = AmiTestServer.Start();
         await using var client = new AmiClient(ClientOptions(server.Port), time);
         await using var source = new PjsipEndpointSource(client, new PjsipEndpointSourceOptions { Debounce = debounce, MinInterval = TimeSpan.Zero, PollInterval = TimeSpan.FromMinutes(5) }, time);
-        source.Start();
-        client.Start();
-        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
-        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
-        time.Advance(debounce);
-        var snapshot = await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        var snapshot = await StartThroughLoginReadAsync(source, client, time, debounce, ct);
         Assert.Empty(snapshot.Find("6001")!.Contacts);
         var before = server.ActionCounts;
 
@@ -314,12 +305,7 @@ public sealed class PjsipEndpointSourceTests
         server.Clock = asterisk;
         await using var client = new AmiClient(ClientOptions(server.Port), time);
         await using var source = new PjsipEndpointSource(client, new PjsipEndpointSourceOptions { Debounce = debounce, MinInterval = TimeSpan.Zero, PollInterval = TimeSpan.FromMinutes(5) }, time);
-        source.Start();
-        client.Start();
-        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
-        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
-        time.Advance(debounce);
-        await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        await StartThroughLoginReadAsync(source, client, time, debounce, ct);
         const string Uri = "sip:6001@127.0.0.1:5070;transport=udp";
         await server.RegisterAsync("6001", "Xk7pL2q-6001-Lab", _ => new AmiTestContact(Uri, "Cisco-CP7945G/9.4.2-fake", "boot-1@127.0.0.1"), ct);
         var first = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
@@ -414,6 +400,20 @@ public sealed class PjsipEndpointSourceTests
         }
     }
 
+    // Starts the source and its client and lets the login's one debounced read run: its snapshot.
+    private static async Task<PjsipSnapshot> StartThroughLoginReadAsync(PjsipEndpointSource source, AmiClient client, FakeTimeProvider time, TimeSpan debounce, CancellationToken ct)
+    {
+        source.Start();
+        client.Start();
+        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        await WaitForAsync(source, AmiSessionState.Connected, ct);
+        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
+        time.Advance(debounce);
+        return await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+    }
+
+    // Login raises two read triggers from two loops (Connected, FullyBooted): a test that moves the clock past the
+    // login's debounce waits for both first, or the later one arms a second debounced read that nobody lets run.
     private static async Task<AmiSessionChange> WaitForAsync(PjsipEndpointSource source, AmiSessionState state, CancellationToken ct)
     {
         while (true)
