@@ -17,6 +17,7 @@ internal sealed partial class ResyncService
             return;
         }
 
+        await RegistrationsAsync(cancellationToken);
         var registrations = new List<ResyncQueueRow>();
         foreach (var due in await queue.OverdueAsync(time.GetUtcNow(), cancellationToken))
         {

@@ -85,6 +85,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
             return new ResyncPlan([], []);
         }
 
+        await RegistrationsAsync(cancellationToken);
         var now = time.GetUtcNow();
         IReadOnlyList<ResyncQueueRow> rows;
         if (enqueue)
@@ -247,11 +248,12 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
         }
     }
 
-    private static IReadOnlyList<ResyncContact> ContactsOf(Dictionary<string, PjsipEndpoint> endpoints, string endpoint) =>
+    private IReadOnlyList<ResyncContact> ContactsOf(Dictionary<string, PjsipEndpoint> endpoints, string endpoint) =>
         endpoints.TryGetValue(endpoint, out var e) ? ContactsOf(e) : [];
 
-    private static IReadOnlyList<ResyncContact> ContactsOf(PjsipEndpoint e) =>
-        [.. e.Contacts.Select(c => new ResyncContact(e.Name, c.CallId, c.Status, c.Uri, c.ExpiresAt))];
+    // Each contact with the Call-ID of the line's current registration (Asterisk's, or the one learned after a boot).
+    private IReadOnlyList<ResyncContact> ContactsOf(PjsipEndpoint e) =>
+        [.. e.Contacts.Select(c => new ResyncContact(e.Name, CurrentCallId(e.Name, c.CallId), c.Status, c.Uri, c.ExpiresAt))];
 
     [LoggerMessage(5001, LogLevel.Information, "{Mac} changed but has no live contact: its resync waits for it to register")]
     private static partial void WaitingForContact(ILogger logger, MacAddress mac);

@@ -92,6 +92,14 @@ public sealed class PhoneSimulator : IAsyncDisposable
     /// </summary>
     public bool Registers { get; set; } = true;
 
+    /// <summary>
+    /// True (the default): told to restart or reset by service-control, the phone first unregisters its lines
+    /// (<c>Expires: 0</c>), as the Cisco SIP stack does on its way down (sipcc's shutdown path sends the unregister with
+    /// its reason), so Asterisk drops the contact and takes the new Call-ID of the REGISTER after the boot. False: it goes
+    /// down at once, like a phone that loses power, and comes back on the same address and port.
+    /// </summary>
+    public bool UnregistersOnRestart { get; set; } = true;
+
     /// <summary>Where NOTIFYs reach the phone (its SIP contact).</summary>
     public IPEndPoint SipEndPoint => (IPEndPoint)_sip.LocalEndPoint!;
 
@@ -227,6 +235,24 @@ public sealed class PhoneSimulator : IAsyncDisposable
         {
             var endpoint = await registrar.RegisterAsync(authName, password, e => new AmiTestContact($"sip:{e.Aor ?? authName}@127.0.0.1:{SipEndPoint.Port}", UserAgent, CallId), cancellationToken);
             Record(endpoint is null ? new PhoneActivity("register-refused", authName) : new PhoneActivity("registered", $"{endpoint.Name} {CallId}"));
+        }
+    }
+
+    /// <summary>Unregisters every line of its configuration (<c>Expires: 0</c> for its contact), recorded as <c>unregistered</c>.</summary>
+    public async Task UnregisterAsync(CancellationToken cancellationToken)
+    {
+        if (_registrar is not { } registrar || !Registers)
+        {
+            return;
+        }
+
+        foreach (var (authName, password) in Lines)
+        {
+            var aor = registrar.Pbx.Endpoints.FirstOrDefault(e => e.Username == authName)?.Aor ?? authName;
+            if (await registrar.UnregisterAsync(authName, password, $"sip:{aor}@127.0.0.1:{SipEndPoint.Port}", CallId, cancellationToken))
+            {
+                Record(new PhoneActivity("unregistered", authName));
+            }
         }
     }
 
@@ -501,6 +527,11 @@ public sealed class PhoneSimulator : IAsyncDisposable
 
                 if (fields.GetValueOrDefault("action") is "restart" or "reset")
                 {
+                    if (UnregistersOnRestart)
+                    {
+                        await UnregisterAsync(cancellationToken);
+                    }
+
                     await BootAsync(cancellationToken);
                 }
 
