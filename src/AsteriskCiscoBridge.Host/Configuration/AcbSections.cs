@@ -40,6 +40,7 @@ internal static class AcbSections
         new("Site", typeof(SiteOptions)),
         new("Sync", typeof(SyncOptions)),
         new("Telemetry:Otlp", typeof(OtlpOptions)),
+        new("Directory", typeof(Phonebook.DirectoryOptions)),
     ];
 
     /// <summary>Sections that belong to .NET, not to the bridge: passed on, not checked (<c>Logging:LogLevel:Default</c>).</summary>

@@ -227,13 +227,7 @@ public sealed class PjsipEndpointSourceTests
         await using var server = AmiTestServer.Start();
         await using var client = new AmiClient(ClientOptions(server.Port), time);
         await using var source = new PjsipEndpointSource(client, new PjsipEndpointSourceOptions { Debounce = debounce, MinInterval = spacing, PollInterval = TimeSpan.FromMinutes(5) }, time);
-        source.Start();
-        client.Start();
-        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
-        await WaitForAsync(source, AmiSessionState.Connected, ct);
-        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
-        time.Advance(debounce);
-        await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        await StartThroughLoginReadAsync(source, client, time, debounce, ct);
         Assert.Equal(1, server.CountOf("PJSIPShowEndpoints"));
 
         for (var burst = 0; burst < 3; burst++)
@@ -270,13 +264,7 @@ public sealed class PjsipEndpointSourceTests
         await using var server = AmiTestServer.Start();
         await using var client = new AmiClient(ClientOptions(server.Port), time);
         await using var source = new PjsipEndpointSource(client, new PjsipEndpointSourceOptions { Debounce = debounce, MinInterval = TimeSpan.Zero, PollInterval = TimeSpan.FromMinutes(5) }, time);
-        source.Start();
-        client.Start();
-        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
-        await WaitForAsync(source, AmiSessionState.Connected, ct);
-        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
-        time.Advance(debounce);
-        var snapshot = await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        var snapshot = await StartThroughLoginReadAsync(source, client, time, debounce, ct);
         Assert.Empty(snapshot.Find("6001")!.Contacts);
         var before = server.ActionCounts;
 
@@ -287,10 +275,21 @@ public sealed class PjsipEndpointSourceTests
             await server.RegisterAsync("6001", "Xk7pL2q-6001-Lab", _ => new AmiTestContact($"sip:6001@127.0.0.1:{5070 + i};transport=udp", "Cisco-CP7945G/9.4.2-fake", $"call-{i}@127.0.0.1"), ct);
         }
 
-        for (var i = 0; i < 29; i++)
+        // Each REGISTER's SuccessfulAuth comes first (registration-and-notify-auditor), and is handed on as an authentication.
+        var names = new List<string?>();
+        for (var i = 0; i < 39; i++)
         {
-            Assert.Equal("ContactStatus", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+            names.Add((await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
         }
+
+        Assert.Equal((29, 10), (names.Count(n => n == "ContactStatus"), names.Count(n => n == "SuccessfulAuth")));
+        var authentications = new List<PjsipAuthentication>();
+        while (source.Authentications.TryRead(out var authentication))
+        {
+            authentications.Add(authentication);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => new PjsipAuthentication("6001", $"call-{i}@127.0.0.1", "127.0.0.1")), authentications);
 
         await Eventually.TrueAsync(() => time.PendingTimers == 2, "the contacts read debounced", ct, Bound);
         time.Advance(debounce);
@@ -318,18 +317,13 @@ public sealed class PjsipEndpointSourceTests
         server.Clock = asterisk;
         await using var client = new AmiClient(ClientOptions(server.Port), time);
         await using var source = new PjsipEndpointSource(client, new PjsipEndpointSourceOptions { Debounce = debounce, MinInterval = TimeSpan.Zero, PollInterval = TimeSpan.FromMinutes(5) }, time);
-        source.Start();
-        client.Start();
-        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
-        await WaitForAsync(source, AmiSessionState.Connected, ct);
-        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
-        time.Advance(debounce);
-        await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
+        await StartThroughLoginReadAsync(source, client, time, debounce, ct);
         const string Uri = "sip:6001@127.0.0.1:5070;transport=udp";
         await server.RegisterAsync("6001", "Xk7pL2q-6001-Lab", _ => new AmiTestContact(Uri, "Cisco-CP7945G/9.4.2-fake", "boot-1@127.0.0.1"), ct);
+        var authenticated = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
         var first = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
         var second = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
-        Assert.Equal(("NonQualified", "Reachable"), (first["ContactStatus"], second["ContactStatus"]));
+        Assert.Equal(("SuccessfulAuth", "NonQualified", "Reachable"), (authenticated.EventName, first["ContactStatus"], second["ContactStatus"]));
         await Eventually.TrueAsync(() => time.PendingTimers == 2, "the events' contacts read debounced", ct, Bound);
         time.Advance(debounce);
         Assert.Equal("boot-1@127.0.0.1", Assert.Single((await source.ContactUpdates.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).Contacts).CallId);
@@ -344,7 +338,11 @@ public sealed class PjsipEndpointSourceTests
 
         Assert.Equal(("boot-1@127.0.0.1", "Cisco-CP7945G/9.4.3-fake"), (contact.CallId, contact.UserAgent));
         Assert.Equal(new DateTimeOffset(2026, 11, 22, 9, 2, 0, TimeSpan.Zero), contact.ExpiresAt);
+
+        // The refresh's only event is its SuccessfulAuth, which carries the new Call-ID.
+        Assert.Equal("SuccessfulAuth", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
         Assert.False(source.Events.TryRead(out _));
+        Assert.Equal(["boot-1@127.0.0.1", "boot-2@127.0.0.1"], [(await source.Authentications.ReadAsync(ct)).CallId, (await source.Authentications.ReadAsync(ct)).CallId]);
     }
 
     [Theory]
@@ -417,6 +415,18 @@ public sealed class PjsipEndpointSourceTests
                 return snapshot;
             }
         }
+    }
+
+    // Starts the source and its client and lets the login's one debounced read run: its snapshot.
+    private static async Task<PjsipSnapshot> StartThroughLoginReadAsync(PjsipEndpointSource source, AmiClient client, CountingTimeProvider time, TimeSpan debounce, CancellationToken ct)
+    {
+        source.Start();
+        client.Start();
+        Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+        await WaitForAsync(source, AmiSessionState.Connected, ct);
+        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
+        time.Advance(debounce);
+        return await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
     }
 
     // Login raises two read triggers from two loops (Connected, FullyBooted): a test that moves the clock past the
