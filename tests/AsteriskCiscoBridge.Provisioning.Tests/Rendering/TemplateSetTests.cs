@@ -53,6 +53,21 @@ public sealed class TemplateSetTests
     }
 
     [Fact]
+    public void A_later_series_phone_reads_the_sep_template_with_its_model_and_the_directory_url_escaped()
+    {
+        var site = TestSites.Site with { DirectoryUrl = "http://pbx.example.net:6970/directory?a=1&b=2" };
+        var templates = Templates((TemplateNames.SepMac,
+            "<device>{% if model == \"8841\" %}<series/>{% endif %}<directoryURL>{{ directory_url }}</directoryURL><lines>{{ line_count }}</lines></device>\n"));
+
+        var later = PhoneFileSet.Render(site, TestSites.Phone("8841", 2), templates);
+        var off = PhoneFileSet.Render(TestSites.Site, TestSites.Phone("7962", 1), templates);
+
+        Assert.Equal("<device><series/><directoryURL>http://pbx.example.net:6970/directory?a=1&amp;b=2</directoryURL><lines>2</lines></device>\n", Text(later, "SEP001122AABBCC.cnf.xml"));
+        Assert.Equal("<device><directoryURL></directoryURL><lines>1</lines></device>\n", Text(off, "SEP001122AABBCC.cnf.xml"));
+        Assert.DoesNotContain(off.Warnings, w => w.Message.Contains("directory_url", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_xml_and_cnf_filters_apply_the_bridge_escaping_by_name()
     {
         var templates = Templates(
