@@ -118,6 +118,9 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     /// <summary>Where each phone was last reachable (a removed endpoint's phone is told there).</summary>
     public LastContactStore LastContacts { get; } = new(connections);
 
+    /// <summary>Each line's registration Call-ID learned where Asterisk lists an older one.</summary>
+    public RegistrationStore Registrations { get; } = new(connections);
+
     /// <summary>
     /// Writes registrations for the <c>registrations</c> column: one a line, Call-ID, contact URI and
     /// expiration (epoch seconds, empty when unknown) apart by tabs. Neither a Call-ID (RFC 3261 §25.1

@@ -54,6 +54,16 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
     public IPEndPoint Tftp => App.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
 
+    /// <summary>The HTTP listener of the file tree (port 6970 in production): the URL the service listens on that is not the dashboard's.</summary>
+    public IPEndPoint Http
+    {
+        get
+        {
+            var dashboard = App.Services.GetService<AsteriskCiscoBridge.Host.Dashboard.DashboardSettings>()?.Bound?.Invoke().Port;
+            return IPEndPoint.Parse(App.Urls.Select(u => new Uri(u)).First(u => u.Port != dashboard).Authority);
+        }
+    }
+
     /// <summary>A store with its schema, before the service starts (to bind phones, say).</summary>
     public static async Task<ServiceHarness> CreateAsync(AmiTestPbx? pbx, CancellationToken cancellationToken)
     {
@@ -72,9 +82,10 @@ internal sealed class ServiceHarness : IAsyncDisposable
     public async Task<(int Exit, string Output)> CliAsync(CancellationToken cancellationToken, params string[] args)
     {
         var config = Path.Combine(Path.GetDirectoryName(Database)!, "cli.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Storage = new { Database } }), cancellationToken);
+        // The service's Http:Listen too: the files name the directory on it, and the CLI renders the same bytes.
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Storage = new { Database }, Http = new { Listen = "127.0.0.1:0" } }), cancellationToken);
         var output = new StringWriter { NewLine = "\n" };
-        var root = new RootCommand { BindCommand.Create(), UnbindCommand.Create(), PinCommand.Create(), UnpinCommand.Create(), PhonesCommand.Create(), RenderCommand.Create(), SyncCommand.Create(), DoctorCommand.Create() };
+        var root = new RootCommand { BindCommand.Create(), UnbindCommand.Create(), PinCommand.Create(), UnpinCommand.Create(), PhonesCommand.Create(), RenderCommand.Create(), LogCommand.Create(), SyncCommand.Create(), DoctorCommand.Create() };
         var exit = await root.Parse([.. args, "--config", config]).InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, cancellationToken);
         return (exit, output.ToString());
     }

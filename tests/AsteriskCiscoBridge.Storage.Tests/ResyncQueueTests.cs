@@ -187,6 +187,22 @@ public sealed class ResyncQueueTests
     }
 
     [Fact]
+    public async Task Learned_registrations_are_kept_per_line_and_one_that_supersedes_nothing_clears_the_line()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (_, queue) = await BoundAsync(db);
+
+        await queue.Registrations.SaveAsync(new LearnedRegistration("6001", "b@10.0.0.5", "a@10.0.0.5", Now), Ct);
+        await queue.Registrations.SaveAsync(new LearnedRegistration("6002", "y@10.0.0.5", "x@10.0.0.5", Now), Ct);
+        await queue.Registrations.SaveAsync(new LearnedRegistration("6001", "c@10.0.0.5", "a@10.0.0.5", Now.AddMinutes(5)), Ct);
+        await queue.Registrations.SaveAsync(new LearnedRegistration("6002", "z@10.0.0.5", null, Now.AddMinutes(6)), Ct);
+
+        // Read back from a second connection: the rows are in the file, not in memory.
+        var reopened = new ResyncQueue(new SqliteConnectionFactory(new StorageOptions { Database = db.Path }));
+        Assert.Equal([new LearnedRegistration("6001", "c@10.0.0.5", "a@10.0.0.5", Now.AddMinutes(5))], await reopened.Registrations.ListAsync(Ct));
+    }
+
+    [Fact]
     public async Task A_new_change_starts_a_stale_or_notified_phone_over_but_leaves_one_being_sent()
     {
         await using var db = await TempDatabase.CreateAsync();

@@ -57,6 +57,7 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
     private readonly Channel<string> _contactTriggers = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<PjsipContactsUpdate> _contactUpdates = Channel.CreateBounded<PjsipContactsUpdate>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Channel<AmiSessionChange> _sessionChanges = Channel.CreateUnbounded<AmiSessionChange>();
+    private readonly Channel<PjsipAuthentication> _authentications = Channel.CreateBounded<PjsipAuthentication>(new BoundedChannelOptions(1_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Channel<AmiMessage> _events = Channel.CreateBounded<AmiMessage>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource _stop = new();
     private Task _loops = Task.CompletedTask;
@@ -100,6 +101,12 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
     /// for a resync planner, for instance). Bounded; the oldest is dropped when nobody reads.
     /// </summary>
     public ChannelReader<AmiMessage> Events => _events.Reader;
+
+    /// <summary>
+    /// Each SIP request Asterisk authenticated (<c>SuccessfulAuth</c> from res_pjsip; only with <c>read = security</c>
+    /// on the manager user). Bounded; the oldest is dropped when nobody reads.
+    /// </summary>
+    public ChannelReader<PjsipAuthentication> Authentications => _authentications.Reader;
 
     /// <summary>Starts listening and reading.</summary>
     public void Start()
@@ -207,6 +214,10 @@ public sealed class PjsipEndpointSource : IAsyncDisposable
                 else if (IsContactTrigger(message))
                 {
                     RequestContacts(message.EventName!);
+                }
+                else if (PjsipAuthentication.TryParse(message) is { } authentication)
+                {
+                    _authentications.Writer.TryWrite(authentication);
                 }
 
                 _events.Writer.TryWrite(message);

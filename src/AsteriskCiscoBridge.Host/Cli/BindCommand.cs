@@ -20,14 +20,16 @@ internal static class BindCommand
         time ??= TimeProvider.System;
         var mac = new Argument<string>("MAC") { Description = "MAC address: 001122334455, 00:11:22:33:44:55, 00-11-22-33-44-55 or 0011.2233.4455." };
         var endpoints = new Argument<string>("ENDPOINTS") { Description = "PJSIP endpoint names in button order, comma-separated." };
-        var model = new Option<string?>("--model") { Description = "Phone model (7940, 7960, 7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971, 7975); optional: learned from set_var CISCO_MODEL, the phone's User-Agent or the file it asks for." };
+        var model = new Option<string?>("--model") { Description = $"Phone model ({PhoneModels.Names}); optional: learned from set_var CISCO_MODEL, the phone's User-Agent or the file it asks for." };
         var lineData = new Option<FileInfo?>("--line-data")
         {
             Description = "JSON array of {endpoint, extension, authUser, password, displayName, callerId, label}: line data recorded with the binding, used only while the bridge has never read Asterisk.",
         };
         var settings = new Option<string[]>("--set")
         {
-            Description = "Per-phone setting NAME=VALUE; repeat for several: label, phone_password, messages, cnf:KEY (SIP<MAC>.cnf), xml:ELEMENT (SEP<MAC>.cnf.xml). Given once or more, they replace the phone's settings.",
+            Description = "Per-phone setting NAME=VALUE; repeat for several: label, phone_password, messages, max_calls, busy_trigger, " +
+                "key.N=speeddial:NUMBER[:LABEL] or key.N=blf:NUMBER[:LABEL] (the buttons after the lines), cnf:KEY (SIP<MAC>.cnf), xml:ELEMENT (SEP<MAC>.cnf.xml). " +
+                "Given once or more, they replace the phone's settings.",
         };
         var config = CliStore.ConfigOption();
         var command = new Command("bind", "Bind a phone (MAC) to endpoints, in button order.") { mac, endpoints, model, lineData, settings, config };
@@ -87,7 +89,7 @@ internal static class BindCommand
             var phoneModel = PhoneModels.Find(modelText);
             if (phoneModel is null && modelText is not null)
             {
-                await error.WriteLineAsync($"unsupported model '{modelText}' (supported: {string.Join(", ", PhoneModels.All.Select(m => m.Name))})");
+                await error.WriteLineAsync($"unsupported model '{modelText}' (supported: {PhoneModels.Names})");
                 return 2;
             }
 
@@ -95,6 +97,14 @@ internal static class BindCommand
             {
                 await error.WriteLineAsync($"a {phoneModel.Name} has {phoneModel.LineKeys} line button{(phoneModel.LineKeys == 1 ? "" : "s")}; {names.Length} endpoints given");
                 return 1;
+            }
+
+            // Speed dials fill the buttons after the lines: more than the model has is refused here, in one line.
+            var keys = PhoneSettings.ToOverrides(phoneSettings, out _)?.Keys ?? [];
+            if ((phoneModel ?? PhoneModels.Find(existing?.Model)) is { } keyed && FeatureKeys.Refusal(keyed, names.Length, keys) is { } refusal)
+            {
+                await error.WriteLineAsync($"--set: {refusal}");
+                return 2;
             }
 
             var bindings = names.Select((name, i) =>

@@ -70,6 +70,13 @@ internal static class PhonesCommand
             await renderer.Loads!.RefreshAsync(ct);
             var plans = phones.ToDictionary(p => p.Mac, p => renderer.PlanOf(p));
 
+            // The speed dials each phone gets: its key.N settings, then its first endpoint's set_var ACB_KEY_N.
+            var keysOf = new Dictionary<MacAddress, IReadOnlyList<FeatureKey>>();
+            foreach (var phone in phones)
+            {
+                keysOf[phone.Mac] = await renderer.KeysAsync(phone.Mac, inventory.Find(phone.Mac)?.Keys ?? [], ct);
+            }
+
             // An answer of Asterisk held because it would strip many phones: what each phone would lose.
             var hold = await new RemovalHoldStore(store.Factory).GetAsync(ct);
             var held = hold?.Phones.ToDictionary(p => p.Mac, p => p.Endpoints.ToArray()) ?? [];
@@ -95,6 +102,7 @@ internal static class PhonesCommand
                 ModelSourceText.Of(inventory.Find(p.Mac)?.ModelSource ?? ModelSource.Unknown) ?? "unknown",
                 inventory.Find(p.Mac) is { } lined ? [.. lined.Lines.Select(l => new LineView(l.Endpoint, SourceText(l.Source), l.Origin, l.IsServed, l.Problem))] : [],
                 inventory.Find(p.Mac) is { } conflicted ? [.. conflicted.Conflicts] : [],
+                [.. keysOf[p.Mac].Select(k => new KeyView(k.Index, k.Kind == FeatureKeyKind.Blf ? "blf" : "speeddial", k.Number, k.EffectiveLabel, k.Origin))],
                 held.GetValueOrDefault(p.Mac))).ToArray();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
@@ -111,10 +119,11 @@ internal static class PhonesCommand
             // RESYNC last: a stale phone's reason may be long, and nothing after it needs aligning.
             var width = Math.Max("ENDPOINTS".Length, rows.Select(r => string.Join(",", r.Endpoints).Length).DefaultIfEmpty(0).Max());
             var loadWidth = Math.Max("LOAD".Length, rows.Select(r => r.LoadPlan.Length).DefaultIfEmpty(0).Max());
-            await output.WriteLineAsync($"{"MAC",-12}  {"MODEL",-5}  {"SYNC",4}  {"VERSION",-36}  {"RENDERED",-20}  {"LOAD".PadRight(loadWidth)}  {"ENDPOINTS".PadRight(width)}  RESYNC");
+            var keysWidth = Math.Max("KEYS".Length, rows.Select(r => KeysText(r.Keys).Length).DefaultIfEmpty(0).Max());
+            await output.WriteLineAsync($"{"MAC",-12}  {"MODEL",-5}  {"SYNC",4}  {"VERSION",-36}  {"RENDERED",-20}  {"LOAD".PadRight(loadWidth)}  {"ENDPOINTS".PadRight(width)}  {"KEYS".PadRight(keysWidth)}  RESYNC");
             foreach (var row in rows)
             {
-                await output.WriteLineAsync($"{row.Mac,-12}  {row.Model,-5}  {row.SyncCounter,4}  {row.VersionStamp ?? row.SyncValue ?? "-",-36}  {row.RenderedAt ?? "-",-20}  {row.LoadPlan.PadRight(loadWidth)}  {string.Join(",", row.Endpoints).PadRight(width)}  {row.Resync ?? "-"}");
+                await output.WriteLineAsync($"{row.Mac,-12}  {row.Model,-5}  {row.SyncCounter,4}  {row.VersionStamp ?? row.SyncValue ?? "-",-36}  {row.RenderedAt ?? "-",-20}  {row.LoadPlan.PadRight(loadWidth)}  {string.Join(",", row.Endpoints).PadRight(width)}  {KeysText(row.Keys).PadRight(keysWidth)}  {row.Resync ?? "-"}");
             }
 
             return 0;
@@ -182,7 +191,14 @@ internal static class PhonesCommand
 
     private sealed record PhoneView(string Mac, string Model, string[] Endpoints, string? Load, long SyncCounter, string? SyncValue, string? VersionStamp, string? RenderedAt, string? Resync, QueueView? Queue,
         string? LoadSource, string? PinnedLoad, string? TargetLoad, string? NextHop, string[] LoadPath, string LoadPlan, string? LoadReason,
-        string ModelSource, LineView[] Lines, string[] Conflicts, string[]? HeldRemoval);
+        string ModelSource, LineView[] Lines, string[] Conflicts, KeyView[] Keys, string[]? HeldRemoval);
+
+    /// <summary>One feature key after the lines: its index, <c>speeddial</c> or <c>blf</c>, the number, the label and where it is set.</summary>
+    private sealed record KeyView(int Index, string Kind, string Number, string Label, string Origin);
+
+    // 6001,blf:6002 — the numbers in key order, a BLF key marked.
+    private static string KeysText(KeyView[] keys) =>
+        keys.Length == 0 ? "-" : string.Join(",", keys.Select(k => k.Kind == "blf" ? "blf:" + k.Number : k.Number));
 
     /// <summary>One line: its endpoint, where it is declared (<c>phoneprov</c>, <c>set_var</c>, <c>bind</c>), whether it is served, and why not.</summary>
     private sealed record LineView(string Endpoint, string Source, string Origin, bool Served, string? Problem);

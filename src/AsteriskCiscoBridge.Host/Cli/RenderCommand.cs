@@ -57,6 +57,12 @@ internal static class RenderCommand
                     await error.WriteLineAsync("warning: " + warning);
                 }
 
+                // The speed dials on the buttons after its lines, and where each is set.
+                foreach (var key in await renderer.KeysAsync(address, phone?.Keys ?? [], ct))
+                {
+                    await error.WriteLineAsync($"key: {key} ({key.Origin})");
+                }
+
                 // Where the phone is pointed, and which source said so (a line without a server of its own uses the site's).
                 var servers = store.Settings.SipServers();
                 foreach (var server in (render.Lines ?? []).Select(l => l.Server ?? servers.Default).Distinct())

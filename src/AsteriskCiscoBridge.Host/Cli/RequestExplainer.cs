@@ -1,5 +1,6 @@
 using System.Globalization;
 using AsteriskCiscoBridge.Host.Security;
+using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;
@@ -87,6 +88,11 @@ internal static class RequestExplainer
 
     private static string NotFound(string name, string? source, string? mac, string detail)
     {
+        if (source == TrustFiles.Source && detail.Length > 0)
+        {
+            return detail;
+        }
+
         if (IsTrustList(name))
         {
             return "not found, normal without security (the phone runs non-secure)";

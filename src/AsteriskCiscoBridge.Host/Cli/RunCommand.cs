@@ -3,6 +3,7 @@ using System.Net;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Dashboard;
 using AsteriskCiscoBridge.Host.Diagnostics;
+using AsteriskCiscoBridge.Host.Phonebook;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Ami.Pjsip;
@@ -155,6 +156,12 @@ internal static partial class RunCommand
             throw new InvalidOperationException(string.Join("; ", settings.Firmware.Problems));
         }
 
+        var resyncOptions = configuration.GetSection("Resync").Get<ResyncOptions>() ?? new ResyncOptions();
+        if (AsteriskCiscoBridge.Provisioning.Resync.ServiceControlStamps.Problems(resyncOptions.VersionStamps) is { Length: > 0 } stampProblems)
+        {
+            throw new InvalidOperationException(string.Join('\n', stampProblems));
+        }
+
         var site = settings.Site.ToSettings();
         var ami = AmiOptions.Bind(configuration, out var amiProblem);
         var firmware = FirmwareFolder.DirectoryOf(configuration);
@@ -168,7 +175,7 @@ internal static partial class RunCommand
         }
 
         // The virtual tree, first answer wins: generated files from the store, the credential-free
-        // answer for unbound phones, then the firmware folder.
+        // answer for unbound phones, the firmware folder, then "not found" at once for trust lists.
         if (!SecuritySettings.TryRead(configuration, out var pinning, out var rateLimit, out var securityError))
         {
             throw new InvalidOperationException(securityError);
@@ -180,7 +187,7 @@ internal static partial class RunCommand
         var unbound = new UnboundPhoneFileSource(site with { Loads = settings.Firmware.Offered(AsteriskCiscoBridge.Provisioning.Firmware.FirmwareCatalog.Empty) }, discovery, stored);
         // Generated files may name "the address this request reached" for Asterisk (Site:AsteriskHost unset, AMI on loopback).
         var here = LocalAddressFileSource.DefaultRouteAddress();
-        var layers = new LayeredFileSource([new LocalAddressFileSource(stored, here), new LocalAddressFileSource(unbound, here), new DirectoryFileSource(firmware)]);
+        var layers = new LayeredFileSource([new LocalAddressFileSource(stored, here), new LocalAddressFileSource(unbound, here), new DirectoryFileSource(firmware), new TrustFileSource()]);
         var connections = new SqliteConnectionFactory(settings.Storage);
         var phones = new PhoneStore(connections);
         var config = new ConfigStore(connections);
@@ -213,8 +220,10 @@ internal static partial class RunCommand
         var guard = new EnumerationGuard(configuration.GetSection("Security").Get<EnumerationGuardOptions>() ?? new EnumerationGuardOptions(), unbound.IsBound, pins.IsKnownAddress);
         builder.Services.AddSingleton(guard);
         builder.Services.AddSingleton(pins);
+        // One rate limit for the files and the directory on the same listeners.
+        var limiter = new RequestRateLimiter(rateLimit);
         builder.Services.AddSingleton<ITftpFileSource>(sp => new GuardedFileSource(
-            layers, guard, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GuardedFileSource>>(), new RequestRateLimiter(rateLimit), pins, pinning));
+            layers, guard, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GuardedFileSource>>(), limiter, pins, pinning));
         builder.Services.AddSingleton(discovery);
         builder.Services.AddSingleton(new DiscoveryStore(connections));
         builder.Services.AddSingleton(configuration.GetSection("Discovery").Get<DiscoveryOptions>() ?? new DiscoveryOptions());
@@ -229,6 +238,7 @@ internal static partial class RunCommand
         builder.Services.AddSingleton<LoadLearningService>();
         builder.Services.AddSingleton<FamilyLearning>();
         builder.Services.AddSingleton(new SnapshotStore(connections));
+        builder.Services.AddSingleton<DirectorySource>();
         builder.Services.AddSingleton(sp => settings.SipServers(sp.GetRequiredService<ILogger<SipServerContext>>()));
         builder.Services.AddSingleton<EndpointProvisioner>();
         builder.Services.AddSingleton(SyncOptions.Read(configuration));
@@ -236,7 +246,7 @@ internal static partial class RunCommand
         builder.Services.AddSingleton<RemovalHoldGate>();
         builder.Services.AddSingleton(new NotifyLog(connections));
         builder.Services.AddSingleton(new ResyncQueue(connections));
-        builder.Services.AddSingleton(configuration.GetSection("Resync").Get<ResyncOptions>() ?? new ResyncOptions());
+        builder.Services.AddSingleton(resyncOptions);
         builder.Services.AddSingleton<ResyncService>();
         builder.Services.AddSingleton(sp => new EndpointSyncService(
             ami, amiProblem, configuration.GetSection("Ami:Sync").Get<PjsipEndpointSourceOptions>() ?? new PjsipEndpointSourceOptions(),
@@ -267,6 +277,10 @@ internal static partial class RunCommand
         var app = builder.Build();
         app.UseDashboard();
         app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), allowed, tftpOptions.AnswerDeniedClients);
+        if (DirectoryOptions.Read(configuration) is { Enabled: true } directory)
+        {
+            app.MapDirectory(app.Services.GetRequiredService<DirectorySource>(), directory, allowed, limiter, pins, tftpOptions.AnswerDeniedClients);
+        }
         return app;
     }
 

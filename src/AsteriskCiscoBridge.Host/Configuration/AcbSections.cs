@@ -38,6 +38,7 @@ internal static class AcbSections
         new("Discovery", typeof(DiscoveryOptions)),
         new("Site", typeof(SiteOptions)),
         new("Sync", typeof(SyncOptions)),
+        new("Directory", typeof(Phonebook.DirectoryOptions)),
     ];
 
     /// <summary>Sections that belong to .NET, not to the bridge: passed on, not checked (<c>Logging:LogLevel:Default</c>).</summary>

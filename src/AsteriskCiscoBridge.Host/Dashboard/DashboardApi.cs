@@ -54,6 +54,7 @@ internal sealed partial class DashboardApi(
             var request = lastRequests.GetValueOrDefault(row.Mac);
             var notify = lastNotifies.GetValueOrDefault(row.Mac);
             var plan = renderer.PlanOf(row);
+            var keys = await renderer.KeysAsync(row.Mac, inventory.Find(row.Mac)?.Keys ?? [], cancellationToken);
             list.Add(new DashboardPhone(
                 row.Mac.Value,
                 inventory.Find(row.Mac)?.Model?.Name ?? (row.Model.Length > 0 ? row.Model : "?"),
@@ -64,7 +65,8 @@ internal sealed partial class DashboardApi(
                 PinChoices(row, catalog),
                 row.SyncCounter,
                 request is null ? null : ToView(request),
-                notify is null ? null : new DashboardNotify(notify.At, notify.Event, notify.Outcome, notify.Detail)));
+                notify is null ? null : new DashboardNotify(notify.At, notify.Event, notify.Outcome, notify.Detail),
+                [.. keys.Select(k => new DashboardKey(k.Index, k.Value, k.Origin))]));
         }
 
         return new DashboardState(
@@ -209,6 +211,44 @@ internal sealed partial class DashboardApi(
         return outcome with { Message = $"{outcome.Message}; {next} (Resync reboots it now)" };
     }
 
+    /// <summary>
+    /// Replaces a phone's speed dials (its <c>key.N</c> settings; its other settings stay) by the rules of
+    /// <c>acb bind --set</c>: each value read, no more keys than the buttons its lines leave. The store watcher's round
+    /// renders its files and queues its resync, as for any admin change. Its set_var keys still fill the indexes left free.
+    /// </summary>
+    public async Task<DashboardActionResult> SetKeysAsync(MacAddress mac, IReadOnlyList<string> values, CancellationToken cancellationToken)
+    {
+        if (await phones.GetAsync(mac, cancellationToken) is not { } row)
+        {
+            return new DashboardActionResult(false, $"{mac} is not bound");
+        }
+
+        var keys = new List<FeatureKey>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (FeatureKeys.Parse(i + 1, values[i], "dashboard", out var error) is not { } key)
+            {
+                return new DashboardActionResult(false, error!);
+            }
+
+            keys.Add(key);
+        }
+
+        var inventory = await phones.InventoryAsync(snapshots is null ? null : (await snapshots.LoadAsync(cancellationToken))?.Endpoints, cancellationToken);
+        var lines = inventory.Find(mac)?.ServedLines.Count ?? 0;
+        if ((inventory.Find(mac)?.Model ?? PhoneFamilies.Find(row.Model)) is { } model && !PhoneFamilies.IsRepresentative(model) && FeatureKeys.Refusal(model, lines, keys) is { } refusal)
+        {
+            return new DashboardActionResult(false, refusal);
+        }
+
+        var settings = (await phones.SettingsAsync(mac, cancellationToken)).Where(s => FeatureKeys.IndexOf(s.Key) is null).ToList();
+        settings.AddRange(keys.Select(k => new KeyValuePair<string, string>($"{FeatureKeys.SettingPrefix}{k.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)}", k.Value)));
+        var now = time.GetUtcNow();
+        await phones.SetSettingsAsync(mac, settings, "dashboard", now, cancellationToken);
+        KeysChanged(_logger, mac, keys.Count);
+        return new DashboardActionResult(true, $"{mac}: {(keys.Count == 0 ? "speed dials cleared" : $"{keys.Count} speed dial{(keys.Count == 1 ? "" : "s")} set")}; the service renders its file within a second and restarts it");
+    }
+
     // Loads a phone may be pinned to: complete loads of its family, newest first.
     private static string[] PinChoices(PhoneRow row, FirmwareCatalog catalog) =>
         LoadFamily.TryForModel(row.Model, out var family, out _)
@@ -222,6 +262,9 @@ internal sealed partial class DashboardApi(
 
     [LoggerMessage(6102, LogLevel.Information, "Dashboard pin of {Mac}: {Load}; plan: {Reason}")]
     private static partial void PinChanged(ILogger logger, MacAddress mac, string load, string reason);
+
+    [LoggerMessage(6103, LogLevel.Information, "Dashboard speed dials of {Mac}: {Count} set")]
+    private static partial void KeysChanged(ILogger logger, MacAddress mac, int count);
 
     [LoggerMessage(6100, LogLevel.Information, "Dashboard resync of {Mac} via endpoint {Endpoint}: accepted {Accepted}")]
     private static partial void ResyncRequested(ILogger logger, MacAddress mac, string endpoint, bool accepted);

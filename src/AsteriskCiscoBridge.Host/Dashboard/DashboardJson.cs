@@ -42,7 +42,11 @@ internal sealed record DashboardPhone(
     IReadOnlyList<string> PinChoices,
     long SyncCounter,
     DashboardRequest? LastRequest,
-    DashboardNotify? LastResync);
+    DashboardNotify? LastResync,
+    IReadOnlyList<DashboardKey> Keys);
+
+/// <summary>A speed dial after the phone's lines: <c>speeddial:6001:Reception</c> as written, and where it is set.</summary>
+internal sealed record DashboardKey(int Index, string Value, string Origin);
 
 internal sealed record DashboardRequest(long Id, DateTimeOffset At, string Client, string File, string? Mac, string Outcome, long Bytes);
 
@@ -55,9 +59,13 @@ internal sealed record DashboardActionResult(bool Ok, string Message);
 /// <summary>The body of <c>POST /api/phones/{mac}/pin</c>: the load, or null to unpin.</summary>
 internal sealed record DashboardPinRequest(string? Load);
 
+/// <summary>The body of <c>POST /api/phones/{mac}/keys</c>: the phone's keys in order (<c>speeddial:NUMBER[:LABEL]</c>, <c>blf:…</c>); empty clears them.</summary>
+internal sealed record DashboardKeysRequest(IReadOnlyList<string>? Keys);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(DashboardState))]
 [JsonSerializable(typeof(IReadOnlyList<DashboardRequest>))]
 [JsonSerializable(typeof(DashboardActionResult))]
 [JsonSerializable(typeof(DashboardPinRequest))]
+[JsonSerializable(typeof(DashboardKeysRequest))]
 internal sealed partial class DashboardJsonContext : JsonSerializerContext;

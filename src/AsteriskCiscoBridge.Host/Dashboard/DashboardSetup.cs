@@ -147,15 +147,26 @@ internal static partial class DashboardSetup
             var result = await api.AcceptRemovalsAsync(ct);
             await JsonAsync(response, result.Ok ? StatusCodes.Status200OK : StatusCodes.Status409Conflict, result, DashboardJsonContext.Default.DashboardActionResult, ct);
         }
-        else if (HttpMethods.IsPost(request.Method) && PhoneAction(path) is var (macText, action) && action is "resync" or "pin")
+        else if (HttpMethods.IsPost(request.Method) && PhoneAction(path) is var (macText, action) && action is "resync" or "pin" or "keys")
         {
             if (MacAddress.Parse(macText).Mac is not { } mac)
             {
                 await JsonAsync(response, StatusCodes.Status400BadRequest, new DashboardActionResult(false, $"'{macText}' is not a MAC address"), DashboardJsonContext.Default.DashboardActionResult, ct);
             }
+            else if (action == "keys")
+            {
+                if (await ReadBodyAsync(request, DashboardJsonContext.Default.DashboardKeysRequest, 16 * 1024, ct) is not { } body)
+                {
+                    await JsonAsync(response, StatusCodes.Status400BadRequest, new DashboardActionResult(false, "the body must be JSON {\"keys\": [\"speeddial:NUMBER:LABEL\", \"blf:NUMBER:LABEL\"]}"), DashboardJsonContext.Default.DashboardActionResult, ct);
+                    return;
+                }
+
+                var result = await api.SetKeysAsync(mac, body.Keys ?? [], ct);
+                await JsonAsync(response, result.Ok ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest, result, DashboardJsonContext.Default.DashboardActionResult, ct);
+            }
             else if (action == "pin")
             {
-                if (await ReadPinAsync(request, ct) is not { } body)
+                if (await ReadBodyAsync(request, DashboardJsonContext.Default.DashboardPinRequest, 1024, ct) is not { } body)
                 {
                     await JsonAsync(response, StatusCodes.Status400BadRequest, new DashboardActionResult(false, "the body must be JSON {\"load\": \"LOAD\"} (null unpins)"), DashboardJsonContext.Default.DashboardActionResult, ct);
                     return;
@@ -182,22 +193,22 @@ internal static partial class DashboardSetup
         }
     }
 
-    // A pin body is small JSON; anything else (too long, not JSON, wrong shape) is refused without a throw.
-    private static async Task<DashboardPinRequest?> ReadPinAsync(HttpRequest request, CancellationToken cancellationToken)
+    // An action body is small JSON; anything else (too long, not JSON, wrong shape) is refused without a throw.
+    private static async Task<T?> ReadBodyAsync<T>(HttpRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, int limit, CancellationToken cancellationToken)
+        where T : class
     {
-        const int Limit = 1024;
-        if (request.ContentLength > Limit)
+        if (request.ContentLength > limit)
         {
             return null;
         }
 
         using var buffer = new MemoryStream();
-        var chunk = new byte[Limit + 1];
+        var chunk = new byte[limit + 1];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > Limit)
+            if (buffer.Length > limit)
             {
                 return null;
             }
@@ -205,7 +216,7 @@ internal static partial class DashboardSetup
 
         try
         {
-            return JsonSerializer.Deserialize(buffer.ToArray(), DashboardJsonContext.Default.DashboardPinRequest);
+            return JsonSerializer.Deserialize(buffer.ToArray(), type);
         }
         catch (JsonException)
         {

@@ -20,7 +20,7 @@ internal static class AmiDoctor
     /// <summary>An endpoint name no admin uses: the harmless target of the PJSIPNotify permission check.</summary>
     public const string ProbeEndpoint = "acb-doctor-no-such-endpoint";
 
-    private const string ManagerFix = "give the manager.conf user read = system and write = system (asterisk-conf/manager.conf), then 'manager reload'";
+    private const string ManagerFix = "give the manager.conf user read = system,security and write = system (asterisk-conf/manager.conf), then 'manager reload'";
 
     public static async Task<AmiDoctorReport> RunAsync(AmiOptions? options, string? problem, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -164,7 +164,7 @@ internal sealed partial class RequestRecorder(
         {
             if (mac is { } phone && request.Served)
             {
-                await resync.OnFetchedAsync(phone, request.FileName, request.At, cancellationToken);
+                await resync.OnFetchedAsync(phone, request.FileName, request.At, cancellationToken, request.Client.Address.IsIPv4MappedToIPv6 ? request.Client.Address.MapToIPv4().ToString() : request.Client.Address.ToString());
             }
 
             if (families is not null)

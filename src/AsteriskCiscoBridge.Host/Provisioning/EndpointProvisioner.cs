@@ -35,7 +35,8 @@ internal sealed partial class EndpointProvisioner(
     PhoneDiscovery? discovery = null,
     AddressPins? pins = null,
     SnapshotStore? snapshots = null,
-    SipServerContext? servers = null)
+    SipServerContext? servers = null,
+    Phonebook.DirectorySource? directory = null)
 {
     /// <summary>The inventory of the last round: what every reader of the service shows.</summary>
     public PhoneInventory Inventory { get; private set; } = PhoneInventory.Empty;
@@ -76,6 +77,8 @@ internal sealed partial class EndpointProvisioner(
             await snapshots.SaveAsync(new StoredSnapshot(snapshot.TakenAt, endpoints), cancellationToken);
         }
 
+        directory?.Publish(snapshot);
+
         var storedHashes = (await phones.ListAsync(cancellationToken)).ToDictionary(p => p.Mac, p => p.ContentHash);
         var userAgentsOf = snapshot.Endpoints.ToDictionary(e => e.Name, e => e.Contacts.Select(c => c.UserAgent).OfType<string>().ToArray(), StringComparer.Ordinal);
         foreach (var phone in inventory.Phones)
@@ -101,7 +104,7 @@ internal sealed partial class EndpointProvisioner(
             }
 
             string[] userAgents = [.. phone.ServedEndpoints.SelectMany(e => userAgentsOf.GetValueOrDefault(e) ?? [])];
-            var render = await renderer.RenderLinesAsync(phone.Mac, lines, cancellationToken, site, userAgents);
+            var render = await renderer.RenderLinesAsync(phone.Mac, lines, cancellationToken, site, userAgents, phone.Keys);
             if (render.Result is null)
             {
                 problems.Add(render.Error!);

@@ -108,6 +108,7 @@ internal sealed partial class EndpointSyncService(
         var expiry = ReadWhenHoldsAreOverAsync(source, stoppingToken);
         var contacts = FollowContactsAsync(source, stoppingToken);
         var proofPoll = resync.PollForProofAsync(source.RequestContacts, stoppingToken);
+        var authentications = FollowAuthenticationsAsync(source, stoppingToken);
         try
         {
             await foreach (var snapshot in source.Snapshots.ReadAllAsync(stoppingToken))
@@ -149,6 +150,7 @@ internal sealed partial class EndpointSyncService(
         await expiry;
         await contacts;
         await proofPoll;
+        await authentications;
         await requested;
     }
 
@@ -314,6 +316,29 @@ internal sealed partial class EndpointSyncService(
         }
     }
 
+    // Requests Asterisk authenticated (with read = security): the resync learns from them the Call-ID of a phone's
+    // registration after its boot, which Asterisk does not list when the phone came back on the same address and port.
+    private async Task FollowAuthenticationsAsync(PjsipEndpointSource source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var authentication in source.Authentications.ReadAllAsync(cancellationToken))
+            {
+                try
+                {
+                    await resync.OnAuthenticatedAsync(authentication, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    AuthenticationFailed(_logger, authentication.Endpoint, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     private static IEnumerable<(string Endpoint, string UserAgent)> UserAgents(PjsipSnapshot snapshot) =>
         snapshot.Endpoints.SelectMany(e => e.Contacts.Where(c => !string.IsNullOrEmpty(c.UserAgent)).Select(c => (e.Name, c.UserAgent!)));
 
@@ -349,6 +374,9 @@ internal sealed partial class EndpointSyncService(
 
     [LoggerMessage(6240, LogLevel.Error, "Refreshed contacts could not be applied; the next refresh or snapshot tries again")]
     private static partial void ContactsFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(6241, LogLevel.Error, "A request Asterisk authenticated on {Endpoint} could not be taken into account; the next one is")]
+    private static partial void AuthenticationFailed(ILogger logger, string endpoint, Exception exception);
 
     [LoggerMessage(6220, LogLevel.Debug, "Provisioning round asked for ({Reason}) over {Source}")]
     private static partial void RoundRequested(ILogger logger, string reason, string source);

@@ -3,6 +3,7 @@ using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,8 @@ namespace AsteriskCiscoBridge.Host.Provisioning;
 
 /// <summary>
 /// A phone whose model nothing names is offered both families' own files; the one it fetches tells its
-/// family (<c>SIP&lt;MAC&gt;.cnf</c>: a 7940/7960, <c>SEP&lt;MAC&gt;.cnf.xml</c>: a 79x1). The family is stored
+/// family (<c>SIP&lt;MAC&gt;.cnf</c>: a 7940/7960, <c>SEP&lt;MAC&gt;.cnf.xml</c>: a 79x1 or a later series), and so
+/// does a trust list it asks for first (<c>ITLSEP&lt;MAC&gt;.tlv</c>, <c>CTLSEP&lt;MAC&gt;.tlv</c>, spec beyond-79xx A1). The family is stored
 /// (<c>model_source = 'files'</c>) and the phone rendered again for it alone, so the other family's
 /// file is withdrawn and its resync follows the family. Its own file's bytes do not change: nothing
 /// is sent to it. Fed by <see cref="RequestRecorder"/>, one request at a time.
@@ -41,7 +43,7 @@ internal sealed partial class FamilyLearning(PhoneStore phones, StoredPhoneRende
             return;
         }
 
-        if (mac is not { } phoneMac || !request.Served || PhoneInventory.FamilyOfFileName(request.FileName) is not { } family)
+        if (mac is not { } phoneMac || FamilyOf(request) is not { } family)
         {
             return;
         }
@@ -79,6 +81,16 @@ internal sealed partial class FamilyLearning(PhoneStore phones, StoredPhoneRende
             LearningFailed(logger, request.FileName, e);
         }
     }
+
+    /// <summary>
+    /// The family a request shows: a phone's own file served, or a trust list or signed config asked for (answered
+    /// "not found"), which only the phones that read SEP&lt;MAC&gt;.cnf.xml ask for, a 7940/7960 on SIP 7.x+ aside (its
+    /// CTLSEP request follows OS79XX.TXT, so the boot window covers it).
+    /// </summary>
+    private static PhoneFamily? FamilyOf(FileRequest request) =>
+        request.Served ? PhoneInventory.FamilyOfFileName(request.FileName)
+        : TrustFiles.KindOf(request.FileName) is TrustFileKind.PhoneCtl or TrustFileKind.PhoneItl or TrustFileKind.SignedConfig ? PhoneFamily.Sip79x1
+        : null;
 
     private void RememberBoot(IPAddress address, DateTimeOffset at)
     {

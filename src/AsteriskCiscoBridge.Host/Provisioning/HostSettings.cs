@@ -26,6 +26,9 @@ internal sealed class SiteOptions
     /// <summary><c>Ami:Host</c>, one of the sources of the Asterisk address (not a <c>Site</c> key).</summary>
     internal string? AmiHost { get; set; }
 
+    /// <summary>Where the phones' Directories key leads (from the <c>Directory</c> and <c>Http</c> sections; not a <c>Site</c> key).</summary>
+    internal string? DirectoryUrl { get; set; }
+
     public string? NtpServer { get; init; }
 
     /// <summary>7940/7960 <c>time_zone</c> code, e.g. <c>CET</c>.</summary>
@@ -59,6 +62,12 @@ internal sealed class SiteOptions
     /// <summary>Extra elements for XMLDefault.cnf.xml and every SEP&lt;MAC&gt;.cnf.xml (79x1), as <c>[{ "Name": "…", "Value": "…" }]</c>.</summary>
     public List<ExtraSetting>? ExtraXmlElements { get; init; }
 
+    /// <summary>
+    /// Device type ids for XMLDefault.cnf.xml's <c>loadInformationNNN</c> that replace the built-in ones, by model
+    /// (<c>Site:LoadInformationIds:8865 = 36225</c>): for the ids that rest on a single source (7811, 8865, the 9900 series).
+    /// </summary>
+    public Dictionary<string, int>? LoadInformationIds { get; init; }
+
     public SiteSettings ToSettings()
     {
         var defaults = new SiteSettings();
@@ -80,6 +89,8 @@ internal sealed class SiteOptions
             Unprovisioned = Unprovisioned ?? defaults.Unprovisioned,
             ExtraCnfKeys = ExtraCnfKeys ?? defaults.ExtraCnfKeys,
             ExtraXmlElements = ExtraXmlElements ?? defaults.ExtraXmlElements,
+            DirectoryUrl = DirectoryUrl,
+            LoadInformationIds = LoadInformationIds is null ? defaults.LoadInformationIds : new Dictionary<string, int>(LoadInformationIds, StringComparer.Ordinal),
         };
     }
 }
@@ -118,6 +129,7 @@ internal sealed class HostSettings
         var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var site = configuration.GetSection("Site").Get<SiteOptions>() ?? new SiteOptions();
         site.AmiHost = configuration["Ami:Host"];
+        site.DirectoryUrl = Phonebook.DirectoryOptions.UrlFor(configuration);
         var firmware = SiteLoadDefaults.Parse(
             configuration.GetSection("Firmware:Defaults").GetChildren().Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)),
             configuration.GetSection("Firmware:Staircase").GetChildren().Select(c => c.Value));

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AsteriskCiscoBridge.Provisioning.Firmware;
 
 namespace AsteriskCiscoBridge.Host.Provisioning;
 
@@ -14,9 +15,9 @@ internal sealed record ModelGuess(string Text, IReadOnlyList<string> Models)
 /// <summary>
 /// Guesses a phone's model from the names it asked for (spec §1.2–1.5, §3.1): load names are the
 /// strongest sign (<c>P0S3-…</c>: 7940/7960 SIP; <c>SIP41.…</c>, <c>term41.default.loads</c>,
-/// <c>jar41sip…sbn</c>: 7941/7961), then <c>SIP&lt;MAC&gt;.cnf</c> (only 7940/7960 on SIP ask it),
-/// then <c>ITLSEP&lt;MAC&gt;.tlv</c> (79x1 on 8.5+), then <c>SEP&lt;MAC&gt;.cnf.xml</c> (79x1, or a 7940/7960 on
-/// SCCP or SIP 7.x+). Pure and total.
+/// <c>jar41sip…sbn</c>: 7941/7961; <c>sip88xx.…</c>: 8811/8841/8851/8861, spec beyond-79xx A3), then
+/// <c>SIP&lt;MAC&gt;.cnf</c> (only 7940/7960 on SIP ask it), then <c>ITLSEP&lt;MAC&gt;.tlv</c> (79x1 on 8.5+ and the later
+/// series), then <c>SEP&lt;MAC&gt;.cnf.xml</c> (79x1 or a later series, or a 7940/7960 on SCCP or SIP 7.x+). Pure and total.
 /// </summary>
 internal static partial class ModelGuesser
 {
@@ -50,6 +51,12 @@ internal static partial class ModelGuesser
             return (family with { Text = family.Text + protocol }, 0);
         }
 
+        if (LoadName.TryParse(name, out var load, out _) && load.Family is { Generation: LoadGeneration.Enterprise, Models.Length: > 0 } series)
+        {
+            var protocol = load.Protocol == LoadProtocol.Sccp ? " (SCCP)" : " (SIP)";
+            return (new ModelGuess(series.Title + protocol, [.. series.Models.Select(m => m.ToString(System.Globalization.CultureInfo.InvariantCulture))]), 0);
+        }
+
         if (Load79x0().Match(name) is { Success: true } old)
         {
             var protocol = char.ToUpperInvariant(old.Groups["p"].Value[0]) switch
@@ -68,13 +75,13 @@ internal static partial class ModelGuesser
 
         if (name.StartsWith("ITL", StringComparison.OrdinalIgnoreCase) && name.EndsWith(".tlv", StringComparison.OrdinalIgnoreCase))
         {
-            return (new ModelGuess("79x1/79x2/79x5/797x (firmware 8.5 or later)", []), 2);
+            return (new ModelGuess("79x1/79x2/79x5/797x (firmware 8.5 or later) or a later series (6900/7800/8800/8900/9900)", []), 2);
         }
 
         if (name.StartsWith("SEP", StringComparison.OrdinalIgnoreCase) && name.Contains(".cnf.xml", StringComparison.OrdinalIgnoreCase)
             || name.StartsWith("CTLSEP", StringComparison.OrdinalIgnoreCase))
         {
-            return (new ModelGuess("79x1/79x2/79x5/797x, or a 7940/7960 on SCCP", []), 3);
+            return (new ModelGuess("79x1/79x2/79x5/797x or a later series, or a 7940/7960 on SCCP", []), 3);
         }
 
         return (null, int.MaxValue);

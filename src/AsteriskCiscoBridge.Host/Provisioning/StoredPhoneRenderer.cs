@@ -37,6 +37,12 @@ internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet 
             yield return $"{mac}: endpoint {endpoint}: {left}";
         }
 
+        // A speed dial its buttons cannot hold is left out of its file, and said so in the round.
+        foreach (var key in Result?.Warnings.Where(w => w.Field.StartsWith(FeatureKeys.SettingPrefix, StringComparison.Ordinal) && w.Message.StartsWith("left out:", StringComparison.Ordinal)) ?? [])
+        {
+            yield return $"{mac}: {key.Field} {key.Message}";
+        }
+
         if (Result?.CarriesNoLine == true)
         {
             yield return Result.Files.Count == 0
@@ -60,9 +66,9 @@ internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet 
 /// </remarks>
 internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config, SiteSettings site, TemplateSet templates, LoadPlanning? loads = null)
 {
-    // The lines of each phone's last render from live endpoints, so a phone whose load plan moves (it
-    // reported a new running load) is re-rendered between snapshots with the same lines.
-    private readonly ConcurrentDictionary<MacAddress, IReadOnlyList<LineInput>> _lines = new();
+    // The lines (and Asterisk's feature keys) of each phone's last render from live endpoints, so a phone whose load
+    // plan moves (it reported a new running load) is re-rendered between snapshots with the same lines.
+    private readonly ConcurrentDictionary<MacAddress, (IReadOnlyList<LineInput> Lines, IReadOnlyList<FeatureKey> Keys)> _lines = new();
 
     public LoadPlanning? Loads => loads;
 
@@ -127,7 +133,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
             return StoredPhoneRender.Fail(siteFiles, $"{phone.Mac}: {settingsError}");
         }
 
-        return Render(siteFiles, row, phone.Model, phone.ServedLines, overrides);
+        return Render(siteFiles, row, phone.Model, phone.ServedLines, WithKeys(overrides, phone.Keys));
     }
 
     /// <summary>Renders and stores the site-wide files (OS79XX.TXT, SIPDefault.cnf, XMLDefault.cnf.xml…), so they are served before any phone is bound.</summary>
@@ -155,8 +161,10 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
     /// <summary>
     /// Renders a stored phone with lines supplied by the caller (the live endpoints), not the binding's recorded data.
     /// <paramref name="userAgents"/> are the User-Agents of the phone's registrations: the running load is learned from them.
+    /// <paramref name="keys"/> are the feature keys Asterisk declares for it (<see cref="InventoryPhone.Keys"/>); the
+    /// phone's own <c>key.N</c> settings come first.
     /// </summary>
-    public async Task<StoredPhoneRender> RenderLinesAsync(MacAddress mac, IReadOnlyList<LineInput> lines, CancellationToken cancellationToken, SiteFileSet? siteFiles = null, IReadOnlyList<string>? userAgents = null)
+    public async Task<StoredPhoneRender> RenderLinesAsync(MacAddress mac, IReadOnlyList<LineInput> lines, CancellationToken cancellationToken, SiteFileSet? siteFiles = null, IReadOnlyList<string>? userAgents = null, IReadOnlyList<FeatureKey>? keys = null)
     {
         // A round over many phones renders the site files once and passes them in.
         if (siteFiles is null)
@@ -183,16 +191,25 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
             phone = await LearnFromUserAgentsAsync(phone, model, userAgents, cancellationToken);
         }
 
-        _lines[mac] = lines;
-        return Render(siteFiles, phone, model, lines, overrides);
+        keys ??= [];
+        _lines[mac] = (lines, keys);
+        return Render(siteFiles, phone, model, lines, WithKeys(overrides, keys));
     }
+
+    /// <summary>The feature keys a phone gets: its <c>key.N</c> settings, then <paramref name="fromAsterisk"/> (its set_var keys) for the indexes left free.</summary>
+    public async Task<IReadOnlyList<FeatureKey>> KeysAsync(MacAddress mac, IReadOnlyList<FeatureKey> fromAsterisk, CancellationToken cancellationToken) =>
+        FeatureKeys.Merge(PhoneSettings.ToOverrides(await phones.SettingsAsync(mac, cancellationToken), out _)?.Keys ?? [], fromAsterisk);
+
+    // The phone's own key.N settings, then Asterisk's ACB_KEY_N for an index the settings leave free.
+    private static PhoneOverrides WithKeys(PhoneOverrides overrides, IReadOnlyList<FeatureKey> fromAsterisk) =>
+        fromAsterisk.Count == 0 ? overrides : overrides with { Keys = FeatureKeys.Merge(overrides.Keys, fromAsterisk) };
 
     /// <summary>
     /// Renders a phone again after its load plan moved: with the lines of its last render from live endpoints,
     /// or else with its binding's recorded line data.
     /// </summary>
     public Task<StoredPhoneRender> RerenderAsync(MacAddress mac, CancellationToken cancellationToken) =>
-        _lines.TryGetValue(mac, out var lines) ? RenderLinesAsync(mac, lines, cancellationToken) : RenderAsync(mac, cancellationToken);
+        _lines.TryGetValue(mac, out var last) ? RenderLinesAsync(mac, last.Lines, cancellationToken, keys: last.Keys) : RenderAsync(mac, cancellationToken);
 
     /// <summary>
     /// The files of a bound phone none of whose lines can be provisioned any more (its endpoints were removed

@@ -59,4 +59,11 @@ internal sealed class ResyncOptions
 
     /// <summary>Send NOTIFYs at all (false: files change, phones pick them up on their next boot). Default true.</summary>
     public bool Enabled { get; init; } = true;
+
+    /// <summary>
+    /// Version-stamp lines of the service-control body, 0–4, by series (<c>Resync:VersionStamps:88xx = 4</c>; series
+    /// 79x1, 78xx, 88xx, 89xx, 99xx, 69xx). Default 3 for the 78xx and 88xx (a CP-8861 on 14.1.1 answered the fourth
+    /// with 400 Bad Request), 4 for the others (the usecallmanager patch's body).
+    /// </summary>
+    public Dictionary<string, int> VersionStamps { get; init; } = [];
 }

@@ -17,6 +17,7 @@ internal sealed partial class ResyncService
             return;
         }
 
+        await RegistrationsAsync(cancellationToken);
         var registrations = new List<ResyncQueueRow>();
         foreach (var due in await queue.OverdueAsync(time.GetUtcNow(), cancellationToken))
         {
@@ -70,7 +71,7 @@ internal sealed partial class ResyncService
             return;
         }
 
-        var escalated = new NotifyOrder(missed.Mac, endpoint, next.Value, ResyncPlanner.NotifyVariables(next.Value, contact.CallId), TimeSpan.Zero)
+        var escalated = new NotifyOrder(missed.Mac, endpoint, next.Value, ResyncPlanner.NotifyVariables(next.Value, contact.CallId, await StampsOfAsync(missed.Mac, cancellationToken)), TimeSpan.Zero)
         {
             Registrations = RegistrationsOf(missed.Mac, endpoint, snapshot),
         };
@@ -88,7 +89,7 @@ internal sealed partial class ResyncService
         {
             if (ContactsOf(found).FirstOrDefault(c => c.IsLive && (kind == ResyncKind.CheckSync || c.IsRegistered)) is { } contact)
             {
-                order = new NotifyOrder(row.Mac, endpoint, kind, ResyncPlanner.NotifyVariables(kind, contact.CallId), TimeSpan.Zero)
+                order = new NotifyOrder(row.Mac, endpoint, kind, ResyncPlanner.NotifyVariables(kind, contact.CallId, await StampsOfAsync(row.Mac, cancellationToken)), TimeSpan.Zero)
                 {
                     Registrations = RegistrationsOf(row.Mac, endpoint, snapshot),
                 };

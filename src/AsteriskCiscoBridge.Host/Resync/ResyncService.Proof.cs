@@ -25,8 +25,9 @@ internal sealed partial class ResyncService
     /// register again by <see cref="ResyncOptions.RegisterDeadline"/> after its last fetch. After a NOTIFY
     /// the fetch is recorded in the notify log.
     /// </summary>
-    public async Task OnFetchedAsync(MacAddress mac, string fileName, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task OnFetchedAsync(MacAddress mac, string fileName, DateTimeOffset at, CancellationToken cancellationToken, string? host = null)
     {
+        await RegistrationsAsync(cancellationToken);
         PjsipSnapshot? snapshot;
         PhoneInventory? inventory;
         lock (_gate)
@@ -47,6 +48,13 @@ internal sealed partial class ResyncService
             Outcome = "fetched",
             Detail = FetchDetail(fileName, at, row),
         } : null, cancellationToken);
+
+        // After the row took the registrations it had before: one learned from requests already seen is then new.
+        if (host is not null)
+        {
+            await BootedAsync(mac, host, at, inventory, cancellationToken);
+        }
+
         if (before is null)
         {
             return;
@@ -218,7 +226,7 @@ internal sealed partial class ResyncService
             return null;
         }
 
-        return new NotifyOrder(mac, last.Endpoint, kind, ResyncPlanner.NotifyVariables(kind, last.CallId), TimeSpan.Zero)
+        return new NotifyOrder(mac, last.Endpoint, kind, ResyncPlanner.NotifyVariables(kind, last.CallId, await StampsOfAsync(mac, cancellationToken)), TimeSpan.Zero)
         {
             Uri = last.Uri,
             Registrations = last.CallId is { } callId ? [new ResyncRegistration(callId, last.Uri)] : [],
@@ -238,14 +246,14 @@ internal sealed partial class ResyncService
                 foreach (var endpoint in phone.ServedEndpoints)
                 {
                     if (!endpoints.TryGetValue(endpoint, out var e)
-                        || e.Contacts.FirstOrDefault(c => c.Uri.Length > 0 && new ResyncContact(endpoint, c.CallId, c.Status).IsLive) is not { } contact)
+                        || ContactsOf(e).FirstOrDefault(c => c.Uri is { Length: > 0 } && c.IsLive) is not { } contact)
                     {
                         continue;
                     }
 
                     if (!known.TryGetValue(phone.Mac, out var last) || last.Endpoint != endpoint || last.Uri != contact.Uri || last.CallId != contact.CallId)
                     {
-                        changed.Add(new LastContactRow { Mac = phone.Mac, Endpoint = endpoint, Uri = contact.Uri, CallId = contact.CallId, SeenAt = now });
+                        changed.Add(new LastContactRow { Mac = phone.Mac, Endpoint = endpoint, Uri = contact.Uri!, CallId = contact.CallId, SeenAt = now });
                     }
 
                     break;
@@ -288,7 +296,7 @@ internal sealed partial class ResyncService
         : inventory is null && !string.IsNullOrEmpty(endpoint) ? [endpoint]
         : [];
 
-    private static List<ResyncContact> ContactsOfLines(IReadOnlyList<string> lines, PjsipSnapshot snapshot) =>
+    private List<ResyncContact> ContactsOfLines(IReadOnlyList<string> lines, PjsipSnapshot snapshot) =>
         [.. lines.SelectMany(l => snapshot.Find(l) is { } e ? ContactsOf(e) : [])];
 
     private IReadOnlyList<ResyncRegistration> RegistrationsOf(MacAddress mac, string endpoint, PjsipSnapshot snapshot)

@@ -85,6 +85,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
             return new ResyncPlan([], []);
         }
 
+        await RegistrationsAsync(cancellationToken);
         var now = time.GetUtcNow();
         IReadOnlyList<ResyncQueueRow> rows;
         if (enqueue)
@@ -140,7 +141,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
                 continue;
             }
 
-            targets.Add(new ResyncTarget(row.Mac, phone.Family ?? PhoneFamily.Sip79x0, phone.ServedEndpoints));
+            targets.Add(new ResyncTarget(row.Mac, phone.Family ?? PhoneFamily.Sip79x0, phone.ServedEndpoints, ServiceControlStamps.For(phone.Model, options.VersionStamps)));
         }
 
         var plan = ResyncPlanner.Plan(targets, endpoint => ContactsOf(endpoints, endpoint), options.Interval);
@@ -227,6 +228,10 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
         return result;
     }
 
+    // The version-stamp lines of a phone's service-control body, by the model the store has for it (unknown: the 79x1's four).
+    private async Task<int> StampsOfAsync(MacAddress mac, CancellationToken cancellationToken) =>
+        ServiceControlStamps.For(PhoneFamilies.Find((await phones.GetAsync(mac, cancellationToken))?.Model), options.VersionStamps);
+
     private PjsipSnapshot? Snapshot()
     {
         lock (_gate)
@@ -243,11 +248,12 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
         }
     }
 
-    private static IReadOnlyList<ResyncContact> ContactsOf(Dictionary<string, PjsipEndpoint> endpoints, string endpoint) =>
+    private IReadOnlyList<ResyncContact> ContactsOf(Dictionary<string, PjsipEndpoint> endpoints, string endpoint) =>
         endpoints.TryGetValue(endpoint, out var e) ? ContactsOf(e) : [];
 
-    private static IReadOnlyList<ResyncContact> ContactsOf(PjsipEndpoint e) =>
-        [.. e.Contacts.Select(c => new ResyncContact(e.Name, c.CallId, c.Status, c.Uri, c.ExpiresAt))];
+    // Each contact with the Call-ID of the line's current registration (Asterisk's, or the one learned after a boot).
+    private IReadOnlyList<ResyncContact> ContactsOf(PjsipEndpoint e) =>
+        [.. e.Contacts.Select(c => new ResyncContact(e.Name, CurrentCallId(e.Name, c.CallId), c.Status, c.Uri, c.ExpiresAt))];
 
     [LoggerMessage(5001, LogLevel.Information, "{Mac} changed but has no live contact: its resync waits for it to register")]
     private static partial void WaitingForContact(ILogger logger, MacAddress mac);

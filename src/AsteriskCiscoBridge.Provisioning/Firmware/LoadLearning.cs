@@ -86,7 +86,7 @@ public sealed class LoadFetchTracker(int capacity = 4096)
 
 /// <summary>
 /// Reads the running load from a Cisco SIP User-Agent (<c>Cisco-CP7961G/9.4.2</c>, <c>Cisco-CP7945G/9.4.2-fake</c>,
-/// spec §7.2). A User-Agent carries a release, not a load name: it is matched against what is already known
+/// spec §7.2; <c>Cisco-CP8841/14.2.1</c>, <c>Cisco-CP8865NR/14.2.1</c>, beyond-79xx A4). A User-Agent carries a release, not a load name: it is matched against what is already known
 /// and the catalog, and a bare name (<c>SIP41.9-4-2</c>) is made only when neither knows the release.
 /// </summary>
 public static class UserAgentLoad
@@ -163,12 +163,13 @@ public static class UserAgentLoad
         }
 
         // Without a maintenance number (7960 "8.0") a name would invent too much.
-        if (family.Generation != LoadGeneration.Java || release.Maintenance is not { } maintenance)
+        if (family.Generation == LoadGeneration.Classic || release.Maintenance is not { } maintenance)
         {
             return null;
         }
 
-        var made = string.Create(CultureInfo.InvariantCulture, $"SIP{family.Code}.{release.Major}-{release.Minor}-{maintenance}");
+        var prefix = family.Generation == LoadGeneration.Java ? "SIP" + family.Code : family.Prefix;
+        var made = string.Create(CultureInfo.InvariantCulture, $"{prefix}.{release.Major}-{release.Minor}-{maintenance}");
         return LoadName.TryParse(made, out var bare, out _) ? bare.Name : null;
     }
 

@@ -2,7 +2,8 @@ namespace AsteriskCiscoBridge.Provisioning.Firmware;
 
 /// <summary>
 /// A parsed load name (spec §3.1): <c>P0S3-08-12-00</c>, <c>P003-08-12-00</c>, <c>P0M3-07-7-00</c>,
-/// <c>P00308010200</c>, <c>P0030801SR02</c>, <c>P0S30202</c>, <c>SIP41.9-4-2SR3-1S</c>, <c>SCCP41.9-4-2SR1-1S</c>.
+/// <c>P00308010200</c>, <c>P0030801SR02</c>, <c>P0S30202</c>, <c>SIP41.9-4-2SR3-1S</c>, <c>SCCP41.9-4-2SR1-1S</c>, and the later
+/// series' <c>sip88xx.14-2-1-0001-131</c>, <c>SIP8941_8945.9-3-1-18</c>, <c>SIP69xx.9-4-1-3SR3</c> (spec beyond-79xx A3).
 /// <see cref="Name"/> is the name without extension, as <c>loadInformation</c> and <c>image_version</c> carry it.
 /// </summary>
 public sealed record LoadName(string Name, LoadFamily Family, LoadProtocol Protocol, LoadVersion Version)
@@ -46,13 +47,13 @@ public sealed record LoadName(string Name, LoadFamily Family, LoadProtocol Proto
             }
         }
 
-        if (TryClassic(name, out load) || TryJava(name, out load))
+        if (TryClassic(name, out load) || TryJava(name, out load) || TryEnterprise(name, out load))
         {
             reason = string.Empty;
             return true;
         }
 
-        reason = $"'{name}' is not a 7940/7960 load (P0S3-08-12-00, P00308010200) or a 79x1 load (SIP41.9-4-2SR3-1S)";
+        reason = $"'{name}' is not a 7940/7960 load (P0S3-08-12-00, P00308010200), a 79x1 load (SIP41.9-4-2SR3-1S) or a later series' load (sip88xx.14-2-1-0001-131)";
         return false;
     }
 
@@ -142,6 +143,34 @@ public sealed record LoadName(string Name, LoadFamily Family, LoadProtocol Proto
             Number(match.Groups["build"]),
             match.Groups["suffix"].Value);
         load = new LoadName(name, LoadFamily.ForJavaCode(match.Groups["code"].Value), protocol, version);
+        return true;
+    }
+
+    private static bool TryEnterprise(string name, out LoadName load)
+    {
+        load = null!;
+        var match = Patterns.Enterprise().Match(name);
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        static int Number(System.Text.RegularExpressions.Group group) =>
+            group.Success ? int.Parse(group.ValueSpan, System.Globalization.CultureInfo.InvariantCulture) : 0;
+
+        // A release tag sits after the maintenance number (12-5-1SR2-2) or, on 69xx loads, after the first build (9-4-1-3SR3).
+        var tagged = match.Groups["qual"].Success ? "" : "2";
+        var protocol = match.Groups["p"].Value.Equals("SIP", StringComparison.OrdinalIgnoreCase) ? LoadProtocol.Sip : LoadProtocol.Sccp;
+        var version = new LoadVersion(
+            Number(match.Groups["major"]),
+            Number(match.Groups["minor"]),
+            Number(match.Groups["maint"]),
+            match.Groups["qual" + tagged].Value.ToUpperInvariant(),
+            Number(match.Groups["rel" + tagged]),
+            Number(match.Groups["build"]),
+            string.Empty,
+            Number(match.Groups["build2"]));
+        load = new LoadName(name, LoadFamily.ForEnterpriseCode(match.Groups["code"].Value), protocol, version);
         return true;
     }
 

@@ -58,7 +58,7 @@ public static class LoadPlanner
         rules ??= StaircaseRules.BuiltIn;
         if (!LoadFamily.TryForModel(request.Model, out var family, out _))
         {
-            return new LoadPlan(LoadPlanOutcome.None, null, [], null, LoadDelivery.None, $"model '{request.Model}' has no known loads (7940/7960 and 79x1 only)");
+            return new LoadPlan(LoadPlanOutcome.None, null, [], null, LoadDelivery.None, $"model '{request.Model}' has no known loads (7940/7960, 79x1 and the 6900/7800/8800/8900/9900 series only)");
         }
 
         LoadName? running = null;
@@ -193,9 +193,10 @@ public static class LoadPlanner
 
     private static LoadDelivery DeliveryFor(LoadFamily family, LoadProtocol runningProtocol, LoadName next)
     {
-        if (family.Generation == LoadGeneration.Java)
+        if (family.Generation is LoadGeneration.Java or LoadGeneration.Enterprise)
         {
-            // Spec §1.5 item 5 / §2.8: both protocols take loadInformation from SEP<MAC>.cnf.xml (XMLDefault as fallback).
+            // Spec §1.5 item 5 / §2.8 (and beyond-79xx A3 for the later series): both protocols take loadInformation
+            // from SEP<MAC>.cnf.xml (XMLDefault as fallback).
             return LoadDelivery.LoadInformation;
         }
 

@@ -6,14 +6,15 @@ namespace AsteriskCiscoBridge.Provisioning.Firmware;
 /// <summary>
 /// A Cisco load version, <c>major.minor(maintenance)</c> with an optional release qualifier
 /// (<c>SR3</c>, <c>ES9</c>), build and suffix: <c>9-4-2SR3-1S</c> is 9.4(2)SR3-1, <c>P0S3-08-12-00</c> is 8.12(0),
-/// <c>P00308010200</c> is 8.1(2) build 0, <c>P0030801SR02</c> is 8.1(SR2) (spec §3.1).
+/// <c>P00308010200</c> is 8.1(2) build 0, <c>P0030801SR02</c> is 8.1(SR2) (spec §3.1). The later series' loads carry a
+/// second build number: <c>sip88xx.14-2-1-0001-131</c> is 14.2(1)-1-131 (<see cref="Build2"/>, spec beyond-79xx A3).
 /// </summary>
 /// <remarks>
-/// Ordering: major, minor, maintenance, release number, build, then the suffix. A service release
+/// Ordering: major, minor, maintenance, release number, build, second build, then the suffix. A service release
 /// written without a maintenance number (8.1(SR2)) comes after every 8.1(n): Cisco published 8.1(SR.n)
 /// after 8.1(2) (spec §3.1 names <c>P0030801SR02</c> as 8.1(2)SR2).
 /// </remarks>
-public sealed record LoadVersion(int Major, int Minor, int? Maintenance, string Qualifier = "", int Release = 0, int Build = 0, string Suffix = "")
+public sealed record LoadVersion(int Major, int Minor, int? Maintenance, string Qualifier = "", int Release = 0, int Build = 0, string Suffix = "", int Build2 = 0)
     : IComparable<LoadVersion>
 {
     public int CompareTo(LoadVersion? other)
@@ -42,6 +43,11 @@ public sealed record LoadVersion(int Major, int Minor, int? Maintenance, string 
         if (c == 0)
         {
             c = Build.CompareTo(other.Build);
+        }
+
+        if (c == 0)
+        {
+            c = Build2.CompareTo(other.Build2);
         }
 
         return c != 0 ? c : string.CompareOrdinal(Suffix.ToUpperInvariant(), other.Suffix.ToUpperInvariant());
@@ -121,9 +127,14 @@ public sealed record LoadVersion(int Major, int Minor, int? Maintenance, string 
             text.Append(CultureInfo.InvariantCulture, $"{Qualifier}{Release}");
         }
 
-        if (Build != 0)
+        if (Build != 0 || Build2 != 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"-{Build}");
+        }
+
+        if (Build2 != 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"-{Build2}");
         }
 
         return text.ToString();

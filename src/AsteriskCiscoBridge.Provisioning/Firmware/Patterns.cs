@@ -25,6 +25,13 @@ internal static partial class Patterns
     [GeneratedRegex(@"^(?<p>SIP|SCCP)(?<code>\d{2})?\.(?<major>\d{1,2})-(?<minor>\d{1,2})-(?<maint>\d{1,2})(?:(?<qual>[A-Z]{2})(?<rel>\d{1,3}))?(?:-(?<build>\d{1,3}))?(?<suffix>[A-Z]{0,4})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     internal static partial Regex Java();
 
+    // The series after the 79xx (spec beyond-79xx A3): sip78xx.14-2-1-0101-26, sip88xx.11-2-3MSR1-1, sip8845_65.12-7-1-0001-393,
+    // SIP8941_8945.9-3-1-18, SCCP894x.9-2-2-0, sip9971.9-4-2SR4-1, sip8961.9-4-1-9, SIP69xx.9-4-1-3SR3. The family code is four
+    // characters (digits, or digits then "xx"/"x") with an optional "_NN" or "_NNNN" tail; the version is major-minor-maintenance,
+    // an optional release tag (SR2, MSR1), up to two build numbers, and a release tag after the first build (69xx).
+    [GeneratedRegex(@"^(?<p>SIP|SCCP)(?<code>\d{2}(?:\d{2}|\dx|xx)(?:_\d{2}(?:\d{2})?)?)\.(?<major>\d{1,2})-(?<minor>\d{1,2})-(?<maint>\d{1,2})(?:(?<qual>[A-Z]{1,4}?)(?<rel>\d{1,3}))?(?:-(?<build>\d{1,4})(?:(?<qual2>[A-Z]{1,4}?)(?<rel2>\d{1,3}))?)?(?:-(?<build2>\d{1,4}))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    internal static partial Regex Enterprise();
+
     // The printed form of LoadVersion: 8.5(2), 9.4(2)SR3-1, 3.1.
     [GeneratedRegex(@"^(?<major>\d{1,3})\.(?<minor>\d{1,3})(?:\((?<maint>\d{1,3})\))?(?:(?<qual>[A-Z]{2})(?<rel>\d{1,3}))?(?:-(?<build>\d{1,3}))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     internal static partial Regex DisplayVersion();
@@ -33,7 +40,7 @@ internal static partial class Patterns
     [GeneratedRegex(@"^term(?<code>\d{2})\.default\.loads$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     internal static partial Regex TermDefault();
 
-    // The first run of four digits in a model string: CP-7961G-GE → 7961.
-    [GeneratedRegex(@"(?<!\d)(?<n>79\d{2})(?!\d)", RegexOptions.CultureInvariant)]
+    // The first model number in a model string: CP-7961G-GE → 7961, Cisco-CP8865NR → 8865.
+    [GeneratedRegex(@"(?<!\d)(?<n>(?:79|78|88|89|99|69)\d{2})(?!\d)", RegexOptions.CultureInvariant)]
     internal static partial Regex ModelNumber();
 }

@@ -26,7 +26,7 @@ public sealed record SiteLoadDefaults(ImmutableDictionary<string, string> ByMode
             var model = PhoneModels.Find(key);
             if (model is null || !LoadFamily.TryForModel(model.Name, out var family, out _))
             {
-                problems.Add($"Firmware:Defaults:{key}: '{key}' is not a model the bridge provisions (7940, 7960, 7906, 7911, 794x, 796x, 797x)");
+                problems.Add($"Firmware:Defaults:{key}: '{key}' is not a model the bridge provisions ({PhoneModels.Names})");
                 continue;
             }
 

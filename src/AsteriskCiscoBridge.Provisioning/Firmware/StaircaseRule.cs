@@ -82,8 +82,13 @@ public sealed record StaircaseRule(
             case "79x1":
                 generation = LoadGeneration.Java;
                 break;
+            case "enterprise":
+                // The later series: enterprise/88xx sip below 12.0(1) to 14.0(1)+ via 12.8(1).
+                generation = LoadGeneration.Enterprise;
+                code = code?.ToLowerInvariant();
+                break;
             default:
-                reason = $"rule '{id}': generation '{generationWord}' is not 79x0 or 79x1[/CODE]";
+                reason = $"rule '{id}': generation '{generationWord}' is not 79x0, 79x1[/CODE] or enterprise[/CODE]";
                 return false;
         }
 

@@ -44,6 +44,9 @@ public sealed record InventoryPhone(
 
     /// <summary>True when the exact model is known (not only the family).</summary>
     public bool IsModelKnown => Model is not null && !PhoneFamilies.IsRepresentative(Model);
+
+    /// <summary>Feature keys Asterisk declares for it: <c>set_var=ACB_KEY_N=…</c> on its first endpoint, in the order of N.</summary>
+    public ImmutableArray<FeatureKey> Keys { get; init; } = [];
 }
 
 /// <summary>
@@ -124,7 +127,7 @@ public sealed partial record PhoneInventory(ImmutableArray<InventoryPhone> Phone
         return new PhoneInventory(phones.ToImmutable(), endpoints is not null);
     }
 
-    /// <summary>The model a User-Agent names (<c>Cisco-CP7962G/9.4.2</c> → 7962), or null.</summary>
+    /// <summary>The model a User-Agent names (<c>Cisco-CP7962G/9.4.2</c> → 7962, <c>Cisco-CP8865NR/14.2.1</c> → 8865), or null.</summary>
     public static PhoneModel? ModelOfUserAgent(string? userAgent) =>
         UserAgentLoad.TryParse(userAgent, out var model, out _) ? PhoneModels.Find(model.ToString(CultureInfo.InvariantCulture)) : null;
 
@@ -205,7 +208,54 @@ public sealed partial record PhoneInventory(ImmutableArray<InventoryPhone> Phone
             lines.Add(new InventoryLine(claim.Endpoint, claim.Source, claim.Origin, problem is null ? line : null, problem, claim.Declaration));
         }
 
-        return new InventoryPhone(mac, lines.ToImmutable(), model, source, origin, conflicts.ToImmutable());
+        var keys = KeysOf(taken, endpoints, conflicts);
+        if (model is not null && !PhoneFamilies.IsRepresentative(model) && FeatureKeys.Refusal(model, served, keys) is { } refusal)
+        {
+            conflicts.Add($"set_var keys: {refusal}; the keys past its buttons are left out");
+        }
+
+        return new InventoryPhone(mac, lines.ToImmutable(), model, source, origin, conflicts.ToImmutable()) { Keys = keys };
+    }
+
+    /// <summary>
+    /// <c>set_var=ACB_KEY_N=speeddial:NUMBER[:LABEL]</c> (or <c>blf:…</c>) on the phone's first endpoint; on a later one it is
+    /// named and ignored (one phone, one place for its keys).
+    /// </summary>
+    private static ImmutableArray<FeatureKey> KeysOf(List<Claim> lines, Dictionary<string, InventoryEndpoint> endpoints, ImmutableArray<string>.Builder conflicts)
+    {
+        var keys = new List<FeatureKey>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (!endpoints.TryGetValue(lines[i].Endpoint, out var endpoint))
+            {
+                continue;
+            }
+
+            foreach (var (name, value) in endpoint.Variables)
+            {
+                if (FeatureKeys.IndexOf(name, FeatureKeys.VariablePrefix) is not { } index)
+                {
+                    continue;
+                }
+
+                var origin = $"set_var {name} on {endpoint.Name}";
+                if (i > 0)
+                {
+                    conflicts.Add($"{origin} is ignored: keys are read from the phone's first endpoint, {lines[0].Endpoint}");
+                }
+                else if (FeatureKeys.Parse(index, value, origin, out var error) is { } key)
+                {
+                    keys.RemoveAll(k => k.Index == index);
+                    keys.Add(key);
+                }
+                else
+                {
+                    conflicts.Add($"{origin}: {error}");
+                }
+            }
+        }
+
+        return [.. keys.OrderBy(k => k.Index)];
     }
 
     private static (PhoneModel? Model, ModelSource Source, string? Origin) ResolveModel(
@@ -230,7 +280,7 @@ public sealed partial record PhoneInventory(ImmutableArray<InventoryPhone> Phone
                     }
                     else
                     {
-                        conflicts.Add($"set_var {variable}={text} on {endpoint.Name} names no supported model (supported: {string.Join(", ", PhoneModels.All.Select(m => m.Name))})");
+                        conflicts.Add($"set_var {variable}={text} on {endpoint.Name} names no supported model (supported: {PhoneModels.Names})");
                     }
                 }
             }
@@ -287,7 +337,7 @@ public sealed partial record PhoneInventory(ImmutableArray<InventoryPhone> Phone
         list.Add(claim);
     }
 
-    [GeneratedRegex(@"79\d\d", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<!\d)(?:79|78|88|89|99|69)\d\d(?!\d)", RegexOptions.CultureInvariant)]
     private static partial Regex ModelNumber();
 
     private sealed record Claim(int Rank, int Key, int Order, string Endpoint, LineSource Source, string Origin, LineInput? Recorded, string? Profile, string? Declaration);

@@ -53,6 +53,15 @@ public sealed record PhoneOverrides
 
     /// <summary>Extra elements for this phone's SEP&lt;MAC&gt;.cnf.xml, after the site's.</summary>
     public IReadOnlyList<ExtraSetting> ExtraXmlElements { get; init; } = [];
+
+    /// <summary><c>maxNumCalls</c> of each line (SEP&lt;MAC&gt;.cnf.xml); null: 4 on the later series, the phone's own on a 79x1.</summary>
+    public int? MaxCalls { get; init; }
+
+    /// <summary><c>busyTrigger</c> of each line; null: 2 (at most <see cref="MaxCalls"/>).</summary>
+    public int? BusyTrigger { get; init; }
+
+    /// <summary>Speed dials and BLF speed dials on the buttons after the lines, in the order of their index (<see cref="FeatureKeys"/>).</summary>
+    public IReadOnlyList<FeatureKey> Keys { get; init; } = [];
 }
 
 /// <summary>A phone to render: MAC, model, lines in button order, the load it should run, overrides.</summary>

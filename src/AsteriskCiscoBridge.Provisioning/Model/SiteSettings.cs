@@ -55,7 +55,7 @@ public sealed record SiteLoads
     /// <summary>The SIP image for 7940/7960, written to OS79XX.TXT and <c>image_version</c>.</summary>
     public string Sip79x0 { get; init; } = "P0S3-08-12-00";
 
-    /// <summary>79x1 loads by model name (<c>7961</c> → <c>SIP41.9-4-2SR3-1S</c>).</summary>
+    /// <summary>Loads of the models that read SEP&lt;MAC&gt;.cnf.xml, by model name (<c>7961</c> → <c>SIP41.9-4-2SR3-1S</c>, <c>8841</c> → <c>sip88xx.14-2-1-0001-131</c>).</summary>
     public IReadOnlyDictionary<string, string> Sip79x1 { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["7906"] = "SIP11.9-4-2SR3-1S",
@@ -157,4 +157,20 @@ public sealed record SiteSettings
 
     /// <summary>Extra elements for every SEP&lt;MAC&gt;.cnf.xml (79x1), added at the end of <c>&lt;device&gt;</c>.</summary>
     public IReadOnlyList<ExtraSetting> ExtraXmlElements { get; init; } = [];
+
+    /// <summary>
+    /// The URL the phone's Directories (Contacts) key opens: <c>directoryURL</c> in SEP&lt;MAC&gt;.cnf.xml, <c>directory_url</c>
+    /// in SIP&lt;MAC&gt;.cnf. Null writes neither. May name <see cref="SipServer.RequestLocalHost"/> for the address the
+    /// phone reached the bridge at.
+    /// </summary>
+    public string? DirectoryUrl { get; init; }
+
+    /// <summary>
+    /// Device type ids for <c>loadInformationNNN</c> in XMLDefault.cnf.xml that replace the built-in ones, by model
+    /// (<c>8865</c> → 36225): the ids with a single source (spec beyond-79xx A2) can be corrected without a release.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> LoadInformationIds { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>The device type id XMLDefault.cnf.xml uses for <paramref name="model"/>.</summary>
+    public int LoadInformationId(PhoneModel model) => LoadInformationIds.TryGetValue(model.Name, out var id) && id > 0 ? id : model.DeviceTypeId;
 }

@@ -4,9 +4,10 @@ using AsteriskCiscoBridge.Provisioning.Model;
 namespace AsteriskCiscoBridge.Provisioning.Rendering;
 
 /// <summary>
-/// <c>SEP&lt;MAC&gt;.cnf.xml</c> for 79x1/79x2/79x5/797x SIP loads (spec §2.8). Element names are
-/// case-sensitive and the whole file is rejected if it is not well-formed, so every value is
-/// escaped. Line names, auth names, passwords and display names hold at most 30 characters.
+/// <c>SEP&lt;MAC&gt;.cnf.xml</c> for 79x1/79x2/79x5/797x SIP loads (spec §2.8) and the 6900, 7800, 8800, 8900 and 9900
+/// series on enterprise SIP loads, which read the same schema (spec beyond-79xx A0, A6; their differences are in
+/// <see cref="SeriesElements"/>). Element names are case-sensitive and the whole file is rejected if it is not
+/// well-formed, so every value is escaped. Line names, auth names, passwords and display names hold at most 30 characters.
 /// </summary>
 public static class SepXmlRenderer
 {
@@ -14,6 +15,9 @@ public static class SepXmlRenderer
 
     /// <summary><c>processNodeName</c>: host or IP, at most 50 characters (spec §2.8).</summary>
     public const int ProcessNodeNameLimit = 50;
+
+    /// <summary>Service URLs (<c>directoryURL</c>…) hold at most 255 characters (spec beyond-79xx B).</summary>
+    public const int UrlLimit = 255;
 
     public static string FileName(MacAddress mac) => $"SEP{mac.Value}.cnf.xml";
 
@@ -30,6 +34,7 @@ public static class SepXmlRenderer
         var phonePassword = FieldText.ForXml(overrides.PhonePassword ?? site.PhonePassword, int.MaxValue, file, "phonePassword", warnings);
         var label = FieldText.ForXml(overrides.PhoneLabel ?? site.PhoneLabel, LineFieldLimit, file, "phoneLabel", warnings);
         var messages = FieldText.ForXml(overrides.MessagesNumber ?? site.MessagesNumber, LineFieldLimit, file, "messagesNumber", warnings);
+        var limits = SeriesElements.Limits(phone.Model, overrides, file, warnings);
         var lines = phone.Lines.Select((line, i) => (
             Line: line,
             Display: FieldText.ForXml(line.DisplayName ?? line.Extension, LineFieldLimit, file, $"line {i + 1} displayName", warnings),
@@ -58,6 +63,7 @@ public static class SepXmlRenderer
             values["messages_number"] = messages;
             values["phone_password"] = phonePassword;
             values["line_count"] = CnfNames.Number(lines.Count);
+            values["directory_url"] = site.DirectoryUrl ?? "";
             for (var i = 0; i < lines.Count; i++)
             {
                 var (line, display, lineLabel) = lines[i];
@@ -113,34 +119,70 @@ public static class SepXmlRenderer
             sb.Append("        <contact>").AppendXml(line.Extension).Append("</contact>\n");
             sb.Append("        <messageWaitingLampPolicy>3</messageWaitingLampPolicy>\n");
             sb.Append("        <messagesNumber>").AppendXml(messages).Append("</messagesNumber>\n");
+            SeriesElements.AppendLineElements(sb, phone.Model, limits);
             sb.Append("      </line>\n");
         }
 
+        SeriesElements.AppendFeatureKeys(sb, phone.Model, lines.Count, overrides.Keys, file, warnings);
         sb.Append("    </sipLines>\n");
         sb.Append("    <dialTemplate>").Append(DialPlanRenderer.FileName).Append("</dialTemplate>\n");
         sb.Append("  </sipProfile>\n");
-        sb.Append("  <commonProfile>\n    <phonePassword>").AppendXml(phonePassword).Append("</phonePassword>\n  </commonProfile>\n");
-        TransportLayerProtocol(sb, server, file, warnings);
+        var extras = SeriesElements.Route(phone.Model, site.ExtraXmlElements.Concat(overrides.ExtraXmlElements), file, warnings);
+        var enterprise = phone.Model.Traits.Enterprise;
+        sb.Append("  <commonProfile>\n    <phonePassword>").AppendXml(phonePassword).Append("</phonePassword>\n");
+        if (enterprise)
+        {
+            SeriesElements.AppendCommonProfile(sb, phone.Model, extras[ElementPlace.CommonProfile], file, warnings);
+        }
+
+        sb.Append("  </commonProfile>\n");
+        TransportLayerProtocol(sb, server, enterprise, file, warnings);
         if (load is not null)
         {
             sb.Append("  <loadInformation>").AppendXml(load).Append("</loadInformation>\n");
         }
 
+        if (extras[ElementPlace.VendorConfig].Any())
+        {
+            sb.Append("  <vendorConfig>\n");
+            foreach (var element in extras[ElementPlace.VendorConfig])
+            {
+                SeriesElements.AppendElement(sb, "    ", element, file, warnings);
+            }
+
+            sb.Append("  </vendorConfig>\n");
+        }
+
+        if (!string.IsNullOrEmpty(site.DirectoryUrl))
+        {
+            sb.Append("  <directoryURL>").AppendXml(FieldText.ForXml(site.DirectoryUrl, UrlLimit, file, "directoryURL", warnings)).Append("</directoryURL>\n");
+        }
+
         sb.Append("  <versionStamp>").AppendXml(versionStamp).Append("</versionStamp>\n");
-        XmlValues.AppendExtras(sb, site.ExtraXmlElements, file, warnings);
-        XmlValues.AppendExtras(sb, overrides.ExtraXmlElements, file, warnings);
+        foreach (var element in extras[ElementPlace.Device])
+        {
+            SeriesElements.AppendElement(sb, "  ", element, file, warnings);
+        }
+
         sb.Append("</device>\n");
         return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.UTF8.GetBytes(sb.ToString())), warnings);
     }
 
     /// <summary>
-    /// <c>transportLayerProtocol</c> (spec beyond-79xx A6: 1 TCP, 3 TLS) when the phone must not use its default,
-    /// UDP; a UDP phone's file stays as it always was.
+    /// <c>transportLayerProtocol</c> (spec beyond-79xx A6: 1 TCP, 2 UDP, 3 TLS) when the phone must not use its default,
+    /// UDP; a 79x1 UDP phone's file stays as it always was. A later series' file always names it: no source gives their
+    /// default, and the usecallmanager guide warns that they retransmit over UDP.
     /// </summary>
-    private static void TransportLayerProtocol(StringBuilder sb, SipServer server, string file, List<RenderWarning> warnings)
+    private static void TransportLayerProtocol(StringBuilder sb, SipServer server, bool enterprise, string file, List<RenderWarning> warnings)
     {
         if (server.Protocol == SipTransportProtocol.Udp)
         {
+            if (enterprise)
+            {
+                sb.Append("  <transportLayerProtocol>2</transportLayerProtocol>\n");
+                warnings.Add(new RenderWarning(file, "transportLayerProtocol", "UDP: the usecallmanager guide reports SIP retransmit errors from these phones over UDP; a TCP transport on the endpoint avoids them (spec beyond-79xx A6)"));
+            }
+
             return;
         }
 
@@ -211,20 +253,4 @@ internal static class XmlValues
         ["ssh_password"] = site.SshPassword ?? "",
         ["model"] = model?.Name ?? "",
     };
-
-    /// <summary>Admin elements go last inside the root, one <c>&lt;name&gt;value&lt;/name&gt;</c> each.</summary>
-    public static void AppendExtras(StringBuilder sb, IReadOnlyList<ExtraSetting> extras, string file, List<RenderWarning> warnings)
-    {
-        foreach (var extra in extras)
-        {
-            if (!Escaping.IsXmlName(extra.Name))
-            {
-                warnings.Add(new RenderWarning(file, extra.Name, "extra element skipped: not a valid XML element name"));
-                continue;
-            }
-
-            var value = FieldText.ForXml(extra.Value, int.MaxValue, file, extra.Name, warnings);
-            sb.Append("  <").Append(extra.Name).Append('>').AppendXml(value).Append("</").Append(extra.Name).Append(">\n");
-        }
-    }
 }

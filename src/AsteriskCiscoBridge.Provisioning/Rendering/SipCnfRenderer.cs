@@ -44,6 +44,11 @@ public static class SipCnfRenderer
     private static List<KeyValuePair<string, string>> PhoneKeys(SiteSettings site, Phone phone, string sync, string file, List<RenderWarning> warnings)
     {
         var overrides = phone.EffectiveOverrides;
+        if (FeatureKeys.Refusal(phone.Model, phone.Lines.Count, overrides.Keys) is { } refusal)
+        {
+            warnings.Add(new RenderWarning(file, string.Join(", ", overrides.Keys.Select(k => $"key.{CnfNames.Number(k.Index)}")), $"left out: {refusal}"));
+        }
+
         string Text(string key, string? value, int limit = int.MaxValue) => FieldText.ForCnf(value, limit, file, key, warnings);
 
         var keys = new List<KeyValuePair<string, string>>();
@@ -61,6 +66,12 @@ public static class SipCnfRenderer
             new("phone_label", Text("phone_label", overrides.PhoneLabel ?? site.PhoneLabel)),
             new("messages_uri", Text("messages_uri", overrides.MessagesNumber ?? site.MessagesNumber)),
         ]);
+
+        if (!string.IsNullOrEmpty(site.DirectoryUrl))
+        {
+            // Spec beyond-79xx B: directory_url opens the Directories key's service on a 7940/7960.
+            keys.Add(new("directory_url", Text("directory_url", site.DirectoryUrl, SepXmlRenderer.UrlLimit)));
+        }
 
         var password = overrides.PhonePassword ?? site.PhonePassword;
         if (password.Length > 0)

@@ -4,9 +4,10 @@ using AsteriskCiscoBridge.Provisioning.Model;
 namespace AsteriskCiscoBridge.Provisioning.Rendering;
 
 /// <summary>
-/// <c>XMLDefault.cnf.xml</c> (spec §2.7): what a 79x1 without its own SEP file reads. It names the
-/// Asterisk server and one <c>loadInformationNNN</c> per model (NNN = Cisco device type id), and
-/// carries no line and no credential.
+/// <c>XMLDefault.cnf.xml</c> (spec §2.7): what a 79x1 without its own SEP file reads (the 8900 admin guide says the
+/// same of its series; that the 7800/8800 fall back to it is unconfirmed, spec beyond-79xx A1). It names the Asterisk
+/// server and one <c>loadInformationNNN</c> per model (NNN = Cisco device type id, beyond-79xx A2, replaceable with
+/// <see cref="SiteSettings.LoadInformationIds"/>), and carries no line and no credential.
 /// </summary>
 public static class XmlDefaultRenderer
 {
@@ -25,8 +26,9 @@ public static class XmlDefaultRenderer
                 continue;
             }
 
-            loads.Append("  <loadInformation").Append(CnfNames.Number(model.DeviceTypeId)).Append(" model=\"").AppendXml(model.DisplayName).Append("\">")
-                .AppendXml(FieldText.ForXml(load, int.MaxValue, FileName, $"loadInformation{model.DeviceTypeId}", warnings)).Append("</loadInformation").Append(CnfNames.Number(model.DeviceTypeId)).Append(">\n");
+            var id = CnfNames.Number(site.LoadInformationId(model));
+            loads.Append("  <loadInformation").Append(id).Append(" model=\"").AppendXml(model.DisplayName).Append("\">")
+                .AppendXml(FieldText.ForXml(load, int.MaxValue, FileName, $"loadInformation{id}", warnings)).Append("</loadInformation").Append(id).Append(">\n");
         }
 
         string text;

@@ -16,7 +16,8 @@ public enum ResyncKind
 }
 
 /// <summary>A phone whose files changed: what it is and which endpoints (lines) it carries, in button order.</summary>
-public sealed record ResyncTarget(MacAddress Mac, PhoneFamily Family, IReadOnlyList<string> Endpoints);
+/// <param name="VersionStamps">The version-stamp lines its service-control body carries (<see cref="ServiceControlStamps"/>).</param>
+public sealed record ResyncTarget(MacAddress Mac, PhoneFamily Family, IReadOnlyList<string> Endpoints, int VersionStamps = ServiceControlStamps.Full);
 
 /// <summary>A registered contact of an endpoint as Asterisk reports it.</summary>
 /// <param name="CallId">The Call-ID of the phone's REGISTER (a 79x1 service-control NOTIFY must repeat it); null for a static contact.</param>
@@ -71,12 +72,22 @@ public static class ResyncPlanner
 {
     private const string ZeroStamp = "{00000000-0000-0000-0000-000000000000}";
 
+    // The body's version-stamp lines, in the usecallmanager patch's order (spec beyond-79xx A5).
+    private static readonly string[] StampLines =
+    [
+        $"Content=ConfigVersionStamp={ZeroStamp}",
+        $"Content=DialplanVersionStamp={ZeroStamp}",
+        $"Content=SoftkeyVersionStamp={ZeroStamp}",
+        $"Content=FeatureControlVersionStamp={ZeroStamp}",
+    ];
+
     /// <summary>
     /// The <c>Variable:</c> lines of PJSIPNotify (spec §4.4): 7940/7960 <c>Event=check-sync</c>;
     /// 79x1 a <c>service-control</c> body built at run time, because only then is the Call-ID of
-    /// the phone's registration known (a static pjsip_notify.conf section cannot carry it).
+    /// the phone's registration known (a static pjsip_notify.conf section cannot carry it). The body
+    /// carries the first <paramref name="versionStamps"/> version-stamp lines (0–4) its series takes.
     /// </summary>
-    public static IReadOnlyList<string> NotifyVariables(ResyncKind kind, string? registerCallId) => kind switch
+    public static IReadOnlyList<string> NotifyVariables(ResyncKind kind, string? registerCallId, int versionStamps = ServiceControlStamps.Full) => kind switch
     {
         ResyncKind.CheckSync => ["Event=check-sync"],
         _ =>
@@ -86,10 +97,7 @@ public static class ResyncPlanner
             "Content-Type=text/plain",
             kind == ResyncKind.Reset ? "Content=action=reset" : "Content=action=restart",
             $"Content=RegisterCallId={{{registerCallId}}}",
-            $"Content=ConfigVersionStamp={ZeroStamp}",
-            $"Content=DialplanVersionStamp={ZeroStamp}",
-            $"Content=SoftkeyVersionStamp={ZeroStamp}",
-            $"Content=FeatureControlVersionStamp={ZeroStamp}",
+            .. StampLines.Take(Math.Clamp(versionStamps, 0, StampLines.Length)),
         ],
     };
 
@@ -140,7 +148,7 @@ public static class ResyncPlanner
                 continue;
             }
 
-            orders.Add(new NotifyOrder(target.Mac, chosen.Endpoint, kind, NotifyVariables(kind, chosen.CallId), interval * orders.Count)
+            orders.Add(new NotifyOrder(target.Mac, chosen.Endpoint, kind, NotifyVariables(kind, chosen.CallId, target.VersionStamps), interval * orders.Count)
             {
                 Registrations = Registrations(target.Endpoints.SelectMany(contactsOf)),
             });

@@ -274,10 +274,21 @@ public sealed class PjsipEndpointSourceTests
             await server.RegisterAsync("6001", "Xk7pL2q-6001-Lab", _ => new AmiTestContact($"sip:6001@127.0.0.1:{5070 + i};transport=udp", "Cisco-CP7945G/9.4.2-fake", $"call-{i}@127.0.0.1"), ct);
         }
 
-        for (var i = 0; i < 29; i++)
+        // Each REGISTER's SuccessfulAuth comes first (registration-and-notify-auditor), and is handed on as an authentication.
+        var names = new List<string?>();
+        for (var i = 0; i < 39; i++)
         {
-            Assert.Equal("ContactStatus", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
+            names.Add((await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
         }
+
+        Assert.Equal((29, 10), (names.Count(n => n == "ContactStatus"), names.Count(n => n == "SuccessfulAuth")));
+        var authentications = new List<PjsipAuthentication>();
+        while (source.Authentications.TryRead(out var authentication))
+        {
+            authentications.Add(authentication);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => new PjsipAuthentication("6001", $"call-{i}@127.0.0.1", "127.0.0.1")), authentications);
 
         await Eventually.TrueAsync(() => time.PendingTimers == 2, "the contacts read debounced", ct, Bound);
         time.Advance(debounce);
@@ -308,9 +319,10 @@ public sealed class PjsipEndpointSourceTests
         await StartThroughLoginReadAsync(source, client, time, debounce, ct);
         const string Uri = "sip:6001@127.0.0.1:5070;transport=udp";
         await server.RegisterAsync("6001", "Xk7pL2q-6001-Lab", _ => new AmiTestContact(Uri, "Cisco-CP7945G/9.4.2-fake", "boot-1@127.0.0.1"), ct);
+        var authenticated = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
         var first = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
         var second = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
-        Assert.Equal(("NonQualified", "Reachable"), (first["ContactStatus"], second["ContactStatus"]));
+        Assert.Equal(("SuccessfulAuth", "NonQualified", "Reachable"), (authenticated.EventName, first["ContactStatus"], second["ContactStatus"]));
         await Eventually.TrueAsync(() => time.PendingTimers == 2, "the events' contacts read debounced", ct, Bound);
         time.Advance(debounce);
         Assert.Equal("boot-1@127.0.0.1", Assert.Single((await source.ContactUpdates.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).Contacts).CallId);
@@ -325,7 +337,11 @@ public sealed class PjsipEndpointSourceTests
 
         Assert.Equal(("boot-1@127.0.0.1", "Cisco-CP7945G/9.4.3-fake"), (contact.CallId, contact.UserAgent));
         Assert.Equal(new DateTimeOffset(2026, 11, 22, 9, 2, 0, TimeSpan.Zero), contact.ExpiresAt);
+
+        // The refresh's only event is its SuccessfulAuth, which carries the new Call-ID.
+        Assert.Equal("SuccessfulAuth", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
         Assert.False(source.Events.TryRead(out _));
+        Assert.Equal(["boot-1@127.0.0.1", "boot-2@127.0.0.1"], [(await source.Authentications.ReadAsync(ct)).CallId, (await source.Authentications.ReadAsync(ct)).CallId]);
     }
 
     [Theory]

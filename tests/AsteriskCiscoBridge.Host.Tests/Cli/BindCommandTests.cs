@@ -122,4 +122,28 @@ public sealed class BindCommandTests
         Assert.Contains("--set: unknown setting 'volume'", error, StringComparison.Ordinal);
         Assert.False(File.Exists(cli.DatabasePath));
     }
+
+    [Fact]
+    public async Task Speed_dials_fill_the_buttons_after_the_lines_and_one_too_many_is_refused_in_one_line()
+    {
+        using var cli = new CliHarness();
+        var lines = cli.WriteLineData(TwoLines);
+
+        var bound = await cli.RunAsync("bind", "001122aabbcc", "1001,1002", "--model", "CP-8841", "--line-data", lines,
+            "--set", "key.1=speeddial:6001:Reception", "--set", "key.2=blf:6002:Bob", "--set", "key.3=speeddial:*97");
+        var tooMany = await cli.RunAsync("bind", "001122aabbcc", "1001,1002", "--line-data", lines,
+            "--set", "key.1=speeddial:6001", "--set", "key.2=blf:6002", "--set", "key.3=speeddial:6003", "--set", "key.4=speeddial:6004");
+        var render = await cli.RunAsync("render", "001122aabbcc", "SEP001122AABBCC.cnf.xml");
+        var phones = await cli.RunAsync("phones", "--json");
+
+        Assert.Equal(0, bound.Exit);
+        Assert.Equal((2, "--set: an 8841 has 5 buttons: 2 lines leave 3 for keys, 4 given (key.1, key.2, key.3, key.4)\n"), (tooMany.Exit, tooMany.Error));
+        var device = System.Xml.Linq.XElement.Parse(render.Output);
+        Assert.Equal(
+            [("9", null), ("9", null), ("2", "6001"), ("21", "6002"), ("2", "*97")],
+            device.Descendants("line").Select(l => ((string?)l.Element("featureID"), (string?)l.Element("speedDialNumber"))));
+        Assert.Contains("key: key.2=blf:6002:Bob (acb bind --set or the dashboard)", render.Error, StringComparison.Ordinal);
+        var keys = System.Text.Json.JsonDocument.Parse(phones.Output).RootElement[0].GetProperty("keys");
+        Assert.Equal(["speeddial 6001 Reception", "blf 6002 Bob", "speeddial *97 *97"], keys.EnumerateArray().Select(k => $"{k.GetProperty("kind").GetString()} {k.GetProperty("number").GetString()} {k.GetProperty("label").GetString()}"));
+    }
 }

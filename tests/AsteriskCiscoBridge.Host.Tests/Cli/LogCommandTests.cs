@@ -46,7 +46,7 @@ public sealed class LogCommandTests
 
         // Lines come in the order requests ended: a transfer ends after its last ACK, a refusal at once.
         string LineOf(string name) => Assert.Single(lines, l => l.Contains($" asked {name}: ", StringComparison.Ordinal));
-        Assert.EndsWith("asked ITLSEP0011223344AA.tlv: not found, normal without security (the phone runs non-secure)", LineOf("ITLSEP0011223344AA.tlv"), StringComparison.Ordinal);
+        Assert.EndsWith("asked ITLSEP0011223344AA.tlv: not found at once, normal: the bridge serves no CTL/ITL trust list, so the phone goes on in non-secure mode", LineOf("ITLSEP0011223344AA.tlv"), StringComparison.Ordinal);
         Assert.Matches(@"asked SIP0011223344AA\.cnf: served [0-9,]+ bytes of credential-free unprovisioned config: this MAC is bound to nothing: acb bind 0011223344AA ENDPOINT$", LineOf("SIP0011223344AA.cnf"));
         Assert.EndsWith("asked P0S3-08-12-00.sb2: missing from the firmware folder: acb firmware import the Cisco package (cmterm-….zip, .cop or .cop.sgn) that holds P0S3-08-12-00.sb2", LineOf("P0S3-08-12-00.sb2"), StringComparison.Ordinal);
         Assert.EndsWith("asked P0S3-08-12-00.loads: served 15 bytes from the firmware folder", LineOf("P0S3-08-12-00.loads"), StringComparison.Ordinal);

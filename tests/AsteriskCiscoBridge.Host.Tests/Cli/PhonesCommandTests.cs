@@ -38,7 +38,7 @@ public sealed class PhonesCommandTests
         var rows = output.TrimEnd('\n').Split('\n');
         Assert.Equal(2, rows.Length);
         Assert.StartsWith("MAC", rows[0], StringComparison.Ordinal);
-        Assert.Matches("^001122AABBCC  7960 +0  - +- +- +1001,1002  -$", rows[1]);
+        Assert.Matches("^001122AABBCC  7960 +0  - +- +- +1001,1002  - +-$", rows[1]);
     }
 
     [Fact]

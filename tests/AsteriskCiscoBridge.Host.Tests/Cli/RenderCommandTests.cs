@@ -15,7 +15,7 @@ public sealed class RenderCommandTests
         await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7942", "--line-data", cli.WriteLineData(Line));
         // No load is in the firmware folder: none is offered (empty), so the phone keeps what it runs.
         var expected = PhoneFileSet.Render(
-            new SiteSettings { AsteriskHost = "192.0.2.10", Loads = new SiteLoads { Sip79x0 = "", Sip79x1 = new Dictionary<string, string>() } },
+            new SiteSettings { AsteriskHost = "192.0.2.10", DirectoryUrl = $"http://{SipServer.RequestLocalHost}:6970/directory", Loads = new SiteLoads { Sip79x0 = "", Sip79x1 = new Dictionary<string, string>() } },
             new Phone(MacAddress.Parse("001122AABBCC").Mac!.Value, PhoneModels.Cisco7942, [new LineInput("1001", null, "s3cret", "Zoë & Co")], Load: ""));
 
         var (exit, output, _) = await cli.RunAsync("render", "001122aabbcc", "sep001122aabbcc.cnf.xml");

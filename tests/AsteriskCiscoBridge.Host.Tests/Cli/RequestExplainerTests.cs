@@ -8,6 +8,8 @@ public sealed class RequestExplainerTests
     [Theory]
     [InlineData("ITLSEP0011223344AA.tlv", "notfound: no file source has it", null, 0, "not found, normal without security (the phone runs non-secure)")]
     [InlineData("CTLSEP0011223344AA.tlv", "notfound: no file source has it", null, 0, "not found, normal without security (the phone runs non-secure)")]
+    [InlineData("ITLFile.tlv", "notfound: not found at once, normal: the bridge serves no CTL/ITL trust list, so the phone goes on in non-secure mode", "trust", 0, "not found at once, normal: the bridge serves no CTL/ITL trust list, so the phone goes on in non-secure mode")]
+    [InlineData("SEP0011223344AA.cnf.xml.sgn", "notfound: not found at once: the bridge signs nothing; a phone asks", "trust", 0, "not found at once: the bridge signs nothing; a phone asks")]
     [InlineData("SIP0011223344AA.cnf", "notfound: 0011223344AA is not bound (unprovisioned policy: not found)", "unbound", 0, "this MAC is bound to nothing: acb bind 0011223344AA ENDPOINT")]
     [InlineData("SEP0011223344AA.cnf.xml", "served: unbound: unprovisioned SEP0011223344AA.cnf.xml", "unbound", 1234, "served 1,234 bytes of credential-free unprovisioned config: this MAC is bound to nothing: acb bind 0011223344AA ENDPOINT")]
     [InlineData("SEP0011223344AA.cnf.xml", "notfound: 0011223344AA is bound but has no file SEP0011223344AA.cnf.xml", "unbound", 0, "not found, normal: the phone is bound and probes the other family's file first")]

@@ -131,6 +131,16 @@ public sealed class RunCommandStartupTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_stamp_count_for_no_series_is_one_line_in_process()
+    {
+        var error = new StringWriter { NewLine = "\n" };
+
+        var exit = await RunCommand.RunAsync(ConfigFile, new Dictionary<string, string?> { ["Resync:VersionStamps:8800"] = "3" }, error, Ct);
+
+        Assert.Equal((2, "acb run: Resync:VersionStamps:8800: not a series that takes service-control (79x1, 78xx, 88xx, 89xx, 99xx, 69xx)\n"), (exit, error.ToString()));
+    }
+
+    [Fact]
     public async Task A_firmware_folder_that_cannot_be_made_is_one_line_in_process()
     {
         var file = _folder.Write("not-a-folder", "x");

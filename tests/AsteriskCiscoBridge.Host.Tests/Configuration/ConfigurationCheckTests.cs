@@ -22,7 +22,7 @@ public sealed class ConfigurationCheckTests
     [InlineData("Ami:Sync:Debunce", "00:00:01", "unknown key Ami:Sync:Debunce (did you mean Ami:Sync:Debounce?)")]
     [InlineData("Ami:Snyc:Debounce", "00:00:01", "unknown key Ami:Snyc (did you mean Ami:Sync?)")]
     [InlineData("Security:RateLimit:Brust", "5", "unknown key Security:RateLimit:Brust (did you mean Security:RateLimit:Burst?)")]
-    [InlineData("Resync:Colour", "blue", "unknown key Resync:Colour (Resync has CallDeferDeadline, CallRecheckInterval, Enabled, FetchDeadline, Interval, NotifyRetryDelay, NotifyTries, ProofPollInterval, RegisterDeadline, SendFailureCap)")]
+    [InlineData("Resync:Colour", "blue", "unknown key Resync:Colour (Resync has CallDeferDeadline, CallRecheckInterval, Enabled, FetchDeadline, Interval, NotifyRetryDelay, NotifyTries, ProofPollInterval, RegisterDeadline, SendFailureCap, VersionStamps)")]
     [InlineData("Tfpt:Listen", "0.0.0.0:69", "unknown section Tfpt (did you mean Tftp?)")]
     public void An_unknown_key_is_named_with_the_nearest_known_one(string key, string value, string problem) =>
         Assert.Equal([problem], Problems((key, value)));

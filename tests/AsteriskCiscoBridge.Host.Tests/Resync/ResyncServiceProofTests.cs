@@ -113,6 +113,47 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task The_first_request_Asterisk_authenticates_after_the_boot_proves_the_restart_and_is_named_by_the_next_one_whatever_order_they_are_seen_in()
+    {
+        var resync = await StartAsync();
+        await resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        Assert.Contains("Content=RegisterCallId={reg-6002}", (await _ami.NextAsync(Ct)).GetAll("Variable"));
+        await AwaitingFetchAsync();
+
+        // The phone fetched its file and registered again from the same contact (Asterisk keeps listing reg-6002). The
+        // request log reports the fetch after Asterisk's SuccessfulAuth of that REGISTER came in.
+        var fetchedAt = _time.GetUtcNow();
+        _time.Advance(TimeSpan.FromSeconds(4));
+        await resync.OnAuthenticatedAsync(new PjsipAuthentication("6002", "boot-2@127.0.0.1", "127.0.0.1"), Ct);
+        Assert.Equal(0, resync.RegistrationsLearned);
+        await resync.OnFetchedAsync(Mac7961, $"SEP{Mac7961}.cnf.xml", fetchedAt, Ct, host: "127.0.0.1");
+
+        Assert.Equal((1, 1), (resync.Proven, resync.RegistrationsLearned));
+        var proof = (await new NotifyLog(_connections).RecentAsync(Mac7961, 1, Ct))[0];
+        Assert.StartsWith("fetched and registered again (Call-ID boot-2@127.0.0.1)", proof.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, _ami.ContactReads);
+
+        // A call later (an INVITE authenticated with its own Call-ID) and a request from another address change nothing.
+        _time.Advance(TimeSpan.FromMinutes(2));
+        await resync.OnAuthenticatedAsync(new PjsipAuthentication("6002", "invite-1@127.0.0.1", "127.0.0.1"), Ct);
+        await resync.OnAuthenticatedAsync(new PjsipAuthentication("6002", "elsewhere@10.9.9.9", "10.9.9.9"), Ct);
+        Assert.Equal(1, resync.RegistrationsLearned);
+
+        // The next change, planned by a service started again over the same store, names the phone's registration.
+        var again = Start();
+        await again.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        Assert.Contains("Content=RegisterCallId={boot-2@127.0.0.1}", (await _ami.NextAsync(Ct)).GetAll("Variable"));
+
+        // Once Asterisk lists a contact created since (the phone unregistered and registered anew), Asterisk's is newer.
+        await AwaitingFetchAsync();
+        await again.OnFetchedAsync(Mac7961, $"SEP{Mac7961}.cnf.xml", _time.GetUtcNow(), Ct, host: "127.0.0.1");
+        await again.OnContactsAsync(Contacts(("6002", "boot-3@127.0.0.1")), Ct);
+        Assert.Equal(1, again.Proven);
+        await again.PlanAsync(Snapshot(("6002", "boot-3@127.0.0.1")), [Mac7961], Ct);
+        Assert.Contains("Content=RegisterCallId={boot-3@127.0.0.1}", (await _ami.NextAsync(Ct)).GetAll("Variable"));
+    }
+
+    [Fact]
     public async Task The_contacts_are_read_every_ProofPollInterval_only_while_a_phone_awaits_its_registration()
     {
         var resync = await StartAsync();

@@ -109,11 +109,34 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
         Assert.Equal(4, (await new NotifyLog(_connections).RecentAsync(Mac, 10, Ct)).Count(n => n.Outcome == "failed"));
     }
 
-    private async Task<(ResyncService Resync, PjsipSnapshot Snapshot)> StartAsync(ResyncOptions options)
+    [Fact]
+    public async Task A_refused_restart_of_an_8841_is_sent_again_with_the_three_stamps_of_its_series()
+    {
+        _asterisk.RefuseNotifies = 1;
+        var (resync, snapshot) = await StartAsync(new ResyncOptions { Interval = TimeSpan.Zero }, PhoneModels.Cisco8841);
+
+        await resync.PlanAsync(snapshot, [Mac], Ct);
+        var refused = await _asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
+        await RowAsync(r => r.State == ResyncState.Retry);
+        await ArmedAsync();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var retried = await _asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
+
+        string[] body =
+        [
+            "Content=action=restart", "Content=RegisterCallId={reg-6001}", "Content=ConfigVersionStamp={00000000-0000-0000-0000-000000000000}",
+            "Content=DialplanVersionStamp={00000000-0000-0000-0000-000000000000}", "Content=SoftkeyVersionStamp={00000000-0000-0000-0000-000000000000}",
+        ];
+        Assert.Equal(body, refused.Action.GetAll("Variable").Where(v => v.StartsWith("Content=", StringComparison.Ordinal)));
+        Assert.Equal(body, retried.Action.GetAll("Variable").Where(v => v.StartsWith("Content=", StringComparison.Ordinal)));
+        await RowAsync(r => r.State == ResyncState.AwaitingFetch);
+    }
+
+    private async Task<(ResyncService Resync, PjsipSnapshot Snapshot)> StartAsync(ResyncOptions options, PhoneModel? model = null)
     {
         await _connections.MigrateAsync(Ct);
         var phones = new PhoneStore(_connections);
-        await phones.BindAsync(Mac, PhoneModels.Cisco7960, [new BindingRow { Position = 1, Endpoint = "6001" }], "test", _time.GetUtcNow(), Ct);
+        await phones.BindAsync(Mac, model ?? PhoneModels.Cisco7960, [new BindingRow { Position = 1, Endpoint = "6001" }], "test", _time.GetUtcNow(), Ct);
         var sender = new ReconnectingSender(this);
         var snapshot = (await new PjsipSnapshotReader(sender, TimeProvider.System).ReadAsync(Ct)).Snapshot!;
         var resync = new ResyncService(phones, new ResyncQueue(_connections), options, _time, NullLogger<ResyncService>.Instance);

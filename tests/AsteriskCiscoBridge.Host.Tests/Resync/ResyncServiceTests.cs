@@ -63,6 +63,23 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_8841_is_restarted_then_reset_with_the_three_stamps_of_its_series()
+    {
+        var mac8841 = MacAddress.Parse("0011223344CC").Mac!.Value;
+        await StartAsync();
+        await new PhoneStore(_connections).BindAsync(mac8841, PhoneModels.Cisco8841, [new BindingRow { Position = 1, Endpoint = "6003" }], "test", _time.GetUtcNow(), Ct);
+
+        await _resync.PlanAsync(Snapshot(("6003", "reg-6003")), [mac8841], Ct);
+        var restart = (await _ami.NextAsync(Ct)).GetAll("Variable");
+        await PassDeadlineAsync();
+        var reset = (await _ami.NextAsync(Ct)).GetAll("Variable");
+
+        string[] stamps = ["Content=ConfigVersionStamp={00000000-0000-0000-0000-000000000000}", "Content=DialplanVersionStamp={00000000-0000-0000-0000-000000000000}", "Content=SoftkeyVersionStamp={00000000-0000-0000-0000-000000000000}"];
+        Assert.Equal(["Content=action=restart", "Content=RegisterCallId={reg-6003}", .. stamps], restart.Where(v => v.StartsWith("Content=", StringComparison.Ordinal)));
+        Assert.Equal(["Content=action=reset", "Content=RegisterCallId={reg-6003}", .. stamps], reset.Where(v => v.StartsWith("Content=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_7960_gets_check_sync_twice_before_it_is_stale()
     {
         await StartAsync();

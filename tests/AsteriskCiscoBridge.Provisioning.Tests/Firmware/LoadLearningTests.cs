@@ -91,6 +91,10 @@ public sealed class UserAgentLoadTests
     [InlineData("Cisco-CP7961G-GE/9.4.2", 7961, "9.4.2")]
     [InlineData("Cisco-CP7945G/9.4.2-fake", 7945, "9.4.2-fake")]
     [InlineData("Cisco-CP7960G/8.0", 7960, "8.0")]
+    [InlineData("Cisco-CP8841/14.2.1", 8841, "14.2.1")]
+    [InlineData("Cisco-CP8865NR/14.2.1", 8865, "14.2.1")]
+    [InlineData("Cisco-CP7821/10.3.1", 7821, "10.3.1")]
+    [InlineData("Cisco-CP8961/9.4.2", 8961, "9.4.2")]
     public void TryParse_reads_the_model_and_the_version(string userAgent, int model, string version)
     {
         Assert.True(UserAgentLoad.TryParse(userAgent, out var m, out var v));
@@ -117,6 +121,20 @@ public sealed class UserAgentLoadTests
         Assert.Equal("SIP41.9-4-2SR3-1S", UserAgentLoad.Resolve("Cisco-CP7961G/9.4.2", model, null, Catalog));
         Assert.Equal("SIP41.8-3-1", UserAgentLoad.Resolve("Cisco-CP7961G/8.3.1", model, null, Catalog));
         Assert.Equal("SIP45.9-4-2SR3-1S", UserAgentLoad.Resolve("Cisco-CP7965G/9.4.2", PhoneModels.Cisco7965, null, Catalog));
+    }
+
+    [Fact]
+    public void A_later_series_release_resolves_to_its_catalog_load_or_a_bare_name_in_its_family_spelling()
+    {
+        var catalog = CatalogFiles.Catalog(SyntheticFirmware.Enterprise("sip88xx.14-2-1-0001-131"), SyntheticFirmware.Enterprise("sip8845_65.12-7-1-0001-393", seed: 5));
+
+        Assert.Equal("sip88xx.14-2-1-0001-131", UserAgentLoad.Resolve("Cisco-CP8841/14.2.1", PhoneModels.Cisco8841, null, catalog));
+        Assert.Equal("sip8845_65.12-7-1-0001-393", UserAgentLoad.Resolve("Cisco-CP8865NR/12.7.1", PhoneModels.Cisco8865, null, catalog));
+        Assert.Equal("sip78xx.10-3-1", UserAgentLoad.Resolve("Cisco-CP7821/10.3.1", PhoneModels.Cisco7821, null, catalog));
+        Assert.Equal("SIP8941_8945.9-3-1", UserAgentLoad.Resolve("Cisco-CP8945/9.3.1", PhoneModels.Cisco8945, null, catalog));
+
+        // A sip88xx phone is not an 8845/8865: another family's User-Agent says nothing of the phone's load.
+        Assert.Null(UserAgentLoad.Resolve("Cisco-CP8841/14.2.1", PhoneModels.Cisco8865, null, catalog));
     }
 
     [Fact]

@@ -20,6 +20,22 @@ public sealed class LoadNameTests
     [InlineData("SIP70.8-5-2S", "7970/7971", LoadProtocol.Sip, "8.5(2)")]
     [InlineData("SIP41.9-3-1-1S", "7941/7961", LoadProtocol.Sip, "9.3(1)-1")]
     [InlineData("sip.9-3-1SR4-1", "79x1 (no family in name)", LoadProtocol.Sip, "9.3(1)SR4-1")]
+
+    // Spec beyond-79xx A3.
+    [InlineData("sip78xx.10-3-1-12", "7811/7821/7841/7861", LoadProtocol.Sip, "10.3(1)-12")]
+    [InlineData("sip78xx.12-5-1SR2-2", "7811/7821/7841/7861", LoadProtocol.Sip, "12.5(1)SR2-2")]
+    [InlineData("sip78xx.14-2-1-0101-26", "7811/7821/7841/7861", LoadProtocol.Sip, "14.2(1)-101-26")]
+    [InlineData("sip88xx.11-2-3MSR1-1", "8811/8841/8851/8861", LoadProtocol.Sip, "11.2(3)MSR1-1")]
+    [InlineData("sip88xx.14-2-1-0001-131", "8811/8841/8851/8861", LoadProtocol.Sip, "14.2(1)-1-131")]
+    [InlineData("sip8845_65.12-7-1-0001-393", "8845/8865", LoadProtocol.Sip, "12.7(1)-1-393")]
+    [InlineData("SIP8941_8945.9-3-1-18", "8941/8945", LoadProtocol.Sip, "9.3(1)-18")]
+    [InlineData("SCCP894x.9-2-2-0", "8941/8945", LoadProtocol.Sccp, "9.2(2)")]
+    [InlineData("sip9951.9-4-2", "9951", LoadProtocol.Sip, "9.4(2)")]
+    [InlineData("sip9971.9-4-2SR4-1", "9971", LoadProtocol.Sip, "9.4(2)SR4-1")]
+    [InlineData("SIP9971.9-2-2SR1-9", "9971", LoadProtocol.Sip, "9.2(2)SR1-9")]
+    [InlineData("sip8961.9-4-1-9", "8961", LoadProtocol.Sip, "9.4(1)-9")]
+    [InlineData("SIP69xx.9-4-1-3SR3", "6921/6941/6961", LoadProtocol.Sip, "9.4(1)SR3-3")]
+    [InlineData("sip7832.14-0-1-0001-19", "7832 (no supported model)", LoadProtocol.Sip, "14.0(1)-1-19")]
     public void TryParse_reads_family_protocol_and_version(string text, string family, LoadProtocol protocol, string version)
     {
         Assert.True(LoadName.TryParse(text, out var load, out var reason), reason);
@@ -93,6 +109,9 @@ public sealed class LoadNameTests
     [InlineData("P00308000900", "P00308010200")]
     [InlineData("P00308010200", "P0030801SR02")]
     [InlineData("P0030702T023", "P00308000900")]
+    [InlineData("sip88xx.12-8-1-0001-455", "sip88xx.14-2-1-0001-131")]
+    [InlineData("sip88xx.14-2-1-0001-26", "sip88xx.14-2-1-0001-131")]
+    [InlineData("sip78xx.12-5-1SR2-2", "sip78xx.14-2-1-0101-26")]
     public void Versions_order_as_cisco_released_them(string older, string newer)
     {
         Assert.True(LoadName.TryParse(older, out var a, out _));
@@ -125,6 +144,12 @@ public sealed class LoadNameTests
     [InlineData("IP Phone 7960", "7940/7960", 7960)]
     [InlineData("7971", "7970/7971", 7971)]
     [InlineData("7906", "7906/7911", 7906)]
+    [InlineData("Cisco-CP8841", "8811/8841/8851/8861", 8841)]
+    [InlineData("Cisco-CP8865NR", "8845/8865", 8865)]
+    [InlineData("CP-8945", "8941/8945", 8945)]
+    [InlineData("7821", "7811/7821/7841/7861", 7821)]
+    [InlineData("9971", "9971", 9971)]
+    [InlineData("6961", "6921/6941/6961", 6961)]
     public void Model_strings_map_to_their_load_family(string model, string family, int number)
     {
         Assert.True(LoadFamily.TryForModel(model, out var f, out var n));
@@ -133,7 +158,8 @@ public sealed class LoadNameTests
 
     [Theory]
     [InlineData("7912")]
-    [InlineData("8945")]
+    [InlineData("7832")]
+    [InlineData("8831")]
     [InlineData("")]
     [InlineData(null)]
     public void Models_without_known_loads_are_refused(string? model) => Assert.False(LoadFamily.TryForModel(model, out _, out _));

@@ -12,6 +12,29 @@ public sealed class LoadPlannerTests
         SyntheticFirmware.Java("SCCP41.9-4-2SR3-1S", seed: 3));
 
     [Fact]
+    public void A_later_series_phone_is_led_to_its_family_load_through_load_information_and_never_to_another_familys()
+    {
+        var catalog = CatalogFiles.Catalog(
+            SyntheticFirmware.Enterprise("sip88xx.14-2-1-0001-131", seed: 1),
+            SyntheticFirmware.Enterprise("sip88xx.12-8-1-0001-455", seed: 2),
+            SyntheticFirmware.Enterprise("sip8845_65.14-2-1-0001-131", seed: 3));
+
+        var step = LoadPlanner.Plan(new LoadPlanRequest("8841", LoadProtocol.Sip, "sip88xx.12-8-1-0001-455", "sip88xx.14-2-1-0001-131", null), catalog);
+        var wrong = LoadPlanner.Plan(new LoadPlanRequest("8865", LoadProtocol.Sip, "sip8845_65.12-7-1-0001-393", null, "sip88xx.14-2-1-0001-131"), catalog);
+        var kept = LoadPlanner.Plan(new LoadPlanRequest("8841", LoadProtocol.Sip, "sip88xx.14-2-1-0001-131", "sip88xx.12-8-1-0001-455", null), catalog);
+
+        Assert.Equal((LoadPlanOutcome.Step, "sip88xx.14-2-1-0001-131", LoadDelivery.LoadInformation), (step.Outcome, step.NextHop, step.Delivery));
+        Assert.Equal(LoadPlanOutcome.Blocked, wrong.Outcome);
+        Assert.Contains("is for 8811/8841/8851/8861, not 8865", wrong.Reason, StringComparison.Ordinal);
+        Assert.Equal(LoadPlanOutcome.KeepCurrent, kept.Outcome);
+
+        // A site staircase rule for the family applies to it, and to no 79x1.
+        Assert.True(StaircaseRule.TryParse("lab: enterprise/88XX below 12.0(1) to 14.2(1)+ via 12.8(1)", out var rule, out var reason), reason);
+        var old = LoadPlanner.Plan(new LoadPlanRequest("8851", LoadProtocol.Sip, "sip88xx.11-2-3MSR1-1", "sip88xx.14-2-1-0001-131", null), catalog, [rule]);
+        Assert.Equal(["sip88xx.12-8-1-0001-455", "sip88xx.14-2-1-0001-131"], old.Path);
+    }
+
+    [Fact]
     public void Old_79x1_phone_takes_two_hops_through_8_5_2_one_per_boot()
     {
         var first = LoadPlanner.Plan(new LoadPlanRequest("7961", LoadProtocol.Sip, "SIP41.8-3-1S", "SIP41.9-4-2SR3-1S", null), Java41);

@@ -46,7 +46,7 @@ public sealed class StaircaseRuleTests
     [Theory]
     [InlineData("", "one line")]
     [InlineData("79x1 below 8.3(3) to 8.5(3)+ via 8.5(2)", "does not start with 'ID:'")]
-    [InlineData("x: 7960 below 8.3(3) to 8.5(3)+ via 8.5(2)", "generation '7960' is not 79x0 or 79x1")]
+    [InlineData("x: 7960 below 8.3(3) to 8.5(3)+ via 8.5(2)", "generation '7960' is not 79x0, 79x1[/CODE] or enterprise")]
     [InlineData("x: 79x1 below 8.3(3) to 8.5(3) via 8.5(2)", "expected 'GENERATION")]
     [InlineData("x: 79x1 below eight to 8.5(3)+ via 8.5(2)", "expected 'GENERATION")]
     [InlineData("x: 79x1 below 8.3(3) to 8.5(3)+ via 8.5(2) extra", "expected 'GENERATION")]

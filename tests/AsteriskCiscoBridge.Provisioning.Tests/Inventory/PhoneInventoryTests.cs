@@ -125,6 +125,46 @@ public sealed class PhoneInventoryTests
         Assert.Equal(ModelSource.Unknown, unknown.ModelSource);
     }
 
+    [Theory]
+    [InlineData("Cisco-CP8841/14.2.1", "8841")]
+    [InlineData("Cisco-CP8865NR/14.2.1", "8865")]
+    [InlineData("Cisco-CP7821/10.3.1", "7821")]
+    [InlineData("Cisco-CP7861/12.1.1", "7861")]
+    [InlineData("Cisco-CP8961/9.4.2", "8961")]
+    [InlineData("Cisco-CP6921/9.4.1", "6921")]
+    public void Build_learns_a_later_series_model_from_its_user_agent(string agent, string model)
+    {
+        var phone = PhoneInventory.Build([Endpoint("6001", [SetVar(Mac)], agents: [agent])], [], []).Phones[0];
+
+        Assert.Equal((model, ModelSource.UserAgent), (phone.Model!.Name, phone.ModelSource));
+        Assert.Equal(PhoneFamily.Sip79x1, phone.Family);
+    }
+
+    [Theory]
+    [InlineData("cisco-8845", "8845")]
+    [InlineData("CP-6961", "6961")]
+    [InlineData("cisco-88451", null)]
+    public void A_profile_names_a_later_series_model(string profile, string? model) =>
+        Assert.Equal(model, PhoneInventory.ModelOfProfile(profile)?.Name);
+
+    [Fact]
+    public void Keys_come_from_set_var_on_the_first_endpoint_and_are_named_when_wrong_or_too_many()
+    {
+        var endpoints = new[]
+        {
+            Endpoint("6001", [Phoneprov(Mac, "a", 1, 1)], [("ACB_KEY_2", "blf:6002:Bob"), ("ACB_KEY_1", "speeddial:6003"), ("ACB_KEY_3", "intercom:1"), ("CISCO_MODEL", "CP-7821")]),
+            Endpoint("6002", [Phoneprov(Mac, "b", 2, 2)], [("ACB_KEY_4", "speeddial:6004")]),
+        };
+
+        var phone = Assert.Single(PhoneInventory.Build(endpoints, [], []).Phones);
+
+        Assert.Equal([(1, FeatureKeyKind.SpeedDial, "6003"), (2, FeatureKeyKind.Blf, "6002")], phone.Keys.Select(k => (k.Index, k.Kind, k.Number)));
+        Assert.Equal("set_var ACB_KEY_2 on 6001", phone.Keys[1].Origin);
+        Assert.Contains(phone.Conflicts, c => c.StartsWith("set_var ACB_KEY_3 on 6001: key.3: 'intercom:1' is not", StringComparison.Ordinal));
+        Assert.Contains("set_var ACB_KEY_4 on 6002 is ignored: keys are read from the phone's first endpoint, 6001", phone.Conflicts);
+        Assert.Contains("set_var keys: a 7821 has 2 buttons: 2 lines leave 0 for keys, 2 given (key.1, key.2); the keys past its buttons are left out", phone.Conflicts);
+    }
+
     [Fact]
     public void Build_ignores_user_agents_of_a_shared_line_that_disagree()
     {

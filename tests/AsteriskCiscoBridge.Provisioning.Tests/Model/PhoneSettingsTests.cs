@@ -13,6 +13,9 @@ public sealed class PhoneSettingsTests
     [InlineData("cnf:call_waiting=0", "cnf:call_waiting", "0")]
     [InlineData("xml:sshUserId=admin=x", "xml:sshUserId", "admin=x")]
     [InlineData("messages=", "messages", "")]
+    [InlineData("key.1=speeddial:6001:Front desk", "key.1", "speeddial:6001:Front desk")]
+    [InlineData("key.12=blf:6002", "key.12", "blf:6002")]
+    [InlineData("max_calls=6", "max_calls", "6")]
     public void Parse_reads_name_and_value(string text, string name, string value)
     {
         Assert.Equal(new KeyValuePair<string, string>(name, value), PhoneSettings.Parse(text, out _));
@@ -24,6 +27,11 @@ public sealed class PhoneSettingsTests
     [InlineData("colour=red", "unknown setting 'colour'")]
     [InlineData("cnf:bad key=1", "is not a cnf key")]
     [InlineData("xml:1bad=1", "is not an XML element name")]
+    [InlineData("key.0=speeddial:1", "'key.0' is not key.N with N 1–99")]
+    [InlineData("key.x=speeddial:1", "'key.x' is not key.N")]
+    [InlineData("key.1=intercom:6001", "key.1: 'intercom:6001' is not speeddial:NUMBER[:LABEL] or blf:NUMBER[:LABEL]")]
+    [InlineData("key.1=speeddial:60 01", "key.1: the number '60 01' must be")]
+    [InlineData("max_calls=0", "max_calls takes a number of calls, 1–200")]
     public void Parse_refuses_what_is_not_a_setting(string text, string reason)
     {
         Assert.Null(PhoneSettings.Parse(text, out var error));
@@ -45,6 +53,14 @@ public sealed class PhoneSettingsTests
         Assert.Contains("messages_uri: \"*98\"", sip, StringComparison.Ordinal);
         Assert.Contains("<sshUserId>admin</sshUserId>", sep, StringComparison.Ordinal);
         Assert.Contains("Front desk", sep, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Key_settings_become_keys_in_index_order()
+    {
+        var overrides = PhoneSettings.ToOverrides([new("key.10", "blf:6010"), new("key.2", "speeddial:6002:Bob & Co"), new("key.2", "speeddial:6003")], out _)!;
+
+        Assert.Equal([(2, FeatureKeyKind.SpeedDial, "6003", "6003"), (10, FeatureKeyKind.Blf, "6010", "6010")], overrides.Keys.Select(k => (k.Index, k.Kind, k.Number, k.EffectiveLabel)));
     }
 
     [Fact]

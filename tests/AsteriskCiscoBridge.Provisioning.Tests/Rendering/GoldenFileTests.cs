@@ -114,6 +114,33 @@ public sealed class GoldenFileTests
         Check("transport", "warnings.txt", Encoding.UTF8.GetBytes(string.Concat(warnings.Select(w => w + "\n"))));
     }
 
+    [Fact]
+    public void Speed_dials_after_the_lines_match_golden()
+    {
+        FeatureKey Key(int index, string value) => FeatureKeys.Parse(index, value, "test", out _)!;
+        var keys = new PhoneOverrides
+        {
+            Keys = [Key(1, "speeddial:6001:Ann & Bob <Sales> \"Q\""), Key(2, "blf:6002:Zoë Łukasz"), Key(5, "speeddial:*97"), Key(9, "blf:6009:One too many")],
+        };
+
+        var results = new[]
+        {
+            PhoneFileSet.Render(TestSites.Site, TestSites.Phone("8841", 2) with { Overrides = keys }),
+            PhoneFileSet.Render(TestSites.Site, TestSites.Phone("7961", 2) with { Mac = MacAddress.Parse("001122aabbdd").Mac!.Value, Overrides = keys }),
+            PhoneFileSet.Render(TestSites.Site, TestSites.Phone("7960", 1) with { Overrides = keys }),
+        };
+
+        Assert.All(results, r => Assert.True(r.Succeeded, string.Join("; ", r.Errors)));
+        var own = results.Select(r => r.Files.Single(f => f.Scope == FileScope.Phone)).ToArray();
+        foreach (var file in own)
+        {
+            Check("keys", file.Name, file.Content);
+        }
+
+        var warnings = results.SelectMany(r => r.Warnings).Where(w => own.Any(f => f.Name == w.FileName));
+        Check("keys", "warnings.txt", Encoding.UTF8.GetBytes(string.Concat(warnings.Select(w => w + "\n"))));
+    }
+
     [Theory]
     [InlineData("SIP0011AABBCCDD.cnf")]
     [InlineData("SEP0011AABBCCDD.cnf.xml")]

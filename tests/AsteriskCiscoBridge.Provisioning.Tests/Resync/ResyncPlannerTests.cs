@@ -29,6 +29,53 @@ public sealed class ResyncPlannerTests
     }
 
     [Fact]
+    public void A_target_s_body_carries_as_many_version_stamps_as_its_series_takes()
+    {
+        var plan = ResyncPlanner.Plan(
+            [new ResyncTarget(A, PhoneFamily.Sip79x1, ["6001"], ServiceControlStamps.For(PhoneModels.Cisco8841, null))],
+            e => [new ResyncContact(e, "call-" + e, "Reachable")],
+            TimeSpan.Zero);
+
+        Assert.Equal(
+            ["Event=service-control", "Subscription-State=active", "Content-Type=text/plain", "Content=action=restart", "Content=RegisterCallId={call-6001}",
+             "Content=ConfigVersionStamp={00000000-0000-0000-0000-000000000000}", "Content=DialplanVersionStamp={00000000-0000-0000-0000-000000000000}",
+             "Content=SoftkeyVersionStamp={00000000-0000-0000-0000-000000000000}"],
+            plan.Orders[0].Variables);
+        Assert.Equal(5, ResyncPlanner.NotifyVariables(ResyncKind.Reset, "x", 0).Count);
+        Assert.Equal(9, ResyncPlanner.NotifyVariables(ResyncKind.Reset, "x", 7).Count);
+    }
+
+    // Spec beyond-79xx A5: the usecallmanager patch's four stamps for every series; one report of a CP-8861 on 14.1.1
+    // refusing the FeatureControl stamp (400) and taking three. The 7800 shares the 8800's firmware line.
+    [Theory]
+    [InlineData("8841", 3)]
+    [InlineData("8865", 3)]
+    [InlineData("7821", 3)]
+    [InlineData("7961", 4)]
+    [InlineData("8945", 4)]
+    [InlineData("9971", 4)]
+    [InlineData("8961", 4)]
+    [InlineData("6941", 4)]
+    [InlineData("79x1", 4)]
+    [InlineData(null, 4)]
+    public void Each_series_has_a_default_count_of_version_stamps(string? model, int stamps) =>
+        Assert.Equal(stamps, ServiceControlStamps.For(PhoneFamilies.Find(model), null));
+
+    [Fact]
+    public void A_site_setting_replaces_a_series_count_and_bad_settings_are_named()
+    {
+        var configured = new Dictionary<string, int> { ["88XX"] = 4, ["79x1"] = 3 };
+
+        Assert.Equal(4, ServiceControlStamps.For(PhoneModels.Cisco8851, configured));
+        Assert.Equal(3, ServiceControlStamps.For(PhoneModels.Cisco7965, configured));
+        Assert.Equal(3, ServiceControlStamps.For(PhoneModels.Cisco7841, configured));
+        Assert.Empty(ServiceControlStamps.Problems(configured));
+        Assert.Equal(
+            ["Resync:VersionStamps:79x0: not a series that takes service-control (79x1, 78xx, 88xx, 89xx, 99xx, 69xx)", "Resync:VersionStamps:88xx: 5 is not 0–4 (Config, Dialplan, Softkey, FeatureControl, in that order)"],
+            ServiceControlStamps.Problems(new Dictionary<string, int> { ["79x0"] = 3, ["88xx"] = 5 }));
+    }
+
+    [Fact]
     public void Phones_without_a_live_contact_wait_instead_of_a_notify_that_goes_nowhere()
     {
         var plan = ResyncPlanner.Plan(

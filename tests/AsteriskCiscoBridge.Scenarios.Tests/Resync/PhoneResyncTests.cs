@@ -72,7 +72,7 @@ public sealed class PhoneResyncTests
     }
 
     [Fact]
-    public async Task A_7961_restarted_on_the_same_port_is_proven_by_its_refreshed_registration_while_Asterisk_keeps_its_first_Call_ID()
+    public async Task Without_security_events_a_7961_back_on_the_same_port_is_proven_by_its_refreshed_registration_and_the_next_restart_names_the_Call_ID_Asterisk_keeps()
     {
         var mac = MacAddress.Parse("0011223344BB").Mac!.Value;
         var pbx = new AmiTestPbx();
@@ -82,6 +82,10 @@ public sealed class PhoneResyncTests
         await service.StartAsync(Ct);
         await using var phone = new PhoneSimulator(Testing.Phones.PhoneFamily.Sip79x1, mac.Value, service.Tftp, "SIP41.9-4-2SR3-1S");
         phone.RegisterWith(service.Asterisk!);
+
+        // A manager user without read = security, and a phone that goes down without unregistering (as after a power cut).
+        service.Asterisk!.SecurityEvents = false;
+        phone.UnregistersOnRestart = false;
 
         // The phone registers; its files are new, so it is told to restart with its REGISTER's Call-ID.
         var first = phone.CallId;
@@ -106,6 +110,42 @@ public sealed class PhoneResyncTests
         await phone.WaitForAsync("ignored", Bound, Ct);
         Assert.Equal(first, Assert.Single(pbx.Find("6002")!.Contacts).CallId);
         Assert.Equal([("6002", "first-secret")], phone.Lines);
+    }
+
+    [Fact]
+    public async Task With_security_events_a_7961_back_on_the_same_port_is_restarted_again_by_the_Call_ID_of_the_REGISTER_Asterisk_authenticated()
+    {
+        var mac = MacAddress.Parse("0011223344BC").Mac!.Value;
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6002", "first-secret"));
+        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        await service.BindAsync(mac, PhoneModels.Find("7961")!, Ct, new BindingRow { Position = 1, Endpoint = "6002" });
+        await service.StartAsync(Ct);
+        await using var phone = new PhoneSimulator(Testing.Phones.PhoneFamily.Sip79x1, mac.Value, service.Tftp, "SIP41.9-4-2SR3-1S") { UnregistersOnRestart = false };
+        phone.RegisterWith(service.Asterisk!);
+
+        // Told to restart, it goes down without unregistering and registers again from the same port: Asterisk
+        // refreshes the contact it had and keeps listing the first Call-ID.
+        var first = phone.CallId;
+        await RegisterAsync(service, pbx, phone);
+        var restart = await service.Asterisk!.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
+        Assert.Contains($"Content=RegisterCallId={{{first}}}", restart.Action.GetAll("Variable"));
+        await phone.WaitForAsync("registered", Bound, Ct);
+        var second = phone.CallId;
+        Assert.NotEqual(first, second);
+        await Eventually.TrueAsync(() => service.Resync.Proven >= 1, "the restart proven", Ct, Bound);
+        Assert.Equal(first, Assert.Single(pbx.Find("6002")!.Contacts).CallId);
+        Assert.Equal(1, service.Resync.RegistrationsLearned);
+
+        // The next change names the Call-ID of the REGISTER Asterisk authenticated after the boot, which the phone has.
+        pbx.Set(pbx.Find("6002")! with { Password = "second-secret" });
+        await service.Asterisk.SendReloadAsync(Ct);
+        var notify = await service.Asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
+        Assert.Contains($"Content=RegisterCallId={{{second}}}", notify.Action.GetAll("Variable"));
+        await Eventually.TrueAsync(() => phone.Lines.SequenceEqual([("6002", "second-secret")]), "the phone restarted into the new password", Ct, Bound);
+        await Eventually.TrueAsync(() => service.Resync.Proven >= 2, "and that restart proven", Ct, Bound);
+        Assert.DoesNotContain(phone.History, h => h.Kind == "ignored");
+        Assert.Equal(first, Assert.Single(pbx.Find("6002")!.Contacts).CallId);
     }
 
     [Fact]

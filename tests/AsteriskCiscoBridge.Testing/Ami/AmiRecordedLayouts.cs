@@ -157,6 +157,9 @@ public static class AmiRecordedLayouts
 
     public static AmiFieldTemplate ContactStatus => Loaded.Value.ContactStatus;
 
+    /// <summary>res_pjsip's <c>SuccessfulAuth</c> security event for a REGISTER, as the auditor user (read=all) received it.</summary>
+    public static AmiFieldTemplate SuccessfulAuth => Loaded.Value.SuccessfulAuth;
+
     private static Layouts Load()
     {
         static AmiRawTemplate Raw(string scenario, string prefix) => new(AmiFixtures.Numbered(scenario, prefix, "response"));
@@ -179,6 +182,8 @@ public static class AmiRecordedLayouts
         var detail = Parse("pjsip-show", "03-");
         var banner = Encoding.UTF8.GetString(AmiFixtures.ServerStream("login-plain"));
         var contactStatus = AmiFixtures.Messages("registration-and-notify").First(m => m.Kind == "event" && m.Headers[0].Value == "ContactStatus");
+        var successfulAuth = AmiFixtures.ParseMessages(AmiFixtures.ServerStream("registration-and-notify-auditor"), expectBanner: true)
+            .First(m => m.EventName == "SuccessfulAuth" && m["Service"] == "PJSIP");
         return new Layouts
         {
             Banner = banner[..(banner.IndexOf("\r\n", StringComparison.Ordinal) + 2)],
@@ -215,6 +220,7 @@ public static class AmiRecordedLayouts
             ReloadResPjsip = Event("config-change", "Reload"),
             Shutdown = Event("shutdown", "Shutdown"),
             ContactStatus = new AmiFieldTemplate(new AmiMessage(contactStatus.Headers.Select(h => new AmiField(h.Key, h.Value)))),
+            SuccessfulAuth = new AmiFieldTemplate(successfulAuth),
         };
     }
 
@@ -287,5 +293,7 @@ public static class AmiRecordedLayouts
         public required AmiRawTemplate Shutdown { get; init; }
 
         public required AmiFieldTemplate ContactStatus { get; init; }
+
+        public required AmiFieldTemplate SuccessfulAuth { get; init; }
     }
 }

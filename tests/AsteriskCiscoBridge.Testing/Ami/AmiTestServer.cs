@@ -71,6 +71,12 @@ public sealed class AmiTestServer : IAsyncDisposable
 
     public AmiWriteMode WriteMode { get; set; }
 
+    /// <summary>
+    /// True (the default, the shipped manager.conf's <c>read = system,security</c>): authenticated SIP requests raise
+    /// <c>SuccessfulAuth</c>. False: a manager user without the security class, who never sees them.
+    /// </summary>
+    public bool SecurityEvents { get; set; } = true;
+
     /// <summary>When false, Ping gets no answer (a hung Asterisk).</summary>
     public bool AnswerPings { get; set; } = true;
 
@@ -169,6 +175,33 @@ public sealed class AmiTestServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// res_pjsip's <c>SuccessfulAuth</c> for a request on <paramref name="endpoint"/> with <paramref name="callId"/> from
+    /// <paramref name="contactUri"/>'s address, in the recorded layout (registration-and-notify-auditor). Asterisk sends it
+    /// only to manager users with <c>read = security</c>; this server sends it to every session that takes events while
+    /// <see cref="SecurityEvents"/> is true.
+    /// </summary>
+    public Task SendSuccessfulAuthAsync(string endpoint, string callId, string contactUri, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(contactUri);
+        if (!SecurityEvents)
+        {
+            return Task.CompletedTask;
+        }
+
+        var at = contactUri.IndexOf('@', StringComparison.Ordinal);
+        var hostPort = contactUri[(at + 1)..].Split(';')[0];
+        var colon = hostPort.LastIndexOf(':');
+        var sb = new StringBuilder();
+        AmiRecordedLayouts.SuccessfulAuth.Render(sb, null, new Dictionary<string, string>
+        {
+            ["AccountID"] = endpoint,
+            ["SessionID"] = callId,
+            ["RemoteAddress"] = $"IPV4/UDP/{hostPort[..colon]}/{hostPort[(colon + 1)..]}",
+        });
+        return BroadcastAsync(sb.ToString(), cancellationToken);
+    }
+
+    /// <summary>
     /// A phone's REGISTER as Asterisk 22 takes it (res_pjsip_registrar.c, checked against 22.10.1): the
     /// endpoint whose auth user is <paramref name="username"/> and whose password matches registers
     /// <paramref name="contact"/>, expiring <see cref="RegisterExpiry"/> after now on <see cref="Clock"/>.
@@ -190,6 +223,9 @@ public sealed class AmiTestServer : IAsyncDisposable
         }
 
         var registered = contact(endpoint) with { ExpiresAt = Clock.GetUtcNow() + RegisterExpiry };
+
+        // The authentication comes first (recorded: SuccessfulAuth, then ContactStatus), and is all there is of a refresh.
+        await SendSuccessfulAuthAsync(endpoint.Name, registered.CallId, registered.Uri, cancellationToken);
         if (endpoint.Contacts.FirstOrDefault(c => c.Uri == registered.Uri) is { } known)
         {
             Pbx.Set(endpoint with { Contacts = [known with { UserAgent = registered.UserAgent, ExpiresAt = registered.ExpiresAt }] });
@@ -205,6 +241,28 @@ public sealed class AmiTestServer : IAsyncDisposable
 
         await SendContactStatusAsync(endpoint.Name, registered.Uri, registered.Status, cancellationToken);
         return endpoint;
+    }
+
+    /// <summary>
+    /// A phone's REGISTER with <c>Expires: 0</c> for <paramref name="uri"/>, as Asterisk 22.10.1 takes it (checked on the
+    /// lab PBX): the contact is deleted whatever Call-ID the request carries, and <c>ContactStatus</c> <c>Removed</c> is
+    /// raised; the phone's next REGISTER from the same URI then creates a new contact holding its new Call-ID. False when
+    /// the user or password is wrong (a 401) or there is no such contact (nothing to remove, still a 200 in SIP). Like every
+    /// authenticated request it raises <c>SuccessfulAuth</c> with <paramref name="callId"/>.
+    /// </summary>
+    public async Task<bool> UnregisterAsync(string username, string password, string uri, string callId, CancellationToken cancellationToken)
+    {
+        var endpoint = Pbx.Endpoints.FirstOrDefault(e => e.AuthName is not null && e.Username == username);
+        if (endpoint is null || endpoint.AuthType != "userpass" || endpoint.Password != password
+            || endpoint.Contacts.FirstOrDefault(c => c.Uri == uri) is not { } removed)
+        {
+            return false;
+        }
+
+        await SendSuccessfulAuthAsync(endpoint.Name, callId, uri, cancellationToken);
+        Pbx.Set(endpoint with { Contacts = endpoint.Contacts.Remove(removed) });
+        await SendContactStatusAsync(endpoint.Name, removed.Uri, "Removed", cancellationToken);
+        return true;
     }
 
     /// <summary>Writes raw text to every logged-in session that receives events.</summary>

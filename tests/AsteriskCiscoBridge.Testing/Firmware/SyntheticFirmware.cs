@@ -113,6 +113,25 @@ public static class SyntheticFirmware
     }
 
     /// <summary>
+    /// A later series' load such as <c>sip88xx.14-2-1-0001-131</c> (spec beyond-79xx A3): the descriptor and the kernel,
+    /// root file system, boot loader and DSP images a sip88xx package lists, named with its family code.
+    /// </summary>
+    public static SyntheticLoad Enterprise(string loadName, int seed = 13, int imageSize = 4096)
+    {
+        var dot = loadName.IndexOf('.', StringComparison.Ordinal);
+        var code = loadName[3..dot].ToLowerInvariant();
+        var version = loadName[(dot + 1)..];
+        string[] components = [$"kern{code}.{version}.sbn", $"rootfs{code}.{version}.sbn", $"sboot{code}.{version}.sbn", $"dsp{code}.{version}.sbn"];
+        var files = new List<(string, byte[])> { ($"{loadName}.loads", Descriptor(loadName, components, seed)) };
+        for (var i = 0; i < components.Length; i++)
+        {
+            files.Add((components[i], RandomBytes(imageSize + i, seed * 37 + i)));
+        }
+
+        return new SyntheticLoad(loadName, files);
+    }
+
+    /// <summary>
     /// A 7940/7960 load such as <c>P0S3-08-12-00</c>: descriptor, signed application image (<c>.sb2</c>) and the
     /// loader files (<c>P003-….sbn</c>, <c>.bin</c>), as the seed's MGCP package lists them.
     /// </summary>

@@ -15,7 +15,10 @@ public enum PhoneFamily
     /// <summary>7940/7960 with SIP firmware: OS79XX.TXT, SIPDefault.cnf, SIP&lt;MAC&gt;.cnf, check-sync.</summary>
     Sip79x0,
 
-    /// <summary>7941…7975 with SIP firmware: CTL/ITL, SEP&lt;MAC&gt;.cnf.xml, service-control.</summary>
+    /// <summary>
+    /// 7941…7975 with SIP firmware, and the later series (give the model, e.g. 8841): CTL/ITL, SEP&lt;MAC&gt;.cnf.xml,
+    /// service-control.
+    /// </summary>
     Sip79x1,
 }
 
@@ -47,9 +50,11 @@ public sealed class PhoneSimulator : IAsyncDisposable
     private readonly Dictionary<string, byte[]?> _files = new(StringComparer.OrdinalIgnoreCase);
     private AmiTestServer? _registrar;
 
-    public PhoneSimulator(PhoneFamily family, string mac, IPEndPoint tftpServer, string runningLoad, NotifyBehaviour behaviour = NotifyBehaviour.Obey)
+    /// <param name="model">The model it plays (<c>8841</c>, <c>8865NR</c>); by default a 7960 or a 7961.</param>
+    public PhoneSimulator(PhoneFamily family, string mac, IPEndPoint tftpServer, string runningLoad, NotifyBehaviour behaviour = NotifyBehaviour.Obey, string? model = null)
     {
         Family = family;
+        ModelNumber = model ?? (family == PhoneFamily.Sip79x0 ? "7960" : "7961");
         Mac = mac.ToUpperInvariant();
         TftpServer = tftpServer;
         RunningLoad = runningLoad;
@@ -87,13 +92,55 @@ public sealed class PhoneSimulator : IAsyncDisposable
     /// </summary>
     public bool Registers { get; set; } = true;
 
+    /// <summary>
+    /// True (the default): told to restart or reset by service-control, the phone first unregisters its lines
+    /// (<c>Expires: 0</c>), as the Cisco SIP stack does on its way down (sipcc's shutdown path sends the unregister with
+    /// its reason), so Asterisk drops the contact and takes the new Call-ID of the REGISTER after the boot. False: it goes
+    /// down at once, like a phone that loses power, and comes back on the same address and port.
+    /// </summary>
+    public bool UnregistersOnRestart { get; set; } = true;
+
     /// <summary>Where NOTIFYs reach the phone (its SIP contact).</summary>
     public IPEndPoint SipEndPoint => (IPEndPoint)_sip.LocalEndPoint!;
 
     /// <summary>The Call-ID of its REGISTER, which a 79x1 service-control NOTIFY must carry.</summary>
     public string CallId { get; private set; }
 
-    public string UserAgent => Family == PhoneFamily.Sip79x0 ? $"Cisco-CP7960G/{RunningLoad}" : $"Cisco-CP7961G-GE/{RunningLoad}";
+    /// <summary>
+    /// As the phone sends it in REGISTER (spec beyond-79xx A4): <c>Cisco-CP8841/14.2.1</c> for a later series (the
+    /// release of its load), <c>Cisco-CP7961G-GE/…</c> and <c>Cisco-CP7960G/…</c> for the 79xx.
+    /// </summary>
+    public string UserAgent => IsLaterSeries ? $"Cisco-CP{ModelNumber}/{Release(RunningLoad)}"
+        : Family == PhoneFamily.Sip79x0 ? $"Cisco-CP7960G/{RunningLoad}" : $"Cisco-CP7961G-GE/{RunningLoad}";
+
+    /// <summary>True for a model after the 79xx (6900, 7800, 8800, 8900, 9900).</summary>
+    public bool IsLaterSeries => !ModelNumber.StartsWith("79", StringComparison.Ordinal);
+
+    /// <summary>
+    /// When set, each file is asked for over HTTP at this address first (<c>http://SERVER:6970/NAME</c>), then over TFTP
+    /// when HTTP fails, as the later series do (spec beyond-79xx A1, A7: "HTTP download error, try tftp download").
+    /// </summary>
+    public IPEndPoint? HttpServer { get; set; }
+
+    /// <summary>
+    /// The most <c>…VersionStamp</c> lines a service-control body may carry; one more is answered 400 Bad Request and
+    /// ignored, as one CP-8861 on 14.1.1 did with the fifth line (spec beyond-79xx A5). No limit by default.
+    /// </summary>
+    public int MaxVersionStamps { get; set; } = int.MaxValue;
+
+    /// <summary>Every file request of the phone, in order: protocol (http, tftp), name, and whether it got the file.</summary>
+    public IReadOnlyList<(string Protocol, string Name, bool Found)> Requests
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    private readonly List<(string, string, bool)> _requests = [];
 
     /// <summary>Files fetched on the last boot, by name (null: the server said not found).</summary>
     public IReadOnlyDictionary<string, byte[]?> Files
@@ -126,10 +173,15 @@ public sealed class PhoneSimulator : IAsyncDisposable
         }
     }
 
-    /// <summary>The file names a phone of this family asks for on boot, in order (spec §1.2, §1.5).</summary>
+    /// <summary>
+    /// The file names a phone of this family asks for on boot, in order (spec §1.2, §1.5; the later series per a CP-8945
+    /// boot log and Wazo's detectors, beyond-79xx A1: its own CTL, its own ITL, then the site's default ITL).
+    /// </summary>
     public IReadOnlyList<string> BootSequence => Family == PhoneFamily.Sip79x0
         ? ["OS79XX.TXT", $"CTLSEP{Mac}.tlv", $"SEP{Mac}.cnf.xml", "SIPDefault.cnf", $"SIP{Mac}.cnf", "RINGLIST.DAT", "dialplan.xml"]
-        : [$"CTLSEP{Mac}.tlv", $"ITLSEP{Mac}.tlv", $"SEP{Mac}.cnf.xml", "dialplan.xml", "Ringlist.xml"];
+        : IsLaterSeries
+            ? [$"CTLSEP{Mac}.tlv", $"ITLSEP{Mac}.tlv", "ITLFile.tlv", $"SEP{Mac}.cnf.xml", "dialplan.xml", "Ringlist.xml"]
+            : [$"CTLSEP{Mac}.tlv", $"ITLSEP{Mac}.tlv", $"SEP{Mac}.cnf.xml", "dialplan.xml", "Ringlist.xml"];
 
     /// <summary>Boots: fetches the family's files in order over TFTP and takes the configuration.</summary>
     public async Task BootAsync(CancellationToken cancellationToken)
@@ -186,6 +238,24 @@ public sealed class PhoneSimulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Unregisters every line of its configuration (<c>Expires: 0</c> for its contact), recorded as <c>unregistered</c>.</summary>
+    public async Task UnregisterAsync(CancellationToken cancellationToken)
+    {
+        if (_registrar is not { } registrar || !Registers)
+        {
+            return;
+        }
+
+        foreach (var (authName, password) in Lines)
+        {
+            var aor = registrar.Pbx.Endpoints.FirstOrDefault(e => e.Username == authName)?.Aor ?? authName;
+            if (await registrar.UnregisterAsync(authName, password, $"sip:{aor}@127.0.0.1:{SipEndPoint.Port}", CallId, cancellationToken))
+            {
+                Record(new PhoneActivity("unregistered", authName));
+            }
+        }
+    }
+
     /// <summary>
     /// The load the files fetched so far tell the phone to run, at the point of the boot where it acts on it,
     /// or null when nothing differs from what it runs.
@@ -216,8 +286,8 @@ public sealed class PhoneSimulator : IAsyncDisposable
         return string.IsNullOrWhiteSpace(offered) || offered.Equals(RunningLoad, StringComparison.OrdinalIgnoreCase) ? null : offered.Trim();
     }
 
-    /// <summary>The model number the phone reports (7960 or 7961, as its User-Agent says).</summary>
-    public string ModelNumber => Family == PhoneFamily.Sip79x0 ? "7960" : "7961";
+    /// <summary>The model number the phone reports (7960 or 7961 unless given, as its User-Agent says).</summary>
+    public string ModelNumber { get; }
 
     /// <summary>§1.5 item 5: the load's <c>.loads</c>, then every image it lists; installed only when every one came.</summary>
     private async Task<bool> InstallAsync(string load, CancellationToken cancellationToken)
@@ -285,6 +355,29 @@ public sealed class PhoneSimulator : IAsyncDisposable
 
     private async Task<byte[]?> FetchAsync(string name, CancellationToken cancellationToken)
     {
+        if (HttpServer is { } http)
+        {
+            using var web = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            using var response = await web.GetAsync(new Uri($"http://{http}/{name}"), cancellationToken);
+            var found = response.IsSuccessStatusCode;
+            lock (_requests)
+            {
+                _requests.Add(("http", name, found));
+            }
+
+            if (found)
+            {
+                var fetched = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                lock (_files)
+                {
+                    _files[name] = fetched;
+                }
+
+                Record(new PhoneActivity("fetched", "http " + name));
+                return fetched;
+            }
+        }
+
         using var client = new TftpTestClient();
         byte[]? bytes;
         try
@@ -299,6 +392,11 @@ public sealed class PhoneSimulator : IAsyncDisposable
         lock (_files)
         {
             _files[name] = bytes;
+        }
+
+        lock (_requests)
+        {
+            _requests.Add(("tftp", name, bytes is not null));
         }
 
         Record(new PhoneActivity("fetched", bytes is null ? $"{name} (not found)" : name));
@@ -374,6 +472,14 @@ public sealed class PhoneSimulator : IAsyncDisposable
                 continue;
             }
 
+            var stamps = message.Body.Split("\r\n").Count(l => l.Split('=')[0].EndsWith("VersionStamp", StringComparison.Ordinal));
+            if (message.EventPackage == "service-control" && stamps > MaxVersionStamps)
+            {
+                await _sip.SendToAsync(message.Response(400, "Bad Request", Guid.NewGuid().ToString("N")[..8], UserAgent), SocketFlags.None, received.RemoteEndPoint, cancellationToken);
+                Record(new PhoneActivity("refused", $"400 Bad Request: {stamps} version stamps, this firmware takes {MaxVersionStamps}"));
+                continue;
+            }
+
             await _sip.SendToAsync(message.OkResponse(Guid.NewGuid().ToString("N")[..8], UserAgent), SocketFlags.None, received.RemoteEndPoint, cancellationToken);
             Record(new PhoneActivity("notified", $"{message.EventPackage} {string.Join(' ', message.BodyFields.Select(f => f.Key + "=" + f.Value))}".Trim()));
             if (Behaviour == NotifyBehaviour.Obey)
@@ -421,6 +527,11 @@ public sealed class PhoneSimulator : IAsyncDisposable
 
                 if (fields.GetValueOrDefault("action") is "restart" or "reset")
                 {
+                    if (UnregistersOnRestart)
+                    {
+                        await UnregisterAsync(cancellationToken);
+                    }
+
                     await BootAsync(cancellationToken);
                 }
 
@@ -429,6 +540,14 @@ public sealed class PhoneSimulator : IAsyncDisposable
                 Record(new PhoneActivity("ignored", $"event {notify.EventPackage} means nothing to a {Family}"));
                 break;
         }
+    }
+
+    // 14-2-1 of sip88xx.14-2-1-0001-131 as the User-Agent gives it: 14.2.1.
+    private static string Release(string load)
+    {
+        var dot = load.IndexOf('.', StringComparison.Ordinal);
+        var parts = load[(dot + 1)..].Split('-');
+        return string.Join('.', parts.Take(3).Select(p => new string([.. p.TakeWhile(char.IsAsciiDigit)])));
     }
 
     private void Record(PhoneActivity activity)

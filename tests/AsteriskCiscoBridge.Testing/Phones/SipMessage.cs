@@ -59,9 +59,12 @@ public sealed record SipMessage(string StartLine, IReadOnlyList<KeyValuePair<str
     }
 
     /// <summary>The 200 OK a phone sends for a request: Via, From, Call-ID, CSeq echoed; a tag added to To.</summary>
-    public byte[] OkResponse(string toTag, string userAgent)
+    public byte[] OkResponse(string toTag, string userAgent) => Response(200, "OK", toTag, userAgent);
+
+    /// <summary>A final response to a request, shaped like <see cref="OkResponse"/>.</summary>
+    public byte[] Response(int status, string reason, string toTag, string userAgent)
     {
-        var b = new StringBuilder("SIP/2.0 200 OK\r\n");
+        var b = new StringBuilder("SIP/2.0 ").Append(status).Append(' ').Append(reason).Append("\r\n");
         foreach (var via in HeaderValues("Via"))
         {
             b.Append("Via: ").Append(via).Append("\r\n");

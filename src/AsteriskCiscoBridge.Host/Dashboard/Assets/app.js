@@ -51,10 +51,12 @@ function list(id, items) {
 }
 
 function renderPhones(state) {
+  // A refresh would throw away speed dials being typed: the table waits until the box is left.
+  if (document.activeElement && document.activeElement.classList.contains("keys")) return;
   const body = document.querySelector("#phones tbody");
   body.replaceChildren();
   if (state.phones.length === 0) {
-    cell(body.insertRow(), "no phones bound yet (acb bind MAC ENDPOINT)", "muted").colSpan = 9;
+    cell(body.insertRow(), "no phones bound yet (acb bind MAC ENDPOINT)", "muted").colSpan = 10;
   }
   for (const phone of state.phones) {
     const row = body.insertRow();
@@ -62,6 +64,19 @@ function renderPhones(state) {
     cell(row, phone.mac).className = "mac";
     cell(row, phone.model);
     cell(row, phone.endpoints.join(", "));
+    // Speed dials: one text box, keys in order separated by ";" (speeddial:NUMBER:LABEL or blf:NUMBER:LABEL).
+    const keysCell = row.insertCell();
+    const keys = document.createElement("input");
+    keys.className = "keys";
+    keys.setAttribute("aria-label", "speed dials for " + phone.mac);
+    keys.value = phone.keys.map((k) => k.value).join("; ");
+    keys.title = phone.keys.map((k) => "key." + k.index + " from " + k.origin).join("\n");
+    const saveKeys = document.createElement("button");
+    saveKeys.className = "save-keys";
+    saveKeys.textContent = "Set";
+    saveKeys.addEventListener("click", () =>
+      act(phone.mac, "keys", saveKeys, { keys: keys.value.split(";").map((k) => k.trim()).filter((k) => k.length > 0) }));
+    keysCell.append(keys, " ", saveKeys);
     cell(row, phone.load || "not seen yet");
     cell(row, phone.upgradePath, "path");
     cell(row, phone.syncCounter);
