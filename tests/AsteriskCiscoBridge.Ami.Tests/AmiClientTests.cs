@@ -23,7 +23,7 @@ public sealed class AmiClientTests
     public async Task Client_reconnects_after_a_drop_logs_in_again_and_asks_for_a_snapshot()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         await using var server = AmiTestServer.Start();
         await using var client = new AmiClient(Options(server.Port), time);
         client.Start();
@@ -51,7 +51,7 @@ public sealed class AmiClientTests
     public async Task Client_wrong_secret_backs_off_at_least_the_login_refused_delay()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         await using var server = AmiTestServer.Start();
         await using var client = new AmiClient(Options(server.Port, "wrong"), time);
         client.Start();
@@ -76,7 +76,7 @@ public sealed class AmiClientTests
     public async Task Client_asterisk_down_retries_with_exponential_backoff_then_connects()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         await using var server = AmiTestServer.Start();
         await server.StopListeningAsync();
         await using var client = new AmiClient(Options(server.Port), time);
@@ -109,7 +109,7 @@ public sealed class AmiClientTests
     public async Task Client_shutdown_event_reaches_consumers_then_the_session_ends()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         await using var server = AmiTestServer.Start();
         await using var client = new AmiClient(Options(server.Port), time);
         client.Start();
@@ -128,7 +128,7 @@ public sealed class AmiClientTests
     public async Task Client_event_overflow_is_reported_as_a_session_change()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         await using var server = AmiTestServer.Start();
         var options = new AmiClientOptions
         {

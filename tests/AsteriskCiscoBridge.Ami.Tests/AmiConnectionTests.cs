@@ -180,7 +180,7 @@ public sealed class AmiConnectionTests
     public async Task Keepalive_a_peer_that_stops_answering_Ping_is_declared_dead()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         await using var server = AmiTestServer.Start();
         server.AnswerPings = false;
         var options = new AmiConnectionOptions
@@ -207,7 +207,7 @@ public sealed class AmiConnectionTests
     public async Task Keepalive_an_answered_Ping_keeps_the_connection()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         await using var server = AmiTestServer.Start();
         var options = new AmiConnectionOptions { Port = server.Port, Username = "bridge", Secret = "bridgepw", PingInterval = TimeSpan.FromSeconds(20) };
         await using var connection = await AmiConnection.ConnectAsync(options, time, null, ct);

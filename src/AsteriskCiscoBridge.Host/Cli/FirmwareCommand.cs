@@ -64,9 +64,12 @@ internal static class FirmwareCommand
         return new FirmwareStore(factory);
     }
 
-    internal static async Task<int> ImportAsync(string directory, IReadOnlyList<string> paths, TextWriter output, TextWriter error, CancellationToken cancellationToken, FirmwareStore? store = null, TimeProvider? time = null)
+    internal static async Task<int> ImportAsync(string directory, IReadOnlyList<string> paths, TextWriter output, TextWriter error, CancellationToken cancellationToken, FirmwareStore? store = null, TimeProvider? time = null, TerminalProgress? progress = null)
     {
-        var results = await new FirmwareImporter(directory).ImportAsync(paths, cancellationToken);
+        progress ??= TerminalProgress.For(output);
+        var results = progress is null
+            ? await new FirmwareImporter(directory).ImportAsync(paths, cancellationToken)
+            : await progress.RunAsync("unpacking", show => new FirmwareImporter(directory, progress: new ImportShown(show)).ImportAsync(paths, cancellationToken));
         if (store is not null)
         {
             // The folder is the truth for the bytes: record what it now holds, and where each new load came from.
@@ -315,4 +318,11 @@ internal static class FirmwareCommand
         LoadProtocol.Mgcp => "MGCP",
         _ => "unknown",
     };
+
+    /// <summary>Puts each report on the terminal line at once (<see cref="Progress{T}"/> would post it to the thread pool, out of order).</summary>
+    private sealed class ImportShown(Action<string> show) : IProgress<FirmwareImportProgress>
+    {
+        public void Report(FirmwareImportProgress value) =>
+            show($"{Path.GetFileName(value.Package)}: {value.Files} file{(value.Files == 1 ? string.Empty : "s")}, {TerminalProgress.Size(value.Bytes)} unpacked");
+    }
 }

@@ -103,7 +103,9 @@ internal static class ResyncCommand
                     // queue's move to 'sending' keeps a running service from sending the same NOTIFY.
                     // Phones without a contact stay queued for the service.
                     await queue.EnqueueAsync(plan.Orders.Select(o => o.Mac).Concat(plan.Waiting), "admin resync", time.GetUtcNow(), ct);
-                    var sent = await resync.SendPlanAsync(connection, plan, ct);
+                    var sent = TerminalProgress.For(output) is { } progress && plan.Orders.Count > 0
+                        ? await progress.RunAsync($"sent 0 of {plan.Orders.Count}", show => SendShowingAsync(resync, queue, connection, plan, time, show, ct))
+                        : await resync.SendPlanAsync(connection, plan, ct);
                     await output.WriteLineAsync($"sent {sent} of {plan.Orders.Count}");
                     var after = (await queue.ListAsync(ct)).ToDictionary(r => r.Mac);
                     foreach (var order in plan.Orders.Where(o => after.TryGetValue(o.Mac, out var r) && r.State is ResyncState.Retry or ResyncState.Stale))
@@ -123,4 +125,28 @@ internal static class ResyncCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// Sends the plan (staggered, so thousands of phones take a while) and says once a second how
+    /// many NOTIFYs Asterisk took, how many phones wait for a contact, and how many a running
+    /// <c>acb run</c> has already seen fetch and register again (they leave the queue).
+    /// </summary>
+    private static async Task<int> SendShowingAsync(ResyncService resync, ResyncQueue queue, IAmiActionSender ami, ResyncPlan plan, TimeProvider time, Action<string> show, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sending = resync.SendPlanAsync(ami, plan, cancellationToken);
+        var planned = plan.Orders.Select(o => o.Mac).ToHashSet();
+        while (!sending.IsCompleted)
+        {
+            var queued = (await queue.ListAsync(cancellationToken)).Select(r => r.Mac).ToHashSet();
+            show(ProgressLine(resync.Sent, plan.Orders.Count, plan.Waiting.Count, planned.Count(m => !queued.Contains(m))));
+            await Task.WhenAny(sending, Task.Delay(TimeSpan.FromSeconds(1), time, stop.Token));
+        }
+
+        await stop.CancelAsync();
+        return await sending;
+    }
+
+    internal static string ProgressLine(int sent, int total, int waiting, int proven) =>
+        $"sent {sent} of {total}, {waiting} waiting for a contact, {proven} proven (fetched and registered)";
 }

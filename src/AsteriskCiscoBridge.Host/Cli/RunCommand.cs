@@ -14,6 +14,7 @@ using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Host.Security;
+using AsteriskCiscoBridge.Host.Telemetry;
 using AsteriskCiscoBridge.Tftp.Files;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -268,8 +269,8 @@ internal static partial class RunCommand
             sp.GetRequiredService<RequestLog>(), settings.Storage, sp.GetRequiredService<StoreHealth>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RequestLogPruning>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLogPruning>());
         builder.AddDashboard(configuration);
-        JournalLogging.Configure(builder.Logging);
-        builder.Services.AddHostedService(sp => new SystemdNotifyService(SystemdNotifier.FromEnvironment(), sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SystemdNotifyService>>()));
+        builder.Services.AddTelemetry(configuration);
+        builder.Services.AddSystemdIntegration();
         // A background loop that dies stops the service (RunAsync then exits non-zero): never a process that lives on serving nothing.
         builder.Services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
         configure?.Invoke(builder.Services);

@@ -7,6 +7,7 @@ using AsteriskCiscoBridge.Host.Http;
 using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Host.Security;
+using AsteriskCiscoBridge.Host.Telemetry;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Configuration;
@@ -38,6 +39,7 @@ internal static class AcbSections
         new("Discovery", typeof(DiscoveryOptions)),
         new("Site", typeof(SiteOptions)),
         new("Sync", typeof(SyncOptions)),
+        new("Telemetry:Otlp", typeof(OtlpOptions)),
         new("Directory", typeof(Phonebook.DirectoryOptions)),
     ];
 

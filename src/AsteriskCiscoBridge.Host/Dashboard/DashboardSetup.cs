@@ -6,10 +6,10 @@ using System.Text.Json;
 using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Firmware;
-using AsteriskCiscoBridge.Host.Http;
 using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Host.Telemetry;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -36,8 +36,8 @@ internal static partial class DashboardSetup
     public static void AddDashboard(this WebApplicationBuilder builder, IConfiguration configuration)
     {
         var settings = DashboardOptions.Read(configuration);
-        builder.Services.AddSingleton<HttpRequestCounter>();
         builder.Services.AddSingleton<BridgeMetrics>();
+        builder.Services.AddSingleton(sp => new PrometheusScrape(sp.GetRequiredService<BridgeMetrics>().Meter));
         if (settings is null)
         {
             return;
@@ -74,14 +74,16 @@ internal static partial class DashboardSetup
     /// <summary>Answers dashboard connections; counts the file service's answers for /metrics.</summary>
     public static void UseDashboard(this WebApplication app)
     {
-        var counter = app.Services.GetRequiredService<HttpRequestCounter>();
+        var metrics = app.Services.GetRequiredService<BridgeMetrics>();
+        // Listening from the start: the HTTP answers before the first scrape count too.
+        app.Services.GetRequiredService<PrometheusScrape>();
         var settings = app.Services.GetService<DashboardSettings>();
         app.Use(async (context, next) =>
         {
             if (settings is null || context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(Marker) != true)
             {
                 await next(context);
-                counter.Count(context.Response.StatusCode);
+                metrics.CountHttpAnswer(context.Response.StatusCode);
                 return;
             }
 
@@ -131,7 +133,7 @@ internal static partial class DashboardSetup
         var api = services.GetRequiredService<DashboardApi>();
         if (HttpMethods.IsGet(request.Method) && path == "/metrics")
         {
-            await WriteAsync(response, StatusCodes.Status200OK, PrometheusTextWriter.ContentType, services.GetRequiredService<BridgeMetrics>().Render());
+            await WriteAsync(response, StatusCodes.Status200OK, PrometheusScrape.ContentType, services.GetRequiredService<PrometheusScrape>().Render());
         }
         else if (HttpMethods.IsGet(request.Method) && path == "/api/state")
         {

@@ -36,3 +36,13 @@ internal sealed record PackageImportResult(
 
     public static PackageImportResult Failed(string source, PackageFormat format, string error) => new(source, format, error, [], [], []);
 }
+
+/// <summary>How far one package has unpacked: its entries and bytes so far.</summary>
+/// <param name="Package">The package path (the loose files' paths, joined).</param>
+/// <param name="Files">Entries unpacked so far.</param>
+/// <param name="Bytes">Bytes unpacked so far.</param>
+internal sealed record FirmwareImportProgress(string Package, int Files, long Bytes)
+{
+    /// <summary>Bytes between two reports within one entry (a firmware image is tens of MB).</summary>
+    public const long ByteStep = 1 << 20;
+}

@@ -26,11 +26,14 @@ internal sealed partial class FirmwareImporter
 
     private readonly string _directory;
     private readonly FirmwareImportLimits _limits;
+    private readonly IProgress<FirmwareImportProgress>? _progress;
 
-    public FirmwareImporter(string firmwareDirectory, FirmwareImportLimits? limits = null)
+    /// <param name="progress">Told as each package unpacks: at each entry and every <see cref="FirmwareImportProgress.ByteStep"/> bytes.</param>
+    public FirmwareImporter(string firmwareDirectory, FirmwareImportLimits? limits = null, IProgress<FirmwareImportProgress>? progress = null)
     {
         _directory = Path.GetFullPath(firmwareDirectory);
         _limits = limits ?? new FirmwareImportLimits();
+        _progress = progress;
     }
 
     /// <summary>Imports each archive as one package and all loose files together as one more.</summary>
@@ -125,13 +128,14 @@ internal sealed partial class FirmwareImporter
     private async Task<PackageImportResult> ImportPackageAsync(IReadOnlyList<string> sources, PackageFormat format, CancellationToken cancellationToken)
     {
         var source = string.Join(", ", sources);
-        var staging = new Staging(Path.Combine(_directory, StagingPrefix + Guid.NewGuid().ToString("N")), _limits);
+        var staging = new Staging(Path.Combine(_directory, StagingPrefix + Guid.NewGuid().ToString("N")), _limits, source, _progress);
         try
         {
             Directory.CreateDirectory(staging.Path);
             try
             {
                 await UnpackAsync(sources, format, staging, cancellationToken);
+                staging.Report();
             }
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or NotSupportedException)
             {
@@ -657,9 +661,10 @@ internal sealed partial class FirmwareImporter
     private static partial Regex LoadRecord();
 
     /// <summary>What one package has unpacked so far, with its limits.</summary>
-    private sealed class Staging(string path, FirmwareImportLimits limits)
+    private sealed class Staging(string path, FirmwareImportLimits limits, string source, IProgress<FirmwareImportProgress>? progress)
     {
         private long _bytes;
+        private long _reportedBytes;
         private int _entries;
 
         public string Path { get; } = path;
@@ -674,6 +679,8 @@ internal sealed partial class FirmwareImporter
             {
                 throw new PackageRefusedException($"the package has more than {limits.MaxEntries} entries");
             }
+
+            Report();
         }
 
         public void CountBytes(int count)
@@ -683,6 +690,17 @@ internal sealed partial class FirmwareImporter
             {
                 throw new PackageRefusedException($"the package unpacks to more than {limits.MaxTotalBytes} bytes");
             }
+
+            if (_bytes - _reportedBytes >= FirmwareImportProgress.ByteStep)
+            {
+                Report();
+            }
+        }
+
+        public void Report()
+        {
+            _reportedBytes = _bytes;
+            progress?.Report(new FirmwareImportProgress(source, _entries, _bytes));
         }
     }
 

@@ -147,17 +147,17 @@ internal sealed class HostSettings
             return TemplateSet.Empty;
         }
 
-        var templates = new List<KeyValuePair<string, string>>();
+        var templates = new List<TemplateSource>();
         foreach (var path in Directory.EnumerateFiles(Site.TemplateFolder))
         {
             var name = Path.GetFileName(path);
             var known = TemplateNames.All.FirstOrDefault(t => string.Equals(t, name, StringComparison.OrdinalIgnoreCase));
             if (known is not null)
             {
-                templates.Add(new(known, File.ReadAllText(path)));
+                templates.Add(new(known, File.ReadAllText(path), path));
             }
         }
 
-        return new TemplateSet(templates);
+        return TemplateSet.From(templates);
     }
 }

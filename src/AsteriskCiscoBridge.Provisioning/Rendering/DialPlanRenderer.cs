@@ -11,9 +11,10 @@ public static class DialPlanRenderer
 {
     public const string FileName = "dialplan.xml";
 
-    public static RenderOutput Render(SiteSettings site, string? template = null)
+    public static RenderOutput Render(SiteSettings site, FileTemplate? template = null)
     {
         var warnings = new List<RenderWarning>();
+        string? templateError = null;
         var sb = new StringBuilder();
         for (var i = 0; i < site.DialPlan.Count; i++)
         {
@@ -43,7 +44,7 @@ public static class DialPlanRenderer
 
         var text = template is null
             ? "<DIALTEMPLATE>\n" + sb + "</DIALTEMPLATE>\n"
-            : TemplateText.Render(template, new Dictionary<string, string>(StringComparer.Ordinal) { ["templates_xml"] = sb.ToString() }, TemplateSyntax.Xml, FileName, warnings);
-        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.UTF8.GetBytes(text)), warnings);
+            : TemplateText.Render(template, new Dictionary<string, string>(StringComparer.Ordinal) { ["templates_xml"] = sb.ToString() }, TemplateSyntax.Xml, FileName, warnings, out templateError);
+        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.UTF8.GetBytes(text)), warnings) { TemplateError = templateError };
     }
 }

@@ -11,9 +11,10 @@ public static class Os79xxRenderer
 {
     public const string FileName = "OS79XX.TXT";
 
-    public static RenderOutput Render(SiteSettings site, string? template = null)
+    public static RenderOutput Render(SiteSettings site, FileTemplate? template = null)
     {
         var warnings = new List<RenderWarning>();
+        string? templateError = null;
         var load = site.Loads.Sip79x0;
         var token = new string(load.Where(c => c is > ' ' and < (char)0x7F).ToArray());
         if (token != load)
@@ -23,7 +24,7 @@ public static class Os79xxRenderer
 
         var text = template is null
             ? token
-            : TemplateText.Render(template, new Dictionary<string, string>(StringComparer.Ordinal) { ["load"] = token }, TemplateSyntax.Plain, FileName, warnings);
-        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.ASCII.GetBytes(text)), warnings);
+            : TemplateText.Render(template, new Dictionary<string, string>(StringComparer.Ordinal) { ["load"] = token }, TemplateSyntax.Plain, FileName, warnings, out templateError);
+        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.ASCII.GetBytes(text)), warnings) { TemplateError = templateError };
     }
 }

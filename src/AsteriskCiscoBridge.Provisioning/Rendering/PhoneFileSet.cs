@@ -35,6 +35,11 @@ public static class PhoneFileSet
         }
 
         var result = RenderLines(site, siteFiles, phone, templates);
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+
         return result with { Warnings = [.. leftOutWarnings, .. result.Warnings], LeftOut = leftOut };
     }
 
@@ -65,6 +70,11 @@ public static class PhoneFileSet
                 dialPlan,
             ];
             var files = listed.OfType<RenderedFile>().ToArray();
+            if (TemplateErrors(own, siteFiles, files) is { Count: > 0 } errors)
+            {
+                return PhoneRenderResult.Failed(errors);
+            }
+
             return new PhoneRenderResult(files, SiteWarnings(siteFiles, files).Concat(own.Warnings).ToArray(), [], sync!, null);
         }
         else
@@ -83,6 +93,11 @@ public static class PhoneFileSet
                 ringList,
                 dialPlan,
             ];
+            if (TemplateErrors(own, siteFiles, files) is { Count: > 0 } errors)
+            {
+                return PhoneRenderResult.Failed(errors);
+            }
+
             return new PhoneRenderResult(files, SiteWarnings(siteFiles, files).Concat(own.Warnings).ToArray(), [], null, stamp!);
         }
     }
@@ -113,6 +128,13 @@ public static class PhoneFileSet
         unversioned.AsSpan(at).CopyTo(final.AsSpan(at + value.Length));
         return marked with { File = marked.File with { Content = final } };
     }
+
+    /// <summary>An override template that failed for one of the phone's files: the phone is not rendered anew (it keeps what it was served).</summary>
+    private static List<string> TemplateErrors(RenderOutput own, SiteFileSet siteFiles, RenderedFile[] files) =>
+    [
+        .. own.TemplateError is { } error ? [error] : Array.Empty<string>(),
+        .. files.Select(f => siteFiles.TemplateErrors.GetValueOrDefault(f.Name)).OfType<string>().Distinct(StringComparer.Ordinal),
+    ];
 
     private static IEnumerable<RenderWarning> SiteWarnings(SiteFileSet siteFiles, RenderedFile[] files) =>
         siteFiles.Warnings.Where(w => files.Any(f => f.Name == w.FileName));

@@ -47,7 +47,14 @@ public sealed record LeftOutLine(int Position, LineInput Line, string FileName, 
 public sealed record RenderedFile(string Name, FileScope Scope, byte[] Content);
 
 /// <summary>A single rendered file with the warnings it produced.</summary>
-public sealed record RenderOutput(RenderedFile File, IReadOnlyList<RenderWarning> Warnings);
+public sealed record RenderOutput(RenderedFile File, IReadOnlyList<RenderWarning> Warnings)
+{
+    /// <summary>
+    /// Why the admin's override template could not make the file (<c>file, line L, column C: …</c>), or null.
+    /// The file is then not to be served: the phone keeps what it had (<see cref="PhoneFileSet"/>).
+    /// </summary>
+    public string? TemplateError { get; init; }
+}
 
 /// <summary>
 /// All files one phone's family needs, or the reasons they cannot be rendered (an unusable Asterisk

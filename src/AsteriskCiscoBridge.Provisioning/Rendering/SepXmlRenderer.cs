@@ -22,10 +22,11 @@ public static class SepXmlRenderer
     public static string FileName(MacAddress mac) => $"SEP{mac.Value}.cnf.xml";
 
     /// <summary>Renders with the given <c>versionStamp</c>. Lines must already be valid (<see cref="LineRules"/>).</summary>
-    public static RenderOutput Render(SiteSettings site, Phone phone, string versionStamp, string? template = null)
+    public static RenderOutput Render(SiteSettings site, Phone phone, string versionStamp, FileTemplate? template = null)
     {
         var file = FileName(phone.Mac);
         var warnings = new List<RenderWarning>();
+        string? templateError = null;
         site = XmlValues.Clean(site, file, warnings);
         var overrides = phone.EffectiveOverrides;
         // An empty load offers none: without loadInformation the phone keeps the load it runs.
@@ -78,8 +79,21 @@ public static class SepXmlRenderer
                 values[p + "port"] = CnfNames.Number(line.ServerOn(site).Port);
             }
 
-            var fromTemplate = TemplateText.Render(template, values, TemplateSyntax.Xml, file, warnings);
-            return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.UTF8.GetBytes(fromTemplate)), warnings);
+            var model = TemplateModel.Of(values);
+            model.Lists["lines"] = [.. Enumerable.Range(1, lines.Count).Select(n => new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["number"] = CnfNames.Number(n),
+                ["name"] = values[$"line{n}_name"],
+                ["auth_name"] = values[$"line{n}_auth_name"],
+                ["password"] = values[$"line{n}_auth_password"],
+                ["display_name"] = values[$"line{n}_display_name"],
+                ["label"] = values[$"line{n}_label"],
+                ["caller_id"] = values[$"line{n}_caller_id"],
+                ["proxy"] = values[$"line{n}_proxy"],
+                ["port"] = values[$"line{n}_port"],
+            })];
+            var fromTemplate = TemplateText.Render(template, model, TemplateSyntax.Xml, file, warnings, out templateError);
+            return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.UTF8.GetBytes(fromTemplate)), warnings) { TemplateError = templateError };
         }
 
         var sb = new StringBuilder(4096);
@@ -165,7 +179,7 @@ public static class SepXmlRenderer
         }
 
         sb.Append("</device>\n");
-        return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.UTF8.GetBytes(sb.ToString())), warnings);
+        return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.UTF8.GetBytes(sb.ToString())), warnings) { TemplateError = templateError };
     }
 
     /// <summary>

@@ -16,10 +16,11 @@ public static class SipCnfRenderer
     public static string FileName(MacAddress mac) => $"SIP{mac.Value}.cnf";
 
     /// <summary>Renders with the given <c>sync</c> value. Lines must already be valid (<see cref="LineRules"/>).</summary>
-    public static RenderOutput Render(SiteSettings site, Phone phone, string sync, string? template = null)
+    public static RenderOutput Render(SiteSettings site, Phone phone, string sync, FileTemplate? template = null)
     {
         var file = FileName(phone.Mac);
         var warnings = new List<RenderWarning>();
+        string? templateError = null;
         var keys = PhoneKeys(site, phone, sync, file, warnings);
         string text;
         if (template is null)
@@ -32,14 +33,29 @@ public static class SipCnfRenderer
         }
         else
         {
-            var values = CnfKeys.AsValues(keys);
-            values["mac"] = phone.Mac.Value;
-            values["model"] = phone.Model.Name;
-            text = TemplateText.Render(template, values, TemplateSyntax.Cnf, file, warnings);
+            var model = TemplateModel.Of(CnfKeys.AsValues(keys));
+            model.Values["mac"] = phone.Mac.Value;
+            model.Values["model"] = phone.Model.Name;
+            model.Values["line_count"] = CnfNames.Number(phone.Lines.Count);
+            model.Lists["lines"] = [.. Enumerable.Range(1, phone.Lines.Count).Select(n => LineRecord(model.Values, n))];
+            text = TemplateText.Render(template, model, TemplateSyntax.Cnf, file, warnings, out templateError);
         }
 
-        return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.ASCII.GetBytes(text)), warnings);
+        return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.ASCII.GetBytes(text)), warnings) { TemplateError = templateError };
     }
+
+    /// <summary>Line <paramref name="n"/> for <c>{% for line in lines %}</c>: the same checked values as <c>lineN_…</c>.</summary>
+    private static Dictionary<string, string> LineRecord(IReadOnlyDictionary<string, string> values, int n) => new(StringComparer.Ordinal)
+    {
+        ["number"] = CnfNames.Number(n),
+        ["name"] = values[$"line{n}_name"],
+        ["auth_name"] = values[$"line{n}_authname"],
+        ["password"] = values[$"line{n}_password"],
+        ["display_name"] = values[$"line{n}_displayname"],
+        ["label"] = values[$"line{n}_shortname"],
+        ["proxy"] = values[$"proxy{n}_address"],
+        ["port"] = values[$"proxy{n}_port"],
+    };
 
     private static List<KeyValuePair<string, string>> PhoneKeys(SiteSettings site, Phone phone, string sync, string file, List<RenderWarning> warnings)
     {

@@ -11,9 +11,10 @@ public static class SipDefaultCnfRenderer
 {
     public const string FileName = "SIPDefault.cnf";
 
-    public static RenderOutput Render(SiteSettings site, string? template = null)
+    public static RenderOutput Render(SiteSettings site, FileTemplate? template = null)
     {
         var warnings = new List<RenderWarning>();
+        string? templateError = null;
         var keys = SiteKeys(site, warnings);
         string text;
         if (template is null)
@@ -26,10 +27,10 @@ public static class SipDefaultCnfRenderer
         }
         else
         {
-            text = TemplateText.Render(template, CnfKeys.AsValues(keys), TemplateSyntax.Cnf, FileName, warnings);
+            text = TemplateText.Render(template, CnfKeys.AsValues(keys), TemplateSyntax.Cnf, FileName, warnings, out templateError);
         }
 
-        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.ASCII.GetBytes(text)), warnings);
+        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.ASCII.GetBytes(text)), warnings) { TemplateError = templateError };
     }
 
     internal static List<KeyValuePair<string, string>> SiteKeys(SiteSettings site, List<RenderWarning> warnings)

@@ -13,9 +13,10 @@ public static class XmlDefaultRenderer
 {
     public const string FileName = "XMLDefault.cnf.xml";
 
-    public static RenderOutput Render(SiteSettings site, string? template = null)
+    public static RenderOutput Render(SiteSettings site, FileTemplate? template = null)
     {
         var warnings = new List<RenderWarning>();
+        string? templateError = null;
         site = XmlValues.Clean(site, FileName, warnings);
         var loads = new StringBuilder();
         foreach (var model in PhoneModels.All)
@@ -51,9 +52,9 @@ public static class XmlDefaultRenderer
         {
             var values = XmlValues.Site(site, null);
             values["load_information_xml"] = loads.ToString();
-            text = TemplateText.Render(template, values, TemplateSyntax.Xml, FileName, warnings);
+            text = TemplateText.Render(template, values, TemplateSyntax.Xml, FileName, warnings, out templateError);
         }
 
-        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.UTF8.GetBytes(text)), warnings);
+        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.UTF8.GetBytes(text)), warnings) { TemplateError = templateError };
     }
 }

@@ -2,6 +2,7 @@ using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Time;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AsteriskCiscoBridge.Ami.Tests.Pjsip;
 
@@ -77,7 +78,7 @@ public sealed class PjsipEndpointSourceTests
         // the source waits RetryDelay. The admin fixes the user and Asterisk restarts: the
         // reconnect must read straight away, not after the retry delay.
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         await using var server = AmiTestServer.Start();
         var fixedUser = server.Users["bridge"];
         server.Users["bridge"] = fixedUser with { Write = new HashSet<string> { "reporting" } };
@@ -143,7 +144,7 @@ public sealed class PjsipEndpointSourceTests
         // Reliability catalogue §5.5 case 27: five Reload events for res_pjsip within the
         // debounce window become one snapshot, not five.
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         var debounce = TimeSpan.FromSeconds(1);
         await using var server = AmiTestServer.Start();
         await using var client = new AmiClient(ClientOptions(server.Port), time);
@@ -194,7 +195,7 @@ public sealed class PjsipEndpointSourceTests
     public async Task Source_polls_even_without_events()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         await using var server = AmiTestServer.Start();
         // Events off: the login is the only trigger, so exactly one read happens before the poll.
         await using var client = new AmiClient(ClientOptions(server.Port, events: false), time);
@@ -220,7 +221,7 @@ public sealed class PjsipEndpointSourceTests
         // Reliability catalogue §5.5 case 27: reloads keep coming (a script reloading res_pjsip in a loop);
         // reads start no closer than Ami:Sync:MinInterval, however many bursts the debounce sees.
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         var debounce = TimeSpan.FromSeconds(1);
         var spacing = TimeSpan.FromSeconds(5);
         await using var server = AmiTestServer.Start();
@@ -258,7 +259,7 @@ public sealed class PjsipEndpointSourceTests
         // Reliability catalogue §5.5 case 27 (registration storms): phones registering refresh the contacts
         // with one PJSIPShowContacts per debounce interval; endpoints, auths and pjsip.conf are not read again.
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         var debounce = TimeSpan.FromSeconds(1);
         await using var server = AmiTestServer.Start();
         await using var client = new AmiClient(ClientOptions(server.Port), time);
@@ -309,7 +310,7 @@ public sealed class PjsipEndpointSourceTests
         // Asterisk 22 refreshes a contact registered again from the same URI: a new ExpirationTime, the old
         // Call-ID, no ContactStatus (res_pjsip_registrar.c). Only a read of the contacts shows it.
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         var asterisk = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero));
         var debounce = TimeSpan.FromSeconds(1);
         await using var server = AmiTestServer.Start();
@@ -382,7 +383,7 @@ public sealed class PjsipEndpointSourceTests
             Source = new PjsipEndpointSource(_client, SourceOptions, Time);
         }
 
-        public FakeTimeProvider Time { get; } = new();
+        public CountingTimeProvider Time { get; } = new();
 
         public AmiTestServer Server { get; }
 
@@ -417,7 +418,7 @@ public sealed class PjsipEndpointSourceTests
     }
 
     // Starts the source and its client and lets the login's one debounced read run: its snapshot.
-    private static async Task<PjsipSnapshot> StartThroughLoginReadAsync(PjsipEndpointSource source, AmiClient client, FakeTimeProvider time, TimeSpan debounce, CancellationToken ct)
+    private static async Task<PjsipSnapshot> StartThroughLoginReadAsync(PjsipEndpointSource source, AmiClient client, CountingTimeProvider time, TimeSpan debounce, CancellationToken ct)
     {
         source.Start();
         client.Start();

@@ -30,7 +30,7 @@ internal sealed class CliHarness : IDisposable
 
     public string ConfigFile { get; }
 
-    public FakeTimeProvider Time { get; } = new();
+    public CountingTimeProvider Time { get; } = new();
 
     public string DatabasePath => Path.Combine(Folder, "data", "acb.db");
 

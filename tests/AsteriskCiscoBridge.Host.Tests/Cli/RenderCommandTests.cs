@@ -119,6 +119,29 @@ public sealed class RenderCommandTests
     }
 
     [Fact]
+    public async Task A_template_that_does_not_parse_is_one_line_naming_the_file_line_and_column()
+    {
+        var folder = Directory.CreateTempSubdirectory("acb-templates-").FullName;
+        try
+        {
+            var template = Path.Combine(folder, "SEP{mac}.cnf.xml");
+            File.WriteAllText(template, "<device>\n{% for line in lines %}<name>{{ line.name }}</name>\n</device>\n");
+            using var cli = new CliHarness(new { AsteriskHost = "192.0.2.10", TemplateFolder = folder });
+            await cli.RunAsync("bind", "001122aabbcc", "1001", "--model", "7942", "--line-data", cli.WriteLineData(Line));
+
+            var (exit, output, error) = await cli.RunAsync("render", "001122aabbcc", "SEP001122AABBCC.cnf.xml");
+
+            Assert.Equal(1, exit);
+            Assert.Empty(output);
+            Assert.Equal($"001122AABBCC: template {template}, line 4, column 1: '{{% endfor %}}' was expected\n", error);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Render_save_stores_new_content_once()
     {
         using var cli = new CliHarness();

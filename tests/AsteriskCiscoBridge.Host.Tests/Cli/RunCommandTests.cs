@@ -5,6 +5,7 @@ using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace AsteriskCiscoBridge.Host.Tests.Cli;
 
@@ -136,7 +137,7 @@ public sealed class RunCommandTests
         // each (far under the per-address limit), trip the network's limit of 10; another /24 is served.
         using var firmware = new TempDirectory("acb-fw");
         await using var app = Build(firmware, ("Security:MaxDistinctMacsPerPrefix", "10"));
-        var logs = new ListLoggerProvider();
+        var logs = new FakeLoggerProvider();
         app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
         await app.StartAsync(Ct);
         var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
@@ -152,7 +153,7 @@ public sealed class RunCommandTests
         // The first ten get the credential-free answer for unbound phones; then the network is refused.
         Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2], answers);
         Assert.StartsWith("<device>", elsewhere.Text, StringComparison.Ordinal);
-        var alarm = Assert.Single(logs.Lines, l => l.Id.Id == 6142);
+        var alarm = Assert.Single(logs.Collector.GetSnapshot(), l => l.Id.Id == 6142);
         Assert.StartsWith("MAC scan from network 127.0.0.0/24 (last from 127.0.0.7)", alarm.Message, StringComparison.Ordinal);
         await app.StopAsync(Ct);
     }

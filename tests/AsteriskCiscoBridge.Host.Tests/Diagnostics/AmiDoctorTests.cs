@@ -29,7 +29,7 @@ public sealed class AmiDoctorTests
     {
         await using var server = Asterisk();
 
-        var report = await AmiDoctor.RunAsync(User(server, "bridge", "bridgepw"), null, new FakeTimeProvider(), Ct);
+        var report = await AmiDoctor.RunAsync(User(server, "bridge", "bridgepw"), null, new CountingTimeProvider(), Ct);
 
         Assert.All(report.Results, r => Assert.Equal(DoctorStatus.Ok, r.Status));
         Assert.Equal(["ami.reachable", "ami.login", "ami.read-endpoints", "ami.read-config", "ami.notify"], report.Results.Select(r => r.Check));
@@ -55,7 +55,7 @@ public sealed class AmiDoctorTests
     {
         await using var server = Asterisk();
 
-        var report = await AmiDoctor.RunAsync(User(server, "readonly", "readonlypw"), null, new FakeTimeProvider(), Ct);
+        var report = await AmiDoctor.RunAsync(User(server, "readonly", "readonlypw"), null, new CountingTimeProvider(), Ct);
         var results = ByCheck(report);
 
         Assert.Equal(DoctorStatus.Ok, results["ami.login"].Status);
@@ -74,7 +74,7 @@ public sealed class AmiDoctorTests
     {
         await using var server = Asterisk();
 
-        var report = await AmiDoctor.RunAsync(User(server, "bridge", "wrong"), null, new FakeTimeProvider(), Ct);
+        var report = await AmiDoctor.RunAsync(User(server, "bridge", "wrong"), null, new CountingTimeProvider(), Ct);
 
         Assert.Equal(["ami.reachable", "ami.login"], report.Results.Select(r => r.Check));
         Assert.Equal(DoctorStatus.Ok, report.Results[0].Status);
@@ -90,7 +90,7 @@ public sealed class AmiDoctorTests
         var port = ((IPEndPoint)closed.LocalEndpoint).Port;
         closed.Stop();
 
-        var report = await AmiDoctor.RunAsync(new AmiOptions { Host = "127.0.0.1", Port = port, Username = "bridge", Secret = "bridgepw" }, null, new FakeTimeProvider(), Ct);
+        var report = await AmiDoctor.RunAsync(new AmiOptions { Host = "127.0.0.1", Port = port, Username = "bridge", Secret = "bridgepw" }, null, new CountingTimeProvider(), Ct);
 
         var result = Assert.Single(report.Results);
         Assert.Equal(("ami.reachable", DoctorStatus.Fail), (result.Check, result.Status));
@@ -100,7 +100,7 @@ public sealed class AmiDoctorTests
     [Fact]
     public async Task Doctor_without_ami_settings_says_which_to_set()
     {
-        var report = await AmiDoctor.RunAsync(null, "invalid Ami configuration", new FakeTimeProvider(), Ct);
+        var report = await AmiDoctor.RunAsync(null, "invalid Ami configuration", new CountingTimeProvider(), Ct);
 
         var result = Assert.Single(report.Results);
         Assert.Equal(("ami.config", DoctorStatus.Fail, "invalid Ami configuration"), (result.Check, result.Status, result.Line));

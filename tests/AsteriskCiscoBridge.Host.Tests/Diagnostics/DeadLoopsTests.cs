@@ -7,6 +7,7 @@ using AsteriskCiscoBridge.Tftp.Files;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace AsteriskCiscoBridge.Host.Tests.Diagnostics;
 
@@ -19,7 +20,7 @@ public sealed class DeadLoopsTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly TempDirectory _folder = new("acb-dead");
-    private readonly ListLoggerProvider _logs = new();
+    private readonly FakeLoggerProvider _logs = new();
     private readonly StringWriter _error = new() { NewLine = "\n" };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -60,7 +61,7 @@ public sealed class DeadLoopsTests : IDisposable
         Assert.Equal(
             "acb run: the TFTP server's event loop died: injected: out of memory; exiting with code 1 so that the service is restarted\n",
             _error.ToString());
-        Assert.Contains(_logs.Lines, l => l.Level == LogLevel.Critical && l.Message.Contains("TFTP server's event loop died (injected: out of memory)", StringComparison.Ordinal));
+        Assert.Contains(_logs.Collector.GetSnapshot(), l => l.Level == LogLevel.Critical && l.Message.Contains("TFTP server's event loop died (injected: out of memory)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class DeadLoopsTests : IDisposable
 
         Assert.Equal(1, exit);
         Assert.Equal("acb run: FailingLoop died: injected failure; exiting with code 1 so that the service is restarted\n", _error.ToString());
-        Assert.Contains(_logs.Lines, l => l.Level == LogLevel.Critical && l.Message.StartsWith("FailingLoop died: injected failure", StringComparison.Ordinal));
+        Assert.Contains(_logs.Collector.GetSnapshot(), l => l.Level == LogLevel.Critical && l.Message.StartsWith("FailingLoop died: injected failure", StringComparison.Ordinal));
     }
 
     [Fact]

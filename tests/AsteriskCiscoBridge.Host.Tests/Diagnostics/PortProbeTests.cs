@@ -31,7 +31,7 @@ public sealed class PortProbeTests
     public async Task Tftp_probe_sends_a_read_request_and_fails_when_nothing_answers_in_time()
     {
         using var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         var probe = PortProbe.TftpAsync((IPEndPoint)silent.Client.LocalEndPoint!, TimeSpan.FromSeconds(2), time, Ct);
 
         var request = await silent.ReceiveAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);

@@ -33,7 +33,7 @@ public sealed class ProvisioningDoctorTests
         }
 
         await using var server = AmiTestServer.Start(pbx);
-        var report = await AmiDoctor.RunAsync(new AmiOptions { Host = "127.0.0.1", Port = server.Port, Username = "bridge", Secret = "bridgepw" }, null, new FakeTimeProvider(), Ct);
+        var report = await AmiDoctor.RunAsync(new AmiOptions { Host = "127.0.0.1", Port = server.Port, Username = "bridge", Secret = "bridgepw" }, null, new CountingTimeProvider(), Ct);
         return report.Snapshot!;
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AsteriskCiscoBridge.Host.Cli;
 using AsteriskCiscoBridge.Testing.Firmware;
 using AsteriskCiscoBridge.Testing.Support;
+using Spectre.Console;
 
 namespace AsteriskCiscoBridge.Host.Tests.Firmware;
 
@@ -95,6 +96,36 @@ public sealed class FirmwareCommandTests : IDisposable
 
         Assert.Equal($"{good}: imported 4 files; loads P0S3-08-12-00", output.ToString().Trim());
         Assert.Equal($"acb firmware import: {bad}: entry '../x.sbn' leaves the folder (..); nothing imported", error.ToString().Trim());
+    }
+
+    [Fact]
+    public async Task Import_on_a_terminal_shows_files_and_bytes_as_it_goes_and_prints_the_same_lines()
+    {
+        var good = _temp.Write("good.zip", SyntheticFirmware.Zip(SyntheticFirmware.Entries(SyntheticFirmware.Java("SIP41.9-4-2SR3-1S", imageSize: 2_500_000))));
+        var screen = new StringWriter();
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.Yes,
+            Out = new AnsiConsoleOutput(screen),
+        });
+        var output = new StringWriter();
+
+        Assert.Equal(0, await FirmwareCommand.ImportAsync(Folder, [good], output, TextWriter.Null, Ct, progress: new TerminalProgress(terminal)));
+
+        Assert.Contains("good.zip: 1 file, ", screen.ToString(), StringComparison.Ordinal);
+        Assert.Contains(" MB unpacked", screen.ToString(), StringComparison.Ordinal);
+        Assert.Matches(@"good\.zip: [0-9]+ files, [0-9.]+ MB unpacked", screen.ToString());
+        Assert.StartsWith($"{good}: imported ", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("unpacked", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Output_that_is_not_the_terminal_gets_no_progress()
+    {
+        Assert.Null(TerminalProgress.For(new StringWriter()));
+        Assert.Null(TerminalProgress.For(TextWriter.Null));
     }
 
     [Fact]

@@ -44,6 +44,22 @@ public sealed class FirmwareImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_reports_files_and_bytes_as_a_package_unpacks()
+    {
+        var load = SyntheticFirmware.Java("SIP41.9-4-2SR3-1S", imageSize: 3_000_000);
+        var package = _temp.Write("big.zip", SyntheticFirmware.Zip(SyntheticFirmware.Entries(load)));
+        var reports = new ReportList();
+
+        var result = Assert.Single(await new FirmwareImporter(Folder, progress: reports).ImportAsync([package], Ct));
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.All(reports.Items, r => Assert.Equal(package, r.Package));
+        Assert.Equal(reports.Items.OrderBy(r => r.Files).ThenBy(r => r.Bytes), reports.Items);
+        Assert.Contains(reports.Items, r => r.Bytes >= FirmwareImportProgress.ByteStep && r.Files < load.Files.Count);
+        Assert.Equal(new FirmwareImportProgress(package, load.Files.Count, load.Files.Sum(f => (long)f.Bytes.Length)), reports.Items[^1]);
+    }
+
+    [Fact]
     public async Task Import_of_a_cop_leaves_the_cucm_installer_files_out()
     {
         var package = _temp.Write("cmterm-7911-sip.9-4-2SR1-1.cop", SyntheticFirmware.Cop(SyntheticFirmware.Entries(SyntheticFirmware.Java("SIP11.9-4-2SR1-1S"))));
@@ -435,4 +451,12 @@ public sealed class FirmwareImporterTests : IDisposable
         "tar.gz" => SyntheticFirmware.Gzip(SyntheticFirmware.Tar(entries)),
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
+
+    /// <summary>Keeps every report in order, on the importer's own thread.</summary>
+    private sealed class ReportList : IProgress<FirmwareImportProgress>
+    {
+        public List<FirmwareImportProgress> Items { get; } = [];
+
+        public void Report(FirmwareImportProgress value) => Items.Add(value);
+    }
 }

@@ -9,6 +9,7 @@ using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Time;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace AsteriskCiscoBridge.Host.Tests.Provisioning;
 
@@ -19,8 +20,8 @@ public sealed class RemovalHoldGateTests : IAsyncDisposable
 
     private readonly TempDirectory _folder = new("acb-hold");
     private readonly SqliteConnectionFactory _connections;
-    private readonly FakeTimeProvider _time = new(Now);
-    private readonly ListLoggerProvider _log = new();
+    private readonly CountingTimeProvider _time = new(Now);
+    private readonly FakeLoggerProvider _log = new();
 
     public RemovalHoldGateTests()
     {
@@ -47,7 +48,7 @@ public sealed class RemovalHoldGateTests : IAsyncDisposable
 
         var snapshots = new SnapshotStore(_connections);
         await snapshots.SaveAsync(new StoredSnapshot(Now, InventoryReading.EndpointsOf(Answer(1, 2, 3, 4, 5))), Ct);
-        return new RemovalHoldGate(phones, snapshots, Holds, new SyncOptions { RemovalHold = hold ?? TimeSpan.FromMinutes(10) }, _time, _log.CreateLogger<RemovalHoldGate>());
+        return new RemovalHoldGate(phones, snapshots, Holds, new SyncOptions { RemovalHold = hold ?? TimeSpan.FromMinutes(10) }, _time, new FakeLogger<RemovalHoldGate>(_log.Collector));
     }
 
     [Fact]
@@ -66,12 +67,12 @@ public sealed class RemovalHoldGateTests : IAsyncDisposable
         var again = await gate.AdmitAsync(TestEndpoints.Snapshot(TestEndpoints.Plain("6004", "rotated"), TestEndpoints.Plain("6005")), Ct);
         Assert.False(again.Apply);
         Assert.Equal(Now.AddMinutes(10), again.DueAt);
-        Assert.Single(_log.Lines, l => l.Id.Id == 6260);
+        Assert.Single(_log.Collector.GetSnapshot(), l => l.Id.Id == 6260);
 
         _time.Advance(TimeSpan.FromMinutes(1));
         Assert.True((await gate.AdmitAsync(Answer(4, 5), Ct)).Apply);
         Assert.Null(await Holds.GetAsync(Ct));
-        Assert.Single(_log.Lines, l => l.Id.Id == 6263);
+        Assert.Single(_log.Collector.GetSnapshot(), l => l.Id.Id == 6263);
 
         // Applied, it is the answer compared with: read again, it strips nothing.
         Assert.True((await gate.AdmitAsync(Answer(4, 5), Ct)).Apply);
@@ -88,7 +89,7 @@ public sealed class RemovalHoldGateTests : IAsyncDisposable
 
         Assert.False(other.Apply);
         Assert.Equal(Now.AddMinutes(19), other.DueAt);
-        Assert.Equal(2, _log.Lines.Count(l => l.Id.Id == 6260));
+        Assert.Equal(2, _log.Collector.GetSnapshot().Count(l => l.Id.Id == 6260));
         Assert.Equal(4, other.Hold!.Phones.Length);
     }
 
@@ -102,13 +103,13 @@ public sealed class RemovalHoldGateTests : IAsyncDisposable
         // Asterisk is back: nothing held any more, the answer is applied (and it changes nothing).
         Assert.True((await gate.AdmitAsync(Answer(1, 2, 3, 4, 5), Ct)).Apply);
         Assert.Null(await Holds.GetAsync(Ct));
-        Assert.Single(_log.Lines, l => l.Id.Id == 6261);
+        Assert.Single(_log.Collector.GetSnapshot(), l => l.Id.Id == 6261);
 
         Assert.False((await gate.AdmitAsync(Answer(), Ct)).Apply);
         Assert.NotNull(await Holds.AcceptAsync("cli:test", _time.GetUtcNow(), Ct));
         Assert.True((await gate.AdmitAsync(Answer(), Ct)).Apply);
         Assert.Null(await Holds.GetAsync(Ct));
-        Assert.Single(_log.Lines, l => l.Id.Id == 6262);
+        Assert.Single(_log.Collector.GetSnapshot(), l => l.Id.Id == 6262);
     }
 
     [Fact]
@@ -116,7 +117,7 @@ public sealed class RemovalHoldGateTests : IAsyncDisposable
     {
         Assert.True((await (await GateAsync()).AdmitAsync(Answer(2, 3, 4, 5), Ct)).Apply);
 
-        var off = new RemovalHoldGate(new PhoneStore(_connections), new SnapshotStore(_connections), Holds, new SyncOptions { RemovalHold = TimeSpan.Zero }, _time, _log.CreateLogger<RemovalHoldGate>());
+        var off = new RemovalHoldGate(new PhoneStore(_connections), new SnapshotStore(_connections), Holds, new SyncOptions { RemovalHold = TimeSpan.Zero }, _time, new FakeLogger<RemovalHoldGate>(_log.Collector));
         Assert.True((await off.AdmitAsync(Answer(), Ct)).Apply);
         Assert.Null(await Holds.GetAsync(Ct));
     }
@@ -129,7 +130,7 @@ public sealed class RemovalHoldGateTests : IAsyncDisposable
 
         // A new process: the answer it compares with is the one stored, and the hold keeps its first sighting.
         _time.Advance(TimeSpan.FromMinutes(5));
-        var restarted = new RemovalHoldGate(new PhoneStore(_connections), new SnapshotStore(_connections), Holds, new SyncOptions(), _time, _log.CreateLogger<RemovalHoldGate>());
+        var restarted = new RemovalHoldGate(new PhoneStore(_connections), new SnapshotStore(_connections), Holds, new SyncOptions(), _time, new FakeLogger<RemovalHoldGate>(_log.Collector));
         var held = await restarted.AdmitAsync(Answer(4, 5), Ct);
 
         Assert.False(held.Apply);

@@ -3,6 +3,7 @@ using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Testing.Support;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace AsteriskCiscoBridge.Host.Tests.Provisioning;
 
@@ -44,8 +45,8 @@ public sealed class SipServerContextTests
     [Fact]
     public void For_says_the_site_default_at_start_and_each_transports_decision_once_until_it_changes()
     {
-        using var logs = new ListLoggerProvider();
-        var servers = new SipServerContext(SipServerOverrides.None, "192.168.10.5", logs.CreateLogger<SipServerContext>());
+        using var logs = new FakeLoggerProvider();
+        var servers = new SipServerContext(SipServerOverrides.None, "192.168.10.5", new FakeLogger<SipServerContext>(logs.Collector));
 
         servers.For(On(Loopback5160));
         servers.For(On(Loopback5160, name: "6002"));
@@ -61,6 +62,6 @@ public sealed class SipServerContextTests
             "Phones of endpoints on transport transport-udp are pointed at 10.0.0.5:5160/udp from transport 'transport-udp' (bind)",
             "Phones of endpoints on transport (none known) are pointed at 192.168.10.5:5060/udp from Ami:Host; port from the SIP default (no transport known)",
         ],
-        logs.Lines.Select(l => l.Message));
+        logs.Collector.GetSnapshot().Select(l => l.Message));
     }
 }

@@ -28,7 +28,7 @@ public sealed class StoreChangeWatcherTests
         var connections = new SqliteConnectionFactory(new StorageOptions { Database = Path.Combine(folder.Path, "acb.db") });
         await connections.MigrateAsync(Ct);
         var phones = new PhoneStore(connections);
-        var time = new FakeTimeProvider(Now);
+        var time = new CountingTimeProvider(Now);
         var requests = new ConcurrentQueue<string>();
         try
         {
@@ -76,7 +76,7 @@ public sealed class StoreChangeWatcherTests
         var connections = new SqliteConnectionFactory(new StorageOptions { Database = Path.Combine(folder.Path, "acb.db") });
         await connections.MigrateAsync(Ct);
         var phones = new PhoneStore(connections);
-        var time = new FakeTimeProvider(Now);
+        var time = new CountingTimeProvider(Now);
         var requests = new ConcurrentQueue<string>();
         try
         {
@@ -126,7 +126,7 @@ public sealed class StoreChangeWatcherTests
 
     // The watcher reads at start, then after each interval: advance the clock once its delay is armed, and
     // await the read that follows (its request, if any, is made before the read is counted).
-    private static async Task TickedAsync(StoreChangeWatcher watcher, FakeTimeProvider time, int reads, bool advance = false)
+    private static async Task TickedAsync(StoreChangeWatcher watcher, CountingTimeProvider time, int reads, bool advance = false)
     {
         if (advance)
         {

@@ -22,7 +22,7 @@ public sealed class ResyncRestartTests : IAsyncDisposable
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private static readonly MacAddress[] Macs = [.. Enumerable.Range(0, 5).Select(i => MacAddress.Parse($"0011223344{0xA0 + i:X2}").Mac!.Value)];
     private readonly TempDirectory _data = new("acb-resync-restart");
-    private readonly FakeTimeProvider _time = new();
+    private readonly CountingTimeProvider _time = new();
     private readonly AmiTestServer _asterisk;
     private readonly List<string> _notified = [];
     private readonly List<IAsyncDisposable> _cleanup = [];

@@ -30,7 +30,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     private static readonly DateTimeOffset RecordedExpiration = DateTimeOffset.FromUnixTimeSeconds(1795313105);
     private static readonly ResyncOptions Options = new() { Interval = TimeSpan.Zero, FetchDeadline = TimeSpan.FromMinutes(3), RegisterDeadline = RegisterDeadline, ProofPollInterval = ProofPoll };
     private readonly TempDirectory _data = new("acb-resync-proof");
-    private readonly FakeTimeProvider _time = new();
+    private readonly CountingTimeProvider _time = new();
     private readonly RecordingAmi _ami = new(Bound);
     private readonly CancellationTokenSource _stop = new();
     private readonly SqliteConnectionFactory _connections;

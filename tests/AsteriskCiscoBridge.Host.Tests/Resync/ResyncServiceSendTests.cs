@@ -21,7 +21,7 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
     private static readonly MacAddress Mac = MacAddress.Parse("0011223344AA").Mac!.Value;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private readonly TempDirectory _data = new("acb-resync-send");
-    private readonly FakeTimeProvider _time = new();
+    private readonly CountingTimeProvider _time = new();
     private readonly AmiTestServer _asterisk;
     private readonly CancellationTokenSource _stop = new();
     private readonly SqliteConnectionFactory _connections;

@@ -19,7 +19,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     private static readonly TimeSpan CallDefer = TimeSpan.FromMinutes(30);
     private static readonly ResyncOptions Options = new() { Interval = TimeSpan.Zero, FetchDeadline = Deadline, CallDeferDeadline = CallDefer };
     private readonly TempDirectory _data = new("acb-resync");
-    private readonly FakeTimeProvider _time = new();
+    private readonly CountingTimeProvider _time = new();
     private readonly RecordingAmi _ami = new(Bound);
     private readonly CancellationTokenSource _stop = new();
     private readonly SqliteConnectionFactory _connections;

@@ -9,6 +9,7 @@ using AsteriskCiscoBridge.Testing.Tftp;
 using AsteriskCiscoBridge.Testing.Time;
 using AsteriskCiscoBridge.Tftp.Files;
 using AsteriskCiscoBridge.Tftp.Server;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace AsteriskCiscoBridge.Host.Tests.Security;
 
@@ -19,8 +20,8 @@ public sealed class GuardedFileSourceTests : IAsyncDisposable
     private static readonly MacAddress Mac = MacAddress.Parse("0011223344AA").Mac!.Value;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero));
-    private readonly ListLoggerProvider _logs = new();
+    private readonly CountingTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero));
+    private readonly FakeLoggerProvider _logs = new();
     private readonly AddressPins _pins = new();
     private TftpServer? _server;
 
@@ -37,7 +38,7 @@ public sealed class GuardedFileSourceTests : IAsyncDisposable
             new LayeredFileSource([store]),
             new EnumerationGuard(new EnumerationGuardOptions()),
             _time,
-            _logs.CreateLogger<GuardedFileSource>(),
+            new FakeLogger<GuardedFileSource>(_logs.Collector),
             rate is null ? null : new RequestRateLimiter(rate),
             _pins,
             pinning);
@@ -91,7 +92,7 @@ public sealed class GuardedFileSourceTests : IAsyncDisposable
         Assert.Equal((TftpRequestOutcome.Denied, GuardedFileSource.RateLimitSource), (flood[3].Event.Outcome, flood[3].Event.Source));
         Assert.All(phone, e => Assert.Equal(0, e));
         Assert.Equal(0, refilled.Error);
-        var alarm = Assert.Single(_logs.Lines, l => l.Id.Id == 6070);
+        var alarm = Assert.Single(_logs.Collector.GetSnapshot(), l => l.Id.Id == 6070);
         Assert.Contains("127.0.0.20", alarm.Message, StringComparison.Ordinal);
     }
 
@@ -114,7 +115,7 @@ public sealed class GuardedFileSourceTests : IAsyncDisposable
         Assert.Equal((0, 2, 0, 0, 0, 2), (first.Error, stranger.Error, sharedFile.Error, again.Error, moved.Error, oldPlace.Error));
         Assert.Equal(GuardedFileSource.PinningSource, stranger.Event.Source);
         Assert.Equal("0011223344AA is pinned to 127.0.0.30, asked from 127.0.0.31", stranger.Event.Detail);
-        Assert.Equal(2, _logs.Lines.Count(l => l.Id.Id == 6071 && l.Level == Microsoft.Extensions.Logging.LogLevel.Warning));
+        Assert.Equal(2, _logs.Collector.GetSnapshot().Count(l => l.Id.Id == 6071 && l.Level == Microsoft.Extensions.Logging.LogLevel.Warning));
     }
 
     [Fact]
@@ -128,7 +129,7 @@ public sealed class GuardedFileSourceTests : IAsyncDisposable
 
         Assert.Equal((0, TftpRequestOutcome.Served, GuardedFileSource.PinAlertSource), (other.Error, other.Event.Outcome, other.Event.Source));
         Assert.Equal(GuardedFileSource.StoreLayer, own.Event.Source);
-        var alert = Assert.Single(_logs.Lines, l => l.Id.Id == 6072);
+        var alert = Assert.Single(_logs.Collector.GetSnapshot(), l => l.Id.Id == 6072);
         Assert.Contains("127.0.0.41", alert.Message, StringComparison.Ordinal);
         Assert.Contains("127.0.0.40", alert.Message, StringComparison.Ordinal);
     }

@@ -14,7 +14,7 @@ public sealed class RequestLogPruningTests
     public async Task Soon_after_start_and_then_hourly_the_log_loses_what_is_too_old_or_beyond_its_row_limit()
     {
         using var folder = new TempDirectory("acb-prune");
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         var now = time.GetUtcNow();
         var options = new StorageOptions { Database = Path.Combine(folder.Path, "acb.db"), RequestLogRetention = TimeSpan.FromDays(30), RequestLogMaxRows = 12_000 };
         var factory = new SqliteConnectionFactory(options);

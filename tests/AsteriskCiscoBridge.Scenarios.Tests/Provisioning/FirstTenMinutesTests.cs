@@ -333,7 +333,7 @@ public sealed class FirstTenMinutesTests
             }));
         }
 
-        public FakeTimeProvider Time { get; } = new();
+        public CountingTimeProvider Time { get; } = new();
 
         public async Task<string> RunAsync(params string[] args)
         {

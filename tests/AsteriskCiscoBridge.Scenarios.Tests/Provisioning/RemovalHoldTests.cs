@@ -11,6 +11,7 @@ using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests.Provisioning;
 
@@ -48,7 +49,7 @@ public sealed class RemovalHoldTests
             pbx.Set(Registered(Endpoint(i)));
         }
 
-        var log = new ListLoggerProvider();
+        var log = new FakeLoggerProvider();
         await using var service = await StartAsync(pbx, 10, log);
         var asterisk = new AmiActionLog(service.Asterisk!);
 
@@ -79,7 +80,7 @@ public sealed class RemovalHoldTests
 
         Assert.Equal(rounds, service.Sync.Rounds);
         Assert.Equal(before, await FilesAsync(service, 9));
-        var warning = Assert.Single(log.Lines, l => l.Id.Id == 6260);
+        var warning = Assert.Single(log.Collector.GetSnapshot(), l => l.Id.Id == 6260);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains("no endpoints at all", warning.Message, StringComparison.Ordinal);
         Assert.Contains("acb sync --accept-removals", warning.Message, StringComparison.Ordinal);
@@ -125,7 +126,7 @@ public sealed class RemovalHoldTests
         (exit, sync) = await service.CliAsync(Ct, "sync");
         Assert.Equal((0, "nothing is held: the service applies Asterisk's answers as they come\n"), (exit, sync));
         Assert.Null((await http.GetFromJsonAsync("api/state", DashboardJsonContext.Default.DashboardState, Ct))!.RemovalHold);
-        Assert.Contains(log.Lines, l => l.Id.Id == 6261);
+        Assert.Contains(log.Collector.GetSnapshot(), l => l.Id.Id == 6261);
         Assert.Equal(["sip:6010@127.0.0.1:56010"], asterisk.SinceStart().Where(a => a["Action"] == "PJSIPNotify").Select(a => a["URI"]));
     }
 
@@ -193,7 +194,7 @@ public sealed class RemovalHoldTests
             pbx.Set(Registered(Endpoint(i)));
         }
 
-        var log = new ListLoggerProvider();
+        var log = new FakeLoggerProvider();
         await using var service = await StartAsync(pbx, 3, log, settings: [("Sync:RemovalHold", "00:00:01")]);
         var rounds = service.Sync.Rounds;
         foreach (var endpoint in pbx.Endpoints.ToList())
@@ -206,8 +207,8 @@ public sealed class RemovalHoldTests
         await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "the held answer applied after the hold", Ct, Bound);
 
         Assert.True(service.Sync.HeldReads >= 1);
-        Assert.Single(log.Lines, l => l.Id.Id == 6260);
-        Assert.Single(log.Lines, l => l.Id.Id == 6263);
+        Assert.Single(log.Collector.GetSnapshot(), l => l.Id.Id == 6260);
+        Assert.Single(log.Collector.GetSnapshot(), l => l.Id.Id == 6263);
         Assert.Equal([Mac(1), Mac(2), Mac(3)], service.Sync.LastRound!.Changed.OrderBy(m => m.Value, StringComparer.Ordinal));
         for (var i = 1; i <= 3; i++)
         {
@@ -222,7 +223,7 @@ public sealed class RemovalHoldTests
     /// service, waits for the first round and its NOTIFYs, and fetches every phone's file once, which settles its
     /// resync: from then on a NOTIFY can only come from something the test does.
     /// </summary>
-    private static async Task<ServiceHarness> StartAsync(AmiTestPbx pbx, int phones, ListLoggerProvider? log, bool twoLines = false, params (string Key, string Value)[] settings)
+    private static async Task<ServiceHarness> StartAsync(AmiTestPbx pbx, int phones, FakeLoggerProvider? log, bool twoLines = false, params (string Key, string Value)[] settings)
     {
         var service = await ServiceHarness.CreateAsync(pbx, Ct);
         for (var i = 1; i <= phones; i++)

@@ -8,6 +8,7 @@ using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests.Provisioning;
 
@@ -33,7 +34,7 @@ public sealed class TransportTests
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.BindAsync(Mac7960, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
         await service.BindAsync(Mac7961, PhoneModels.Find("7961")!, Ct, new BindingRow { Position = 1, Endpoint = "6002" });
-        using var logs = new ListLoggerProvider();
+        using var logs = new FakeLoggerProvider();
         service.Capture = logs;
         await service.StartAsync(Ct);
         await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
@@ -59,7 +60,7 @@ public sealed class TransportTests
 
         // The store keeps the marker, so the content hash and sync counter do not depend on the interface a phone uses.
         Assert.Contains(SipServer.RequestLocalHost, Encoding.ASCII.GetString((await service.Phones.FilesAsync(Mac7960, Ct)).Single().Content), StringComparison.Ordinal);
-        Assert.Contains(logs.Lines, l => l.Message == "Phones of endpoints on transport transport-udp are pointed at <the address each phone reaches this machine at>:5160/udp from "
+        Assert.Contains(logs.Collector.GetSnapshot(), l => l.Message == "Phones of endpoints on transport transport-udp are pointed at <the address each phone reaches this machine at>:5160/udp from "
             + "the address each phone's request reaches this machine at (bind 127.0.0.1 is loopback, Ami:Host 127.0.0.1 is loopback); port from transport 'transport-udp' (bind)");
     }
 

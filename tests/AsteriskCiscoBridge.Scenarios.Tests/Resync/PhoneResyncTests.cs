@@ -3,7 +3,7 @@ using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Phones;
 using AsteriskCiscoBridge.Testing.Support;
-using AsteriskCiscoBridge.Testing.Time;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests.Resync;
 

@@ -7,6 +7,7 @@ using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
 using Dapper;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests.Security;
 
@@ -34,7 +35,7 @@ public sealed class SecretsTests
         var pbx = new AmiTestPbx();
         pbx.Set(AmiTestEndpoint.Plain("6001", Secrets[0], "\"Ann\" <6001>") with { Contacts = [new AmiTestContact("sip:6001@127.0.0.80:5060", "Cisco-CP7960G/8.0", "c1@127.0.0.80")] });
         pbx.Set(AmiTestEndpoint.Plain("6002", Secrets[1], "\"Bob\" <6002>"));
-        var logs = new ListLoggerProvider();
+        var logs = new FakeLoggerProvider();
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         service.Capture = logs;
         await service.BindAsync(Mac7960, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
@@ -66,12 +67,19 @@ public sealed class SecretsTests
         Assert.Contains(Secrets[1], sep, StringComparison.Ordinal);
         Assert.Contains(Secrets[1], overHttp, StringComparison.Ordinal);
         Assert.Equal(7, rows.Count); // six over TFTP, one over HTTP
-        Assert.Contains(logs.Lines, l => l.Level <= LogLevel.Debug);
-        Assert.Contains(logs.Lines, l => l.Id.Id == 6072);
+        Assert.Contains(logs.Collector.GetSnapshot(), l => l.Level <= LogLevel.Debug);
+        Assert.Contains(logs.Collector.GetSnapshot(), l => l.Id.Id == 6072);
 
+        // Everything a log line carries: its text, its structured values, its scopes and its exception.
+        var logged = logs.Collector.GetSnapshot().Select(l => string.Join(
+            " ",
+            l.Message,
+            string.Join(" ", l.StructuredState ?? []),
+            string.Join(" ", l.Scopes),
+            l.Exception)).ToList();
         foreach (var secret in Secrets)
         {
-            Assert.DoesNotContain(logs.Lines, l => l.Everything.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(logged, l => l.Contains(secret, StringComparison.Ordinal));
         }
 
         await using var connection = await service.Connections.OpenAsync(Ct);

@@ -9,6 +9,7 @@ using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests.Storage;
 
@@ -31,7 +32,7 @@ public sealed class DiskFullTests
         var endpoint = AmiTestEndpoint.Plain("6001", "first-secret", "\"Ann\" <6001>") with { Contacts = [new AmiTestContact("sip:6001@127.0.0.80:5060", "Cisco-CP7960G/8.0", "c1@127.0.0.80")] };
         var pbx = new AmiTestPbx();
         pbx.Set(endpoint);
-        var logs = new ListLoggerProvider();
+        var logs = new FakeLoggerProvider();
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         service.Capture = logs;
         await service.BindAsync(Mac, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
@@ -51,7 +52,7 @@ public sealed class DiskFullTests
         }
 
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => logs.Lines.Count(l => l.Id.Id is 6201 or 6221) >= 2, "the round failing, and failing again when retried", Ct, Bound);
+        await Eventually.TrueAsync(() => logs.Collector.GetSnapshot().Count(l => l.Id.Id is 6201 or 6221) >= 2, "the round failing, and failing again when retried", Ct, Bound);
 
         // Phones get what was published; the store holds the phone's old files and counter, nothing of the new round.
         Assert.Contains("first-secret", await AskAsync(service), StringComparison.Ordinal);

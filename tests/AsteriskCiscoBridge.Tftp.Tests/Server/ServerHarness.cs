@@ -14,7 +14,7 @@ internal sealed class ServerHarness : IAsyncDisposable
     private readonly List<TftpRequestEvent> _events = [];
     private readonly Task _eventPump;
 
-    public ServerHarness(TftpServerOptions? options = null, FakeTimeProvider? time = null, IEnumerable<ITftpFileSource>? before = null, ILogger<TftpServer>? logger = null)
+    public ServerHarness(TftpServerOptions? options = null, CountingTimeProvider? time = null, IEnumerable<ITftpFileSource>? before = null, ILogger<TftpServer>? logger = null)
     {
         Root = Path.Combine(_temp.Path, "root");
         Directory.CreateDirectory(Root);
@@ -30,7 +30,7 @@ internal sealed class ServerHarness : IAsyncDisposable
 
     public DirectoryFileSource Disk { get; }
 
-    public FakeTimeProvider? Time { get; }
+    public CountingTimeProvider? Time { get; }
 
     public TftpServer Server { get; }
 

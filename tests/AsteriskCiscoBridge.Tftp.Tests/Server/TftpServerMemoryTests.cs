@@ -5,6 +5,7 @@ using AsteriskCiscoBridge.Testing.Time;
 using AsteriskCiscoBridge.Tftp.Protocol;
 using AsteriskCiscoBridge.Tftp.Server;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace AsteriskCiscoBridge.Tftp.Tests.Server;
 
@@ -29,7 +30,7 @@ public sealed class TftpServerMemoryTests
     public async Task Three_hundred_unacknowledged_reads_of_a_4_MiB_file_hold_no_copy_each()
     {
         // Fake time: no retransmission or expiry while the phones sit on block 1.
-        await using var harness = new ServerHarness(Options(), new FakeTimeProvider());
+        await using var harness = new ServerHarness(Options(), new CountingTimeProvider());
         var text = WriteText(harness, "dialplan.xml");
         var netascii = Netascii.Encode(text);
         var phones = Phones(300);
@@ -69,9 +70,9 @@ public sealed class TftpServerMemoryTests
     public async Task Past_the_budget_a_new_transfer_is_refused_with_try_again_and_one_log_line()
     {
         // Room for the notes of 100 netascii transfers of the 4 MiB file.
-        var logs = new ListLoggerProvider();
-        var time = new FakeTimeProvider();
-        await using var harness = new ServerHarness(Options(maxBufferedBytes: 100 * NotesPerTransfer), time, logger: logs.CreateLogger<TftpServer>());
+        var logs = new FakeLoggerProvider();
+        var time = new CountingTimeProvider();
+        await using var harness = new ServerHarness(Options(maxBufferedBytes: 100 * NotesPerTransfer), time, logger: new FakeLogger<TftpServer>(logs.Collector));
         var text = WriteText(harness, "dialplan.xml");
         var phones = Phones(300);
         var octet = Phones(50);
@@ -110,7 +111,7 @@ public sealed class TftpServerMemoryTests
             Assert.True(counters.BufferedBytes <= 100 * NotesPerTransfer);
             Assert.Equal(100 * NotesPerTransfer, counters.BufferedBytesPeak);
             // Counted, and told once per minute: the first refusal at once, the rest with the next report.
-            Assert.EndsWith("since the last report: 1 (one report per 60 s at most)", Assert.Single(logs.Lines, l => l.Id.Id == 2009).Message, StringComparison.Ordinal);
+            Assert.EndsWith("since the last report: 1 (one report per 60 s at most)", Assert.Single(logs.Collector.GetSnapshot(), l => l.Id.Id == 2009).Message, StringComparison.Ordinal);
             time.Advance(TimeSpan.FromSeconds(61));
             using (var oneMore = new TftpTestClient())
             {
@@ -120,7 +121,7 @@ public sealed class TftpServerMemoryTests
 
             Assert.Equal(
                 ["since the last report: 1 ", "since the last report: 200 "],
-                logs.Lines.Where(l => l.Id.Id == 2009).Select(l => l.Message[l.Message.IndexOf("since", StringComparison.Ordinal)..(l.Message.IndexOf('(', l.Message.IndexOf("since", StringComparison.Ordinal)))]));
+                logs.Collector.GetSnapshot().Where(l => l.Id.Id == 2009).Select(l => l.Message[l.Message.IndexOf("since", StringComparison.Ordinal)..(l.Message.IndexOf('(', l.Message.IndexOf("since", StringComparison.Ordinal)))]));
 
             // The admitted phones give up (ERROR from the client ends a transfer): their memory is
             // given back, and the next netascii request is served again.

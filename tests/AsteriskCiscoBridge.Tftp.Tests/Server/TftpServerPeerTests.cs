@@ -19,7 +19,7 @@ public sealed class TftpServerPeerTests
     public async Task Stale_and_wrong_acks_neither_send_data_nor_move_the_retransmission()
     {
         // Case 4. Time is fake: DATA 2 leaves at t=0, so its retransmission is due at t=1 s.
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         await using var harness = new ServerHarness(new TftpServerOptions { Listen = ServerHarness.Loopback }, time);
         var bytes = harness.Write("a", 1500);
         using var client = new TftpTestClient();
@@ -63,7 +63,7 @@ public sealed class TftpServerPeerTests
     public async Task A_datagram_from_another_host_to_a_transfer_port_is_ignored_without_an_answer()
     {
         // Case 6: an error to another host would reflect traffic at a third party; the transfer goes on.
-        await using var harness = new ServerHarness(new TftpServerOptions { Listen = ServerHarness.Loopback }, new FakeTimeProvider());
+        await using var harness = new ServerHarness(new TftpServerOptions { Listen = ServerHarness.Loopback }, new CountingTimeProvider());
         var bytes = harness.Write("a", 1000);
         using var client = new TftpTestClient();
         using var otherHost = new TftpTestClient(IPAddress.Parse("127.0.0.2"));

@@ -284,7 +284,7 @@ public sealed class TftpServerTests
     [Fact]
     public async Task Without_acks_the_block_is_resent_with_backoff_then_the_session_is_freed()
     {
-        var time = new FakeTimeProvider();
+        var time = new CountingTimeProvider();
         await using var harness = new ServerHarness(new TftpServerOptions { Listen = ServerHarness.Loopback, MaxRetransmits = 2 }, time);
         harness.Write("a", 2000);
         using var client = new TftpTestClient();
