@@ -1,4 +1,4 @@
-using AsteriskCiscoBridge.Host.Security;
+using AsteriskCiscoBridge.Provisioning.Requests;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Files;
@@ -33,28 +33,17 @@ internal static class RefusedRequests
     /// <summary>The kind of refusal a request is counted as, or null when it keeps its own row.</summary>
     public static RefusalKind? KindOf(FileRequest request)
     {
-        var separator = request.Outcome.IndexOf(':', StringComparison.Ordinal);
-        var kind = (separator < 0 ? request.Outcome : request.Outcome[..separator]).Trim();
-        if (kind.Equals("malformed", StringComparison.OrdinalIgnoreCase) || kind.Equals("optionrefused", StringComparison.OrdinalIgnoreCase))
+        return request.Outcome.Kind switch
         {
-            return RefusalKind.Malformed;
-        }
-
-        if (kind.Equals("busy", StringComparison.OrdinalIgnoreCase))
-        {
-            return RefusalKind.Busy;
-        }
-
-        if (!kind.Equals("denied", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        return request.Source switch
-        {
-            GuardedFileSource.PinningSource => null,
-            "guard" or GuardedFileSource.RateLimitSource => RefusalKind.Guarded,
-            _ => RefusalKind.Denied,
+            RequestOutcomeKind.Malformed or RequestOutcomeKind.OptionRefused => RefusalKind.Malformed,
+            RequestOutcomeKind.Busy => RefusalKind.Busy,
+            RequestOutcomeKind.Denied => request.Source switch
+            {
+                RequestSources.AddressDenied => null,
+                RequestSources.Guard or RequestSources.RateLimit => RefusalKind.Guarded,
+                _ => RefusalKind.Denied,
+            },
+            _ => null,
         };
     }
 
