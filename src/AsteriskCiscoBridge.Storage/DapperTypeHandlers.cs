@@ -1,13 +1,14 @@
 using System.Data;
 using System.Globalization;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Requests;
 using Dapper;
 
 namespace AsteriskCiscoBridge.Storage;
 
 /// <summary>
 /// Dapper handlers for our column types, registered once per process: timestamps as UTC
-/// ISO-8601 text, MAC addresses as their 12 hex digits.
+/// ISO-8601 text, MAC addresses as their 12 hex digits, request outcomes as their <c>kind: detail</c> text.
 /// </summary>
 internal static class DapperTypeHandlers
 {
@@ -23,6 +24,7 @@ internal static class DapperTypeHandlers
             SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
             SqlMapper.AddTypeHandler(new UtcTimestampHandler());
             SqlMapper.AddTypeHandler(new MacAddressHandler());
+            SqlMapper.AddTypeHandler(new RequestOutcomeHandler());
         }
     }
 
@@ -53,5 +55,17 @@ internal static class DapperTypeHandlers
 
         public override MacAddress Parse(object value) =>
             MacAddress.Parse((string)value).Mac ?? throw new DataException($"stored MAC '{value}' is not 12 hex digits");
+    }
+
+    /// <summary>The text the request log has always held, so rows of every version read the same.</summary>
+    internal sealed class RequestOutcomeHandler : SqlMapper.TypeHandler<RequestOutcome>
+    {
+        public override void SetValue(IDbDataParameter parameter, RequestOutcome value)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = value.ToString();
+        }
+
+        public override RequestOutcome Parse(object value) => RequestOutcome.Parse(value as string);
     }
 }

@@ -1,5 +1,6 @@
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Provisioning.Requests;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -134,8 +135,8 @@ public sealed record RequestRecord
 
     public MacAddress? Mac { get; init; }
 
-    /// <summary>e.g. <c>served</c>, <c>not-found</c>, <c>denied</c>.</summary>
-    public required string Outcome { get; init; }
+    /// <summary>How it ended and why; stored as <c>kind: detail</c> text (<see cref="RequestOutcome"/>).</summary>
+    public required RequestOutcome Outcome { get; init; }
 
     public long Bytes { get; init; }
 

@@ -216,7 +216,7 @@ internal static partial class RunCommand
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(tftpOptions);
-        var pins = new AddressPins();
+        var pins = new KnownAddresses();
         // Bound phones, and the addresses they live at, are told apart from a scan.
         var guard = new EnumerationGuard(configuration.GetSection("Security").Get<EnumerationGuardOptions>() ?? new EnumerationGuardOptions(), unbound.IsBound, pins.IsKnownAddress);
         builder.Services.AddSingleton(guard);
@@ -256,7 +256,7 @@ internal static partial class RunCommand
         builder.Services.AddHostedService(sp => new FirmwareCatalogService(connections, loads.Store, firmware, settings.Firmware, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FirmwareCatalogService>>()));
         builder.Services.AddSingleton(sp => new StorageMigration(connections, sp.GetRequiredService<StoredPhoneRenderer>(), sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageMigration>());
-        builder.Services.AddHostedService(sp => new AddressPinSeeding(new RequestHistory(connections), pins, sp.GetRequiredService<ILogger<AddressPinSeeding>>()));
+        builder.Services.AddHostedService(sp => new KnownAddressSeeding(new RequestHistory(connections), pins, sp.GetRequiredService<ILogger<KnownAddressSeeding>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointSyncService>());
         builder.Services.AddStoreChangeWatcher(configuration, connections, sp => () => sp.GetRequiredService<StorageMigration>().PublishedAfterAuditId);
         builder.Services.AddSingleton<TftpHostedService>();

@@ -255,7 +255,7 @@ internal sealed partial class DashboardApi(
             ? [.. catalog.Loads.Where(l => l.IsComplete && l.Load is { } n && n.Family.SameAs(family)).OrderByDescending(l => l.Load!.Version).Select(l => l.Name)]
             : [];
 
-    private static DashboardRequest ToView(RequestRecord r) => new(r.Id, r.At, r.Client, r.FileName, r.Mac?.Value, r.Outcome, r.Bytes);
+    private static DashboardRequest ToView(RequestRecord r) => new(r.Id, r.At, r.Client, r.FileName, r.Mac?.Value, r.Outcome.ToString(), r.Bytes);
 
     [LoggerMessage(6103, LogLevel.Warning, "Dashboard accepted the held answer of Asterisk: {Held}")]
     private static partial void RemovalsAccepted(ILogger logger, string held);

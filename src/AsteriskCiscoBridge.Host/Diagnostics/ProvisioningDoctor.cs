@@ -1,8 +1,8 @@
 using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Provisioning.Diagnostics;
 using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
-using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
 
@@ -20,102 +20,21 @@ internal sealed record ProvisioningFacts(
 }
 
 /// <summary>
-/// The checks on what the bridge would hand out, pure over <see cref="ProvisioningFacts"/>: bound
-/// endpoints that cannot become a phone line, a MAC bound to different endpoints in different
-/// places, labels longer than the model shows, and firmware loads that phones would be sent but
-/// the folder does not hold complete.
+/// <c>acb doctor</c>'s provisioning checks: the rules are <see cref="ProvisioningChecks"/> (pure, in
+/// Provisioning); this gives them what the store and Asterisk hold and turns their findings into lines.
 /// </summary>
 internal static class ProvisioningDoctor
 {
-    public static IReadOnlyList<DoctorResult> Endpoints(ProvisioningFacts facts)
-    {
-        if (facts.Snapshot is not { } snapshot)
-        {
-            return [DoctorResult.Warn("endpoints", "not checked: Asterisk's endpoints could not be read", "fix the AMI lines above first")];
-        }
+    public static IReadOnlyList<DoctorResult> Endpoints(ProvisioningFacts facts) => [.. ProvisioningChecks.Endpoints(CheckFacts(facts)).Select(Result)];
 
-        var results = new List<DoctorResult>();
-        var bound = BoundEndpoints(facts);
-        foreach (var (endpoint, macs) in bound.OrderBy(b => b.Key, StringComparer.Ordinal))
-        {
-            var who = string.Join(", ", macs.Order(StringComparer.Ordinal));
-            if (snapshot.Find(endpoint) is not { } found)
-            {
-                results.Add(DoctorResult.Fail("endpoints", $"endpoint {endpoint} (bound to {who}) does not exist in Asterisk", $"create it in pjsip.conf or rebind: acb bind {macs.First()} ENDPOINT"));
-            }
-            else if (!found.IsProvisionable)
-            {
-                results.Add(DoctorResult.Fail("endpoints", $"endpoint {endpoint} (bound to {who}) cannot be provisioned: {found.NotProvisionableReason}", "give its auth auth_type = userpass and a password: a phone needs the secret itself, an md5_cred cannot be turned back into it"));
-            }
-        }
+    public static DoctorResult Contacts(ProvisioningFacts facts) => Result(ProvisioningChecks.Contacts(CheckFacts(facts)));
 
-        if (results.Count == 0)
-        {
-            results.Add(DoctorResult.Ok("endpoints", $"{bound.Count} bound endpoint{(bound.Count == 1 ? string.Empty : "s")}, all provisionable"));
-        }
+    public static IReadOnlyList<DoctorResult> DuplicateMacs(ProvisioningFacts facts) => [.. ProvisioningChecks.DuplicateMacs(CheckFacts(facts)).Select(Result)];
 
-        return results;
-    }
+    public static IReadOnlyList<DoctorResult> Labels(ProvisioningFacts facts) => [.. ProvisioningChecks.Labels(CheckFacts(facts)).Select(Result)];
 
-    /// <summary>
-    /// The NOTIFY reaches a phone only through a registered contact: Asterisk answers "NOTIFY sent"
-    /// for an endpoint without one and sends nothing (pjsipnotify-errors/08), so say which bound
-    /// endpoints have none.
-    /// </summary>
-    public static DoctorResult Contacts(ProvisioningFacts facts)
-    {
-        if (facts.Snapshot is not { } snapshot)
-        {
-            return DoctorResult.Warn("notify.contacts", "not checked: Asterisk's endpoints could not be read", "fix the AMI lines above first");
-        }
-
-        var bound = BoundEndpoints(facts).Keys.Where(e => snapshot.Find(e) is not null).Order(StringComparer.Ordinal).ToList();
-        var silent = bound.Where(e => !snapshot.Find(e)!.Contacts.Any(c => new ResyncContact(e, c.CallId, c.Status).IsLive)).ToList();
-        if (silent.Count == 0)
-        {
-            return DoctorResult.Ok("notify.contacts", $"every bound endpoint ({bound.Count}) has a registered contact: a resync reaches its phone");
-        }
-
-        var shown = string.Join(", ", silent.Take(10)) + (silent.Count > 10 ? $" and {silent.Count - 10} more" : string.Empty);
-        return DoctorResult.Warn("notify.contacts", $"{silent.Count} of {bound.Count} bound endpoints have no registered contact ({shown}): their resync waits until the phone registers", "power the phones on, or check they register (asterisk -rx \"pjsip show contacts\")");
-    }
-
-    /// <summary>
-    /// What the inventory makes of every binding (Asterisk's phoneprov and set_var, acb bind): how many
-    /// phones are provisioned with how many lines, each conflict it found, and endpoints shared by phones.
-    /// </summary>
-    public static IReadOnlyList<DoctorResult> DuplicateMacs(ProvisioningFacts facts)
-    {
-        var results = new List<DoctorResult>();
-        var phones = facts.Inventory.Phones.Where(p => p.Lines.Length > 0).ToList();
-        foreach (var phone in phones)
-        {
-            foreach (var conflict in phone.Conflicts)
-            {
-                results.Add(DoctorResult.Warn("bindings", $"{phone.Mac}: {conflict}", conflict.Contains("line button", StringComparison.Ordinal)
-                    ? "bind fewer endpoints to it, or give it its real model (set_var=CISCO_MODEL=…)"
-                    : "keep one source for it: the Asterisk configuration, or acb bind"));
-            }
-        }
-
-        var shared = phones
-            .SelectMany(p => p.Lines.Select(l => (l.Endpoint, p.Mac)))
-            .GroupBy(x => x.Endpoint, StringComparer.Ordinal)
-            .Where(g => g.Count() > 1);
-        foreach (var group in shared.OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            results.Add(DoctorResult.Warn("bindings", $"endpoint {group.Key} is bound to {group.Count()} phones ({string.Join(", ", group.Select(g => g.Mac))}): they register with the same credentials", "give each phone its own endpoint unless the shared line is intended"));
-        }
-
-        if (results.Count == 0)
-        {
-            var fromAsterisk = phones.Count(p => p.IsDeclaredByAsterisk);
-            var served = phones.Count(p => p.ServedLines.Count > 0);
-            results.Add(DoctorResult.Ok("bindings", $"{phones.Count} phone{(phones.Count == 1 ? string.Empty : "s")} bound ({fromAsterisk} in Asterisk, {phones.Count - fromAsterisk} by acb bind only), {served} provisioned with {phones.Sum(p => p.ServedLines.Count)} lines, no conflicts"));
-        }
-
-        return results;
-    }
+    public static IReadOnlyList<DoctorResult> Firmware(ProvisioningFacts facts, FirmwareCatalog catalog, string folder) =>
+        [.. ProvisioningChecks.Firmware(CheckFacts(facts), catalog, folder).Select(Result)];
 
     /// <summary>
     /// A held answer of Asterisk (<see cref="Host.Provisioning.RemovalHoldGate"/>): phones are served what was applied
@@ -129,108 +48,31 @@ internal static class ProvisioningDoctor
             ? $"if Asterisk lost its endpoints (realtime backend, a manager user that sees nothing), fix it and the hold clears by itself; if the removal is meant: {Host.Provisioning.RemovalHoldView.AcceptCommand}"
             : "make sure acb run is running: it applies the accepted answer");
 
-    public static IReadOnlyList<DoctorResult> Labels(ProvisioningFacts facts)
+    /// <summary>The store's rows and Asterisk's endpoints as the pure checks read them.</summary>
+    internal static ProvisioningCheckFacts CheckFacts(ProvisioningFacts facts) => new(
+        [.. facts.Phones.Select(p => new CheckedPhone(p.Mac, p.Model, p.Load))],
+        facts.Bindings.ToDictionary(b => b.Key, b => (IReadOnlyList<CheckedBinding>)[.. b.Value.Select(r => new CheckedBinding(r.Position, r.Endpoint, r.Label, r.DisplayName))]),
+        facts.Snapshot is { } snapshot
+            ? [.. snapshot.Endpoints.Select(e => new CheckedEndpoint(
+                e.Name,
+                e.NotProvisionableReason,
+                e.CallerIdName,
+                [.. e.Contacts.Select(c => new ResyncContact(e.Name, c.CallId, c.Status))],
+                [.. e.MacBindings.Select(b => b.Mac)]))]
+            : null,
+        facts.Loads)
     {
-        var results = new List<DoctorResult>();
-        var models = facts.Phones.ToDictionary(p => p.Mac, p => PhoneModels.Find(p.Model));
-        foreach (var (mac, rows) in facts.Bindings.OrderBy(b => b.Key.Value, StringComparer.Ordinal))
+        Inventory = facts.Inventory,
+    };
+
+    private static DoctorResult Result(CheckFinding finding) => new(
+        finding.Status switch
         {
-            if (models.GetValueOrDefault(mac) is not { } model)
-            {
-                continue;
-            }
-
-            // SIP<MAC>.cnf's lineN_shortname shows 12 characters; the 79x1 featureLabel 30 (spec §2, §2.3).
-            var limit = model.Family == PhoneFamily.Sip79x0 ? SipCnfRenderer.ShortNameLimit : SepXmlRenderer.LineFieldLimit;
-            foreach (var row in rows.OrderBy(r => r.Position))
-            {
-                var label = row.Label ?? row.DisplayName ?? facts.Snapshot?.Find(row.Endpoint)?.CallerIdName;
-                if (label is not null && label.Length > limit)
-                {
-                    results.Add(DoctorResult.Warn("labels", $"{mac} line {row.Position} label \"{label}\" has {label.Length} characters; the {model.Name} shows {limit}", $"set a label of at most {limit} characters for endpoint {row.Endpoint} (its callerid name, or the binding's label)"));
-                }
-            }
-        }
-
-        if (results.Count == 0)
-        {
-            results.Add(DoctorResult.Ok("labels", "every line label fits its phone"));
-        }
-
-        return results;
-    }
-
-    public static IReadOnlyList<DoctorResult> Firmware(ProvisioningFacts facts, FirmwareCatalog catalog, string folder)
-    {
-        var results = new List<DoctorResult>();
-        foreach (var load in catalog.Loads.Where(l => !l.IsComplete).OrderBy(l => l.Name, StringComparer.Ordinal))
-        {
-            results.Add(DoctorResult.Fail("firmware", $"load {load.Name} is incomplete: {load.Explain()}", $"import the whole load again: acb firmware import PATH (into {folder})"));
-        }
-
-        // Loads the phones would be sent: the site's load for each bound model, and each phone's own.
-        var wanted = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        foreach (var phone in facts.Phones)
-        {
-            var load = phone.Load ?? (PhoneModels.Find(phone.Model) is { } model ? facts.Loads.For(model) : null);
-            if (load is null)
-            {
-                continue;
-            }
-
-            if (!wanted.TryGetValue(load, out var who))
-            {
-                wanted[load] = who = new SortedSet<string>(StringComparer.Ordinal);
-            }
-
-            who.Add(phone.Model);
-        }
-
-        foreach (var (load, models) in wanted)
-        {
-            if (catalog.Find(load) is null)
-            {
-                results.Add(DoctorResult.Warn("firmware", $"load {load} (for {string.Join(", ", models)}) is not in the firmware folder: those phones keep the load they run", $"acb firmware import the {load} files (into {folder})"));
-            }
-        }
-
-        if (results.Count == 0)
-        {
-            results.Add(DoctorResult.Ok("firmware", $"{catalog.Loads.Length} load{(catalog.Loads.Length == 1 ? string.Empty : "s")} in {folder}, all complete; every load the bound phones need is there"));
-        }
-
-        return results;
-    }
-
-    private static Dictionary<string, HashSet<string>> BoundEndpoints(ProvisioningFacts facts)
-    {
-        var bound = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        void Add(string endpoint, string mac)
-        {
-            if (!bound.TryGetValue(endpoint, out var macs))
-            {
-                bound[endpoint] = macs = new HashSet<string>(StringComparer.Ordinal);
-            }
-
-            macs.Add(mac);
-        }
-
-        foreach (var (mac, rows) in facts.Bindings)
-        {
-            foreach (var row in rows)
-            {
-                Add(row.Endpoint, mac.Value);
-            }
-        }
-
-        foreach (var endpoint in facts.Snapshot?.Endpoints ?? [])
-        {
-            foreach (var binding in endpoint.MacBindings)
-            {
-                Add(endpoint.Name, binding.Mac);
-            }
-        }
-
-        return bound;
-    }
+            CheckStatus.Ok => DoctorStatus.Ok,
+            CheckStatus.Warn => DoctorStatus.Warn,
+            _ => DoctorStatus.Fail,
+        },
+        finding.Check,
+        finding.Line,
+        finding.Fix);
 }

@@ -1,62 +1,16 @@
-using AsteriskCiscoBridge.Host.Security;
+using AsteriskCiscoBridge.Provisioning.Requests;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Files;
 
-/// <summary>How a request the request log only counts was turned away.</summary>
-internal enum RefusalKind
-{
-    /// <summary>Unreadable, or a TFTP option out of range.</summary>
-    Malformed = 0,
-
-    /// <summary>Outside the allowed networks, a write request, a refused name.</summary>
-    Denied = 1,
-
-    /// <summary>Throttled by the scan guard or the rate limit.</summary>
-    Guarded = 2,
-
-    /// <summary>A transfer limit was reached.</summary>
-    Busy = 3,
-}
-
 /// <summary>
-/// Which requests the request log keeps one by one and which it only counts per address and minute
-/// (catalogue cases 17 and 18 under load). A request that reached the file tree from an allowed
-/// address (served, not found, failed, refused by address pinning: a bound phone's own file, with its
-/// explanation) keeps its row. What an attacker can send without limit (malformed datagrams, requests
-/// from outside the allowed networks, a MAC scan the guard or the rate limit throttles, requests
-/// turned away busy) is counted: a flood adds a row per address and minute, not one per datagram.
-/// Pure.
+/// Where a refused request is counted: the rule of which are only counted is <see cref="RequestRefusal"/>;
+/// this gives it a request and says under which address and minute it counts. Pure.
 /// </summary>
 internal static class RefusedRequests
 {
     /// <summary>The kind of refusal a request is counted as, or null when it keeps its own row.</summary>
-    public static RefusalKind? KindOf(FileRequest request)
-    {
-        var separator = request.Outcome.IndexOf(':', StringComparison.Ordinal);
-        var kind = (separator < 0 ? request.Outcome : request.Outcome[..separator]).Trim();
-        if (kind.Equals("malformed", StringComparison.OrdinalIgnoreCase) || kind.Equals("optionrefused", StringComparison.OrdinalIgnoreCase))
-        {
-            return RefusalKind.Malformed;
-        }
-
-        if (kind.Equals("busy", StringComparison.OrdinalIgnoreCase))
-        {
-            return RefusalKind.Busy;
-        }
-
-        if (!kind.Equals("denied", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        return request.Source switch
-        {
-            GuardedFileSource.PinningSource => null,
-            "guard" or GuardedFileSource.RateLimitSource => RefusalKind.Guarded,
-            _ => RefusalKind.Denied,
-        };
-    }
+    public static RefusalKind? KindOf(FileRequest request) => RequestRefusal.KindOf(request.Outcome, request.Source);
 
     /// <summary>The address a request is counted under: no port (every datagram of a flood may have its own), <c>http:</c> for HTTP.</summary>
     public static string AddressOf(FileRequest request)

@@ -2,9 +2,9 @@ using System.Net;
 using System.Threading.Channels;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Host.Resync;
-using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Requests;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Tftp.Server;
 using Microsoft.Extensions.Hosting;
@@ -14,9 +14,9 @@ namespace AsteriskCiscoBridge.Host.Files;
 
 /// <summary>One request for a file of the tree, over TFTP or HTTP, as it ended.</summary>
 /// <param name="Served">The whole file went to the client (a HEAD or a refusal is not a fetch).</param>
-/// <param name="Outcome">For the request log: <c>served: …</c>, <c>notfound: …</c>, <c>denied: …</c>…</param>
+/// <param name="Outcome">How it ended and why, for the request log.</param>
 /// <param name="Source">The layer of the file tree that answered (store, unbound, disk:…, guard, rate-limit, pinning…), when known.</param>
-internal sealed record FileRequest(DateTimeOffset At, string Protocol, IPEndPoint Client, string FileName, bool Served, string Outcome, long Bytes, string? Source = null);
+internal sealed record FileRequest(DateTimeOffset At, string Protocol, IPEndPoint Client, string FileName, bool Served, RequestOutcome Outcome, long Bytes, string? Source = null);
 
 /// <summary>
 /// The one way a phone's request is recorded, whatever carried it: TFTP requests (from the
@@ -87,9 +87,21 @@ internal sealed partial class RequestRecorder(
         request.Client,
         request.FileName,
         request.Outcome == TftpRequestOutcome.Served,
-        $"{request.Outcome.ToString().ToLowerInvariant()}: {request.Detail}",
+        new RequestOutcome(KindOf(request.Outcome), request.Detail),
         request.Bytes,
         request.Source);
+
+    private static RequestOutcomeKind KindOf(TftpRequestOutcome outcome) => outcome switch
+    {
+        TftpRequestOutcome.Served => RequestOutcomeKind.Served,
+        TftpRequestOutcome.NotFound => RequestOutcomeKind.NotFound,
+        TftpRequestOutcome.Denied => RequestOutcomeKind.Denied,
+        TftpRequestOutcome.Malformed => RequestOutcomeKind.Malformed,
+        TftpRequestOutcome.OptionRefused => RequestOutcomeKind.OptionRefused,
+        TftpRequestOutcome.Busy => RequestOutcomeKind.Busy,
+        TftpRequestOutcome.Failed => RequestOutcomeKind.Failed,
+        _ => RequestOutcomeKind.Other,
+    };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -213,8 +225,7 @@ internal sealed partial class RequestRecorder(
         }
     }
 
-    private static MacAddress? MacOf(FileRequest request) =>
-        EnumerationGuard.MacIn(request.FileName) is { } text && MacAddress.TryParse(text, out var parsed) ? parsed : null;
+    private static MacAddress? MacOf(FileRequest request) => PhoneFileName.MacIn(request.FileName);
 
     private static RequestRecord ToRecord(FileRequest request, MacAddress? mac) => new()
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Provisioning.Requests;
 using AsteriskCiscoBridge.Tftp.Files;
 using AsteriskCiscoBridge.Tftp.Protocol;
 using Microsoft.AspNetCore.Builder;
@@ -37,7 +38,7 @@ internal static partial class HttpFileService
             Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, answerDenied
                 ? "client address is not in the allowed networks"
                 : "client address is not in the allowed networks; connection closed without an answer (Tftp:AnswerDeniedClients=false)");
-            Record(context, path, false, "denied: client address is not in the allowed networks", 0, null);
+            Record(context, path, false, new RequestOutcome(RequestOutcomeKind.Denied, "client address is not in the allowed networks"), 0, null);
             if (!answerDenied)
             {
                 // Silence, as over TFTP: no status line, no server header, the connection just ends.
@@ -54,7 +55,7 @@ internal static partial class HttpFileService
         {
             Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, $"name refused: {refusal}");
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            Record(context, path, false, $"denied: name refused: {refusal}", 0, null);
+            Record(context, path, false, new RequestOutcome(RequestOutcomeKind.Denied, $"name refused: {refusal}"), 0, null);
             return;
         }
 
@@ -72,30 +73,30 @@ internal static partial class HttpFileService
                     context.Response.ContentLength = content.Length;
                     if (HttpMethods.IsHead(context.Request.Method))
                     {
-                        Record(context, normalized, false, $"head: {content.Description}", 0, lookup.Source);
+                        Record(context, normalized, false, new RequestOutcome(RequestOutcomeKind.Head, content.Description), 0, lookup.Source);
                         return;
                     }
 
                     await CopyAsync(content, context.Response, context.RequestAborted);
-                    Record(context, normalized, true, $"served: {content.Description}", content.Length, lookup.Source);
+                    Record(context, normalized, true, new RequestOutcome(RequestOutcomeKind.Served, content.Description), content.Length, lookup.Source);
                 }
 
                 return;
             case TftpLookupStatus.Denied:
                 Log.HttpRequest(logger, remote, path, StatusCodes.Status403Forbidden, lookup.Reason ?? "denied");
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                Record(context, normalized, false, $"denied: {lookup.Reason ?? "denied"}", 0, lookup.Source);
+                Record(context, normalized, false, new RequestOutcome(RequestOutcomeKind.Denied, lookup.Reason ?? "denied"), 0, lookup.Source);
                 return;
             default:
                 Log.HttpRequest(logger, remote, path, StatusCodes.Status404NotFound, lookup.Reason ?? "no file source has it");
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
-                Record(context, normalized, false, $"notfound: {lookup.Reason ?? "no file source has it"}", 0, lookup.Source);
+                Record(context, normalized, false, new RequestOutcome(RequestOutcomeKind.NotFound, lookup.Reason ?? "no file source has it"), 0, lookup.Source);
                 return;
         }
     }
 
     // The same record as a TFTP request's, through the same recorder: request log and resync proof.
-    private static void Record(HttpContext context, string fileName, bool served, string outcome, long bytes, string? source)
+    private static void Record(HttpContext context, string fileName, bool served, RequestOutcome outcome, long bytes, string? source)
     {
         if (context.RequestServices.GetService<RequestRecorder>() is not { } recorder)
         {

@@ -4,6 +4,7 @@ using System.Text;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Provisioning.Phonebook;
+using AsteriskCiscoBridge.Provisioning.Requests;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -23,9 +24,9 @@ internal static partial class DirectoryHttp
     /// <c>Tftp:AnswerDeniedClients</c>, as for the files: a client outside <paramref name="allowed"/> gets 403 (true)
     /// or its connection closed without a response (false).
     /// </param>
-    public static void MapDirectory(this WebApplication app, DirectorySource source, DirectoryOptions options, IReadOnlyList<IPNetwork> allowed, RequestRateLimiter? limiter, AddressPins? pins, bool answerDenied = true)
+    public static void MapDirectory(this WebApplication app, DirectorySource source, DirectoryOptions options, IReadOnlyList<IPNetwork> allowed, RequestRateLimiter? limiter, KnownAddresses? addresses, bool answerDenied = true)
     {
-        var guard = new Guard(allowed, limiter, pins, answerDenied);
+        var guard = new Guard(allowed, limiter, addresses, answerDenied);
         app.MapGet(DirectoryOptions.Path, context => ServeAsync(context, Step.Start, source, options, guard));
         app.MapGet(DirectoryOptions.Path + "/search", context => ServeAsync(context, Step.Search, source, options, guard));
         app.MapGet(DirectoryOptions.Path + "/list", context => ServeAsync(context, Step.List, source, options, guard));
@@ -38,7 +39,7 @@ internal static partial class DirectoryHttp
         List = 2,
     }
 
-    private sealed record Guard(IReadOnlyList<IPNetwork> Allowed, RequestRateLimiter? Limiter, AddressPins? Pins, bool AnswerDenied);
+    private sealed record Guard(IReadOnlyList<IPNetwork> Allowed, RequestRateLimiter? Limiter, KnownAddresses? Addresses, bool AnswerDenied);
 
     private static async Task ServeAsync(HttpContext context, Step step, DirectorySource source, DirectoryOptions options, Guard guard)
     {
@@ -53,7 +54,7 @@ internal static partial class DirectoryHttp
             {
                 // Silence, as for the files: no status line, the connection just ends.
                 Refused(logger, remote, name, 0, "client address is not in the allowed networks; connection closed without an answer (Tftp:AnswerDeniedClients=false)");
-                Record(context, name, false, "denied: client address is not in the allowed networks", 0, null, time);
+                Record(context, name, false, new RequestOutcome(RequestOutcomeKind.Denied, "client address is not in the allowed networks"), 0, null, time);
                 context.Abort();
                 return;
             }
@@ -62,7 +63,7 @@ internal static partial class DirectoryHttp
             return;
         }
 
-        if (guard.Limiter is not null && !(guard.Pins?.IsKnownAddress(remote) ?? false) && guard.Limiter.Decide(remote, time.GetUtcNow()) is { Allowed: false } rate)
+        if (guard.Limiter is not null && !(guard.Addresses?.IsKnownAddress(remote) ?? false) && guard.Limiter.Decide(remote, time.GetUtcNow()) is { Allowed: false } rate)
         {
             Refuse(context, StatusCodes.Status429TooManyRequests, name, rate.Reason!, GuardedFileSource.RateLimitSource, logger, time);
             return;
@@ -101,7 +102,7 @@ internal static partial class DirectoryHttp
         context.Response.ContentLength = bytes.Length;
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
         Served(logger, remote, name, detail);
-        Record(context, name, true, $"served: {detail}", bytes.Length, DirectoryOptions.Path.TrimStart('/'), time);
+        Record(context, name, true, new RequestOutcome(RequestOutcomeKind.Served, detail), bytes.Length, DirectoryOptions.Path.TrimStart('/'), time);
     }
 
     private static string PageUrl(string root, string name, string number, int page) =>
@@ -123,11 +124,11 @@ internal static partial class DirectoryHttp
     {
         Refused(logger, context.Connection.RemoteIpAddress ?? IPAddress.None, name, status, reason);
         context.Response.StatusCode = status;
-        Record(context, name, false, $"denied: {reason}", 0, source, time);
+        Record(context, name, false, new RequestOutcome(RequestOutcomeKind.Denied, reason), 0, source, time);
     }
 
     // The same record as a file's, through the same recorder: acb log shows directory use beside the files.
-    private static void Record(HttpContext context, string name, bool served, string outcome, long bytes, string? source, TimeProvider time)
+    private static void Record(HttpContext context, string name, bool served, RequestOutcome outcome, long bytes, string? source, TimeProvider time)
     {
         if (context.RequestServices.GetService<RequestRecorder>() is not { } recorder)
         {

@@ -33,7 +33,7 @@ internal sealed partial class EndpointProvisioner(
     TimeProvider time,
     ILogger<EndpointProvisioner> logger,
     PhoneDiscovery? discovery = null,
-    AddressPins? pins = null,
+    KnownAddresses? addresses = null,
     SnapshotStore? snapshots = null,
     SipServerContext? servers = null,
     Phonebook.DirectorySource? directory = null)
@@ -58,9 +58,9 @@ internal sealed partial class EndpointProvisioner(
         // the inventory settled on (learned models are kept for the rounds when the phone is offline).
         var endpoints = InventoryReading.EndpointsOf(snapshot, servers);
         var inventory = await phones.InventoryAsync(endpoints, cancellationToken);
-        foreach (var (mac, from, to) in pins?.Update(snapshot, inventory) ?? [])
+        foreach (var (mac, from, to) in addresses?.Update(snapshot, inventory) ?? [])
         {
-            PinMoved(logger, mac, from, to);
+            AddressMoved(logger, mac.Value, from, to);
         }
 
         var now = time.GetUtcNow();
@@ -153,12 +153,12 @@ internal sealed partial class EndpointProvisioner(
         return new ProvisioningRound(changed, unchanged, problems);
     }
 
-    /// <summary>Address pins follow contacts refreshed without a round (phones that registered from a new address).</summary>
+    /// <summary>Known addresses follow contacts refreshed without a round (phones that registered from a new address).</summary>
     public void FollowContacts(PjsipSnapshot snapshot)
     {
-        foreach (var (mac, from, to) in pins?.Update(snapshot, Inventory) ?? [])
+        foreach (var (mac, from, to) in addresses?.Update(snapshot, Inventory) ?? [])
         {
-            PinMoved(logger, mac, from, to);
+            AddressMoved(logger, mac.Value, from, to);
         }
     }
 
@@ -185,7 +185,7 @@ internal sealed partial class EndpointProvisioner(
     }
 
     [LoggerMessage(6079, LogLevel.Information, "Phone {Mac} registers from {To} now (was {From}): its address pin follows")]
-    private static partial void PinMoved(ILogger logger, string mac, System.Net.IPAddress from, System.Net.IPAddress to);
+    private static partial void AddressMoved(ILogger logger, string mac, System.Net.IPAddress from, System.Net.IPAddress to);
 
     [LoggerMessage(3102, LogLevel.Information, "Phone {Mac} is bound in Asterisk: {Lines}; model {Model}")]
     private static partial void DeclaredInAsterisk(ILogger logger, MacAddress mac, string lines, string model);

@@ -272,7 +272,7 @@ internal sealed partial class EndpointSyncService(
     }
 
     // Registrations refresh the contacts alone (a ContactStatus storm must not become a storm of
-    // snapshots or rounds): the held snapshot takes them, address pins follow them, and the resync
+    // snapshots or rounds): the held snapshot takes them, known addresses follow them, and the resync
     // service plans waiting phones and proves those that came back. Served one at a time with rounds.
     // Only a User-Agent no round has seen (a model or load to learn) asks for a round, over the held
     // snapshot: Asterisk is not read for it, and a phone coming back with the same load costs none.

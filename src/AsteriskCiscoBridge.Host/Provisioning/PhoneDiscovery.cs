@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Threading.Channels;
 using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
@@ -70,7 +69,7 @@ internal sealed partial class PhoneDiscovery(
     public const string Actor = "bridge:auto-assign";
 
     private readonly SemaphoreSlim _assigning = new(1, 1);
-    private readonly Dictionary<IPAddress, (string Mac, DateTimeOffset At)> _lastMac = [];
+    private readonly Dictionary<IPAddress, (MacAddress Mac, DateTimeOffset At)> _lastMac = [];
 
     // A phone has one MAC per address: a second new MAC from an address that already got an
     // endpoint is a scanner (or a bridge in front of several phones) and is left to the admin.
@@ -179,11 +178,11 @@ internal sealed partial class PhoneDiscovery(
     {
         var now = time.GetUtcNow();
         var name = Path.GetFileName(path);
-        if (EnumerationGuard.MacIn(name) is not { } macText || !MacAddress.TryParse(macText, out var parsed))
+        if (PhoneFileName.MacIn(name) is not { } mac)
         {
             // A load name after a phone's own file says which model it is (spec §1.2 step 5, §1.5 step 5).
             if (ModelGuesser.Guess([name]) is not null && _lastMac.TryGetValue(client, out var last) && now - last.At <= options.Window
-                && MacAddress.TryParse(last.Mac, out var previous) && await inbox.GetAsync(previous.Value, cancellationToken) is { } known)
+                && await inbox.GetAsync(last.Mac, cancellationToken) is { } known)
             {
                 await inbox.SaveAsync(Merge(known, client, name, now, countRequest: false), cancellationToken);
             }
@@ -191,8 +190,7 @@ internal sealed partial class PhoneDiscovery(
             return;
         }
 
-        var mac = parsed.Value;
-        Remember(client, macText, now);
+        Remember(client, mac, now);
         var existing = await inbox.GetAsync(mac, cancellationToken);
         var row = existing is null
             ? Merge(new DiscoveredPhone { Mac = mac, LastAddress = client.ToString(), Files = string.Empty, FirstSeen = now, LastSeen = now }, client, name, now, countRequest: true)
@@ -232,7 +230,7 @@ internal sealed partial class PhoneDiscovery(
         };
     }
 
-    private void Remember(IPAddress client, string mac, DateTimeOffset now)
+    private void Remember(IPAddress client, MacAddress mac, DateTimeOffset now)
     {
         if (!_lastMac.ContainsKey(client) && _lastMac.Count >= options.MaxTrackedAddresses)
         {

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
+using AsteriskCiscoBridge.Provisioning.Model;
 
 namespace AsteriskCiscoBridge.Host.Security;
 
@@ -89,25 +89,14 @@ public readonly record struct GuardDecision(bool Allowed, bool Alarm, string? Re
 /// Each crossing raises one alarm. Tables are bounded, and a block is never forgotten to make room.
 /// Pure: time is a parameter; thread-safe; one instance per service.
 /// </summary>
-/// <param name="isKnownMac">True for a MAC bound to a phone (12 upper-case hex digits); null: none is.</param>
+/// <param name="isKnownMac">True for a MAC bound to a phone; null: none is.</param>
 /// <param name="isKnownAddress">True for an address where a bound phone lives; null: none is.</param>
-public sealed partial class EnumerationGuard(EnumerationGuardOptions options, Func<string, bool>? isKnownMac = null, Func<IPAddress, bool>? isKnownAddress = null)
+public sealed class EnumerationGuard(EnumerationGuardOptions options, Func<MacAddress, bool>? isKnownMac = null, Func<IPAddress, bool>? isKnownAddress = null)
 {
     private readonly Lock _gate = new();
     private readonly TrackerTable<IPAddress> _addresses = new(options.MaxTrackedAddresses);
     private readonly TrackerTable<IPNetwork> _prefixes = new(options.MaxTrackedAddresses);
     private readonly Tracker _everyone = new();
-
-    /// <summary>
-    /// The 12-hex-digit MAC a per-phone file name carries (SEP…cnf.xml, SIP….cnf, CTLSEP/ITLSEP….tlv,
-    /// .sgn variants), upper-cased; null for shared files. Any case matches: the file tree is
-    /// case-insensitive, so a scan in lower case must count the same.
-    /// </summary>
-    public static string? MacIn(string fileName)
-    {
-        var match = PerPhoneName().Match(Path.GetFileName(fileName));
-        return match.Success ? match.Groups[1].Value.ToUpperInvariant() : null;
-    }
 
     /// <summary>Addresses refused right now.</summary>
     public IReadOnlyList<IPAddress> BlockedAddresses(DateTimeOffset now)
@@ -153,11 +142,12 @@ public sealed partial class EnumerationGuard(EnumerationGuardOptions options, Fu
 
     public GuardDecision Decide(IPAddress client, string fileName, DateTimeOffset now)
     {
-        var mac = MacIn(fileName);
-        if (mac is null)
+        if (PhoneFileName.MacIn(fileName) is not { } phone)
         {
             return new GuardDecision(true, false, null);
         }
+
+        var mac = phone.Value;
 
         if (client.IsIPv4MappedToIPv6)
         {
@@ -165,7 +155,7 @@ public sealed partial class EnumerationGuard(EnumerationGuardOptions options, Fu
         }
 
         var prefix = PrefixOf(client);
-        var known = isKnownMac?.Invoke(mac) ?? false;
+        var known = isKnownMac?.Invoke(phone) ?? false;
         var knownAddress = isKnownAddress?.Invoke(client) ?? false;
         lock (_gate)
         {
@@ -219,9 +209,6 @@ public sealed partial class EnumerationGuard(EnumerationGuardOptions options, Fu
     private static GuardDecision Refuse(GuardScope scope, string reason, IPNetwork prefix) => new(false, false, reason, scope, prefix);
 
     private static GuardDecision Alarm(GuardScope scope, string reason, IPNetwork prefix) => new(false, true, reason, scope, prefix);
-
-    [GeneratedRegex("^(?:CTL|ITL)?(?:SEP|SIP)([0-9A-Fa-f]{12})\\.(?:cnf\\.xml|cnf|tlv)(?:\\.enc)?(?:\\.sgn)?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex PerPhoneName();
 
     private sealed class Tracker
     {

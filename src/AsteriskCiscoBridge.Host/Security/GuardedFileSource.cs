@@ -1,4 +1,6 @@
 using System.Net;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Requests;
 using AsteriskCiscoBridge.Tftp.Files;
 using Microsoft.Extensions.Logging;
 
@@ -7,9 +9,9 @@ namespace AsteriskCiscoBridge.Host.Security;
 /// <summary>
 /// Puts the guards in front of the file tree, for TFTP and HTTP alike, in this order: the
 /// per-address rate limit (known phones at their known address are exempt, so a boot storm never
-/// starves them), the MAC-scan guard, then address pinning of a bound phone's own files. Pins are
-/// learned here too: a bound phone's own file served from the store pins its MAC to the address,
-/// unless its contact already did.
+/// starves them), the MAC-scan guard, then the check of a bound phone's own files against its known
+/// address (<c>Security:AddressPinning</c>). Known addresses are learned here too: a bound phone's own
+/// file served from the store makes the address its MAC's, unless its contact already gave one.
 /// </summary>
 internal sealed partial class GuardedFileSource(
     ITftpFileSource inner,
@@ -17,20 +19,20 @@ internal sealed partial class GuardedFileSource(
     TimeProvider time,
     ILogger<GuardedFileSource> logger,
     RequestRateLimiter? limiter = null,
-    AddressPins? pins = null,
-    AddressPinningMode pinning = AddressPinningMode.Off) : ITftpFileSource
+    KnownAddresses? addresses = null,
+    AddressMismatchMode mismatch = AddressMismatchMode.Off) : ITftpFileSource
 {
     /// <summary>The request log's source for a request refused by the rate limit.</summary>
-    public const string RateLimitSource = "rate-limit";
+    public const string RateLimitSource = RequestSources.RateLimit;
 
-    /// <summary>The request log's source for a request refused by address pinning.</summary>
-    public const string PinningSource = "pinning";
+    /// <summary>The request log's source for a request refused for its address (<see cref="AddressMismatchMode.Deny"/>; stored text keeps its first name).</summary>
+    public const string AddressDeniedSource = RequestSources.AddressDenied;
 
-    /// <summary>The request log's source for a request served despite a pin mismatch (<see cref="AddressPinningMode.Alert"/>).</summary>
-    public const string PinAlertSource = "pin-alert";
+    /// <summary>The request log's source for a request served from another address than the phone's (<see cref="AddressMismatchMode.Alert"/>; stored text keeps its first name).</summary>
+    public const string AddressAlertSource = RequestSources.AddressAlert;
 
     /// <summary>The layer of the tree that holds the bridge's generated files.</summary>
-    public const string StoreLayer = "store";
+    public const string StoreLayer = RequestSources.Store;
 
     public string Name => inner.Name;
 
@@ -38,7 +40,7 @@ internal sealed partial class GuardedFileSource(
     {
         var now = time.GetUtcNow();
         var client = request.Client.Address.IsIPv4MappedToIPv6 ? request.Client.Address.MapToIPv4() : request.Client.Address;
-        if (limiter is not null && !(pins?.IsKnownAddress(client) ?? false))
+        if (limiter is not null && !(addresses?.IsKnownAddress(client) ?? false))
         {
             var rate = limiter.Decide(client, now);
             if (rate.Alarm)
@@ -71,20 +73,19 @@ internal sealed partial class GuardedFileSource(
 
         if (!decision.Allowed)
         {
-            return ValueTask.FromResult(TftpLookup.Denied(decision.Reason!) with { Source = "guard" });
+            return ValueTask.FromResult(TftpLookup.Denied(decision.Reason!) with { Source = RequestSources.Guard });
         }
 
-        var mac = pins is null ? null : EnumerationGuard.MacIn(request.Path);
-        if (mac is null)
+        if (addresses is null || PhoneFileName.MacIn(request.Path) is not { } mac)
         {
             return inner.LookupAsync(request, cancellationToken);
         }
 
-        var check = pins!.Check(mac, client);
-        if (check.Mismatch && pinning == AddressPinningMode.Deny)
+        var check = addresses.Check(mac, client);
+        if (check.Mismatch && mismatch == AddressMismatchMode.Deny)
         {
-            PinDenied(logger, request.Path, client, check.PinnedTo!);
-            return ValueTask.FromResult(TftpLookup.Denied($"{mac} is pinned to {check.PinnedTo}, asked from {client}") with { Source = PinningSource });
+            AddressDenied(logger, request.Path, client, check.KnownAt!);
+            return ValueTask.FromResult(TftpLookup.Denied($"{mac} is pinned to {check.KnownAt}, asked from {client}") with { Source = AddressDeniedSource });
         }
 
         var pending = inner.LookupAsync(request, cancellationToken);
@@ -93,26 +94,26 @@ internal sealed partial class GuardedFileSource(
             : AfterLookupAsync(pending, request.Path, mac, client, check);
     }
 
-    private async ValueTask<TftpLookup> AfterLookupAsync(ValueTask<TftpLookup> pending, string path, string mac, IPAddress client, PinCheck check) =>
+    private async ValueTask<TftpLookup> AfterLookupAsync(ValueTask<TftpLookup> pending, string path, MacAddress mac, IPAddress client, AddressCheck check) =>
         AfterLookup(await pending, path, mac, client, check);
 
-    private TftpLookup AfterLookup(TftpLookup lookup, string path, string mac, IPAddress client, PinCheck check)
+    private TftpLookup AfterLookup(TftpLookup lookup, string path, MacAddress mac, IPAddress client, AddressCheck check)
     {
         if (lookup.Status != TftpLookupStatus.Found)
         {
             return lookup;
         }
 
-        if (check.Mismatch && pinning == AddressPinningMode.Alert)
+        if (check.Mismatch && mismatch == AddressMismatchMode.Alert)
         {
-            PinAlert(logger, path, client, check.PinnedTo!);
-            return lookup with { Source = PinAlertSource };
+            AddressAlert(logger, path, client, check.KnownAt!);
+            return lookup with { Source = AddressAlertSource };
         }
 
-        // Only the bridge's own files of a bound phone pin it; an unbound phone's answer pins nothing.
-        if (lookup.Source == StoreLayer && pins!.PinIfNew(mac, client))
+        // Only the bridge's own files of a bound phone teach its address; an unbound phone's answer teaches nothing.
+        if (lookup.Source == StoreLayer && addresses!.LearnIfNew(mac, client))
         {
-            PinLearned(logger, mac, client);
+            AddressLearned(logger, mac.Value, client);
         }
 
         return lookup;
@@ -131,11 +132,11 @@ internal sealed partial class GuardedFileSource(
     private static partial void RateLimited(ILogger logger, IPAddress client, string reason);
 
     [LoggerMessage(6071, LogLevel.Warning, "Refused {FileName} to {Client}: the phone is pinned to {PinnedTo} (Security:AddressPinning=deny)")]
-    private static partial void PinDenied(ILogger logger, string fileName, IPAddress client, IPAddress pinnedTo);
+    private static partial void AddressDenied(ILogger logger, string fileName, IPAddress client, IPAddress pinnedTo);
 
     [LoggerMessage(6072, LogLevel.Warning, "Served {FileName} to {Client}, but the phone is pinned to {PinnedTo} (Security:AddressPinning=alert)")]
-    private static partial void PinAlert(ILogger logger, string fileName, IPAddress client, IPAddress pinnedTo);
+    private static partial void AddressAlert(ILogger logger, string fileName, IPAddress client, IPAddress pinnedTo);
 
     [LoggerMessage(6073, LogLevel.Debug, "Pinned {Mac} to {Client}, where it fetched its own file")]
-    private static partial void PinLearned(ILogger logger, string mac, IPAddress client);
+    private static partial void AddressLearned(ILogger logger, string mac, IPAddress client);
 }

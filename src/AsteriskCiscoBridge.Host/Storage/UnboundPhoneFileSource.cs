@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Net;
 using AsteriskCiscoBridge.Host.Provisioning;
-using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Tftp.Files;
@@ -30,14 +29,14 @@ internal sealed class UnboundPhoneFileSource(SiteSettings site, DiscoveryFeed? d
     /// <summary>Replaces the set of bound phones at once.</summary>
     public void SetBound(IEnumerable<MacAddress> bound) => Volatile.Write(ref _bound, bound.ToFrozenSet());
 
-    /// <summary>Whether <paramref name="mac"/> (any form <see cref="MacAddress.Parse"/> reads) is bound to a phone now.</summary>
-    public bool IsBound(string mac) => MacAddress.TryParse(mac, out var parsed) && Volatile.Read(ref _bound).Contains(parsed.Value);
+    /// <summary>Whether <paramref name="mac"/> is bound to a phone now.</summary>
+    public bool IsBound(MacAddress mac) => Volatile.Read(ref _bound).Contains(mac);
 
     public ValueTask<TftpLookup> LookupAsync(TftpFileRequest request, CancellationToken cancellationToken)
     {
         var answer = UnprovisionedRenderer.Render(site, request.Path);
         if (discovery is not null
-            && (EnumerationGuard.MacIn(request.Path) is not { } mac || !MacAddress.TryParse(mac, out var parsed) || !Volatile.Read(ref _bound).Contains(parsed.Value)))
+            && (PhoneFileName.MacIn(request.Path) is not { } mac || !IsBound(mac)))
         {
             discovery.Observe(request.Client.Address, request.Path);
         }

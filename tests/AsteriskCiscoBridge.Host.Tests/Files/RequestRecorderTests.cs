@@ -2,6 +2,7 @@ using System.Net;
 using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Tests.Cli;
 using AsteriskCiscoBridge.Host.Tests.Provisioning;
+using AsteriskCiscoBridge.Provisioning.Requests;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
@@ -48,7 +49,7 @@ public sealed class RequestRecorderTests
         Assert.Equal(["127.0.0.2", "127.0.0.4", "127.0.1.1"], counts.Select(c => c.Address).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal("OS79XX.TXT", counts.First(c => c.Address == "127.0.1.1").LastFile);
         Assert.InRange(rows.Count, 1, 40); // the phone, and the scan's first requests that reached the file tree
-        Assert.DoesNotContain(rows, r => r.Outcome.StartsWith("malformed", StringComparison.Ordinal) || r.Outcome.StartsWith("denied", StringComparison.Ordinal) || r.Outcome.StartsWith("busy", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows, r => r.Outcome.Kind is RequestOutcomeKind.Malformed or RequestOutcomeKind.Denied or RequestOutcomeKind.Busy);
         await app.StopAsync(Ct);
     }
 
@@ -69,7 +70,7 @@ public sealed class RequestRecorderTests
             await using var transaction = blocker.BeginTransaction(deferred: false);
             for (var i = 0; i < Requests; i++)
             {
-                recorder.Record(new FileRequest(DateTimeOffset.UtcNow, "tftp", new IPEndPoint(IPAddress.Loopback, 1024 + (i % 1000)), "nothing-here.bin", false, "notfound: no file source has it", 0));
+                recorder.Record(new FileRequest(DateTimeOffset.UtcNow, "tftp", new IPEndPoint(IPAddress.Loopback, 1024 + (i % 1000)), "nothing-here.bin", false, RequestOutcome.Parse("notfound: no file source has it"), 0));
             }
 
             Assert.InRange(recorder.Health.RequestsNotRecorded, Requests - RequestRecorder.Capacity - (2 * RequestRecorder.MaxBatch), Requests);

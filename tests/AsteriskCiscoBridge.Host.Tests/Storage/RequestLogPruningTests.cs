@@ -1,4 +1,5 @@
 using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Provisioning.Requests;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Time;
@@ -20,7 +21,7 @@ public sealed class RequestLogPruningTests
         var factory = new SqliteConnectionFactory(options);
         await factory.MigrateAsync(Ct);
         var log = new RequestLog(factory);
-        RequestRecord Request(DateTimeOffset at, int i) => new() { At = at, Client = "10.0.0.5:1024", FileName = $"f{i}", Outcome = "served: x" };
+        RequestRecord Request(DateTimeOffset at, int i) => new() { At = at, Client = "10.0.0.5:1024", FileName = $"f{i}", Outcome = RequestOutcome.Parse("served: x") };
         // 6,000 requests of 40 days ago (more than one batch), then 5,000 of today.
         await log.AppendAsync([.. Enumerable.Range(0, 6_000).Select(i => Request(now.AddDays(-40), i))], [new RefusedCount { Minute = now.AddDays(-40), Address = "203.0.113.7", Busy = 1, FirstAt = now.AddDays(-40), LastAt = now.AddDays(-40) }], Ct);
         await log.AppendAsync([.. Enumerable.Range(6_000, 5_000).Select(i => Request(now, i))], [new RefusedCount { Minute = now, Address = "203.0.113.7", Busy = 1, FirstAt = now, LastAt = now }], Ct);

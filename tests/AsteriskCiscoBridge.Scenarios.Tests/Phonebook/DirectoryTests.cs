@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Xml.Linq;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Requests;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -80,7 +81,7 @@ public sealed class DirectoryTests
 
         // Requests are in the request log beside the files.
         await Eventually.TrueAsync(
-            async () => (await new RequestLog(service.Connections).RecentAsync(null, 50, Ct)).Any(r => r.FileName == "directory/list" && r.Outcome.StartsWith("served: directory page 313 of 313", StringComparison.Ordinal)),
+            async () => (await new RequestLog(service.Connections).RecentAsync(null, 50, Ct)).Any(r => r.FileName == "directory/list" && r.Outcome.ToString().StartsWith("served: directory page 313 of 313", StringComparison.Ordinal)),
             "the directory pages in the request log",
             Ct,
             Bound);

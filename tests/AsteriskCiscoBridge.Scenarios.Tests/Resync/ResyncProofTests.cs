@@ -1,5 +1,6 @@
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Requests;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -57,7 +58,7 @@ public sealed class ResyncProofTests
         }
 
         Assert.All(logged, r => Assert.StartsWith("http:127.0.0.1:", r.Client, StringComparison.Ordinal));
-        Assert.Equal(["served", "head"], logged.Select(r => r.Outcome.Split(':')[0]));
+        Assert.Equal(["served", "head"], logged.Select(r => r.Outcome.ToString().Split(':')[0]));
     }
 
     [Fact]

@@ -1,9 +1,8 @@
-using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Storage;
+using AsteriskCiscoBridge.Provisioning.Requests;
 
-namespace AsteriskCiscoBridge.Host.Tests.Cli;
+namespace AsteriskCiscoBridge.Provisioning.Tests.Requests;
 
-public sealed class RequestExplainerTests
+public sealed class RequestExplanationTests
 {
     [Theory]
     [InlineData("ITLSEP0011223344AA.tlv", "notfound: no file source has it", null, 0, "not found, normal without security (the phone runs non-secure)")]
@@ -31,17 +30,17 @@ public sealed class RequestExplainerTests
     [InlineData("a", "", null, 0, "")]
     public void Each_outcome_reads_as_a_sentence_with_its_fix(string name, string outcome, string? source, long bytes, string expected)
     {
-        Assert.Equal(expected, RequestExplainer.Explain(name, outcome, source, bytes));
+        Assert.Equal(expected, RequestExplanation.Explain(name, RequestOutcome.Parse(outcome), source, bytes));
     }
 
     [Fact]
     public void A_minute_of_refused_requests_reads_as_one_sentence_with_each_kind_counted()
     {
         var minute = new DateTimeOffset(2026, 11, 22, 14, 2, 0, TimeSpan.Zero);
-        var count = new RefusedCount { Minute = minute, Address = "203.0.113.7", Malformed = 12, Guarded = 4_800, FirstAt = minute.AddSeconds(3), LastAt = minute.AddSeconds(59), LastFile = "SEP0006D7000123.cnf.xml" };
+        var count = new RefusedMinute(minute, Malformed: 12, Denied: 0, Guarded: 4_800, Busy: 0, LastFile: "SEP0006D7000123.cnf.xml");
 
-        Assert.Equal("4,812 refused requests (malformed 12, guard-blocked 4,800) between 14:02 and 14:03, last asked SEP0006D7000123.cnf.xml", RequestExplainer.Refused(count));
-        Assert.Equal("1 refused request (busy 1) between 14:02 and 14:03 so far", RequestExplainer.Refused(count with { Malformed = 0, Guarded = 0, Busy = 1, LastFile = null }, sofar: true));
-        Assert.Equal("2 refused requests (denied 2) between 14:02 and 14:03, last asked OS79XX.TXT (outside Tftp:AllowedNetworks, a write request or a refused name)", RequestExplainer.Refused(count with { Malformed = 0, Guarded = 0, Denied = 2, LastFile = "OS79XX.TXT" }));
+        Assert.Equal("4,812 refused requests (malformed 12, guard-blocked 4,800) between 14:02 and 14:03, last asked SEP0006D7000123.cnf.xml", RequestExplanation.Refused(count));
+        Assert.Equal("1 refused request (busy 1) between 14:02 and 14:03 so far", RequestExplanation.Refused(count with { Malformed = 0, Guarded = 0, Busy = 1, LastFile = null }, sofar: true));
+        Assert.Equal("2 refused requests (denied 2) between 14:02 and 14:03, last asked OS79XX.TXT (outside Tftp:AllowedNetworks, a write request or a refused name)", RequestExplanation.Refused(count with { Malformed = 0, Guarded = 0, Denied = 2, LastFile = "OS79XX.TXT" }));
     }
 }

@@ -5,10 +5,10 @@ using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Security;
 
-/// <summary><c>Security:AddressPinning</c>: what happens when a pinned phone's files are asked from another address.</summary>
-public enum AddressPinningMode
+/// <summary><c>Security:AddressPinning</c> (the key keeps its first name): what happens when a bound phone's files are asked from another address than its known one.</summary>
+public enum AddressMismatchMode
 {
-    /// <summary>Pins are learned (they exempt known phones from the rate limit) but never refuse.</summary>
+    /// <summary>Known addresses are learned (they exempt known phones from the rate limit) but never refuse.</summary>
     Off = 0,
 
     /// <summary>Served, with a warning in the journal and in the request log.</summary>
@@ -18,8 +18,8 @@ public enum AddressPinningMode
     Deny = 2,
 }
 
-/// <summary>How a request compares with its MAC's pin.</summary>
-public readonly record struct PinCheck(bool Mismatch, IPAddress? PinnedTo);
+/// <summary>How a request's address compares with its MAC's known address.</summary>
+public readonly record struct AddressCheck(bool Mismatch, IPAddress? KnownAt);
 
 /// <summary>
 /// Each bound phone's known address (reliability catalogue §5.5 case 20): TFTP has no
@@ -27,20 +27,21 @@ public readonly record struct PinCheck(bool Mismatch, IPAddress? PinnedTo);
 /// than where the phone lives is suspect. Learned from the registered contact of the phone's
 /// endpoints in each AMI snapshot (which follows the phone when it moves: it re-registers from
 /// its new address), else from the first address the bridge served its own files to.
-/// In memory; at start <see cref="AddressPinSeeding"/> restores them from the request log.
+/// In memory; at start <see cref="KnownAddressSeeding"/> restores them from the request log.
+/// (<c>Security:AddressPinning</c> and the admin's documentation call this "pinning".)
 /// Thread-safe.
 /// </summary>
-public sealed class AddressPins
+public sealed class KnownAddresses
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, IPAddress> _pins = new(StringComparer.Ordinal);
+    private readonly Dictionary<MacAddress, IPAddress> _addresses = [];
     private readonly Dictionary<IPAddress, int> _known = [];
 
-    public IPAddress? PinOf(string mac)
+    public IPAddress? AddressOf(MacAddress mac)
     {
         lock (_gate)
         {
-            return _pins.GetValueOrDefault(mac);
+            return _addresses.GetValueOrDefault(mac);
         }
     }
 
@@ -53,20 +54,20 @@ public sealed class AddressPins
         }
     }
 
-    public PinCheck Check(string mac, IPAddress client)
+    public AddressCheck Check(MacAddress mac, IPAddress client)
     {
         lock (_gate)
         {
-            return _pins.TryGetValue(mac, out var pinned) && !pinned.Equals(client) ? new PinCheck(true, pinned) : new PinCheck(false, null);
+            return _addresses.TryGetValue(mac, out var known) && !known.Equals(client) ? new AddressCheck(true, known) : new AddressCheck(false, null);
         }
     }
 
-    /// <summary>Pins <paramref name="mac"/> to <paramref name="address"/> unless it has a pin (a served request is weaker evidence than a contact).</summary>
-    public bool PinIfNew(string mac, IPAddress address)
+    /// <summary>Takes <paramref name="address"/> as <paramref name="mac"/>'s unless it has one (a served request is weaker evidence than a contact).</summary>
+    public bool LearnIfNew(MacAddress mac, IPAddress address)
     {
         lock (_gate)
         {
-            if (_pins.ContainsKey(mac))
+            if (_addresses.ContainsKey(mac))
             {
                 return false;
             }
@@ -76,22 +77,22 @@ public sealed class AddressPins
         }
     }
 
-    /// <summary>
-    /// Re-pins every bound phone to the address of its registered contact (first line with one) and
-    /// forgets pins of phones no longer bound. Returns the phones that moved, with their old and new address.
-    /// </summary>
     /// <summary>As below, for every phone of the inventory (Asterisk's bindings and the bridge's alike), by its lines in button order.</summary>
-    public IReadOnlyList<(string Mac, IPAddress From, IPAddress To)> Update(PjsipSnapshot snapshot, AsteriskCiscoBridge.Provisioning.Inventory.PhoneInventory inventory) =>
+    public IReadOnlyList<(MacAddress Mac, IPAddress From, IPAddress To)> Update(PjsipSnapshot snapshot, AsteriskCiscoBridge.Provisioning.Inventory.PhoneInventory inventory) =>
         Update(snapshot, inventory.Phones.Where(p => p.Lines.Length > 0).ToDictionary(
             p => p.Mac,
             p => (IReadOnlyList<BindingRow>)[.. p.Lines.Select((l, i) => new BindingRow { Position = i + 1, Endpoint = l.Endpoint })]));
 
-    public IReadOnlyList<(string Mac, IPAddress From, IPAddress To)> Update(PjsipSnapshot snapshot, IReadOnlyDictionary<MacAddress, IReadOnlyList<BindingRow>> bindings)
+    /// <summary>
+    /// Moves every bound phone to the address of its registered contact (first line with one) and
+    /// forgets phones no longer bound. Returns the phones that moved, with their old and new address.
+    /// </summary>
+    public IReadOnlyList<(MacAddress Mac, IPAddress From, IPAddress To)> Update(PjsipSnapshot snapshot, IReadOnlyDictionary<MacAddress, IReadOnlyList<BindingRow>> bindings)
     {
-        var moved = new List<(string, IPAddress, IPAddress)>();
+        var moved = new List<(MacAddress, IPAddress, IPAddress)>();
         lock (_gate)
         {
-            foreach (var gone in _pins.Keys.Where(m => !MacAddress.TryParse(m, out var mac) || !bindings.ContainsKey(mac.Value)).ToList())
+            foreach (var gone in _addresses.Keys.Where(m => !bindings.ContainsKey(m)).ToList())
             {
                 Remove(gone);
             }
@@ -108,12 +109,12 @@ public sealed class AddressPins
                     continue;
                 }
 
-                if (_pins.TryGetValue(mac.Value, out var old) && !old.Equals(contact))
+                if (_addresses.TryGetValue(mac, out var old) && !old.Equals(contact))
                 {
-                    moved.Add((mac.Value, old, contact));
+                    moved.Add((mac, old, contact));
                 }
 
-                Set(mac.Value, contact);
+                Set(mac, contact);
             }
         }
 
@@ -163,16 +164,16 @@ public sealed class AddressPins
         return IPAddress.TryParse(text, out var v4) ? v4 : null;
     }
 
-    private void Set(string mac, IPAddress address)
+    private void Set(MacAddress mac, IPAddress address)
     {
         Remove(mac);
-        _pins[mac] = address;
+        _addresses[mac] = address;
         _known[address] = _known.GetValueOrDefault(address) + 1;
     }
 
-    private void Remove(string mac)
+    private void Remove(MacAddress mac)
     {
-        if (_pins.Remove(mac, out var old) && --_known[old] == 0)
+        if (_addresses.Remove(mac, out var old) && --_known[old] == 0)
         {
             _known.Remove(old);
         }

@@ -6,18 +6,18 @@ using Microsoft.Extensions.Logging;
 namespace AsteriskCiscoBridge.Host.Security;
 
 /// <summary>
-/// At start, pins every phone to the address it last fetched its own files from (the request log),
-/// so pins hold across a restart before the phones register again; the first AMI snapshot then
+/// At start, takes for every phone the address it last fetched its own files from (the request log),
+/// so known addresses hold across a restart before the phones register again; the first AMI snapshot then
 /// moves them to the registered contacts and drops those of phones no longer bound.
 /// </summary>
-internal sealed partial class AddressPinSeeding(RequestHistory history, AddressPins pins, ILogger<AddressPinSeeding> logger) : IHostedService
+internal sealed partial class KnownAddressSeeding(RequestHistory history, KnownAddresses addresses, ILogger<KnownAddressSeeding> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var seeded = 0;
         foreach (var (mac, client) in await history.LastServedClientsAsync(GuardedFileSource.StoreLayer, cancellationToken))
         {
-            if (IPEndPoint.TryParse(client, out var endPoint) && pins.PinIfNew(mac.Value, endPoint.Address))
+            if (IPEndPoint.TryParse(client, out var endPoint) && addresses.LearnIfNew(mac, endPoint.Address))
             {
                 seeded++;
             }

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AsteriskCiscoBridge.Host.Tests.Security;
 
-public sealed class AddressPinSeedingTests
+public sealed class KnownAddressSeedingTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -1,38 +1,40 @@
 using System.Globalization;
-using AsteriskCiscoBridge.Host.Security;
+using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
-using AsteriskCiscoBridge.Storage;
 
-namespace AsteriskCiscoBridge.Host.Cli;
+namespace AsteriskCiscoBridge.Provisioning.Requests;
+
+/// <summary>A minute of requests from one address that were only counted (refused before a file was looked up, or throttled).</summary>
+/// <param name="Minute">The start of the minute (UTC).</param>
+/// <param name="LastFile">The name of the latest of them that named a file.</param>
+public sealed record RefusedMinute(DateTimeOffset Minute, long Malformed, long Denied, long Guarded, long Busy, string? LastFile)
+{
+    public long Total => Malformed + Denied + Guarded + Busy;
+}
 
 /// <summary>
 /// One request of the request log in plain words, with the fix when there is one: the reading of
 /// the TFTP log admins are told to do by hand ("look at the TFTP log to see what the phone is
-/// asking for"). Pure and total: any outcome text gives a sentence.
+/// asking for"): this phone asked for X; here is why it got Y. Pure and total: any outcome gives a sentence.
 /// </summary>
-/// <remarks>
-/// Reads what the recorder stores: <c>outcome</c> is <c>kind: detail</c> (kind a
-/// <c>TftpRequestOutcome</c> in lower case) and <c>source</c> the layer that answered.
-/// </remarks>
-internal static class RequestExplainer
+public static class RequestExplanation
 {
-    public static string Explain(string fileName, string outcome, string? source, long bytes)
+    /// <summary>What <c>acb log</c> says of a request for <paramref name="fileName"/> that ended in <paramref name="outcome"/>, answered by <paramref name="source"/> (a <see cref="RequestSources"/> name).</summary>
+    public static string Explain(string fileName, RequestOutcome outcome, string? source, long bytes)
     {
-        var separator = outcome.IndexOf(": ", StringComparison.Ordinal);
-        var kind = (separator < 0 ? outcome : outcome[..separator]).Trim().ToLowerInvariant();
-        var detail = separator < 0 ? string.Empty : outcome[(separator + 2)..].Trim();
         var name = Path.GetFileName(fileName);
-        var mac = EnumerationGuard.MacIn(name);
-        return kind switch
+        var mac = PhoneFileName.MacIn(name)?.Value;
+        var detail = outcome.Detail;
+        return outcome.Kind switch
         {
-            "served" => Served(source, bytes, mac, detail),
-            "notfound" or "not-found" => NotFound(name, source, mac, detail),
-            "denied" => Denied(source, detail),
-            "busy" => $"refused for now, the server was busy ({detail}); the phone retries",
-            "failed" => $"started but did not finish: {detail}",
-            "malformed" => $"the request could not be read: {detail}",
-            "optionrefused" => $"a TFTP option was refused: {detail}",
-            _ => outcome,
+            RequestOutcomeKind.Served => Served(source, bytes, mac, detail),
+            RequestOutcomeKind.NotFound => NotFound(name, source, mac, detail),
+            RequestOutcomeKind.Denied => Denied(source, detail),
+            RequestOutcomeKind.Busy => $"refused for now, the server was busy ({detail}); the phone retries",
+            RequestOutcomeKind.Failed => $"started but did not finish: {detail}",
+            RequestOutcomeKind.Malformed => $"the request could not be read: {detail}",
+            RequestOutcomeKind.OptionRefused => $"a TFTP option was refused: {detail}",
+            _ => outcome.ToString(),
         };
     }
 
@@ -41,7 +43,7 @@ internal static class RequestExplainer
     /// (malformed 12, guard-blocked 4,800) between 14:02 and 14:03</c>; <paramref name="sofar"/> when the
     /// minute is not over yet.
     /// </summary>
-    public static string Refused(RefusedCount count, bool sofar = false)
+    public static string Refused(RefusedMinute count, bool sofar = false)
     {
         var parts = new List<string>(4);
         void Part(string name, long n)
@@ -77,11 +79,11 @@ internal static class RequestExplainer
         var size = string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} byte{(bytes == 1 ? "" : "s")}");
         return source switch
         {
-            "unbound" => $"served {size} of credential-free unprovisioned config: this MAC is bound to nothing: acb bind {mac ?? "MAC"} ENDPOINT",
-            GuardedFileSource.PinAlertSource => $"served {size}, but from an address other than the one this phone is pinned to (Security:AddressPinning=alert): check who asked",
+            RequestSources.Unbound => $"served {size} of credential-free unprovisioned config: this MAC is bound to nothing: acb bind {mac ?? "MAC"} ENDPOINT",
+            RequestSources.AddressAlert => $"served {size}, but from an address other than the one this phone is pinned to (Security:AddressPinning=alert): check who asked",
             null or "" => $"served {size}",
-            _ when source.StartsWith("disk:", StringComparison.Ordinal) => $"served {size} from the firmware folder",
-            "store" => $"served {size} (generated by the bridge)",
+            _ when source.StartsWith(RequestSources.DiskPrefix, StringComparison.Ordinal) => $"served {size} from the firmware folder",
+            RequestSources.Store => $"served {size} (generated by the bridge)",
             _ => $"served {size} ({(detail.Length > 0 ? detail : source)})",
         };
     }
@@ -98,12 +100,12 @@ internal static class RequestExplainer
             return "not found, normal without security (the phone runs non-secure)";
         }
 
-        if (source == "unbound" && detail.Contains("is not bound", StringComparison.Ordinal))
+        if (source == RequestSources.Unbound && detail.Contains("is not bound", StringComparison.Ordinal))
         {
             return $"this MAC is bound to nothing: acb bind {mac ?? "MAC"} ENDPOINT";
         }
 
-        if (source == "unbound" && detail.Contains("is bound but", StringComparison.Ordinal))
+        if (source == RequestSources.Unbound && detail.Contains("is bound but", StringComparison.Ordinal))
         {
             return "not found, normal: the phone is bound and probes the other family's file first";
         }
@@ -125,9 +127,9 @@ internal static class RequestExplainer
 
     private static string Denied(string? source, string detail) => source switch
     {
-        GuardedFileSource.RateLimitSource => $"throttled: rate limit for this address (Security:RateLimit): {detail}",
-        "guard" => $"throttled: scan guard (many MACs asked for from this address, its network or everywhere): {detail}",
-        GuardedFileSource.PinningSource => $"refused: {detail} (Security:AddressPinning=deny); if the phone moved, it is served again once it registers from its new address",
+        RequestSources.RateLimit => $"throttled: rate limit for this address (Security:RateLimit): {detail}",
+        RequestSources.Guard => $"throttled: scan guard (many MACs asked for from this address, its network or everywhere): {detail}",
+        RequestSources.AddressDenied => $"refused: {detail} (Security:AddressPinning=deny); if the phone moved, it is served again once it registers from its new address",
         _ when detail.Contains("allowed networks", StringComparison.Ordinal) => "refused: address outside Tftp:AllowedNetworks",
         _ when detail.StartsWith("write request", StringComparison.Ordinal) => "refused: a write request, the server is read-only",
         _ when detail.StartsWith("name refused", StringComparison.Ordinal) => $"refused: {detail}",
