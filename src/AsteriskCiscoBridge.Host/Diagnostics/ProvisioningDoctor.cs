@@ -223,11 +223,14 @@ internal static class ProvisioningDoctor
             }
         }
 
-        foreach (var endpoint in facts.Snapshot?.Endpoints ?? [])
+        if (facts.Snapshot is { } snapshot)
         {
-            foreach (var binding in endpoint.MacBindings)
+            foreach (var (endpoint, bindings) in AsteriskCiscoBridge.Host.Provisioning.InventoryReading.MacBindingsOf(snapshot).Bindings)
             {
-                Add(endpoint.Name, binding.Mac);
+                foreach (var binding in bindings)
+                {
+                    Add(endpoint, binding.Mac.Value);
+                }
             }
         }
 
