@@ -52,13 +52,13 @@ internal static class ProvisioningDoctor
     internal static ProvisioningCheckFacts CheckFacts(ProvisioningFacts facts) => new(
         [.. facts.Phones.Select(p => new CheckedPhone(p.Mac, p.Model, p.Load))],
         facts.Bindings.ToDictionary(b => b.Key, b => (IReadOnlyList<CheckedBinding>)[.. b.Value.Select(r => new CheckedBinding(r.Position, r.Endpoint, r.Label, r.DisplayName))]),
-        facts.Snapshot is { } snapshot
+        facts.Snapshot is { } snapshot && Host.Provisioning.InventoryReading.MacBindingsOf(snapshot) is var declared
             ? [.. snapshot.Endpoints.Select(e => new CheckedEndpoint(
                 e.Name,
                 e.NotProvisionableReason,
                 e.CallerIdName,
                 [.. e.Contacts.Select(c => new ResyncContact(e.Name, c.CallId, c.Status))],
-                [.. e.MacBindings.Select(b => b.Mac)]))]
+                [.. declared.Of(e.Name).Select(b => b.Mac.Value)]))]
             : null,
         facts.Loads)
     {

@@ -13,14 +13,23 @@ namespace AsteriskCiscoBridge.Host.Provisioning;
 internal static class InventoryReading
 {
     /// <summary>The endpoints of a snapshot as the inventory reads them; <paramref name="servers"/> points each line at its endpoint's transport.</summary>
-    public static IReadOnlyList<InventoryEndpoint> EndpointsOf(PjsipSnapshot snapshot, SipServerContext? servers = null) =>
-        [.. snapshot.Endpoints.Select(e => new InventoryEndpoint(
+    public static IReadOnlyList<InventoryEndpoint> EndpointsOf(PjsipSnapshot snapshot, SipServerContext? servers = null)
+    {
+        var macs = MacBindingsOf(snapshot);
+        return [.. snapshot.Endpoints.Select(e => new InventoryEndpoint(
             e.Name,
             EndpointProvisioner.LineOf(e, servers ?? SipServerContext.Unconfigured),
             e.NotProvisionableReason ?? (e.Auth?.Password is null ? "no plain password" : null),
-            [.. e.MacBindings.Select(Declaration).OfType<MacDeclaration>()],
+            macs.Of(e.Name),
             e.SetVars,
             [.. e.Contacts.Select(c => c.UserAgent).OfType<string>()]))];
+    }
+
+    /// <summary>The MACs the snapshot's phoneprov sections and set_var entries bind to endpoints, read by the Inventory.</summary>
+    public static MacBindingReading MacBindingsOf(PjsipSnapshot snapshot) =>
+        MacBindingReader.Read(
+            [.. snapshot.Endpoints.Select(e => new EndpointVariables(e.Name, e.SetVars))],
+            [.. snapshot.PhoneprovSections.Select(c => new PhoneprovSection(c.Name, c.Lines))]);
 
     /// <summary>The inventory over <paramref name="endpoints"/> (null: no snapshot of Asterisk exists) and the store.</summary>
     public static async Task<PhoneInventory> InventoryAsync(this PhoneStore phones, IReadOnlyList<InventoryEndpoint>? endpoints, CancellationToken cancellationToken)
@@ -30,9 +39,4 @@ internal static class InventoryReading
         var rows = bindings.SelectMany(b => b.Value.Select(r => new BridgeBinding(b.Key, r.Endpoint, r.Position, LineSource.Bridge, r.ToLine()))).ToList();
         return PhoneInventory.Build(endpoints, rows, models);
     }
-
-    private static MacDeclaration? Declaration(PjsipMacBinding binding) =>
-        MacAddress.TryParse(binding.Mac, out var mac)
-            ? new MacDeclaration(mac.Value, binding.Source == MacBindingSource.Phoneprov ? LineSource.Phoneprov : LineSource.SetVar, binding.Origin, binding.Line, binding.Profile, binding.Order)
-            : null;
 }

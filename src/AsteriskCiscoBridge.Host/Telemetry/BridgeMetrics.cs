@@ -37,6 +37,7 @@ internal sealed class BridgeMetrics
                 Outcome(c.NotFound, "not_found"),
                 Outcome(c.Denied, "denied"),
                 Outcome(c.Malformed, "malformed"),
+                Outcome(c.OptionRefused, "option_refused"),
                 Outcome(c.Busy, "busy"),
                 Outcome(c.Failed, "failed"),
             ]),

@@ -322,7 +322,6 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
             Auth = new PjsipAuth(n, n, "pw", "userpass", string.Empty),
             Contacts = [.. registered.Where(r => r.Endpoint == n).Select(r => new PjsipContact(n, $"sip:{n}@127.0.0.1:5070", "Cisco", r.CallId, "Reachable", RecordedExpiration))],
             SetVars = [],
-            MacBindings = [],
             NotProvisionableReason = null,
             Problems = [],
             DeviceState = "Not in use",

@@ -248,7 +248,6 @@ public sealed class ResyncServiceTests : IAsyncDisposable
             Auth = new PjsipAuth(r.Endpoint, r.Endpoint, "pw", "userpass", string.Empty),
             Contacts = [new PjsipContact(r.Endpoint, $"sip:{r.Endpoint}@127.0.0.1:5070", "Cisco", r.CallId, "Reachable")],
             SetVars = [],
-            MacBindings = [],
             NotProvisionableReason = null,
             Problems = [],
             DeviceState = deviceState,

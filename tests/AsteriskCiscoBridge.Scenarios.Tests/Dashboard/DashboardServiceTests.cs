@@ -90,6 +90,26 @@ public sealed partial class DashboardServiceTests
     }
 
     [Fact]
+    public async Task Metrics_count_an_option_refusal_as_option_refused_not_malformed()
+    {
+        await using var service = await StartAsync(Ct);
+        using var http = new HttpClient { BaseAddress = DashboardUri(service) };
+        using var tftp = new TftpTestClient();
+
+        // RFC 2348: blksize 8–65464; the phone's own file exists, so the option is what is refused.
+        await tftp.SendAsync(TftpTestClient.ReadRequest($"SIP{Mac.Value}.cnf", "octet", ("blksize", "7")), service.Tftp, Ct);
+        Assert.Equal(8, (await tftp.ReceiveAsync(Bound, Ct)).ErrorCode);
+
+        var text = await Eventually.ValueAsync(
+            () => http.GetStringAsync("metrics", Ct),
+            t => t.Contains("acb_tftp_requests_total{outcome=\"option_refused\"} 1\n", StringComparison.Ordinal),
+            "the refusal counted",
+            Ct,
+            Bound);
+        Assert.Contains("acb_tftp_requests_total{outcome=\"malformed\"} 0\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task State_lists_the_bound_phone_and_a_resync_post_needs_the_page_token()
     {
         await using var service = await StartAsync(Ct);

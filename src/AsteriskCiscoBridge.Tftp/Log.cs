@@ -1,8 +1,11 @@
 using System.Net;
+using AsteriskCiscoBridge.Tftp.Server;
 using Microsoft.Extensions.Logging;
 
-namespace AsteriskCiscoBridge.Tftp.Server;
+namespace AsteriskCiscoBridge.Tftp;
 
+// The one Log class of the Tftp assembly. Event ids 2000–2999 (2000–2099: the server and its transfers).
+// Never reuse or repurpose an id; the next free one is 2010.
 internal static partial class Log
 {
     [LoggerMessage(2000, LogLevel.Information, "TFTP listening on {EndPoint}")]
@@ -29,9 +32,9 @@ internal static partial class Log
     [LoggerMessage(2007, LogLevel.Warning, "IPv6 is not available on this host: not listening on {EndPoint}")]
     public static partial void NoIPv6(ILogger logger, IPEndPoint endPoint);
 
-    [LoggerMessage(2009, LogLevel.Warning, "TFTP memory budget used up ({Budget} bytes for transfers, Tftp:MaxBufferedBytes): requests refused with 'try again' since the last report: {Refused} (one report per {IntervalSeconds} s at most)")]
-    public static partial void MemoryBudgetUsedUp(ILogger logger, long budget, long refused, long intervalSeconds);
-
     [LoggerMessage(2008, LogLevel.Error, "Handling a TFTP packet failed; the server goes on")]
     public static partial void RequestFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2009, LogLevel.Warning, "TFTP memory budget used up ({Budget} bytes for transfers, Tftp:MaxBufferedBytes): requests refused with 'try again' since the last report: {Refused} (one report per {IntervalSeconds} s at most)")]
+    public static partial void MemoryBudgetUsedUp(ILogger logger, long budget, long refused, long intervalSeconds);
 }
