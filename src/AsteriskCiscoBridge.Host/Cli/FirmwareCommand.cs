@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using AsteriskCiscoBridge.Firmware;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Host.Provisioning;
@@ -45,7 +46,7 @@ internal static class FirmwareCommand
         }
 
         var configuration = AcbConfiguration.Build(configFile, overrides);
-        return FirmwareFolder.DirectoryOf(configuration);
+        return FirmwareFolder.DirectoryOf(configuration["Firmware:Directory"]);
     }
 
     /// <summary>

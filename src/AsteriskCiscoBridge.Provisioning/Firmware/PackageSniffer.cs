@@ -20,17 +20,12 @@ public static class PackageSniffer
     /// <param name="head">Up to <see cref="HeadLength"/> leading bytes of the file (fewer when it is shorter).</param>
     public static PackageFormat Sniff(string fileName, ReadOnlySpan<byte> head)
     {
+        if (ByNameAlone(fileName) is { } named)
+        {
+            return named;
+        }
+
         var name = Path.GetFileName(fileName).ToLowerInvariant();
-        if (name.EndsWith(".sgn", StringComparison.Ordinal) || name.EndsWith(".sha512", StringComparison.Ordinal))
-        {
-            return PackageFormat.SignedCop;
-        }
-
-        if (IsFirmwareFileName(name))
-        {
-            return PackageFormat.LooseFiles;
-        }
-
         if (head.StartsWith("PK\x03\x04"u8) || head.StartsWith("PK\x05\x06"u8))
         {
             return PackageFormat.Zip;
@@ -53,6 +48,18 @@ public static class PackageSniffer
             _ when name.EndsWith(".tar", StringComparison.Ordinal) => PackageFormat.Tar,
             _ => PackageFormat.LooseFiles,
         };
+    }
+
+    /// <summary>The format when the name alone tells it (a signed <c>.cop</c>, a firmware file), so the file need not be opened; else null.</summary>
+    public static PackageFormat? ByNameAlone(string fileName)
+    {
+        var name = Path.GetFileName(fileName);
+        if (name.EndsWith(".sgn", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".sha512", StringComparison.OrdinalIgnoreCase))
+        {
+            return PackageFormat.SignedCop;
+        }
+
+        return IsFirmwareFileName(name) ? PackageFormat.LooseFiles : null;
     }
 
     /// <summary>True for the name of a load's file or a trust list (spec §3.2), which is imported as it is, never unpacked.</summary>

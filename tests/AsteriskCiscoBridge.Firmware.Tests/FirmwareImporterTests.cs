@@ -1,8 +1,8 @@
-using AsteriskCiscoBridge.Host.Firmware;
+using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Testing.Firmware;
 using AsteriskCiscoBridge.Testing.Support;
 
-namespace AsteriskCiscoBridge.Host.Tests.Firmware;
+namespace AsteriskCiscoBridge.Firmware.Tests;
 
 public sealed class FirmwareImporterTests : IDisposable
 {
