@@ -62,6 +62,18 @@ public sealed class PackageSnifferTests
         Assert.Equal(nested, PackageSniffer.IsNestedArchive(name));
     }
 
+    [Theory]
+    [InlineData("x.cop.sgn", PackageFormat.SignedCop)]
+    [InlineData("x.COP.SHA512", PackageFormat.SignedCop)]
+    [InlineData("dir/P0S3-08-12-00.sb2", PackageFormat.LooseFiles)]
+    [InlineData("x.zip", null)]
+    [InlineData("x.cop", null)]
+    [InlineData("readme", null)]
+    public void Some_names_tell_the_format_alone(string name, PackageFormat? format)
+    {
+        Assert.Equal(format, PackageSniffer.ByNameAlone(name));
+    }
+
     private static byte[] Tar()
     {
         var head = new byte[PackageSniffer.HeadLength];
