@@ -99,14 +99,6 @@ public sealed class PackageEntryNamesTests
     }
 
     [Fact]
-    public void Skip_texts_that_name_something_say_it()
-    {
-        Assert.Equal("a link to '../apps?.sbn'; only regular files are imported", new SkippedFile("sub/alias.sbn", SkipReason.Link, "../apps\u0007.sbn").Reason);
-        Assert.Equal("kept the firmware folder's TERM41.DEFAULT.LOADS, which differs (see acb firmware list)", new SkippedFile("term41.default.loads", SkipReason.KeptFolderTermDefault, "TERM41.DEFAULT.LOADS").Reason);
-        Assert.Equal("already in the firmware folder, identical", new SkippedFile("x.sbn", SkipReason.IdenticalInFolder).Reason);
-    }
-
-    [Fact]
     public void Long_names_are_cut_in_messages()
     {
         var name = new string('a', 300);
