@@ -4,6 +4,7 @@ using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Diagnostics;
 using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Firmware;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Host.Http;
 using AsteriskCiscoBridge.Host.Storage;
@@ -104,7 +105,7 @@ internal static class DoctorCommand
         {
             Inventory = await store.Phones.InventoryAsync(report.Snapshot is { } snapshot ? InventoryReading.EndpointsOf(snapshot) : (await new SnapshotStore(store.Factory).LoadAsync(cancellationToken))?.Endpoints, cancellationToken),
         };
-        var folder = FirmwareFolder.DirectoryOf(configuration);
+        var folder = FirmwareFolder.DirectoryOf(configuration["Firmware:Directory"]);
         var catalog = Directory.Exists(folder) ? await FirmwareFolder.ScanAsync(folder, cancellationToken) : FirmwareCatalog.Empty;
         results.AddRange(ProvisioningDoctor.Firmware(facts, catalog, folder));
         results.AddRange(ProvisioningDoctor.Endpoints(facts));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using AsteriskCiscoBridge.Firmware;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Host.Provisioning;
@@ -45,7 +46,7 @@ internal static class FirmwareCommand
         }
 
         var configuration = AcbConfiguration.Build(configFile, overrides);
-        return FirmwareFolder.DirectoryOf(configuration);
+        return FirmwareFolder.DirectoryOf(configuration["Firmware:Directory"]);
     }
 
     /// <summary>
@@ -73,22 +74,8 @@ internal static class FirmwareCommand
         if (store is not null)
         {
             // The folder is the truth for the bytes: record what it now holds, and where each new load came from.
-            var imported = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var result in results.Where(r => r.Succeeded))
-            {
-                foreach (var load in result.Loads)
-                {
-                    imported[load] = Path.GetFileName(result.Source);
-                }
-
-                foreach (var image in result.Imported.Where(n => n.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)))
-                {
-                    imported.TryAdd(image[..^".bin".Length], Path.GetFileName(result.Source));
-                }
-            }
-
             var catalog = await FirmwareFolder.ScanAsync(directory, cancellationToken);
-            await store.RecordScanAsync(catalog, imported, (time ?? TimeProvider.System).GetUtcNow(), cancellationToken);
+            await store.RecordScanAsync(catalog, PackageImportResult.Origins(results), (time ?? TimeProvider.System).GetUtcNow(), cancellationToken);
         }
 
         foreach (var result in results)

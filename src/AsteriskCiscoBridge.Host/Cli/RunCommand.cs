@@ -5,6 +5,7 @@ using AsteriskCiscoBridge.Host.Dashboard;
 using AsteriskCiscoBridge.Host.Diagnostics;
 using AsteriskCiscoBridge.Host.Phonebook;
 using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Firmware;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Asterisk;
@@ -165,7 +166,7 @@ internal static partial class RunCommand
 
         var site = settings.Site.ToSettings();
         var ami = AmiOptions.Bind(configuration, out var amiProblem);
-        var firmware = FirmwareFolder.DirectoryOf(configuration);
+        var firmware = FirmwareFolder.DirectoryOf(configuration["Firmware:Directory"]);
         try
         {
             Directory.CreateDirectory(firmware);
@@ -234,7 +235,7 @@ internal static partial class RunCommand
         builder.Services.AddSingleton(phones);
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(new StoredFileTree(phones, config, stored, unbound));
-        var loads = new LoadPlanning(new FirmwareStore(connections), settings.Firmware);
+        var loads = new LoadPlanSource(new FirmwareStore(connections), settings.Firmware);
         builder.Services.AddSingleton(new StoredPhoneRenderer(phones, config, site, settings.LoadTemplates(), loads));
         builder.Services.AddSingleton<LoadLearningService>();
         builder.Services.AddSingleton<FamilyLearning>();

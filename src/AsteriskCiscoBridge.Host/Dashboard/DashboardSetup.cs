@@ -10,6 +10,7 @@ using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Host.Telemetry;
+using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.AspNetCore.Builder;

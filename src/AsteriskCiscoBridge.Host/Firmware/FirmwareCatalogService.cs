@@ -1,3 +1,4 @@
+using AsteriskCiscoBridge.Firmware;
 using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.Extensions.Hosting;

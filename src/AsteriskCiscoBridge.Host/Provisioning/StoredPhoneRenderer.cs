@@ -64,13 +64,13 @@ internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet 
 /// <c>loadInformation</c>/<c>image_version</c> and keeps what it runs; the site files name a default only
 /// when the catalog holds it complete.
 /// </remarks>
-internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config, SiteSettings site, TemplateSet templates, LoadPlanning? loads = null)
+internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config, SiteSettings site, TemplateSet templates, LoadPlanSource? loads = null)
 {
     // The lines (and Asterisk's feature keys) of each phone's last render from live endpoints, so a phone whose load
     // plan moves (it reported a new running load) is re-rendered between snapshots with the same lines.
     private readonly ConcurrentDictionary<MacAddress, (IReadOnlyList<LineInput> Lines, IReadOnlyList<FeatureKey> Keys)> _lines = new();
 
-    public LoadPlanning? Loads => loads;
+    public LoadPlanSource? Loads => loads;
 
     public async Task<StoredPhoneRender> RenderAsync(MacAddress mac, CancellationToken cancellationToken, SiteFileSet? siteFiles = null)
     {

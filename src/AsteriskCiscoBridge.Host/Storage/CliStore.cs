@@ -77,7 +77,7 @@ internal sealed class CliStore
         return (inventory, failure is null ? source : $"Asterisk did not answer ({failure}); {source ?? "line data recorded with the bindings"}");
     }
 
-    public StoredPhoneRenderer Renderer() => new(Phones, Config, Settings.Site.ToSettings(), Settings.LoadTemplates(), new Firmware.LoadPlanning(new FirmwareStore(Factory), Settings.Firmware));
+    public StoredPhoneRenderer Renderer() => new(Phones, Config, Settings.Site.ToSettings(), Settings.LoadTemplates(), new Firmware.LoadPlanSource(new FirmwareStore(Factory), Settings.Firmware));
 
     public static string Actor => "cli:" + Environment.UserName;
 

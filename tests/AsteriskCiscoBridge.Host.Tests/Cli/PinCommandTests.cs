@@ -34,7 +34,7 @@ public sealed class PinCommandTests
     private static async Task RemoveAsync(CliHarness cli, FirmwareStore store, string file)
     {
         File.Delete(Path.Combine(cli.FirmwareFolder, file));
-        await store.RecordScanAsync(await Host.Firmware.FirmwareFolder.ScanAsync(cli.FirmwareFolder, Ct), new Dictionary<string, string>(), DateTimeOffset.UtcNow, Ct);
+        await store.RecordScanAsync(await AsteriskCiscoBridge.Firmware.FirmwareFolder.ScanAsync(cli.FirmwareFolder, Ct), new Dictionary<string, string>(), DateTimeOffset.UtcNow, Ct);
     }
 
     private static async Task<string> SepFileAsync(CliHarness cli)

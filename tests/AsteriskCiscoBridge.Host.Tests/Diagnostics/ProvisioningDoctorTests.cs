@@ -1,4 +1,5 @@
 using AsteriskCiscoBridge.Ami.Pjsip;
+using AsteriskCiscoBridge.Firmware;
 using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Diagnostics;
 using AsteriskCiscoBridge.Host.Firmware;

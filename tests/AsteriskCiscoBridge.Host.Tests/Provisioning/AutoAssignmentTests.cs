@@ -1,5 +1,6 @@
 using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Tests.Support;
+using AsteriskCiscoBridge.Provisioning.Model;
 
 namespace AsteriskCiscoBridge.Host.Tests.Provisioning;
 

@@ -1,14 +1,14 @@
 using AsteriskCiscoBridge.Provisioning.Firmware;
-using Microsoft.Extensions.Configuration;
 
-namespace AsteriskCiscoBridge.Host.Firmware;
+namespace AsteriskCiscoBridge.Firmware;
 
 /// <summary>Reads the firmware folder into the pure <see cref="FirmwareCatalog"/>: the I/O edge of the catalog.</summary>
-internal static class FirmwareFolder
+public static class FirmwareFolder
 {
-    /// <summary>The folder from configuration: <c>Firmware:Directory</c>, default <c>data/firmware</c> beside the default database.</summary>
-    public static string DirectoryOf(IConfiguration configuration) =>
-        Path.GetFullPath(configuration["Firmware:Directory"] ?? Path.Combine("data", "firmware"));
+    /// <summary>The folder <c>Firmware:Directory</c> names, made absolute; default <c>data/firmware</c> beside the default database.</summary>
+    /// <param name="configured">The configured value, null when not set.</param>
+    public static string DirectoryOf(string? configured) =>
+        Path.GetFullPath(configured ?? Path.Combine("data", "firmware"));
 
     /// <summary>
     /// Scans the folder's root (phones fetch loads by bare name): every file's size and whether it opens for

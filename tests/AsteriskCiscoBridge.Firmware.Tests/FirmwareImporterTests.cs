@@ -1,8 +1,8 @@
-using AsteriskCiscoBridge.Host.Firmware;
+using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Testing.Firmware;
 using AsteriskCiscoBridge.Testing.Support;
 
-namespace AsteriskCiscoBridge.Host.Tests.Firmware;
+namespace AsteriskCiscoBridge.Firmware.Tests;
 
 public sealed class FirmwareImporterTests : IDisposable
 {
@@ -286,6 +286,27 @@ public sealed class FirmwareImporterTests : IDisposable
 
         Assert.StartsWith("corrupt or truncated zip archive", result.Error, StringComparison.Ordinal);
         AssertFolderEmpty();
+    }
+
+    [Theory]
+    [InlineData("zip")]
+    [InlineData("cop")]
+    [InlineData("cop.sgn")]
+    [InlineData("tar")]
+    public async Task A_corrupt_package_leaves_the_loads_already_in_the_folder_as_they_were(string format)
+    {
+        var first = SyntheticFirmware.Classic("P0S3-08-12-00");
+        Assert.True(Assert.Single(await Import(_temp.Write("first.zip", SyntheticFirmware.Zip(SyntheticFirmware.Entries(first))))).Succeeded);
+        var before = Directory.GetFiles(Folder).Order(StringComparer.Ordinal).Select(f => Path.GetFileName(f) + " " + Convert.ToHexString(File.ReadAllBytes(f))).ToList();
+        var bytes = Build(format, SyntheticFirmware.Entries(SyntheticFirmware.Java("SIP41.9-4-2SR3-1S", imageSize: 50_000)));
+
+        var result = Assert.Single(await Import(_temp.Write("cut." + format, bytes[..(bytes.Length / 2)])));
+
+        Assert.False(result.Succeeded);
+        Assert.EndsWith("; nothing imported", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', result.Error!);
+        Assert.Equal(before, Directory.GetFiles(Folder).Order(StringComparer.Ordinal).Select(f => Path.GetFileName(f) + " " + Convert.ToHexString(File.ReadAllBytes(f))).ToList());
+        Assert.Empty(Directory.GetDirectories(Folder));
     }
 
     [Theory]

@@ -4,7 +4,7 @@ using AsteriskCiscoBridge.Testing.Firmware;
 using AsteriskCiscoBridge.Testing.Support;
 using Spectre.Console;
 
-namespace AsteriskCiscoBridge.Host.Tests.Firmware;
+namespace AsteriskCiscoBridge.Host.Tests.Cli;
 
 public sealed class FirmwareCommandTests : IDisposable
 {

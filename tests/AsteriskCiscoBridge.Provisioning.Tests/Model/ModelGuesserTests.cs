@@ -1,8 +1,8 @@
-using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Provisioning.Model;
 
-namespace AsteriskCiscoBridge.Host.Tests.Provisioning;
+namespace AsteriskCiscoBridge.Provisioning.Tests.Model;
 
-public sealed class ModelGuessTests
+public sealed class ModelGuesserTests
 {
     [Theory]
     [InlineData("SIP0011223344AA.cnf", "7940/7960 (SIP)", "7940,7960")]
@@ -15,8 +15,13 @@ public sealed class ModelGuessTests
     [InlineData("SIP41.9-4-2SR3-1S.loads", "7941/7961 (SIP)", "7941,7961")]
     [InlineData("SCCP45.9-4-2SR3-1S.loads", "7945/7965 (SCCP)", "7945,7965")]
     [InlineData("term75.default.loads", "7975", "7975")]
-    [InlineData("jar11sip.9-4-2ES26.sbn", "7911/7906 (SIP)", "7906,7911")]
+    [InlineData("jar11sip.9-4-2ES26.sbn", "7906/7911 (SIP)", "7906,7911")]
     [InlineData("dsp42.9-4-2ES26.sbn", "7942/7962", "7942,7962")]
+    [InlineData("term61.default.loads", "7961", "7961")]
+    [InlineData("term06.default.loads", "7906", "7906")]
+    [InlineData("cvm71sccp.9-4-2ES26.sbn", "7971 (SCCP)", "7971")]
+    [InlineData("SIP70.9-4-2SR3-1S.loads", "7970/7971 (SIP)", "7970,7971")]
+    [InlineData("P0S30202.bin", "7940/7960 (SIP)", "7940,7960")]
     [InlineData("sip88xx.14-2-1-0001-131.loads", "8811/8841/8851/8861 (SIP)", "8811,8841,8851,8861")]
     [InlineData("sip8845_65.12-7-1-0001-393.loads", "8845/8865 (SIP)", "8845,8865")]
     [InlineData("SIP69xx.9-4-1-3SR3.loads", "6921/6941/6961 (SIP)", "6921,6941,6961")]
@@ -44,6 +49,10 @@ public sealed class ModelGuessTests
     [InlineData("dialplan.xml")]
     [InlineData("")]
     [InlineData("SIP4.loads")]
+    [InlineData("term40.default.loads")]
+    [InlineData("jar10sip.9-4-2.sbn")]
+    [InlineData("sip.9-3-1SR4-1.loads")]
+    [InlineData("sip7832.14-1-1-0001-125.loads")]
     public void Names_that_say_nothing_of_the_model_give_no_guess(string name)
     {
         Assert.Null(ModelGuesser.Guess([name, "RINGLIST.DAT"]));
