@@ -62,7 +62,7 @@ public sealed class ResyncTests
         await asterisk.SendReloadAsync(Ct);
         var second = await NotifiesAsync(asterisk, 1);
         Assert.Equal("6001", second[0]["Endpoint"]);
-        await Eventually.TrueAsync(() => sync.Rounds > rounds, "the reload's round", Ct, Bound);
+        await sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "the reload's round", Ct);
         Assert.Equal([Mac7960], sync.LastRound!.Changed);
 
         // The offline phone registers: Asterisk's ContactStatus makes the contacts read again (no snapshot), and it is told.
