@@ -4,6 +4,7 @@ using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
+using AsteriskCiscoBridge.Testing.Time;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests.Resync;
 
@@ -81,6 +82,34 @@ public sealed class ResyncTests
         var proof = log.Single(n => n.Outcome == "fetched");
         Assert.Equal(Mac7960, proof.Mac);
         Assert.StartsWith($"SIP{Mac7960}.cnf fetched", proof.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task On_a_clock_registered_before_the_service_its_notify_and_the_fetch_that_proves_it_are_stamped_with_that_clocks_time()
+    {
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6001", "first") with { Contacts = [new AmiTestContact("sip:6001@127.0.0.1:5070", "Cisco-CP7960G/8.0", "reg-6001")] });
+        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        await service.BindAsync(Mac7960, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
+        var clock = new CountingTimeProvider();
+        service.Clock = clock;
+        await service.StartAsync(Ct);
+
+        Assert.Equal("6001", (await NotifiesAsync(service.Asterisk!, 1))[0]["Endpoint"]);
+        var notifyLog = new NotifyLog(service.Connections);
+        var sent = await Eventually.ValueAsync(() => notifyLog.RecentAsync(Mac7960, 10, Ct), l => l.Count >= 1, "the NOTIFY in the notify log", Ct, Bound);
+        Assert.Equal(clock.GetUtcNow(), Assert.Single(sent).At);
+
+        // An hour later on the service's clock (no real hour passes), the phone fetches its file.
+        clock.Advance(TimeSpan.FromHours(1));
+        using (var phone = new TftpTestClient())
+        {
+            await phone.DownloadAsync(service.Tftp, $"SIP{Mac7960}.cnf", Ct);
+        }
+
+        var log = await Eventually.ValueAsync(() => notifyLog.RecentAsync(Mac7960, 10, Ct), l => l.Count >= 2, "the fetch in the notify log", Ct, Bound);
+        var fetched = log.Single(n => n.Outcome == "fetched");
+        Assert.Equal(clock.GetUtcNow(), fetched.At);
     }
 
     private static async Task<IReadOnlyList<AmiMessage>> NotifiesAsync(AmiTestServer server, int count) =>
