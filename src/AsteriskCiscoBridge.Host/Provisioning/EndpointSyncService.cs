@@ -52,16 +52,20 @@ internal sealed partial class EndpointSyncService(
     private PjsipSnapshot? _held;
     private DateTimeOffset? _scheduledDue;
     private readonly Channel<DateTimeOffset> _holdsDue = Channel.CreateUnbounded<DateTimeOffset>(new UnboundedChannelOptions { SingleReader = true });
-    private int _heldReads;
-
     /// <summary>Answers of Asterisk read and held, not applied, since start.</summary>
-    public int HeldReads => Volatile.Read(ref _heldReads);
+    public int HeldReads => HeldReadCount.Value;
+
+    /// <summary><see cref="HeldReads"/>, to be awaited.</summary>
+    public Diagnostics.EventCount HeldReadCount { get; } = new();
 
     /// <summary>The last round, for tests and the dashboard.</summary>
     public ProvisioningRound? LastRound { get; private set; }
 
     /// <summary>Rounds done since start from snapshots read from Asterisk.</summary>
-    public int Rounds { get; private set; }
+    public int Rounds => RoundCount.Value;
+
+    /// <summary><see cref="Rounds"/>, to be awaited.</summary>
+    public Diagnostics.EventCount RoundCount { get; } = new();
 
     /// <summary>Rounds done since start on <see cref="RequestRound"/> (store changes), with or without a snapshot.</summary>
     public int RequestedRounds => Volatile.Read(ref _requestedRounds);
@@ -69,9 +73,10 @@ internal sealed partial class EndpointSyncService(
     private int _requestedRounds;
 
     /// <summary>Contacts-only refreshes applied since start (registrations seen without a snapshot).</summary>
-    public int ContactRefreshes => Volatile.Read(ref _contactRefreshes);
+    public int ContactRefreshes => ContactRefreshCount.Value;
 
-    private int _contactRefreshes;
+    /// <summary><see cref="ContactRefreshes"/>, to be awaited.</summary>
+    public Diagnostics.EventCount ContactRefreshCount { get; } = new();
 
     /// <summary>When the last complete snapshot was taken, for /metrics and the dashboard.</summary>
     public DateTimeOffset? LastSnapshotAt { get; private set; }
@@ -121,11 +126,11 @@ internal sealed partial class EndpointSyncService(
                         Volatile.Write(ref _snapshot, snapshot);
                         await SnapshotRoundAsync(snapshot, stoppingToken);
                         LastSnapshotAt = snapshot.TakenAt;
-                        Rounds++;
+                        RoundCount.Increment();
                     }
                     else
                     {
-                        Interlocked.Increment(ref _heldReads);
+                        HeldReadCount.Increment();
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -299,7 +304,7 @@ internal sealed partial class EndpointSyncService(
                     }
 
                     await resync.OnContactsAsync(update, cancellationToken);
-                    Interlocked.Increment(ref _contactRefreshes);
+                    ContactRefreshCount.Increment();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

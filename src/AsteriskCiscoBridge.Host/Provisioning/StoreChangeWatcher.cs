@@ -118,11 +118,11 @@ internal sealed partial class StoreChangeWatcher(AuditLog audit, Action<string> 
 internal static class StoreChangeWatcherSetup
 {
     /// <summary>Reads <c>Sync</c> now (a bad value stops the build with one line) and adds the watcher, after the sync service.</summary>
-    public static IServiceCollection AddStoreChangeWatcher(this IServiceCollection services, IConfiguration configuration, SqliteConnectionFactory connections, Func<IServiceProvider, Func<long?>>? startMark = null)
+    public static IServiceCollection AddStoreChangeWatcher(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, Func<long?>>? startMark = null)
     {
         var options = SyncOptions.Read(configuration);
         services.AddSingleton(sp => new StoreChangeWatcher(
-            new AuditLog(connections), sp.GetRequiredService<EndpointSyncService>().RequestRound, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreChangeWatcher>>(), startMark?.Invoke(sp)));
+            sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<EndpointSyncService>().RequestRound, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreChangeWatcher>>(), startMark?.Invoke(sp)));
         return services.AddHostedService(sp => sp.GetRequiredService<StoreChangeWatcher>());
     }
 }

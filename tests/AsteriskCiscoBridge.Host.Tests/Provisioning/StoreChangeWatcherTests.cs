@@ -130,7 +130,7 @@ public sealed class StoreChangeWatcherTests
     {
         if (advance)
         {
-            await Eventually.TrueAsync(() => time.PendingTimers == 1, "the watcher waiting for its next tick", Ct, Bound);
+            await time.ArmedAsync(1, Ct).WithinAsync(Bound, "the watcher waiting for its next tick", Ct);
             time.Advance(new SyncOptions().StoreWatchInterval);
         }
 

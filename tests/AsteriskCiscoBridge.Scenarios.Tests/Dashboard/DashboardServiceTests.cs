@@ -32,7 +32,7 @@ public sealed partial class DashboardServiceTests
         var service = await ServiceHarness.CreateAsync(pbx, cancellationToken);
         await service.BindAsync(Mac, PhoneModels.Cisco7960, cancellationToken, new BindingRow { Position = 1, Endpoint = "6001" });
         await service.StartAsync(cancellationToken, settings);
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", cancellationToken, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, cancellationToken).WithinAsync(Bound, "the first provisioning round", cancellationToken);
 
         // The phone's files were new, so the service itself told it (over its own AMI session):
         // forget those actions, so that a test sees only what the dashboard causes.
@@ -177,7 +177,7 @@ public sealed partial class DashboardServiceTests
         // Asterisk answers "No endpoints found": held, shown, the phone keeps its line.
         service.Asterisk!.Pbx.Remove("6001");
         await service.Asterisk.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.HeldReads >= 1, "the empty answer held", Ct, Bound);
+        await service.Sync.HeldReadCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the empty answer held", Ct);
         var state = JsonDocument.Parse(await http.GetStringAsync("api/state", Ct)).RootElement.GetProperty("removalHold");
         Assert.Equal("empty-answer", state.GetProperty("reason").GetString());
         Assert.Equal("0011223344AA", Assert.Single(state.GetProperty("phones").EnumerateArray()).GetProperty("mac").GetString());
@@ -269,7 +269,7 @@ public sealed partial class DashboardServiceTests
         File.Delete(Path.Combine(service.FirmwareFolder, sccp.Files[^1].Name));
         await service.BindAsync(mac, PhoneModels.Cisco7961, Ct, new BindingRow { Position = 1, Endpoint = "6109" });
         await service.StartAsync(Ct, ("Firmware:Defaults:7961", Target));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
         Assert.Contains($"<loadInformation>{Target}</loadInformation>", await FetchAsync(service, $"SEP{mac.Value}.cnf.xml"), StringComparison.Ordinal);
 
         using var http = new HttpClient { BaseAddress = DashboardUri(service) };

@@ -126,7 +126,7 @@ public sealed class LoadPlanScenarioTests
         await new FirmwareStore(service.Connections).PinAsync(mac, "P0S3-08-11-00", "test", DateTimeOffset.UtcNow, Ct);
         var rounds = service.Sync.Rounds;
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the pin", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "a round after the pin", Ct);
         await using var phone = new PhoneSimulator(PhoneFamily.Sip79x0, mac.Value, service.Tftp, "P0S3-07-5-00", NotifyBehaviour.AnswerAndIgnore) { FollowsLoads = true };
 
         await phone.BootAsync(Ct);
@@ -160,7 +160,7 @@ public sealed class LoadPlanScenarioTests
         var (exit, pinned) = await PinAsync(service, mac, Hop);
         Assert.True(exit == 0, pinned);
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the pin", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "a round after the pin", Ct);
         Assert.Contains($"<loadInformation>{Hop}</loadInformation>", await FetchAsync(service, $"SEP{mac.Value}.cnf.xml"), StringComparison.Ordinal);
 
         await phone.BootAsync(Ct);
@@ -190,7 +190,7 @@ public sealed class LoadPlanScenarioTests
 
         await service.BindAsync(mac, model, Ct, new BindingRow { Position = 1, Endpoint = endpoint });
         await service.StartAsync(Ct, ($"Firmware:Defaults:{model.Name}", siteDefault));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
         return new Setup(service, pbx);
     }
 

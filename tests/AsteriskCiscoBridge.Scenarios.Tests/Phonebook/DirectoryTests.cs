@@ -36,7 +36,7 @@ public sealed class DirectoryTests
         pbx.Set(AmiTestEndpoint.Plain("provider-trunk", "pw"));
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round over 10,000 endpoints", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round over 10,000 endpoints", Ct);
         using var http = new HttpClient { BaseAddress = new Uri($"http://{service.Http}") };
 
         // A 79xx opens its directoryURL: one menu item, then the search, then the list.
@@ -97,7 +97,7 @@ public sealed class DirectoryTests
         pbx.Set(AmiTestEndpoint.Plain("6002", "pw2", "\"Bob\" <6002>") with { SetVars = [new("CISCO_MAC", mac8841.Value), new("CISCO_MODEL", "8841")] });
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct, ("Tftp:AllowedNetworks:0", "127.0.0.0/30"), ("Directory:Url", "http://pbx.example.net:6970/directory"));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
 
         var sep = XDocument.Parse(System.Text.Encoding.UTF8.GetString((await TftpTestClient.AskAsync(service.Tftp, "127.0.0.1", $"SEP{mac8841}.cnf.xml", Ct)).Bytes!)).Root!;
         var cnf = AsteriskCiscoBridge.Testing.Phones.PhoneSimulator.ParseCnf(System.Text.Encoding.ASCII.GetString((await TftpTestClient.AskAsync(service.Tftp, "127.0.0.1", $"SIP{mac7960}.cnf", Ct)).Bytes!));

@@ -37,7 +37,7 @@ public sealed class AutoAssignTests
         pbx.Set(AmiTestEndpoint.Plain("7001", "pw-7001", "\"First\" <7001>") with { SetVars = [new("ACB_AUTOASSIGN", "yes")] });
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct, ("Discovery:AutoAssign", "true"), ("Site:AsteriskHost", "pbx.example.net"));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
         var inbox = new DiscoveryStore(service.Connections);
         var discovery = service.App.Services.GetRequiredService<PhoneDiscovery>();
 
@@ -69,7 +69,7 @@ public sealed class AutoAssignTests
         Assert.True(await service.Phones.UnbindAsync(PhoneA, "cli:admin", DateTimeOffset.UtcNow, Ct));
         var rounds = service.Sync.Rounds;
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the reload", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "a round after the reload", Ct);
         var again = await AskTextAsync(service.Tftp, "127.0.0.70", $"SIP{PhoneA}.cnf");
         await Eventually.TrueAsync(async () => await inbox.GetAsync(PhoneA, Ct) is not null, "phone A back in the inbox", Ct, Bound);
 
@@ -87,7 +87,7 @@ public sealed class AutoAssignTests
         pbx.Set(AmiTestEndpoint.Plain("7002", "pw-7002", "\"Second\" <7002>") with { SetVars = [new("ACB_AUTOASSIGN", "yes")] });
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct, ("Discovery:AutoAssign", "true"));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
 
         var first = await AskTextAsync(service.Tftp, "127.0.0.75", $"SIP{PhoneA}.cnf");
         var second = await AskTextAsync(service.Tftp, "127.0.0.75", $"SIP{PhoneB}.cnf");

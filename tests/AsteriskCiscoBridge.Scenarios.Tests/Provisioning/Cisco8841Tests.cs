@@ -39,7 +39,7 @@ public sealed class Cisco8841Tests
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct);
         var asterisk = service.Asterisk!;
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
 
         // 1. It boots: each trust file is refused over HTTP then TFTP at once; its own file comes over HTTP.
         await using var phone = new PhoneSimulator(SimulatedFamily.Sip79x1, Mac.Value, service.Tftp, "sip88xx.14-2-1-0001-131", model: "8841")

@@ -55,7 +55,7 @@ public sealed class FirstTenMinutesTests
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct);
         var asterisk = service.Asterisk!;
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
 
         // 3. A real TFTP client gets the desk phone's file: both lines, in button order per LINE.
         var desk = PhoneSimulator.ParseCnf(await CurlAsync(service.Tftp, $"SIP{DeskMac}.cnf"));
@@ -182,7 +182,7 @@ public sealed class FirstTenMinutesTests
         pbx.Set(AmiTestEndpoint.Plain("6004", "lobby-secret", "\"Lobby\" <6004>") with { SetVars = [new("CISCO_MAC", LobbyMacAsWritten)] });
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
 
         await using var lobby = new PhoneSimulator(SimulatedFamily.Sip79x0, LobbyMac.Value, service.Tftp, "P0S3-08-12-00");
         await PowerOnAsync(lobby);
@@ -217,7 +217,7 @@ public sealed class FirstTenMinutesTests
             }
         }
 
-        await Eventually.TrueAsync(() => service.Sync.ContactRefreshes > refreshes, "the registrations' contacts applied", Ct, Bound);
+        await service.Sync.ContactRefreshCount.ReachedAsync(refreshes + 1, Ct).WithinAsync(Bound, "the registrations' contacts applied", Ct);
     }
 
     // The phone boots over TFTP; later boots are awaited as its activity ("booted"), so this one is taken off it.

@@ -75,7 +75,7 @@ public sealed class ResyncProofTests
         await service.StartAsync(Ct);
 
         // The first round stores its files and plans it: deferred, nothing sent.
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first round", Ct);
         Assert.Equal([Mac7961], service.Resync.Deferred);
         var row = Assert.Single(await new ResyncQueue(service.Connections).ListAsync(Ct));
         Assert.Equal(ResyncState.Deferred, row.State);

@@ -48,7 +48,7 @@ public sealed class SecretsTests
             ("Site:SshUser", "admin"),
             ("Site:SshPassword", Secrets[4]),
             ("Security:AddressPinning", "alert"));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
 
         var own = await AskTextAsync(service.Tftp, "127.0.0.80", $"SIP{Mac7960}.cnf");
         var elsewhere = await AskTextAsync(service.Tftp, "127.0.0.81", $"SIP{Mac7960}.cnf");

@@ -37,7 +37,7 @@ public sealed class DiskFullTests
         service.Capture = logs;
         await service.BindAsync(Mac, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
         await service.StartAsync(Ct, ("Storage:MaxSizeMegabytes", "2"), ("Ami:Sync:RetryDelay", "00:00:00.200"));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
         Assert.Contains("first-secret", await AskAsync(service), StringComparison.Ordinal);
         var stored = await service.Phones.GetAsync(Mac, Ct);
 

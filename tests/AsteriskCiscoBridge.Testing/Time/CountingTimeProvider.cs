@@ -12,6 +12,7 @@ public sealed class CountingTimeProvider : FakeTimeProvider
 {
     private readonly Lock _gate = new();
     private readonly HashSet<CountedTimer> _armed = [];
+    private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
 
     public CountingTimeProvider()
         : this(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero))
@@ -35,6 +36,25 @@ public sealed class CountingTimeProvider : FakeTimeProvider
         }
     }
 
+    /// <summary>
+    /// Completes when exactly <paramref name="count"/> timers are armed (at once when they are): the signal that
+    /// the code under test has armed its timers, to await before <see cref="FakeTimeProvider.Advance"/>.
+    /// </summary>
+    public Task ArmedAsync(int count, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_armed.Count == count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, reached));
+            return reached.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new CountedTimer(this, callback, state);
@@ -45,6 +65,7 @@ public sealed class CountingTimeProvider : FakeTimeProvider
 
     private void Mark(CountedTimer timer, bool armed)
     {
+        List<TaskCompletionSource>? reached = null;
         lock (_gate)
         {
             if (armed)
@@ -55,7 +76,18 @@ public sealed class CountingTimeProvider : FakeTimeProvider
             {
                 _armed.Remove(timer);
             }
+
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Count == _armed.Count)
+                {
+                    (reached ??= []).Add(_waiters[i].Reached);
+                    _waiters.RemoveAt(i);
+                }
+            }
         }
+
+        reached?.ForEach(r => r.TrySetResult());
     }
 
     private sealed class CountedTimer(CountingTimeProvider owner, TimerCallback callback, object? state) : ITimer
