@@ -6,26 +6,21 @@ using Dapper;
 
 namespace AsteriskCiscoBridge.Storage;
 
-/// <summary>The states of a <c>resync_queue</c> row (migrations 003 and 009 say what each means).</summary>
-public static class ResyncState
-{
-    public const string Pending = "pending";
-    public const string WaitingContact = "waiting-contact";
-    public const string Deferred = "deferred";
-    public const string Sending = "sending";
-    public const string AwaitingFetch = "awaiting-fetch";
-    public const string AwaitingRegistration = "awaiting-registration";
-    public const string Retry = "retry";
-    public const string Stale = "stale";
-}
-
 /// <summary>A phone that still owes the bridge a fetch of its changed files.</summary>
 public sealed record ResyncQueueRow
 {
     public required MacAddress Mac { get; init; }
 
-    /// <summary>One of <see cref="ResyncState"/>.</summary>
-    public required string State { get; init; }
+    /// <summary>Where it stands (stored as the words of <see cref="ResyncStateNames"/>).</summary>
+    public required ResyncState State { get; init; }
+
+    // Dapper reads an enum column with Enum.Parse and writes an enum parameter as its number, never asking a
+    // type handler (DapperLib/Dapper#259): the stored words are read here and written by the queue's SQL.
+    internal string StoredState
+    {
+        get => ResyncStateNames.Name(State);
+        init => State = ResyncStateNames.Parse(value) ?? throw new DataException($"stored resync state '{value}' is not one of pending, waiting-contact, deferred, sending, awaiting-fetch, awaiting-registration, retry, stale");
+    }
 
     /// <summary>Why it is queued (<c>changed</c>, <c>admin resync</c>), or why it is stale.</summary>
     public required string Reason { get; init; }
@@ -36,8 +31,14 @@ public sealed record ResyncQueueRow
     /// <summary>The endpoint the last NOTIFY went through.</summary>
     public string? Endpoint { get; init; }
 
-    /// <summary><c>check-sync</c>, <c>restart</c> or <c>reset</c>: the last rung sent.</summary>
-    public string? Kind { get; init; }
+    /// <summary>The last rung sent (stored as <c>check-sync</c>, <c>restart</c> or <c>reset</c>), or null before the first.</summary>
+    public ResyncKind? Kind { get; init; }
+
+    internal string? StoredKind
+    {
+        get => Kind is { } kind ? ResyncNotify.KindName(kind) : null;
+        init => Kind = value is null ? null : ResyncNotify.ParseKind(value) ?? throw new DataException($"stored resync kind '{value}' is not one of check-sync, restart, reset");
+    }
 
     /// <summary>NOTIFYs sent for this change (1 for the first).</summary>
     public long Attempt { get; init; }
@@ -68,11 +69,8 @@ public sealed record ResyncQueueRow
     public IReadOnlyList<ResyncRegistration> RegistrationList => ResyncQueue.SplitRegistrations(Registrations);
 }
 
-/// <summary>Where planning put a queued phone (<see cref="ResyncState.Pending"/> when it is about to be sent).</summary>
-public sealed record ResyncPlacement(MacAddress Mac, string State, DateTimeOffset? DeferredSince, DateTimeOffset? Deadline);
-
 /// <summary>A NOTIFY about to go out: attempt 1 leaves a queued state, a later attempt leaves awaiting-fetch; either may leave retry.</summary>
-public sealed record ResyncSend(MacAddress Mac, string Endpoint, string Kind, int Attempt)
+public sealed record ResyncSend(MacAddress Mac, string Endpoint, ResyncKind Kind, int Attempt)
 {
     /// <summary>The phone's registrations now: one that is not among them later, or one refreshed since, is the phone coming back.</summary>
     public IReadOnlyList<ResyncRegistration> Registrations { get; init; } = [];
@@ -158,7 +156,7 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
             : $"{r.CallId}\t{r.Uri}\t{r.ExpiresAt?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}";
 
     private const string Columns = """
-        mac AS Mac, state AS State, reason AS Reason, changed_at AS ChangedAt, endpoint AS Endpoint, kind AS Kind, attempt AS Attempt,
+        mac AS Mac, state AS StoredState, reason AS Reason, changed_at AS ChangedAt, endpoint AS Endpoint, kind AS StoredKind, attempt AS Attempt,
         sent_at AS SentAt, deadline AS Deadline, deferred_since AS DeferredSince, updated_at AS UpdatedAt,
         fetched_at AS FetchedAt, registrations AS Registrations, refused AS Refused, failed AS Failed
         """;
@@ -230,7 +228,7 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
         await using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var p in placements)
         {
-            await connection.ExecuteAsync(new CommandDefinition(Sql, new { p.Mac, p.State, p.DeferredSince, p.Deadline, now }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(Sql, new { p.Mac, State = ResyncStateNames.Name(p.State), p.DeferredSince, p.Deadline, now }, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -263,9 +261,9 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
             WHERE mac = @Mac AND state IN (@From1, @From2, @From3, 'retry')
             RETURNING refused AS Refused, failed AS Failed
             """;
-        string[] from = send.Attempt <= 1 ? [ResyncState.Pending, ResyncState.WaitingContact, ResyncState.Deferred] : [ResyncState.AwaitingFetch, ResyncState.AwaitingFetch, ResyncState.AwaitingFetch];
+        ResyncState[] from = send.Attempt <= 1 ? [ResyncState.Pending, ResyncState.WaitingContact, ResyncState.Deferred] : [ResyncState.AwaitingFetch, ResyncState.AwaitingFetch, ResyncState.AwaitingFetch];
         var registrations = JoinRegistrations(send.Registrations);
-        return await connection.QuerySingleOrDefaultAsync<ResyncSendTicket>(new CommandDefinition(Sql, new { send.Mac, send.Endpoint, send.Kind, send.Attempt, now, Registrations = registrations, From1 = from[0], From2 = from[1], From3 = from[2] }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<ResyncSendTicket>(new CommandDefinition(Sql, new { send.Mac, send.Endpoint, Kind = ResyncNotify.KindName(send.Kind), send.Attempt, now, Registrations = registrations, From1 = ResyncStateNames.Name(from[0]), From2 = ResyncStateNames.Name(from[1]), From3 = ResyncStateNames.Name(from[2]) }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Records Asterisk's answers to sent NOTIFYs and their notify-log rows, in one transaction.</summary>
@@ -395,7 +393,7 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
                 At = now,
                 Mac = row.Mac,
                 Endpoint = row.Endpoint ?? string.Empty,
-                Event = row.Kind == "check-sync" ? "check-sync" : "service-control",
+                Event = ResyncNotify.EventPackage(row.Kind ?? ResyncKind.Restart),
                 Outcome = "assumed-sent",
                 Detail = "found sending after a restart: taken as sent, never sent twice",
             }, cancellationToken);

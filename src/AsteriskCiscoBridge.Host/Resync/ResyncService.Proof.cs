@@ -44,7 +44,7 @@ internal sealed partial class ResyncService
             At = at,
             Mac = mac,
             Endpoint = row.Endpoint ?? string.Empty,
-            Event = EventOf(row.Kind),
+            Event = ResyncNotify.EventPackage(row.Kind),
             Outcome = "fetched",
             Detail = FetchDetail(fileName, at, row),
         } : null, cancellationToken);
@@ -115,7 +115,7 @@ internal sealed partial class ResyncService
             return;
         }
 
-        await PlanAsync(snapshot.WithContacts(update), [], true, inventory, cancellationToken);
+        await PlanAndQueueAsync(snapshot.WithContacts(update), [], inventory, cancellationToken);
     }
 
     private PjsipSnapshot WithNewestContacts(PjsipSnapshot snapshot)
@@ -182,7 +182,7 @@ internal sealed partial class ResyncService
             var detail = $"{proof.Detail}, {Seconds(now - row.FetchedAt!.Value)} s after its fetch";
             var sent = row.SentAt is not null;
             var record = sent || row.State == ResyncState.Stale
-                ? new NotifyRecord { At = now, Mac = row.Mac, Endpoint = row.Endpoint ?? string.Empty, Event = EventOf(row.Kind), Outcome = "proven", Detail = detail }
+                ? new NotifyRecord { At = now, Mac = row.Mac, Endpoint = row.Endpoint ?? string.Empty, Event = ResyncNotify.EventPackage(row.Kind), Outcome = "proven", Detail = detail }
                 : null;
             if (await queue.ProveAsync(row.Mac, record, cancellationToken))
             {
@@ -203,7 +203,7 @@ internal sealed partial class ResyncService
         {
             await MarkStaleAsync(
                 row,
-                EventOf(row.Kind),
+                ResyncNotify.EventPackage(row.Kind),
                 $"{ResyncProofRule.FetchedButNotRegistered} within {Readable(options.RegisterDeadline)} of its last fetch (check its SIP password and proxy address)",
                 now,
                 cancellationToken);
@@ -226,7 +226,7 @@ internal sealed partial class ResyncService
             return null;
         }
 
-        return new NotifyOrder(mac, last.Endpoint, kind, ResyncPlanner.NotifyVariables(kind, last.CallId, await StampsOfAsync(mac, cancellationToken)), TimeSpan.Zero)
+        return new NotifyOrder(mac, last.Endpoint, kind, ResyncNotify.Variables(kind, last.CallId, await StampsOfAsync(mac, cancellationToken)), TimeSpan.Zero)
         {
             Uri = last.Uri,
             Registrations = last.CallId is { } callId ? [new ResyncRegistration(callId, last.Uri)] : [],
@@ -311,7 +311,7 @@ internal sealed partial class ResyncService
         return ResyncPlanner.Registrations(ContactsOfLines(lines.Count > 0 ? lines : [endpoint], snapshot));
     }
 
-    private static bool WasSent(ResyncQueueRow row) => row.State is ResyncState.Sending or ResyncState.AwaitingFetch or ResyncState.Stale;
+    private static bool WasSent(ResyncQueueRow row) => ResyncStateNames.WasSent(row.State);
 
     private static bool IsFirstFetch(ResyncQueueRow row) => row.FetchedAt is null;
 

@@ -33,14 +33,14 @@ internal sealed partial class ResyncService
                     // taken meanwhile (the reconnect's) skipped them while they were in the plan.
                     if (failed && Volatile.Read(ref _generation) != generation && Snapshot() is { } newer)
                     {
-                        await PlanAsync(newer, [], cancellationToken);
+                        await PlanAndQueueAsync(newer, [], cancellationToken);
                     }
                 }
 
                 await DueAsync(ami, cancellationToken);
                 if (Snapshot() is { } snapshot && await queue.NextDeadlineAsync(cancellationToken) is { } next && next <= time.GetUtcNow())
                 {
-                    await PlanAsync(snapshot, [], cancellationToken);
+                    await PlanAndQueueAsync(snapshot, [], cancellationToken);
                 }
             }
         }
@@ -146,7 +146,7 @@ internal sealed partial class ResyncService
         var now = time.GetUtcNow();
         foreach (var row in await queue.RecoverAsync(now, now + options.FetchDeadline, cancellationToken))
         {
-            TakenAsSent(logger, row.Mac, row.Kind ?? "?");
+            TakenAsSent(logger, row.Mac, row.Kind is { } kind ? ResyncNotify.KindName(kind) : "?");
         }
 
         var rows = await queue.ListAsync(cancellationToken);
@@ -181,7 +181,7 @@ internal sealed partial class ResyncService
     // leaves the phone queued for the snapshot after the reconnect (SendFailureCap times at most).
     private async Task<ResyncSendResult?> SendAsync(ResyncSendSession session, IAmiActionSender ami, NotifyOrder order, int attempt, CancellationToken cancellationToken)
     {
-        var ticket = await session.TakeAsync(new ResyncSend(order.Mac, order.Endpoint, KindText(order.Kind), attempt) { Registrations = order.Registrations }, time.GetUtcNow(), cancellationToken);
+        var ticket = await session.TakeAsync(new ResyncSend(order.Mac, order.Endpoint, order.Kind, attempt) { Registrations = order.Registrations }, time.GetUtcNow(), cancellationToken);
         if (ticket is null)
         {
             NotSent(logger, order.Mac);
@@ -274,31 +274,7 @@ internal sealed partial class ResyncService
         }, reason);
     }
 
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
     private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    internal static string KindText(ResyncKind kind) => kind switch
-    {
-        ResyncKind.CheckSync => "check-sync",
-        ResyncKind.Reset => "reset",
-        _ => "restart",
-    };
-
-    private static ResyncKind KindOf(string? text) => text switch
-    {
-        "check-sync" => ResyncKind.CheckSync,
-        "reset" => ResyncKind.Reset,
-        _ => ResyncKind.Restart,
-    };
-
-    // The event package of the last NOTIFY of a row; "none" for a phone never sent one (it fetched on its own).
-    private static string EventOf(string? kind) => kind switch
-    {
-        null => "none",
-        "check-sync" => "check-sync",
-        _ => "service-control",
-    };
 
     [LoggerMessage(5000, LogLevel.Information, "{Event} to {Mac} via endpoint {Endpoint}: {Outcome} {Detail}")]
     private static partial void NotifySent(ILogger logger, string @event, MacAddress mac, string endpoint, string outcome, string detail);

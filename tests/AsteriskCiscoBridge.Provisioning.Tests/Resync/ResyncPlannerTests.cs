@@ -41,8 +41,6 @@ public sealed class ResyncPlannerTests
              "Content=ConfigVersionStamp={00000000-0000-0000-0000-000000000000}", "Content=DialplanVersionStamp={00000000-0000-0000-0000-000000000000}",
              "Content=SoftkeyVersionStamp={00000000-0000-0000-0000-000000000000}"],
             plan.Orders[0].Variables);
-        Assert.Equal(5, ResyncPlanner.NotifyVariables(ResyncKind.Reset, "x", 0).Count);
-        Assert.Equal(9, ResyncPlanner.NotifyVariables(ResyncKind.Reset, "x", 7).Count);
     }
 
     // Spec beyond-79xx A5: the usecallmanager patch's four stamps for every series; one report of a CP-8861 on 14.1.1
@@ -101,12 +99,6 @@ public sealed class ResyncPlannerTests
             TimeSpan.FromMilliseconds(500));
 
         Assert.Equal([(A, "6001", TimeSpan.Zero), (B, "6003", TimeSpan.FromMilliseconds(500))], plan.Orders.Select(o => (o.Mac, o.Endpoint, o.Due)));
-    }
-
-    [Fact]
-    public void Reset_is_the_full_reboot_action()
-    {
-        Assert.Contains("Content=action=reset", ResyncPlanner.NotifyVariables(ResyncKind.Reset, "id"));
     }
 
     [Fact]
