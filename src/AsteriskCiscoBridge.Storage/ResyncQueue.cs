@@ -81,28 +81,6 @@ public sealed record ResyncSend(MacAddress Mac, string Endpoint, ResyncKind Kind
 /// <param name="Failed">Earlier NOTIFYs lost with the AMI session.</param>
 public sealed record ResyncSendTicket(long Refused, long Failed);
 
-/// <summary>How Asterisk answered a NOTIFY.</summary>
-public enum ResyncSendOutcome
-{
-    /// <summary>Success: expect the fetch by the deadline.</summary>
-    Accepted = 0,
-
-    /// <summary>The AMI session failed: the phone is queued again for the next snapshot.</summary>
-    Failed = 1,
-
-    /// <summary>Asterisk answered Error, the last try: the phone is stale with that reason.</summary>
-    Refused = 2,
-
-    /// <summary>Asterisk answered Error: the same NOTIFY goes out again at the deadline.</summary>
-    Retry = 3,
-
-    /// <summary>Success for a NOTIFY to a removed endpoint's last contact: nothing more can be watched, the row goes.</summary>
-    Told = 4,
-
-    /// <summary>The AMI session failed, once too often for this change: the phone is stale with that reason.</summary>
-    GaveUp = 5,
-}
-
 /// <summary>The answer to one NOTIFY and its notify-log row; <paramref name="Reason"/> for the row's reason when it ends stale or waits for a retry.</summary>
 public sealed record ResyncSendResult(MacAddress Mac, ResyncSendOutcome Outcome, DateTimeOffset? Deadline, NotifyRecord Record, string? Reason = null);
 

@@ -129,7 +129,7 @@ internal sealed partial class ResyncService
             _stale.Add(row.Mac);
         }
 
-        PhoneStale(logger, row.Mac, reason);
+        NotifySender.PhoneStale(logger, row.Mac, reason);
         return true;
     }
 }

@@ -33,6 +33,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
     // Wakes the sender to look at its deadlines again: a fetch sets a registration deadline that may
     // come before the one the sender waits for.
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly NotifySender _sender = new(options, time, logger);
     private readonly HashSet<MacAddress> _planned = [];
     private readonly HashSet<MacAddress> _waiting = [];
     private readonly HashSet<MacAddress> _deferred = [];

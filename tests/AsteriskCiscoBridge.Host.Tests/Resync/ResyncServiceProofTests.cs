@@ -260,16 +260,6 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         Assert.Contains("to its last contact sip:6001@127.0.0.1:5070", log.Detail, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void NotifyAction_is_the_recorded_PJSIPNotify_to_an_endpoint_or_to_a_uri()
-    {
-        var byEndpoint = new NotifyOrder(Mac7960, "6001", ResyncKind.CheckSync, ["Event=check-sync"], TimeSpan.Zero);
-        var byUri = byEndpoint with { Uri = "sip:6001@127.0.0.1:5070" };
-
-        Assert.Equal(AmiFixtures.Numbered("registration-and-notify", "09-", "request"), AmiActionWriter.ToBytes(ResyncService.NotifyAction(byEndpoint).WithActionId("registration-and-notify-09")));
-        Assert.Equal(AmiFixtures.Numbered("registration-and-notify", "11-", "request"), AmiActionWriter.ToBytes(ResyncService.NotifyAction(byUri).WithActionId("registration-and-notify-11")));
-    }
-
     private ResyncQueue Queue => new(_connections);
 
     // Asterisk's answer is written once the plan's sends are done; the phone fetches after it.
