@@ -1,4 +1,3 @@
-using System.Globalization;
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Provisioning.Inventory;
@@ -177,11 +176,9 @@ internal sealed partial class ResyncService
         }, now);
         if (proof.State == ResyncProofState.Proven)
         {
-            // Written to the notify log after a NOTIFY, or to clear a stale mark; a phone that fetched unasked
-            // (it booted) just leaves the queue.
-            var detail = $"{proof.Detail}, {Seconds(now - row.FetchedAt!.Value)} s after its fetch";
+            var detail = ResyncProofRule.ProvenDetail(proof, row.FetchedAt!.Value, now);
             var sent = row.SentAt is not null;
-            var record = sent || row.State == ResyncState.Stale
+            var record = ResyncProofRule.IsLogged(sent, row.State)
                 ? new NotifyRecord { At = now, Mac = row.Mac, Endpoint = row.Endpoint ?? string.Empty, Event = ResyncNotify.EventPackage(row.Kind), Outcome = "proven", Detail = detail }
                 : null;
             if (await queue.ProveAsync(row.Mac, record, cancellationToken))
@@ -204,7 +201,7 @@ internal sealed partial class ResyncService
             await MarkStaleAsync(
                 row,
                 ResyncNotify.EventPackage(row.Kind),
-                $"{ResyncProofRule.FetchedButNotRegistered} within {Readable(options.RegisterDeadline)} of its last fetch (check its SIP password and proxy address)",
+                ResyncProofRule.StaleReason(options.RegisterDeadline),
                 now,
                 cancellationToken);
         }
@@ -220,17 +217,7 @@ internal sealed partial class ResyncService
             return null;
         }
 
-        var kind = ResyncPlanner.FirstStep(family ?? PhoneFamily.Sip79x0);
-        if (kind != ResyncKind.CheckSync && string.IsNullOrEmpty(last.CallId))
-        {
-            return null;
-        }
-
-        return new NotifyOrder(mac, last.Endpoint, kind, ResyncNotify.Variables(kind, last.CallId, await StampsOfAsync(mac, cancellationToken)), TimeSpan.Zero)
-        {
-            Uri = last.Uri,
-            Registrations = last.CallId is { } callId ? [new ResyncRegistration(callId, last.Uri)] : [],
-        };
+        return ResyncPlanner.ToLastContact(mac, family, last.Endpoint, last.Uri, last.CallId, await StampsOfAsync(mac, cancellationToken));
     }
 
     // Keeps each phone's first live contact (by its lines in button order) when it differs from the one stored.
@@ -316,12 +303,7 @@ internal sealed partial class ResyncService
     private static bool IsFirstFetch(ResyncQueueRow row) => row.FetchedAt is null;
 
     private static string FetchDetail(string fileName, DateTimeOffset at, ResyncQueueRow row) =>
-        $"{fileName} fetched {Seconds(at - (row.SentAt ?? row.UpdatedAt))} s after the NOTIFY";
-
-    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
-
-    private static string Readable(TimeSpan span) =>
-        span.TotalMinutes >= 1 && span.Seconds == 0 ? $"{span.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min" : $"{span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
+        ResyncProofRule.FetchDetail(fileName, at, row.SentAt ?? row.UpdatedAt);
 
     [LoggerMessage(5002, LogLevel.Information, "{Mac} acted on its NOTIFY: {Detail}")]
     private static partial void PhoneFetched(ILogger logger, MacAddress mac, string detail);

@@ -102,6 +102,26 @@ public static class ResyncPlanner
         contacts.FirstOrDefault(c => c.IsLive && (kind == ResyncKind.CheckSync || c.IsRegistered));
 
     /// <summary>
+    /// The NOTIFY for a phone none of whose endpoints Asterisk has any more, sent to its last contact
+    /// <paramref name="uri"/> (<c>URI:</c>) so it reads its files, now without those lines, at once; null when its
+    /// family's first rung names a registration and no Call-ID was kept for that contact.
+    /// </summary>
+    public static NotifyOrder? ToLastContact(MacAddress mac, PhoneFamily? family, string endpoint, string uri, string? callId, int versionStamps = ServiceControlStamps.Full)
+    {
+        var kind = FirstStep(family ?? PhoneFamily.Sip79x0);
+        if (kind != ResyncKind.CheckSync && string.IsNullOrEmpty(callId))
+        {
+            return null;
+        }
+
+        return new NotifyOrder(mac, endpoint, kind, ResyncNotify.Variables(kind, callId, versionStamps), TimeSpan.Zero)
+        {
+            Uri = uri,
+            Registrations = callId is not null ? [new ResyncRegistration(callId, uri)] : [],
+        };
+    }
+
+    /// <summary>
     /// Plans one NOTIFY per phone, to the first of its endpoints (in button order) with a live
     /// contact; a 79x1 also needs that contact's Call-ID. Phones with no such contact wait.
     /// </summary>

@@ -128,4 +128,26 @@ public sealed class ResyncPlannerTests
     [InlineData(4, null)]
     public void A_refused_notify_is_tried_three_times_in_all_with_a_doubling_wait(int refusals, double? seconds) =>
         Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, ResyncPlanner.RetryAfterRefusal(refusals, tries: 3, TimeSpan.FromSeconds(10)));
+
+    // Reliability catalogue §5.5 case 29: a phone whose endpoints are all gone is told at its last contact.
+    [Fact]
+    public void A_phone_whose_endpoints_are_gone_is_told_at_its_last_contact_with_its_familys_first_rung()
+    {
+        var told = ResyncPlanner.ToLastContact(A, null, "6001", "sip:6001@10.0.0.9:5060", null);
+        var restart = ResyncPlanner.ToLastContact(B, PhoneFamily.Sip79x1, "6002", "sip:6002@10.0.0.9:5060", "reg-2", versionStamps: 0);
+
+        Assert.Equal((ResyncKind.CheckSync, "6001", "sip:6001@10.0.0.9:5060", TimeSpan.Zero), (told!.Kind, told.Endpoint, told.Uri, told.Due));
+        Assert.Equal(["Event=check-sync"], told.Variables);
+        Assert.Empty(told.Registrations);
+        Assert.Equal(ResyncKind.Restart, restart!.Kind);
+        Assert.Contains("Content=RegisterCallId={reg-2}", restart.Variables);
+        Assert.Equal([new ResyncRegistration("reg-2", "sip:6002@10.0.0.9:5060")], restart.Registrations);
+    }
+
+    [Fact]
+    public void A_79x1_last_contact_without_a_call_id_cannot_be_told()
+    {
+        Assert.Null(ResyncPlanner.ToLastContact(B, PhoneFamily.Sip79x1, "6002", "sip:6002@10.0.0.9:5060", null));
+        Assert.Null(ResyncPlanner.ToLastContact(B, PhoneFamily.Sip79x1, "6002", "sip:6002@10.0.0.9:5060", string.Empty));
+    }
 }
