@@ -1,5 +1,4 @@
 using AsteriskCiscoBridge.Ami;
-using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Host.Provisioning;
