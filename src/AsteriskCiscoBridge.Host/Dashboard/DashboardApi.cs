@@ -1,5 +1,4 @@
 using AsteriskCiscoBridge.Ami;
-using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Host.Provisioning;
@@ -123,28 +122,22 @@ internal sealed partial class DashboardApi(
             return new DashboardActionResult(false, $"{mac} is not bound");
         }
 
-        // Like `acb resync`: the phone starts over in the persisted queue (a stale one too), and the
-        // queue's move to 'sending' keeps the running service from sending the same NOTIFY.
-        var oneShot = new ResyncService(phones, queue, resyncOptions, time, loggers.CreateLogger<ResyncService>());
+        // The same use case as `acb resync`.
         try
         {
-            await using var connection = await AmiConnection.ConnectAsync(ami.ToConnectionOptions(), time, null, cancellationToken);
-            await connection.LoginAsync(cancellationToken);
-            var read = await new PjsipSnapshotReader(connection, time).ReadAsync(cancellationToken);
-            if (read.Snapshot is not { } snapshot)
+            await using var run = await new AdminResync(phones, queue, resyncOptions, time, loggers).PlanAsync(ami, [mac], cancellationToken);
+            if (run.Plan is not { } plan)
             {
-                return new DashboardActionResult(false, $"reading the endpoints failed: {read.Failure}");
+                return new DashboardActionResult(false, $"reading the endpoints failed: {run.Failure}");
             }
 
-            var plan = await oneShot.PlanAsync(snapshot, [mac], cancellationToken, enqueue: false);
             if (plan.Orders.Count == 0)
             {
                 return new DashboardActionResult(false, $"{mac} has no live contact: it reads its files when it registers or boots");
             }
 
-            await queue.EnqueueAsync(plan.Orders.Select(o => o.Mac), "dashboard resync", time.GetUtcNow(), cancellationToken);
-            var sent = await oneShot.SendPlanAsync(connection, plan, cancellationToken);
-            await connection.LogoffAsync(cancellationToken);
+            var sent = await run.SendAsync("dashboard resync", null, cancellationToken);
+            await run.LogoffAsync(cancellationToken);
             var order = plan.Orders[0];
             ResyncRequested(_logger, mac, order.Endpoint, sent == plan.Orders.Count);
             return sent == plan.Orders.Count
@@ -266,6 +259,6 @@ internal sealed partial class DashboardApi(
     [LoggerMessage(6103, LogLevel.Information, "Dashboard speed dials of {Mac}: {Count} set")]
     private static partial void KeysChanged(ILogger logger, MacAddress mac, int count);
 
-    [LoggerMessage(6100, LogLevel.Information, "Dashboard resync of {Mac} via endpoint {Endpoint}: accepted {Accepted}")]
+    [LoggerMessage(6104, LogLevel.Information, "Dashboard resync of {Mac} via endpoint {Endpoint}: accepted {Accepted}")]
     private static partial void ResyncRequested(ILogger logger, MacAddress mac, string endpoint, bool accepted);
 }

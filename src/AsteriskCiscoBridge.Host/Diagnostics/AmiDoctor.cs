@@ -1,6 +1,7 @@
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Asterisk;
+using AsteriskCiscoBridge.Provisioning.Resync;
 
 namespace AsteriskCiscoBridge.Host.Diagnostics;
 
@@ -69,7 +70,7 @@ internal static class AmiDoctor
                     await connection.SendAsync(new AmiAction("GetConfig").Add("Filename", "pjsip.conf").Add("Filter", "type=phoneprov"), cancellationToken),
                     "GetConfig pjsip.conf answered: phoneprov MAC bindings are readable",
                     r => r.IsSuccess ? null : $"GetConfig pjsip.conf failed: {r.Message}"));
-                var notify = await connection.SendAsync(new AmiAction("PJSIPNotify").Add("Endpoint", ProbeEndpoint).Add("Variable", "Event=check-sync"), cancellationToken);
+                var notify = await connection.SendAsync(new AmiAction("PJSIPNotify").Add("Endpoint", ProbeEndpoint).Add("Variable", "Event=" + ResyncNotify.CheckSync), cancellationToken);
                 results.Add(NotifyPermission(notify));
 
                 var read = await new PjsipSnapshotReader(connection, time).ReadAsync(cancellationToken);

@@ -194,7 +194,7 @@ internal sealed partial class EndpointSyncService(
     private async Task SnapshotRoundAsync(PjsipSnapshot snapshot, CancellationToken cancellationToken)
     {
         var round = await provisioner.ApplyAsync(snapshot, cancellationToken);
-        await resync.PlanAsync(snapshot, [], cancellationToken);
+        await resync.PlanAndQueueAsync(snapshot, [], cancellationToken);
         LastRound = round;
     }
 

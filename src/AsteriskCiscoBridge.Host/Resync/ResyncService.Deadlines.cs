@@ -46,50 +46,41 @@ internal sealed partial class ResyncService
         var snapshot = Snapshot()!;
         var now = time.GetUtcNow();
         var endpoint = missed.Endpoint ?? string.Empty;
-        var failed = KindOf(missed.Kind);
-        var attempt = (int)missed.Attempt;
-        var next = ResyncPlanner.NextStep(failed, attempt);
         var found = snapshot.Find(endpoint);
-
-        // A stronger rung restarts the phone: not while it is in a call, up to the call-defer deadline.
-        if (next is not null && options.CallDeferDeadline > TimeSpan.Zero && CallState.IsInCall(found?.DeviceState)
-            && missed.Deadline is { } was && now < was + options.CallDeferDeadline)
+        var step = ResyncEscalationRule.Decide(
+            missed.Kind, (int)missed.Attempt, missed.Deadline, found?.DeviceState, found is null ? null : ContactsOf(found), now, options.CallDeferDeadline, options.FetchDeadline);
+        switch (step.Action)
         {
-            var until = Min(was + options.CallDeferDeadline, now + options.FetchDeadline);
-            await queue.PostponeAsync(missed.Mac, until, now, cancellationToken);
-            DeferredInCall(logger, missed.Mac, found!.DeviceState, until);
-            return;
+            case EscalationAction.Postpone:
+                await queue.PostponeAsync(missed.Mac, step.Until!.Value, now, cancellationToken);
+                DeferredInCall(logger, missed.Mac, found!.DeviceState, step.Until.Value);
+                break;
+            case EscalationAction.Stale:
+                await MarkStaleAsync(missed, ResyncNotify.EventPackage(missed.Kind), step.Reason!, now, cancellationToken);
+                break;
+            default:
+                var next = step.Next!.Value;
+                var escalated = new NotifyOrder(missed.Mac, endpoint, next, ResyncNotify.Variables(next, step.Contact!.CallId, await StampsOfAsync(missed.Mac, cancellationToken)), TimeSpan.Zero)
+                {
+                    Registrations = RegistrationsOf(missed.Mac, endpoint, snapshot),
+                };
+                await SendOneAsync(ami, escalated, (int)missed.Attempt + 1, cancellationToken);
+                break;
         }
-
-        var contact = found is null ? null : ContactsOf(found).FirstOrDefault(c => c.IsLive && (next == ResyncKind.CheckSync || c.IsRegistered));
-        if (next is null || contact is null)
-        {
-            var reason = next is null
-                ? $"no fetch after {attempt} NOTIFY{(attempt == 1 ? string.Empty : "s")}, the last {EventOf(missed.Kind)}{(failed == ResyncKind.Reset ? " reset" : string.Empty)}"
-                : "no fetch, and its contact is gone";
-            await MarkStaleAsync(missed, EventOf(missed.Kind), reason, now, cancellationToken);
-            return;
-        }
-
-        var escalated = new NotifyOrder(missed.Mac, endpoint, next.Value, ResyncPlanner.NotifyVariables(next.Value, contact.CallId, await StampsOfAsync(missed.Mac, cancellationToken)), TimeSpan.Zero)
-        {
-            Registrations = RegistrationsOf(missed.Mac, endpoint, snapshot),
-        };
-        await SendOneAsync(ami, escalated, attempt + 1, cancellationToken);
     }
 
     // The same NOTIFY again (same rung, same attempt), to the contact the phone has now.
     private async Task RetryAsync(IAmiActionSender ami, ResyncQueueRow row, CancellationToken cancellationToken)
     {
         var snapshot = Snapshot()!;
-        var kind = KindOf(row.Kind);
+        var kind = row.Kind ?? ResyncKind.Restart;
         var endpoint = row.Endpoint ?? string.Empty;
         NotifyOrder? order = null;
         if (snapshot.Find(endpoint) is { } found)
         {
-            if (ContactsOf(found).FirstOrDefault(c => c.IsLive && (kind == ResyncKind.CheckSync || c.IsRegistered)) is { } contact)
+            if (ResyncPlanner.ReachableContact(kind, ContactsOf(found)) is { } contact)
             {
-                order = new NotifyOrder(row.Mac, endpoint, kind, ResyncPlanner.NotifyVariables(kind, contact.CallId, await StampsOfAsync(row.Mac, cancellationToken)), TimeSpan.Zero)
+                order = new NotifyOrder(row.Mac, endpoint, kind, ResyncNotify.Variables(kind, contact.CallId, await StampsOfAsync(row.Mac, cancellationToken)), TimeSpan.Zero)
                 {
                     Registrations = RegistrationsOf(row.Mac, endpoint, snapshot),
                 };
@@ -138,7 +129,7 @@ internal sealed partial class ResyncService
             _stale.Add(row.Mac);
         }
 
-        PhoneStale(logger, row.Mac, reason);
+        NotifySender.PhoneStale(logger, row.Mac, reason);
         return true;
     }
 }

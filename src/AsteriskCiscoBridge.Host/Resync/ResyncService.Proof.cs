@@ -1,4 +1,3 @@
-using System.Globalization;
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Provisioning.Inventory;
@@ -44,7 +43,7 @@ internal sealed partial class ResyncService
             At = at,
             Mac = mac,
             Endpoint = row.Endpoint ?? string.Empty,
-            Event = EventOf(row.Kind),
+            Event = ResyncNotify.EventPackage(row.Kind),
             Outcome = "fetched",
             Detail = FetchDetail(fileName, at, row),
         } : null, cancellationToken);
@@ -115,7 +114,7 @@ internal sealed partial class ResyncService
             return;
         }
 
-        await PlanAsync(snapshot.WithContacts(update), [], true, inventory, cancellationToken);
+        await PlanAndQueueAsync(snapshot.WithContacts(update), [], inventory, cancellationToken);
     }
 
     private PjsipSnapshot WithNewestContacts(PjsipSnapshot snapshot)
@@ -177,12 +176,10 @@ internal sealed partial class ResyncService
         }, now);
         if (proof.State == ResyncProofState.Proven)
         {
-            // Written to the notify log after a NOTIFY, or to clear a stale mark; a phone that fetched unasked
-            // (it booted) just leaves the queue.
-            var detail = $"{proof.Detail}, {Seconds(now - row.FetchedAt!.Value)} s after its fetch";
+            var detail = ResyncProofRule.ProvenDetail(proof, row.FetchedAt!.Value, now);
             var sent = row.SentAt is not null;
-            var record = sent || row.State == ResyncState.Stale
-                ? new NotifyRecord { At = now, Mac = row.Mac, Endpoint = row.Endpoint ?? string.Empty, Event = EventOf(row.Kind), Outcome = "proven", Detail = detail }
+            var record = ResyncProofRule.IsLogged(sent, row.State)
+                ? new NotifyRecord { At = now, Mac = row.Mac, Endpoint = row.Endpoint ?? string.Empty, Event = ResyncNotify.EventPackage(row.Kind), Outcome = "proven", Detail = detail }
                 : null;
             if (await queue.ProveAsync(row.Mac, record, cancellationToken))
             {
@@ -203,8 +200,8 @@ internal sealed partial class ResyncService
         {
             await MarkStaleAsync(
                 row,
-                EventOf(row.Kind),
-                $"{ResyncProofRule.FetchedButNotRegistered} within {Readable(options.RegisterDeadline)} of its last fetch (check its SIP password and proxy address)",
+                ResyncNotify.EventPackage(row.Kind),
+                ResyncProofRule.StaleReason(options.RegisterDeadline),
                 now,
                 cancellationToken);
         }
@@ -220,17 +217,7 @@ internal sealed partial class ResyncService
             return null;
         }
 
-        var kind = ResyncPlanner.FirstStep(family ?? PhoneFamily.Sip79x0);
-        if (kind != ResyncKind.CheckSync && string.IsNullOrEmpty(last.CallId))
-        {
-            return null;
-        }
-
-        return new NotifyOrder(mac, last.Endpoint, kind, ResyncPlanner.NotifyVariables(kind, last.CallId, await StampsOfAsync(mac, cancellationToken)), TimeSpan.Zero)
-        {
-            Uri = last.Uri,
-            Registrations = last.CallId is { } callId ? [new ResyncRegistration(callId, last.Uri)] : [],
-        };
+        return ResyncPlanner.ToLastContact(mac, family, last.Endpoint, last.Uri, last.CallId, await StampsOfAsync(mac, cancellationToken));
     }
 
     // Keeps each phone's first live contact (by its lines in button order) when it differs from the one stored.
@@ -311,17 +298,12 @@ internal sealed partial class ResyncService
         return ResyncPlanner.Registrations(ContactsOfLines(lines.Count > 0 ? lines : [endpoint], snapshot));
     }
 
-    private static bool WasSent(ResyncQueueRow row) => row.State is ResyncState.Sending or ResyncState.AwaitingFetch or ResyncState.Stale;
+    private static bool WasSent(ResyncQueueRow row) => ResyncStateNames.WasSent(row.State);
 
     private static bool IsFirstFetch(ResyncQueueRow row) => row.FetchedAt is null;
 
     private static string FetchDetail(string fileName, DateTimeOffset at, ResyncQueueRow row) =>
-        $"{fileName} fetched {Seconds(at - (row.SentAt ?? row.UpdatedAt))} s after the NOTIFY";
-
-    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
-
-    private static string Readable(TimeSpan span) =>
-        span.TotalMinutes >= 1 && span.Seconds == 0 ? $"{span.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min" : $"{span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
+        ResyncProofRule.FetchDetail(fileName, at, row.SentAt ?? row.UpdatedAt);
 
     [LoggerMessage(5002, LogLevel.Information, "{Mac} acted on its NOTIFY: {Detail}")]
     private static partial void PhoneFetched(ILogger logger, MacAddress mac, string detail);

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.Extensions.Logging;
 

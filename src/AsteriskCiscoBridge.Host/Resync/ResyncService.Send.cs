@@ -1,4 +1,3 @@
-using System.Globalization;
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Resync;
@@ -33,14 +32,14 @@ internal sealed partial class ResyncService
                     // taken meanwhile (the reconnect's) skipped them while they were in the plan.
                     if (failed && Volatile.Read(ref _generation) != generation && Snapshot() is { } newer)
                     {
-                        await PlanAsync(newer, [], cancellationToken);
+                        await PlanAndQueueAsync(newer, [], cancellationToken);
                     }
                 }
 
                 await DueAsync(ami, cancellationToken);
                 if (Snapshot() is { } snapshot && await queue.NextDeadlineAsync(cancellationToken) is { } next && next <= time.GetUtcNow())
                 {
-                    await PlanAsync(snapshot, [], cancellationToken);
+                    await PlanAndQueueAsync(snapshot, [], cancellationToken);
                 }
             }
         }
@@ -52,25 +51,6 @@ internal sealed partial class ResyncService
     /// <summary>Sends one plan's NOTIFYs, each at its due time after the start; returns how many Asterisk accepted.</summary>
     public async Task<int> SendPlanAsync(IAmiActionSender ami, ResyncPlan plan, CancellationToken cancellationToken) =>
         (await SendPlanCoreAsync(ami, plan, cancellationToken)).Accepted;
-
-    /// <summary>
-    /// The <c>PJSIPNotify</c> action of an order (spec §4.4): <c>Endpoint:</c>, which Asterisk sends to
-    /// every contact of the endpoint; or, when the endpoint is gone, <c>URI:</c> with the phone's last
-    /// contact (sent from <c>default_outbound_endpoint</c>; registration-and-notify/11 records that form).
-    /// </summary>
-    internal static AmiAction NotifyAction(NotifyOrder order)
-    {
-        ArgumentNullException.ThrowIfNull(order);
-        var action = order.Uri is { } uri
-            ? new AmiAction("PJSIPNotify").Add("URI", uri)
-            : new AmiAction("PJSIPNotify").Add("Endpoint", order.Endpoint);
-        foreach (var variable in order.Variables)
-        {
-            action.Add("Variable", variable);
-        }
-
-        return action;
-    }
 
     // Stops at the first send the AMI session failed: the rest would fail the same way, and they
     // stay queued for the snapshot that follows the reconnect.
@@ -146,7 +126,7 @@ internal sealed partial class ResyncService
         var now = time.GetUtcNow();
         foreach (var row in await queue.RecoverAsync(now, now + options.FetchDeadline, cancellationToken))
         {
-            TakenAsSent(logger, row.Mac, row.Kind ?? "?");
+            TakenAsSent(logger, row.Mac, row.Kind is { } kind ? ResyncNotify.KindName(kind) : "?");
         }
 
         var rows = await queue.ListAsync(cancellationToken);
@@ -175,143 +155,30 @@ internal sealed partial class ResyncService
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    // Marks the row 'sending' (committed), then sends; null when the row was no longer where
-    // this send expected it (fetched meanwhile, or another sender took it): nothing is sent then.
     // An Error answer is tried again later (NotifyTries in all, the wait doubling); a lost session
     // leaves the phone queued for the snapshot after the reconnect (SendFailureCap times at most).
     private async Task<ResyncSendResult?> SendAsync(ResyncSendSession session, IAmiActionSender ami, NotifyOrder order, int attempt, CancellationToken cancellationToken)
     {
-        var ticket = await session.TakeAsync(new ResyncSend(order.Mac, order.Endpoint, KindText(order.Kind), attempt) { Registrations = order.Registrations }, time.GetUtcNow(), cancellationToken);
-        if (ticket is null)
+        if (await _sender.SendAsync(session, ami, order, attempt, cancellationToken) is not { } sent)
         {
-            NotSent(logger, order.Mac);
             return null;
         }
 
-        ResyncSendOutcome outcome;
-        string? detail;
-        try
-        {
-            var response = await ami.SendAsync(NotifyAction(order), cancellationToken);
-            outcome = !response.IsSuccess ? ResyncSendOutcome.Refused
-                : order.Uri is null ? ResyncSendOutcome.Accepted
-                : ResyncSendOutcome.Told;
-            detail = response.Message?.Trim();
-        }
-        catch (Exception e) when (e is AmiException or IOException or TimeoutException)
-        {
-            // Asterisk went away: the phone is queued again, and the snapshot after reconnecting plans it.
-            outcome = ResyncSendOutcome.Failed;
-            detail = e.Message;
-        }
-
-        var now = time.GetUtcNow();
-        DateTimeOffset? deadline = null;
-        string? reason = null;
-        switch (outcome)
-        {
-            case ResyncSendOutcome.Accepted:
-                deadline = now + options.FetchDeadline;
-                break;
-            case ResyncSendOutcome.Told:
-                detail = $"{detail} (to its last contact {order.Uri}: endpoint {order.Endpoint} is gone from Asterisk)";
-                break;
-            case ResyncSendOutcome.Refused:
-                var refusals = (int)ticket.Refused + 1;
-                if (ResyncPlanner.RetryAfterRefusal(refusals, options.NotifyTries, options.NotifyRetryDelay) is { } wait)
-                {
-                    outcome = ResyncSendOutcome.Retry;
-                    deadline = now + wait;
-                    reason = $"Asterisk refused the {order.Event} NOTIFY: {detail} (try {refusals} of {options.NotifyTries}; again at {Utc(now + wait)})";
-                    RetryLater(logger, order.Mac, detail ?? string.Empty, refusals, options.NotifyTries, wait);
-                }
-                else
-                {
-                    reason = $"Asterisk refused the {order.Event} NOTIFY {refusals} time{(refusals == 1 ? string.Empty : "s")}: {detail}";
-                }
-
-                break;
-            default:
-                var failures = (int)ticket.Failed + 1;
-                if (failures >= options.SendFailureCap)
-                {
-                    outcome = ResyncSendOutcome.GaveUp;
-                    reason = $"its NOTIFY was lost with the AMI session {failures} times (last: {detail})";
-                }
-
-                break;
-        }
-
-        var text = outcome switch
-        {
-            ResyncSendOutcome.Accepted or ResyncSendOutcome.Told => "sent",
-            ResyncSendOutcome.Refused or ResyncSendOutcome.Retry => "refused",
-            _ => "failed",
-        };
-        if (outcome is ResyncSendOutcome.Accepted or ResyncSendOutcome.Told)
+        if (sent.Answer.IsSent)
         {
             Interlocked.Increment(ref _sent);
         }
-        else if (outcome is ResyncSendOutcome.Refused or ResyncSendOutcome.GaveUp)
+        else if (sent.Answer.IsStale)
         {
             lock (_gate)
             {
                 _stale.Add(order.Mac);
             }
-
-            PhoneStale(logger, order.Mac, reason!);
         }
 
-        NotifySent(logger, order.Event, order.Mac, order.Endpoint, text, detail ?? string.Empty);
-        return new ResyncSendResult(order.Mac, outcome, deadline, new NotifyRecord
-        {
-            At = now,
-            Mac = order.Mac,
-            Endpoint = order.Endpoint,
-            Event = order.Event,
-            Outcome = text,
-            Detail = detail,
-        }, reason);
+        return sent.Result;
     }
-
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    internal static string KindText(ResyncKind kind) => kind switch
-    {
-        ResyncKind.CheckSync => "check-sync",
-        ResyncKind.Reset => "reset",
-        _ => "restart",
-    };
-
-    private static ResyncKind KindOf(string? text) => text switch
-    {
-        "check-sync" => ResyncKind.CheckSync,
-        "reset" => ResyncKind.Reset,
-        _ => ResyncKind.Restart,
-    };
-
-    // The event package of the last NOTIFY of a row; "none" for a phone never sent one (it fetched on its own).
-    private static string EventOf(string? kind) => kind switch
-    {
-        null => "none",
-        "check-sync" => "check-sync",
-        _ => "service-control",
-    };
-
-    [LoggerMessage(5000, LogLevel.Information, "{Event} to {Mac} via endpoint {Endpoint}: {Outcome} {Detail}")]
-    private static partial void NotifySent(ILogger logger, string @event, MacAddress mac, string endpoint, string outcome, string detail);
-
-    [LoggerMessage(5003, LogLevel.Warning, "{Mac} is stale: {Reason}")]
-    private static partial void PhoneStale(ILogger logger, MacAddress mac, string reason);
 
     [LoggerMessage(5010, LogLevel.Warning, "{Mac}: a NOTIFY was going out when the service stopped; taken as sent ({Kind}), never sent twice: its fetch or the escalation decides")]
     private static partial void TakenAsSent(ILogger logger, MacAddress mac, string kind);
-
-    [LoggerMessage(5013, LogLevel.Debug, "{Mac}: not sent, it fetched its files meanwhile or another sender took it")]
-    private static partial void NotSent(ILogger logger, MacAddress mac);
-
-    [LoggerMessage(5015, LogLevel.Warning, "{Mac}: Asterisk refused the NOTIFY ({Detail}); try {Try} of {Tries}, sent again in {Wait}")]
-    private static partial void RetryLater(ILogger logger, MacAddress mac, string detail, int @try, int tries, TimeSpan wait);
 }

@@ -33,6 +33,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
     // Wakes the sender to look at its deadlines again: a fetch sets a registration deadline that may
     // come before the one the sender waits for.
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly NotifySender _sender = new(options, time, logger);
     private readonly HashSet<MacAddress> _planned = [];
     private readonly HashSet<MacAddress> _waiting = [];
     private readonly HashSet<MacAddress> _deferred = [];
@@ -72,13 +73,15 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
     /// the transaction that stores them), plans every queued phone not already in a plan from
     /// <paramref name="snapshot"/> (with the newest contacts seen), records where each stands, and hands
     /// the orders to the sender; then checks whether phones that fetched have registered again.
-    /// With <paramref name="enqueue"/> false (<c>acb resync</c>) it only plans <paramref name="changed"/>
-    /// and writes nothing.
     /// </summary>
-    public Task<ResyncPlan> PlanAsync(PjsipSnapshot snapshot, IReadOnlyList<MacAddress> changed, CancellationToken cancellationToken, bool enqueue = true) =>
-        PlanAsync(snapshot, changed, enqueue, null, cancellationToken);
+    public Task<ResyncPlan> PlanAndQueueAsync(PjsipSnapshot snapshot, IReadOnlyList<MacAddress> changed, CancellationToken cancellationToken) =>
+        PlanAndQueueAsync(snapshot, changed, null, cancellationToken);
 
-    private async Task<ResyncPlan> PlanAsync(PjsipSnapshot snapshot, IReadOnlyList<MacAddress> changed, bool enqueue, PhoneInventory? known, CancellationToken cancellationToken)
+    /// <summary>
+    /// What a resync of <paramref name="macs"/> would send now (<c>acb resync</c>, the dashboard): planned from
+    /// <paramref name="snapshot"/> as they are bound, not deferred by a call; writes nothing and hands nothing to the sender.
+    /// </summary>
+    public async Task<ResyncPlan> PreviewAsync(PjsipSnapshot snapshot, IReadOnlyList<MacAddress> macs, CancellationToken cancellationToken)
     {
         if (!options.Enabled)
         {
@@ -87,116 +90,63 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
 
         await RegistrationsAsync(cancellationToken);
         var now = time.GetUtcNow();
-        IReadOnlyList<ResyncQueueRow> rows;
-        if (enqueue)
-        {
-            snapshot = WithNewestContacts(snapshot);
-            if (changed.Count > 0)
-            {
-                await queue.EnqueueAsync(changed, "changed", now, cancellationToken);
-            }
+        var rows = Unplanned([.. macs.Distinct().Select(mac => new QueuedResync(mac, ResyncState.Pending))]);
+        var inventory = await phones.InventoryAsync(InventoryReading.EndpointsOf(snapshot), cancellationToken);
+        var endpoints = ByName(snapshot);
+        return Place(rows, inventory, endpoints, [], now, TimeSpan.Zero).Plan;
+    }
 
-            rows = await queue.QueuedAsync(cancellationToken);
-        }
-        else
+    private async Task<ResyncPlan> PlanAndQueueAsync(PjsipSnapshot snapshot, IReadOnlyList<MacAddress> changed, PhoneInventory? known, CancellationToken cancellationToken)
+    {
+        if (!options.Enabled)
         {
-            rows = [.. changed.Distinct().Select(mac => new ResyncQueueRow { Mac = mac, State = ResyncState.Pending, Reason = "admin resync", ChangedAt = now, UpdatedAt = now })];
+            return new ResyncPlan([], []);
         }
 
-        lock (_gate)
+        await RegistrationsAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        snapshot = WithNewestContacts(snapshot);
+        if (changed.Count > 0)
         {
-            rows = [.. rows.Where(r => !_planned.Contains(r.Mac))];
+            await queue.EnqueueAsync(changed, "changed", now, cancellationToken);
         }
+
+        var rows = Unplanned([.. (await queue.QueuedAsync(cancellationToken)).Select(r => new QueuedResync(r.Mac, r.State, r.DeferredSince, r.Deadline))]);
 
         // The phones' lines and families as the inventory has them: Asterisk's declarations and the
-        // bridge's bindings alike. A phone whose family is still unknown gets check-sync, the NOTIFY
-        // that asks for nothing but a re-read.
+        // bridge's bindings alike.
         var inventory = known ?? await phones.InventoryAsync(InventoryReading.EndpointsOf(snapshot), cancellationToken);
-        var endpoints = new Dictionary<string, PjsipEndpoint>(StringComparer.Ordinal);
-        foreach (var e in snapshot.Endpoints)
-        {
-            endpoints.TryAdd(e.Name, e);
-        }
+        var endpoints = ByName(snapshot);
 
-        var targets = new List<ResyncTarget>();
-        var placements = new List<ResyncPlacement>();
+        // Every endpoint of the phone is gone from Asterisk: it is told at its last contact, so it drops its lines now.
         var toLastContact = new List<NotifyOrder>();
-        foreach (var row in rows)
+        foreach (var row in rows.Where(r => !IsResyncable(inventory, r.Mac)))
         {
-            if (inventory.Find(row.Mac) is not { } phone || phone.ServedEndpoints.Count == 0)
+            if (await LastContactOrderAsync(row.Mac, inventory.Find(row.Mac)?.Family, endpoints, cancellationToken) is { } told)
             {
-                // Every endpoint of the phone is gone from Asterisk: it is told at its last contact, so it drops its lines now.
-                if (enqueue && await LastContactOrderAsync(row.Mac, inventory.Find(row.Mac)?.Family, endpoints, cancellationToken) is { } told)
-                {
-                    toLastContact.Add(told);
-                    continue;
-                }
-
-                // Not resyncable as bound now; pending until a round binds it right (never a timer left running).
-                if (row.State != ResyncState.Pending)
-                {
-                    placements.Add(new ResyncPlacement(row.Mac, ResyncState.Pending, null, null));
-                }
-
-                continue;
-            }
-
-            targets.Add(new ResyncTarget(row.Mac, phone.Family ?? PhoneFamily.Sip79x0, phone.ServedEndpoints, ServiceControlStamps.For(phone.Model, options.VersionStamps)));
-        }
-
-        var plan = ResyncPlanner.Plan(targets, endpoint => ContactsOf(endpoints, endpoint), options.Interval);
-        var rowOf = rows.ToDictionary(r => r.Mac);
-        var targetOf = targets.ToDictionary(t => t.Mac);
-        var orders = new List<NotifyOrder>();
-        var deferred = new List<MacAddress>();
-        foreach (var order in plan.Orders)
-        {
-            var row = rowOf[order.Mac];
-            if (enqueue && options.CallDeferDeadline > TimeSpan.Zero
-                && CallState.InCall(targetOf[order.Mac].Endpoints, e => endpoints.GetValueOrDefault(e)?.DeviceState) is { } state)
-            {
-                var since = row.DeferredSince ?? now;
-                var until = since + options.CallDeferDeadline;
-                if (now < until)
-                {
-                    deferred.Add(order.Mac);
-                    placements.Add(new ResyncPlacement(order.Mac, ResyncState.Deferred, since, until));
-                    DeferredInCall(logger, order.Mac, state, until);
-                    continue;
-                }
-
-                SentDespiteCall(logger, order.Mac, state, options.CallDeferDeadline);
-            }
-
-            orders.Add(order with { Due = options.Interval * orders.Count });
-            if (row.State != ResyncState.Pending || row.Deadline is not null)
-            {
-                placements.Add(new ResyncPlacement(order.Mac, ResyncState.Pending, row.DeferredSince, null));
+                toLastContact.Add(told);
             }
         }
 
-        foreach (var order in toLastContact)
+        var placing = Place(rows, inventory, endpoints, toLastContact, now, options.CallDeferDeadline);
+        foreach (var call in placing.Calls)
         {
-            orders.Add(order with { Due = options.Interval * orders.Count });
+            if (call.SentAnyway)
+            {
+                SentDespiteCall(logger, call.Mac, call.DeviceState, options.CallDeferDeadline);
+            }
+            else
+            {
+                DeferredInCall(logger, call.Mac, call.DeviceState, call.Until);
+            }
         }
 
-        foreach (var mac in plan.Waiting)
+        foreach (var mac in placing.Waiting)
         {
-            var row = rowOf[mac];
-            if (row.State != ResyncState.WaitingContact)
-            {
-                placements.Add(new ResyncPlacement(mac, ResyncState.WaitingContact, row.DeferredSince, null));
-            }
-
             WaitingForContact(logger, mac);
         }
 
-        if (!enqueue)
-        {
-            return new ResyncPlan(orders, plan.Waiting);
-        }
-
-        await queue.PlaceAsync(placements, now, cancellationToken);
+        await queue.PlaceAsync(placing.Placements, now, cancellationToken);
         bool first;
         lock (_gate)
         {
@@ -211,14 +161,14 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
                 _deferred.Remove(row.Mac);
             }
 
-            _waiting.UnionWith(plan.Waiting);
-            _deferred.UnionWith(deferred);
-            _planned.UnionWith(orders.Select(o => o.Mac));
+            _waiting.UnionWith(placing.Waiting);
+            _deferred.UnionWith(placing.Deferred);
+            _planned.UnionWith(placing.Orders.Select(o => o.Mac));
         }
 
         // The first snapshot also wakes the sender: deadlines recovered from the store wait for one.
-        var result = new ResyncPlan(orders, plan.Waiting);
-        if (orders.Count > 0 || first)
+        var result = placing.Plan;
+        if (result.Orders.Count > 0 || first)
         {
             _plans.Writer.TryWrite(result);
         }
@@ -226,6 +176,43 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
         await RememberContactsAsync(inventory, endpoints, now, cancellationToken);
         await ProveRegistrationsAsync(snapshot, inventory, cancellationToken);
         return result;
+    }
+
+    // A phone whose family is still unknown gets check-sync, the NOTIFY that asks for nothing but a re-read.
+    private ResyncPlacing Place(IReadOnlyList<QueuedResync> rows, PhoneInventory inventory, Dictionary<string, PjsipEndpoint> endpoints, IReadOnlyList<NotifyOrder> toLastContact, DateTimeOffset now, TimeSpan callDeferDeadline)
+    {
+        var targets = new List<ResyncTarget>();
+        foreach (var row in rows)
+        {
+            if (inventory.Find(row.Mac) is { ServedEndpoints.Count: > 0 } phone)
+            {
+                targets.Add(new ResyncTarget(row.Mac, phone.Family ?? PhoneFamily.Sip79x0, phone.ServedEndpoints, ServiceControlStamps.For(phone.Model, options.VersionStamps)));
+            }
+        }
+
+        return ResyncPlacementRule.Place(rows, targets, endpoint => ContactsOf(endpoints, endpoint), e => endpoints.GetValueOrDefault(e)?.DeviceState, toLastContact, now, options.Interval, callDeferDeadline);
+    }
+
+    private static bool IsResyncable(PhoneInventory inventory, MacAddress mac) => inventory.Find(mac) is { ServedEndpoints.Count: > 0 };
+
+    private static Dictionary<string, PjsipEndpoint> ByName(PjsipSnapshot snapshot)
+    {
+        var endpoints = new Dictionary<string, PjsipEndpoint>(StringComparer.Ordinal);
+        foreach (var e in snapshot.Endpoints)
+        {
+            endpoints.TryAdd(e.Name, e);
+        }
+
+        return endpoints;
+    }
+
+    // Phones already in a plan the sender has not finished are left to it.
+    private List<QueuedResync> Unplanned(IReadOnlyList<QueuedResync> rows)
+    {
+        lock (_gate)
+        {
+            return [.. rows.Where(r => !_planned.Contains(r.Mac))];
+        }
     }
 
     // The version-stamp lines of a phone's service-control body, by the model the store has for it (unknown: the 79x1's four).

@@ -55,7 +55,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     public async Task A_phone_that_fetches_and_never_registers_is_stale_fetched_but_did_not_register_until_it_registers()
     {
         var resync = await StartAsync();
-        await resync.PlanAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
+        await resync.PlanAndQueueAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
         await _ami.NextAsync(Ct);
         await AwaitingFetchAsync();
         _ami.Contacts = [("6001", "sip:6001@127.0.0.1:5070", "reg-6001")];
@@ -94,7 +94,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     public async Task A_registration_that_raised_no_event_is_found_by_the_read_at_the_deadline()
     {
         var resync = await StartAsync();
-        await resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        await resync.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
         Assert.Contains("Content=RegisterCallId={reg-6002}", (await _ami.NextAsync(Ct)).GetAll("Variable"));
         await AwaitingFetchAsync();
         await resync.OnFetchedAsync(Mac7961, $"SEP{Mac7961}.cnf.xml", _time.GetUtcNow().AddSeconds(5), Ct);
@@ -116,7 +116,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     public async Task The_first_request_Asterisk_authenticates_after_the_boot_proves_the_restart_and_is_named_by_the_next_one_whatever_order_they_are_seen_in()
     {
         var resync = await StartAsync();
-        await resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        await resync.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
         Assert.Contains("Content=RegisterCallId={reg-6002}", (await _ami.NextAsync(Ct)).GetAll("Variable"));
         await AwaitingFetchAsync();
 
@@ -141,7 +141,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
 
         // The next change, planned by a service started again over the same store, names the phone's registration.
         var again = Start();
-        await again.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        await again.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
         Assert.Contains("Content=RegisterCallId={boot-2@127.0.0.1}", (await _ami.NextAsync(Ct)).GetAll("Variable"));
 
         // Once Asterisk lists a contact created since (the phone unregistered and registered anew), Asterisk's is newer.
@@ -149,7 +149,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         await again.OnFetchedAsync(Mac7961, $"SEP{Mac7961}.cnf.xml", _time.GetUtcNow(), Ct, host: "127.0.0.1");
         await again.OnContactsAsync(Contacts(("6002", "boot-3@127.0.0.1")), Ct);
         Assert.Equal(1, again.Proven);
-        await again.PlanAsync(Snapshot(("6002", "boot-3@127.0.0.1")), [Mac7961], Ct);
+        await again.PlanAndQueueAsync(Snapshot(("6002", "boot-3@127.0.0.1")), [Mac7961], Ct);
         Assert.Contains("Content=RegisterCallId={boot-3@127.0.0.1}", (await _ami.NextAsync(Ct)).GetAll("Variable"));
     }
 
@@ -159,7 +159,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         var resync = await StartAsync();
         var requests = Channel.CreateUnbounded<string>();
         _loops.Add(resync.PollForProofAsync(reason => requests.Writer.TryWrite(reason), _stop.Token));
-        await resync.PlanAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
+        await resync.PlanAndQueueAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
         await _ami.NextAsync(Ct);
         await AwaitingFetchAsync();
 
@@ -199,7 +199,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         _loops.Add(resync.PollForProofAsync(_ => _loops.Add(ReadContactsAsync()), _stop.Token));
         _ami.Contacts = [("6002", "sip:6002@127.0.0.1:5070", "reg-6002")];
         await resync.OnContactsAsync((await reader.ReadContactsAsync(Ct)).Update!, Ct);
-        await resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        await resync.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
         await _ami.NextAsync(Ct);
         await AwaitingFetchAsync();
         await resync.OnFetchedAsync(Mac7961, $"SEP{Mac7961}.cnf.xml", _time.GetUtcNow(), Ct);
@@ -231,7 +231,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     public async Task A_waiting_phone_is_told_when_refreshed_contacts_show_it_registered_without_a_snapshot()
     {
         var resync = await StartAsync();
-        await resync.PlanAsync(Snapshot(), [Mac7960], Ct);
+        await resync.PlanAndQueueAsync(Snapshot(), [Mac7960], Ct);
         Assert.Equal([Mac7960], resync.Waiting);
 
         await resync.OnContactsAsync(Contacts(("6001", "reg-6001")), Ct);
@@ -244,12 +244,12 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     public async Task A_phone_whose_endpoint_was_removed_is_told_with_PJSIPNotify_URI_at_its_last_contact_even_after_a_restart()
     {
         var first = await StartAsync();
-        await first.PlanAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
+        await first.PlanAndQueueAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
         await _ami.NextAsync(Ct);
 
         // The service restarts; then the admin removes endpoint 6001: the phone's files change, its only line is gone.
         var again = Start();
-        var plan = await again.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7960], Ct);
+        var plan = await again.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [Mac7960], Ct);
         var told = await _ami.NextActionAsync(Ct);
 
         Assert.Equal("sip:6001@127.0.0.1:5070", Assert.Single(plan.Orders).Uri);
@@ -258,16 +258,6 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         var log = (await new NotifyLog(_connections).RecentAsync(Mac7960, 1, Ct))[0];
         Assert.Equal(("sent", "6001"), (log.Outcome, log.Endpoint));
         Assert.Contains("to its last contact sip:6001@127.0.0.1:5070", log.Detail, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void NotifyAction_is_the_recorded_PJSIPNotify_to_an_endpoint_or_to_a_uri()
-    {
-        var byEndpoint = new NotifyOrder(Mac7960, "6001", ResyncKind.CheckSync, ["Event=check-sync"], TimeSpan.Zero);
-        var byUri = byEndpoint with { Uri = "sip:6001@127.0.0.1:5070" };
-
-        Assert.Equal(AmiFixtures.Numbered("registration-and-notify", "09-", "request"), AmiActionWriter.ToBytes(ResyncService.NotifyAction(byEndpoint).WithActionId("registration-and-notify-09")));
-        Assert.Equal(AmiFixtures.Numbered("registration-and-notify", "11-", "request"), AmiActionWriter.ToBytes(ResyncService.NotifyAction(byUri).WithActionId("registration-and-notify-11")));
     }
 
     private ResyncQueue Queue => new(_connections);

@@ -2,6 +2,7 @@ using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -58,7 +59,7 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
         _asterisk.RefuseNotifies = int.MaxValue;
         var (resync, snapshot) = await StartAsync(new ResyncOptions { Interval = TimeSpan.Zero });
 
-        await resync.PlanAsync(snapshot, [Mac], Ct);
+        await resync.PlanAndQueueAsync(snapshot, [Mac], Ct);
         await NotifiesAsync(1);
         var row = await RowAsync(r => r.State == ResyncState.Retry);
         Assert.Equal((1L, "Asterisk refused the check-sync NOTIFY: Unable to retrieve endpoint 6001 (try 1 of 3; again at 2026-11-22T08:00:10Z)"), (row.Refused, row.Reason));
@@ -80,7 +81,7 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
         Assert.Equal("Asterisk refused the check-sync NOTIFY 3 times: Unable to retrieve endpoint 6001", row.Reason);
         await Eventually.TrueAsync(() => resync.Stale.Contains(Mac), "stale in the service's view", Ct, Bound);
         _time.Advance(TimeSpan.FromHours(1));
-        await resync.PlanAsync(snapshot, [], Ct);
+        await resync.PlanAndQueueAsync(snapshot, [], Ct);
         Assert.Equal(3, _asterisk.CountOf("PJSIPNotify"));
         var log = await new NotifyLog(_connections).RecentAsync(Mac, 10, Ct);
         Assert.Equal(["refused", "refused", "refused"], log.Select(n => n.Outcome));
@@ -96,7 +97,7 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
         for (var lost = 1; lost <= 4; lost++)
         {
             // The snapshot after each reconnect plans the phone again.
-            await resync.PlanAsync(snapshot, lost == 1 ? [Mac] : [], Ct);
+            await resync.PlanAndQueueAsync(snapshot, lost == 1 ? [Mac] : [], Ct);
             await NotifiesAsync(lost);
             var expected = lost;
             await RowAsync(r => r.Failed == expected);
@@ -104,7 +105,7 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
 
         var row = await RowAsync(r => r.State == ResyncState.Stale);
         Assert.StartsWith("its NOTIFY was lost with the AMI session 4 times (last: ", row.Reason, StringComparison.Ordinal);
-        await resync.PlanAsync(snapshot, [], Ct);
+        await resync.PlanAndQueueAsync(snapshot, [], Ct);
         Assert.Equal(4, _asterisk.CountOf("PJSIPNotify"));
         Assert.Equal(4, (await new NotifyLog(_connections).RecentAsync(Mac, 10, Ct)).Count(n => n.Outcome == "failed"));
     }
@@ -115,7 +116,7 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
         _asterisk.RefuseNotifies = 1;
         var (resync, snapshot) = await StartAsync(new ResyncOptions { Interval = TimeSpan.Zero }, PhoneModels.Cisco8841);
 
-        await resync.PlanAsync(snapshot, [Mac], Ct);
+        await resync.PlanAndQueueAsync(snapshot, [Mac], Ct);
         var refused = await _asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
         await RowAsync(r => r.State == ResyncState.Retry);
         await ArmedAsync();
