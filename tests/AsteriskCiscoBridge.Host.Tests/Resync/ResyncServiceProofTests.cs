@@ -246,6 +246,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         var first = await StartAsync();
         await first.PlanAndQueueAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
         await _ami.NextAsync(Ct);
+        await AwaitingFetchAsync(); // the first service's answer and notify-log row are written before it "restarts"
 
         // The service restarts; then the admin removes endpoint 6001: the phone's files change, its only line is gone.
         var again = Start();
