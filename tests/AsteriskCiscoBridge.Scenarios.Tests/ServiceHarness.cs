@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Host.Provisioning;
-using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Files;
+using AsteriskCiscoBridge.Services.Provisioning;
+using AsteriskCiscoBridge.Services.Resync;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -67,7 +67,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
     {
         get
         {
-            var dashboard = App.Services.GetService<AsteriskCiscoBridge.Host.Dashboard.DashboardSettings>()?.Bound?.Invoke().Port;
+            var dashboard = App.Services.GetService<AsteriskCiscoBridge.Dashboard.DashboardSettings>()?.Bound?.Invoke().Port;
             return IPEndPoint.Parse(App.Urls.Select(u => new Uri(u)).First(u => u.Port != dashboard).Authority);
         }
     }

@@ -1,17 +1,19 @@
 using System.CommandLine;
 using System.Net;
-using AsteriskCiscoBridge.Host.Asterisk;
+using AsteriskCiscoBridge.Firmware;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Diagnostics;
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Firmware;
-using AsteriskCiscoBridge.Host.Firmware;
-using AsteriskCiscoBridge.Host.Http;
-using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Firmware;
+using AsteriskCiscoBridge.Services.Asterisk;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Diagnostics;
+using AsteriskCiscoBridge.Services.Files;
+using AsteriskCiscoBridge.Services.Firmware;
+using AsteriskCiscoBridge.Services.Http;
+using AsteriskCiscoBridge.Services.Storage;
 using Microsoft.Extensions.Configuration;
 
-using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;

@@ -3,10 +3,11 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Configuration;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Inventory;
+using AsteriskCiscoBridge.Services.Asterisk;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;
@@ -103,7 +104,7 @@ internal static class EndpointsCommand
     private static async Task<PhoneInventory> InventoryAsync(FileInfo? configFile, PjsipSnapshot snapshot, CancellationToken cancellationToken)
     {
         var endpoints = InventoryReading.EndpointsOf(snapshot);
-        var settings = HostSettings.Load(configFile);
+        var settings = HostSettings.From(AcbConfiguration.Build(configFile?.FullName));
         if (!File.Exists(Path.GetFullPath(settings.Storage.Database)))
         {
             return PhoneInventory.Build(endpoints, [], []);

@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using AsteriskCiscoBridge.Firmware;
 using AsteriskCiscoBridge.Host.Configuration;
-using AsteriskCiscoBridge.Host.Firmware;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Firmware;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Firmware;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.Extensions.Configuration;
 

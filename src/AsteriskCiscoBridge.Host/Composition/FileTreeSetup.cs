@@ -1,9 +1,10 @@
 using AsteriskCiscoBridge.Host.Configuration;
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Host.Provisioning;
-using AsteriskCiscoBridge.Host.Security;
-using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Firmware;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Files;
+using AsteriskCiscoBridge.Services.Provisioning;
+using AsteriskCiscoBridge.Services.Security;
+using AsteriskCiscoBridge.Services.Storage;
 using AsteriskCiscoBridge.Tftp.Files;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,7 @@
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Diagnostics;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,8 +1,8 @@
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Host.Firmware;
-using AsteriskCiscoBridge.Host.Provisioning;
-using AsteriskCiscoBridge.Host.Security;
-using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Services.Files;
+using AsteriskCiscoBridge.Services.Firmware;
+using AsteriskCiscoBridge.Services.Provisioning;
+using AsteriskCiscoBridge.Services.Security;
+using AsteriskCiscoBridge.Services.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Composition;

@@ -1,10 +1,12 @@
 using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Asterisk;
-using AsteriskCiscoBridge.Host.Phonebook;
-using AsteriskCiscoBridge.Host.Provisioning;
-using AsteriskCiscoBridge.Host.Resync;
-using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Host.Telemetry;
+using AsteriskCiscoBridge.Services.Asterisk;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Phonebook;
+using AsteriskCiscoBridge.Services.Provisioning;
+using AsteriskCiscoBridge.Services.Resync;
+using AsteriskCiscoBridge.Services.Security;
+using AsteriskCiscoBridge.Services.Telemetry;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;

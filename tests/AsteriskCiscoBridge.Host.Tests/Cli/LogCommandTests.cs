@@ -1,9 +1,9 @@
 using System.Net;
-using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Tests.Provisioning;
 using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Requests;
+using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;

@@ -1,6 +1,7 @@
 using AsteriskCiscoBridge.Host.Configuration;
-using AsteriskCiscoBridge.Host.Http;
-using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Http;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Testing.Support;
 using Microsoft.Extensions.Configuration;
 

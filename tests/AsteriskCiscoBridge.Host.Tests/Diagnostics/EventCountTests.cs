@@ -1,4 +1,5 @@
 using AsteriskCiscoBridge.Host.Diagnostics;
+using AsteriskCiscoBridge.Services.Diagnostics;
 
 namespace AsteriskCiscoBridge.Host.Tests.Diagnostics;
 

@@ -1,5 +1,6 @@
 using AsteriskCiscoBridge.Host.Diagnostics;
 using AsteriskCiscoBridge.Provisioning.Requests;
+using AsteriskCiscoBridge.Services.Diagnostics;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using Microsoft.Data.Sqlite;

@@ -1,6 +1,6 @@
 using System.Net;
-using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Provisioning.Requests;
+using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Tests.Files;

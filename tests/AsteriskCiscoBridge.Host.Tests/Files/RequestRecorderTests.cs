@@ -1,8 +1,8 @@
 using System.Net;
-using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Tests.Cli;
 using AsteriskCiscoBridge.Host.Tests.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Requests;
+using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;

@@ -1,8 +1,9 @@
-using AsteriskCiscoBridge.Host.Asterisk;
+using AsteriskCiscoBridge.Dashboard;
 using AsteriskCiscoBridge.Host.Configuration;
-using AsteriskCiscoBridge.Host.Dashboard;
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Services.Asterisk;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Files;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Testing.Support;
 using Microsoft.Extensions.Configuration;
 

@@ -1,6 +1,6 @@
-using AsteriskCiscoBridge.Host.Phonebook;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Phonebook;
+using AsteriskCiscoBridge.Services.Provisioning;
 using Microsoft.Extensions.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Tests.Phonebook;

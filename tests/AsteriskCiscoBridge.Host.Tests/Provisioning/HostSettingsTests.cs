@@ -1,5 +1,5 @@
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Provisioning;
 using Microsoft.Extensions.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Tests.Provisioning;

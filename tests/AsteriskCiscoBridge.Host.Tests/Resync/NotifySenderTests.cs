@@ -1,7 +1,7 @@
 using AsteriskCiscoBridge.Ami;
-using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Resync;
+using AsteriskCiscoBridge.Services.Resync;
 using AsteriskCiscoBridge.Testing.Ami;
 
 namespace AsteriskCiscoBridge.Host.Tests.Resync;

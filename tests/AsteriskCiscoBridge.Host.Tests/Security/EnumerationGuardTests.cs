@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Services.Security;
 
 namespace AsteriskCiscoBridge.Host.Tests.Security;
 

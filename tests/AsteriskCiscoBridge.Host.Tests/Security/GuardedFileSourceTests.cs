@@ -1,10 +1,10 @@
-using AsteriskCiscoBridge.Testing.Support;
 using System.Net;
 using System.Text;
-using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Security;
 using AsteriskCiscoBridge.Storage;
+using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
 using AsteriskCiscoBridge.Testing.Time;
 using AsteriskCiscoBridge.Tftp.Files;

@@ -1,7 +1,7 @@
 using System.Net;
-using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Security;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Tests.Security;

@@ -1,15 +1,15 @@
 using System.Text;
 using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Firmware;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Firmware;
 using AsteriskCiscoBridge.Testing.Phones;
-using PhoneFamily = AsteriskCiscoBridge.Testing.Phones.PhoneFamily;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
 using Microsoft.Extensions.DependencyInjection;
+using PhoneFamily = AsteriskCiscoBridge.Testing.Phones.PhoneFamily;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests.Firmware;
 

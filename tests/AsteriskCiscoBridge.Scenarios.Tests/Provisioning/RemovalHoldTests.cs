@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AsteriskCiscoBridge.Ami;
-using AsteriskCiscoBridge.Host.Dashboard;
+using AsteriskCiscoBridge.Dashboard;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
