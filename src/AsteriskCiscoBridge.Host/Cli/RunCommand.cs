@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AsteriskCiscoBridge.Dashboard;
 using AsteriskCiscoBridge.Host.Composition;
+using AsteriskCiscoBridge.Services.Composition;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Diagnostics;
 using AsteriskCiscoBridge.Host.Telemetry;
@@ -168,10 +169,10 @@ internal static partial class RunCommand
         builder.AddListeners(startup);
         builder.Services
             .AddBridgeOptions(configuration)
-            .AddBridgeStorage(startup.Host.Storage)
-            .AddFileTree(startup)
-            .AddFirmware(startup)
-            .AddProvisioning(startup)
+            .AddBridgeStorage(startup.Services.Host.Storage)
+            .AddFileTree(startup.Services)
+            .AddFirmware(startup.Services)
+            .AddProvisioning(startup.Services)
             .AddResync()
             .AddServiceLoops(configuration);
         builder.AddDashboard(configuration);
@@ -184,12 +185,12 @@ internal static partial class RunCommand
 
         var app = builder.Build();
         app.UseDashboard();
-        app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), startup.AllowedNetworks, startup.Tftp.AnswerDeniedClients);
+        app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), startup.AllowedNetworks, startup.Services.Tftp.AnswerDeniedClients);
         if (app.Services.GetRequiredService<DirectoryOptions>() is { Enabled: true } directory)
         {
             app.MapDirectory(
                 app.Services.GetRequiredService<DirectorySource>(), directory, startup.AllowedNetworks, app.Services.GetRequiredService<RequestRateLimiter>(),
-                app.Services.GetRequiredService<KnownAddresses>(), startup.Tftp.AnswerDeniedClients);
+                app.Services.GetRequiredService<KnownAddresses>(), startup.Services.Tftp.AnswerDeniedClients);
         }
 
         return app;

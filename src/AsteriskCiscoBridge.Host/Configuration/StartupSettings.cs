@@ -25,23 +25,14 @@ namespace AsteriskCiscoBridge.Host.Configuration;
 /// per section and validated again at start (<see cref="OptionsRegistration"/>).
 /// </summary>
 internal sealed record StartupSettings(
-    TftpServerOptions Tftp,
+    ServiceSettings Services,
     IReadOnlyList<IPNetwork> AllowedNetworks,
-    HostSettings Host,
-    SiteSettings Site,
-    AmiOptions? Ami,
-    string? AmiProblem,
-    string FirmwareFolder,
-    AddressMismatchMode Pinning,
-    RateLimitOptions RateLimit,
     IReadOnlyList<IPEndPoint> HttpListen,
-    DashboardSettings? Dashboard,
-    TemplateSet Templates,
-    SyncOptions Sync)
+    DashboardSettings? Dashboard)
 {
     /// <summary>The listeners the service opens, in the order the start-up probe checks them.</summary>
     public ServiceListeners Listeners { get; } = new([
-        .. Tftp.Listen.Select(ServiceListener.Tftp),
+        .. Services.Tftp.Listen.Select(ServiceListener.Tftp),
         .. HttpListen.Select(ServiceListener.Http),
         .. Dashboard is null ? [] : new[] { ServiceListener.Dashboard(Dashboard.Listen) }]);
 
@@ -94,6 +85,8 @@ internal sealed record StartupSettings(
 
         var dashboard = DashboardOptions.Read(configuration);
         var templates = settings.LoadTemplates();
-        return new StartupSettings(tftp, allowed, settings, site, ami, amiProblem, firmware, pinning, rateLimit, httpListen, dashboard, templates, SyncOptions.Read(configuration));
+        return new StartupSettings(
+            new ServiceSettings(tftp, settings, site, ami, amiProblem, firmware, pinning, rateLimit, templates, SyncOptions.Read(configuration)),
+            allowed, httpListen, dashboard);
     }
 }

@@ -5,7 +5,7 @@ using AsteriskCiscoBridge.Services.Security;
 using AsteriskCiscoBridge.Services.Storage;
 using Microsoft.Extensions.Configuration;
 
-namespace AsteriskCiscoBridge.Host.Composition;
+namespace AsteriskCiscoBridge.Services.Composition;
 
 /// <summary>
 /// The hosted services of <c>acb run</c>, in the order they start (and stop in reverse): written once, here,

@@ -1,5 +1,4 @@
 using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Services.Configuration;
 using AsteriskCiscoBridge.Services.Firmware;
 using AsteriskCiscoBridge.Services.Phonebook;
@@ -10,13 +9,13 @@ using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Tftp.Files;
 using Microsoft.Extensions.Logging;
 
-namespace AsteriskCiscoBridge.Host.Composition;
+namespace AsteriskCiscoBridge.Services.Composition;
 
 /// <summary>From Asterisk's endpoints to rendered, published files; the firmware the files name; the resync that tells phones.</summary>
 internal static class ProvisioningSetup
 {
     /// <summary>The endpoint sync, the inventory rounds, rendering and publishing into the file tree.</summary>
-    public static IServiceCollection AddProvisioning(this IServiceCollection services, StartupSettings startup)
+    public static IServiceCollection AddProvisioning(this IServiceCollection services, ServiceSettings startup)
     {
         services.AddSingleton<PhoneDiscovery>();
         services.AddSingleton(sp => new StoredFileTree(
@@ -38,7 +37,7 @@ internal static class ProvisioningSetup
     }
 
     /// <summary>The firmware folder's catalog and the load each phone is planned to run.</summary>
-    public static IServiceCollection AddFirmware(this IServiceCollection services, StartupSettings startup)
+    public static IServiceCollection AddFirmware(this IServiceCollection services, ServiceSettings startup)
     {
         services.AddSingleton(sp => new LoadPlanSource(sp.GetRequiredService<FirmwareStore>(), startup.Host.Firmware, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<LoadLearningService>();

@@ -1,6 +1,5 @@
-using AsteriskCiscoBridge.Host.Configuration;
-using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Services.Security;
@@ -8,12 +7,12 @@ using AsteriskCiscoBridge.Services.Storage;
 using AsteriskCiscoBridge.Tftp.Files;
 using Microsoft.Extensions.Logging;
 
-namespace AsteriskCiscoBridge.Host.Composition;
+namespace AsteriskCiscoBridge.Services.Composition;
 
 /// <summary>The files phones fetch (TFTP and HTTP over one tree) and the guards in front of them.</summary>
 internal static class FileTreeSetup
 {
-    public static IServiceCollection AddFileTree(this IServiceCollection services, StartupSettings startup)
+    public static IServiceCollection AddFileTree(this IServiceCollection services, ServiceSettings startup)
     {
         services.AddSingleton(startup.Tftp);
         // Generated files, published by the store into memory.
