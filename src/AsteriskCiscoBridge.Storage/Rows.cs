@@ -104,7 +104,7 @@ public sealed record BindingRow
 /// False when the change tells the phone nothing it must act on (its file only names the load it already
 /// runs): stored, but not queued for a resync.
 /// </param>
-public sealed record PhoneRendering(MacAddress Mac, IReadOnlyList<RenderedFile> Files, string? SyncValue, string? VersionStamp, bool Notify = true);
+public sealed record StoredPhoneFiles(MacAddress Mac, IReadOnlyList<RenderedFile> Files, string? SyncValue, string? VersionStamp, bool Notify = true);
 
 public enum SaveOutcome
 {

@@ -327,7 +327,7 @@ public sealed class ResyncQueueTests
         return (store, new ResyncQueue(db.Factory));
     }
 
-    private static PhoneRendering Rendering(MacAddress mac, string content) =>
+    private static StoredPhoneFiles Rendering(MacAddress mac, string content) =>
         new(mac, [new RenderedFile($"SIP{mac.Value}.cnf", FileScope.Phone, Encoding.UTF8.GetBytes(content))], content, null);
 
     private static ResyncSendResult Result(MacAddress mac, ResyncSendOutcome outcome, DateTimeOffset? deadline, string detail = "NOTIFY sent") =>

@@ -45,7 +45,7 @@ internal sealed partial class EndpointProvisioner(
     {
         var problems = new List<string>();
         var changed = new List<MacAddress>();
-        var renderings = new List<PhoneRendering>();
+        var renderings = new List<StoredPhoneFiles>();
         var site = await renderer.RenderSiteAsync(cancellationToken);
         var unchanged = 0;
         if (discovery is not null)
@@ -119,7 +119,7 @@ internal sealed partial class EndpointProvisioner(
             var stored = storedHashes.GetValueOrDefault(phone.Mac);
             var echoOnly = render.HashWithoutEcho is { } quiet && stored is not null
                 && PhoneStore.SetHash(StoredPhoneRenderer.OwnFiles(render.Result.Files)) != stored && quiet.Value == stored;
-            renderings.Add(new PhoneRendering(phone.Mac, [.. render.Result.Files.Where(f => f.Scope == FileScope.Phone)], render.Result.SyncValue, render.Result.VersionStamp, Notify: !echoOnly));
+            renderings.Add(new StoredPhoneFiles(phone.Mac, [.. render.Result.Files.Where(f => f.Scope == FileScope.Phone)], render.Result.SyncValue, render.Result.VersionStamp, Notify: !echoOnly));
         }
 
         Inventory = inventory;

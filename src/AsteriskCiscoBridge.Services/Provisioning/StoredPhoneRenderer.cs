@@ -14,7 +14,7 @@ namespace AsteriskCiscoBridge.Services.Provisioning;
 /// names them and the files carry the rest. When none is left, <see cref="PhoneRenderResult.CarriesNoLine"/>
 /// is set and the files are what a bound phone with no line gets (<see cref="StoredPhoneRenderer.DeprovisionAsync"/>).
 /// </remarks>
-internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet Site, string? Error, LoadPlan? Plan = null, IReadOnlyList<LineInput>? Lines = null)
+internal sealed record StoredPhoneRenderResult(PhoneRenderResult? Result, SiteFileSet Site, string? Error, LoadPlan? Plan = null, IReadOnlyList<LineInput>? Lines = null)
 {
     /// <summary>
     /// When the files name the load the phone already runs ("keep current", spec §3.5), the content hash of
@@ -23,7 +23,7 @@ internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet 
     /// </summary>
     public Lazy<string?>? HashWithoutEcho { get; init; }
 
-    public static StoredPhoneRender Fail(SiteFileSet site, string error) => new(null, site, error);
+    public static StoredPhoneRenderResult Fail(SiteFileSet site, string error) => new(null, site, error);
 
     /// <summary>
     /// One line per left-out line, for a provisioning round's problems: MAC, endpoint, file, field and why.
@@ -53,13 +53,12 @@ internal sealed record StoredPhoneRender(PhoneRenderResult? Result, SiteFileSet 
 }
 
 /// <summary>
-/// Renders a phone from what the store holds: its model and its bindings' line data. Until the
-/// AMI endpoint source is wired in, the line data is what was recorded with the binding
-/// (<c>acb bind --line-data</c>); a binding without it is an error, never a placeholder.
+/// Renders a phone from what the store holds: its model and its bindings' line data, which the endpoint
+/// sync records from Asterisk's endpoints every round (or <c>acb bind --line-data</c> for a phone bound by
+/// hand); a binding without it is an error, never a placeholder.
 /// </summary>
 /// <remarks>
-/// With <paramref name="loads"/>, the load each phone is offered is its plan's next hop (one hop per boot,
-/// issue 6): the running load from <c>phones.load</c>, its pin, the site default for its model and the
+/// With <paramref name="loads"/>, the load each phone is offered is its plan's next hop (one hop per boot): the running load from <c>phones.load</c>, its pin, the site default for its model and the
 /// staircase rules, against the stored catalog. A phone with nothing to offer gets no
 /// <c>loadInformation</c>/<c>image_version</c> and keeps what it runs; the site files name a default only
 /// when the catalog holds it complete.
@@ -72,7 +71,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
 
     public LoadPlanSource? Loads => loads;
 
-    public async Task<StoredPhoneRender> RenderAsync(MacAddress mac, CancellationToken cancellationToken, SiteFileSet? siteFiles = null)
+    public async Task<StoredPhoneRenderResult> RenderAsync(MacAddress mac, CancellationToken cancellationToken, SiteFileSet? siteFiles = null)
     {
         // A round over many phones renders the site files once and passes them in.
         if (siteFiles is null)
@@ -84,26 +83,26 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
         var phone = await phones.GetAsync(mac, cancellationToken);
         if (phone is null)
         {
-            return StoredPhoneRender.Fail(siteFiles, $"{mac} is not bound (acb bind {mac} ENDPOINT…)");
+            return StoredPhoneRenderResult.Fail(siteFiles, $"{mac} is not bound (acb bind {mac} ENDPOINT…)");
         }
 
         var model = PhoneFamilies.Find(phone.Model);
         if (model is null && phone.Model.Length > 0)
         {
-            return StoredPhoneRender.Fail(siteFiles, $"{mac}: stored model '{phone.Model}' is not supported");
+            return StoredPhoneRenderResult.Fail(siteFiles, $"{mac}: stored model '{phone.Model}' is not supported");
         }
 
         var bindings = await phones.BindingsAsync(mac, cancellationToken);
         var missing = bindings.Where(b => b.ToLine() is null).Select(b => b.Endpoint).ToArray();
         if (missing.Length > 0)
         {
-            return StoredPhoneRender.Fail(siteFiles, $"{mac}: no line data for endpoint{(missing.Length == 1 ? "" : "s")} {string.Join(", ", missing)}: Asterisk has not been read (configure Ami, or bind with --line-data)");
+            return StoredPhoneRenderResult.Fail(siteFiles, $"{mac}: no line data for endpoint{(missing.Length == 1 ? "" : "s")} {string.Join(", ", missing)}: Asterisk has not been read (configure Ami, or bind with --line-data)");
         }
 
         var overrides = PhoneSettings.ToOverrides(await phones.SettingsAsync(mac, cancellationToken), out var settingsError);
         if (overrides is null)
         {
-            return StoredPhoneRender.Fail(siteFiles, $"{mac}: {settingsError}");
+            return StoredPhoneRenderResult.Fail(siteFiles, $"{mac}: {settingsError}");
         }
 
         return Render(siteFiles, phone, model, [.. bindings.Select(b => b.ToLine()!)], overrides);
@@ -114,14 +113,14 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
     /// stores, with the same data the service's rounds use. A phone Asterisk declares that the store
     /// does not hold yet is rendered all the same (with no load offered: nothing is planned for it yet).
     /// </summary>
-    public async Task<StoredPhoneRender> RenderAsync(InventoryPhone phone, CancellationToken cancellationToken)
+    public async Task<StoredPhoneRenderResult> RenderAsync(InventoryPhone phone, CancellationToken cancellationToken)
     {
         await RefreshAsync(cancellationToken);
         var siteFiles = RenderSite();
         if (phone.ServedLines.Count == 0)
         {
             var why = phone.Lines.Select(l => l.Problem).OfType<string>().ToArray();
-            return StoredPhoneRender.Fail(siteFiles, $"{phone.Mac}: no line can be provisioned{(why.Length == 0 ? string.Empty : ": " + string.Join("; ", why))}");
+            return StoredPhoneRenderResult.Fail(siteFiles, $"{phone.Mac}: no line can be provisioned{(why.Length == 0 ? string.Empty : ": " + string.Join("; ", why))}");
         }
 
         var epoch = DateTimeOffset.UnixEpoch;
@@ -130,7 +129,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
         var overrides = PhoneSettings.ToOverrides(await phones.SettingsAsync(phone.Mac, cancellationToken), out var settingsError);
         if (overrides is null)
         {
-            return StoredPhoneRender.Fail(siteFiles, $"{phone.Mac}: {settingsError}");
+            return StoredPhoneRenderResult.Fail(siteFiles, $"{phone.Mac}: {settingsError}");
         }
 
         return Render(siteFiles, row, phone.Model, phone.ServedLines, WithKeys(overrides, phone.Keys));
@@ -164,7 +163,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
     /// <paramref name="keys"/> are the feature keys Asterisk declares for it (<see cref="InventoryPhone.Keys"/>); the
     /// phone's own <c>key.N</c> settings come first.
     /// </summary>
-    public async Task<StoredPhoneRender> RenderLinesAsync(MacAddress mac, IReadOnlyList<LineInput> lines, CancellationToken cancellationToken, SiteFileSet? siteFiles = null, IReadOnlyList<string>? userAgents = null, IReadOnlyList<FeatureKey>? keys = null)
+    public async Task<StoredPhoneRenderResult> RenderLinesAsync(MacAddress mac, IReadOnlyList<LineInput> lines, CancellationToken cancellationToken, SiteFileSet? siteFiles = null, IReadOnlyList<string>? userAgents = null, IReadOnlyList<FeatureKey>? keys = null)
     {
         // A round over many phones renders the site files once and passes them in.
         if (siteFiles is null)
@@ -177,13 +176,13 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
         var model = phone is null ? null : PhoneFamilies.Find(phone.Model);
         if (phone is null || (model is null && phone.Model.Length > 0))
         {
-            return StoredPhoneRender.Fail(siteFiles, $"{mac}: not bound, or its model is not supported");
+            return StoredPhoneRenderResult.Fail(siteFiles, $"{mac}: not bound, or its model is not supported");
         }
 
         var overrides = PhoneSettings.ToOverrides(await phones.SettingsAsync(mac, cancellationToken), out var settingsError);
         if (overrides is null)
         {
-            return StoredPhoneRender.Fail(siteFiles, $"{mac}: {settingsError}");
+            return StoredPhoneRenderResult.Fail(siteFiles, $"{mac}: {settingsError}");
         }
 
         if (userAgents is { Count: > 0 } && model is not null && !PhoneFamilies.IsRepresentative(model))
@@ -208,7 +207,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
     /// Renders a phone again after its load plan moved: with the lines of its last render from live endpoints,
     /// or else with its binding's recorded line data.
     /// </summary>
-    public Task<StoredPhoneRender> RerenderAsync(MacAddress mac, CancellationToken cancellationToken) =>
+    public Task<StoredPhoneRenderResult> RerenderAsync(MacAddress mac, CancellationToken cancellationToken) =>
         _lines.TryGetValue(mac, out var last) ? RenderLinesAsync(mac, last.Lines, cancellationToken, keys: last.Keys) : RenderAsync(mac, cancellationToken);
 
     /// <summary>
@@ -218,7 +217,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
     /// its old files so that the old credentials stop being served. It names no load: the phone keeps what
     /// it runs. Null when the phone or its model is unknown.
     /// </summary>
-    public async Task<PhoneRendering?> DeprovisionAsync(MacAddress mac, CancellationToken cancellationToken)
+    public async Task<StoredPhoneFiles?> DeprovisionAsync(MacAddress mac, CancellationToken cancellationToken)
     {
         var phone = await phones.GetAsync(mac, cancellationToken);
         var model = phone is null ? null : PhoneFamilies.Find(phone.Model);
@@ -228,7 +227,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
         }
 
         _lines.TryRemove(mac, out _);
-        return new PhoneRendering(mac, Unprovisioned(mac, model), null, null);
+        return new StoredPhoneFiles(mac, Unprovisioned(mac, model), null, null);
     }
 
     // What the unprovisioned policy answers for the phone's own file names (both, while its family is unknown), naming no load.
@@ -241,12 +240,12 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
     }
 
     /// <summary>Stores the site files and the phone's own files; the counter moves only if they changed.</summary>
-    public async Task<SaveResult> SaveAsync(MacAddress mac, StoredPhoneRender render, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<SaveResult> SaveAsync(MacAddress mac, StoredPhoneRenderResult render, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(render.Result);
         await config.SaveSiteFilesAsync(render.Site.Files, now, cancellationToken);
         var own = render.Result.Files.Where(f => f.Scope == FileScope.Phone).ToArray();
-        return await phones.SaveRenderedAsync(new PhoneRendering(mac, own, render.Result.SyncValue, render.Result.VersionStamp), now, cancellationToken);
+        return await phones.SaveRenderedAsync(new StoredPhoneFiles(mac, own, render.Result.SyncValue, render.Result.VersionStamp), now, cancellationToken);
     }
 
     /// <summary>The load plan of a stored phone against the catalog last read (null without load planning or for an unknown model).</summary>
@@ -261,7 +260,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
 
     private Task RefreshAsync(CancellationToken cancellationToken) => loads?.RefreshAsync(cancellationToken) ?? Task.CompletedTask;
 
-    private StoredPhoneRender Render(SiteFileSet siteFiles, PhoneRow phone, PhoneModel? model, IReadOnlyList<LineInput> lines, PhoneOverrides overrides)
+    private StoredPhoneRenderResult Render(SiteFileSet siteFiles, PhoneRow phone, PhoneModel? model, IReadOnlyList<LineInput> lines, PhoneOverrides overrides)
     {
         // Without load planning the stored load is handed out as it is; with it, the plan's next hop, or
         // none ("") when nothing may be offered: the phone then keeps what it runs. A phone known by its
@@ -275,12 +274,12 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
         {
             // Not one line fits the file: the phone gets what a bound phone whose lines are all gone gets,
             // so the credentials it had stop being served; the result keeps the warnings and LeftOut.
-            return new StoredPhoneRender(result with { Files = Unprovisioned(phone.Mac, model) }, siteFiles, null, plan, lines);
+            return new StoredPhoneRenderResult(result with { Files = Unprovisioned(phone.Mac, model) }, siteFiles, null, plan, lines);
         }
 
         if (!result.Succeeded)
         {
-            return StoredPhoneRender.Fail(siteFiles, $"{phone.Mac}: {string.Join("; ", result.Errors)}");
+            return StoredPhoneRenderResult.Fail(siteFiles, $"{phone.Mac}: {string.Join("; ", result.Errors)}");
         }
 
         // Naming the running load keeps a phone where it is, as naming none does (it keeps what it runs):
@@ -296,7 +295,7 @@ internal sealed class StoredPhoneRenderer(PhoneStore phones, ConfigStore config,
             });
         }
 
-        return new StoredPhoneRender(result, siteFiles, null, plan, lines) { HashWithoutEcho = withoutEcho };
+        return new StoredPhoneRenderResult(result, siteFiles, null, plan, lines) { HashWithoutEcho = withoutEcho };
     }
 
     /// <summary>

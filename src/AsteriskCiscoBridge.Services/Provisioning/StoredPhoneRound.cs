@@ -24,7 +24,7 @@ internal sealed partial class StoredPhoneRound(
     public async Task<ProvisioningRound> ApplyAsync(CancellationToken cancellationToken)
     {
         var site = await renderer.RenderSiteAsync(cancellationToken);
-        var renderings = new List<PhoneRendering>();
+        var renderings = new List<StoredPhoneFiles>();
         var problems = new List<string>();
         var waiting = 0;
         foreach (var (mac, rows) in await phones.AllBindingsAsync(cancellationToken))
@@ -42,7 +42,7 @@ internal sealed partial class StoredPhoneRound(
                 continue;
             }
 
-            renderings.Add(new PhoneRendering(mac, [.. render.Result.Files.Where(f => f.Scope == FileScope.Phone)], render.Result.SyncValue, render.Result.VersionStamp));
+            renderings.Add(new StoredPhoneFiles(mac, [.. render.Result.Files.Where(f => f.Scope == FileScope.Phone)], render.Result.SyncValue, render.Result.VersionStamp));
         }
 
         var now = time.GetUtcNow();

@@ -3,7 +3,7 @@ using AsteriskCiscoBridge.Provisioning.Model;
 namespace AsteriskCiscoBridge.Provisioning.Rendering;
 
 /// <summary>The words the 7940/7960 and 79x1 files use for the site's enums (spec §2.2, §2.8).</summary>
-internal static class CnfNames
+internal static class CiscoFileWords
 {
     public static string Codec(PreferredCodec codec) => codec switch
     {
