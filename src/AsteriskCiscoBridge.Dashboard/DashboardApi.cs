@@ -88,7 +88,7 @@ internal sealed partial class DashboardApi(
         }
 
         sync.RequestRound("held removals accepted on the dashboard");
-        RemovalsAccepted(_logger, hold.Describe());
+        Log.RemovalsAccepted(_logger, hold.Describe());
         return new DashboardActionResult(true, $"accepted: {hold.Describe()}; the phones are deprovisioned and told now");
     }
 
@@ -139,7 +139,7 @@ internal sealed partial class DashboardApi(
             var sent = await run.SendAsync("dashboard resync", null, cancellationToken);
             await run.LogoffAsync(cancellationToken);
             var order = plan.Orders[0];
-            ResyncRequested(_logger, mac, order.Endpoint, sent == plan.Orders.Count);
+            Log.ResyncRequested(_logger, mac, order.Endpoint, sent == plan.Orders.Count);
             return sent == plan.Orders.Count
                 ? new DashboardActionResult(true, $"{order.Event} sent to {mac} via endpoint {order.Endpoint}")
                 : new DashboardActionResult(false, $"Asterisk refused the {order.Event} to {mac} (see the notify log)");
@@ -199,7 +199,7 @@ internal sealed partial class DashboardApi(
             await tree.ReloadAsync(cancellationToken);
         }
 
-        PinChanged(_logger, mac, load ?? "none", render.Plan?.Reason ?? "-");
+        Log.PinChanged(_logger, mac, load ?? "none", render.Plan?.Reason ?? "-");
         var next = render.Plan?.NextHop is { Length: > 0 } hop ? $"next boot loads {hop}" : "no load change is offered";
         return outcome with { Message = $"{outcome.Message}; {next} (Resync reboots it now)" };
     }
@@ -238,7 +238,7 @@ internal sealed partial class DashboardApi(
         settings.AddRange(keys.Select(k => new KeyValuePair<string, string>($"{FeatureKeys.SettingPrefix}{k.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)}", k.Value)));
         var now = time.GetUtcNow();
         await phones.SetSettingsAsync(mac, settings, "dashboard", now, cancellationToken);
-        KeysChanged(_logger, mac, keys.Count);
+        Log.KeysChanged(_logger, mac, keys.Count);
         return new DashboardActionResult(true, $"{mac}: {(keys.Count == 0 ? "speed dials cleared" : $"{keys.Count} speed dial{(keys.Count == 1 ? "" : "s")} set")}; the service renders its file within a second and restarts it");
     }
 
@@ -249,16 +249,4 @@ internal sealed partial class DashboardApi(
             : [];
 
     private static DashboardRequest ToView(RequestRecord r) => new(r.Id, r.At, r.Client, r.FileName, r.Mac?.Value, r.Outcome.ToString(), r.Bytes);
-
-    [LoggerMessage(6103, LogLevel.Warning, "Dashboard accepted the held answer of Asterisk: {Held}")]
-    private static partial void RemovalsAccepted(ILogger logger, string held);
-
-    [LoggerMessage(6102, LogLevel.Information, "Dashboard pin of {Mac}: {Load}; plan: {Reason}")]
-    private static partial void PinChanged(ILogger logger, MacAddress mac, string load, string reason);
-
-    [LoggerMessage(6103, LogLevel.Information, "Dashboard speed dials of {Mac}: {Count} set")]
-    private static partial void KeysChanged(ILogger logger, MacAddress mac, int count);
-
-    [LoggerMessage(6104, LogLevel.Information, "Dashboard resync of {Mac} via endpoint {Endpoint}: accepted {Accepted}")]
-    private static partial void ResyncRequested(ILogger logger, MacAddress mac, string endpoint, bool accepted);
 }

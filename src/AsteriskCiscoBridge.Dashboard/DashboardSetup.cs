@@ -92,7 +92,7 @@ internal static partial class DashboardSetup
         });
         if (settings is not null)
         {
-            app.Lifetime.ApplicationStarted.Register(() => Listening(app.Services.GetRequiredService<ILogger<DashboardApi>>(), settings.Bound?.Invoke() ?? settings.Listen, settings.TokenConfigured));
+            app.Lifetime.ApplicationStarted.Register(() => Log.Listening(app.Services.GetRequiredService<ILogger<DashboardApi>>(), settings.Bound?.Invoke() ?? settings.Listen, settings.TokenConfigured));
         }
     }
 
@@ -263,7 +263,4 @@ internal static partial class DashboardSetup
         response.ContentType = "application/json; charset=utf-8";
         await JsonSerializer.SerializeAsync(response.Body, value, type, cancellationToken);
     }
-
-    [LoggerMessage(6101, LogLevel.Information, "Dashboard on http://{EndPoint}/ (token configured: {TokenConfigured})")]
-    private static partial void Listening(ILogger logger, IPEndPoint endPoint, bool tokenConfigured);
 }

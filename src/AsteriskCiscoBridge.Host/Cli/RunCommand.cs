@@ -111,7 +111,7 @@ internal static partial class RunCommand
                 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AsteriskCiscoBridge.Host.Cli.RunCommand");
                 foreach (var line in dead)
                 {
-                    ServiceDied(logger, line);
+                    Log.ServiceDied(logger, line);
                     await error.WriteLineAsync($"acb run: {line}; exiting with code 1 so that the service is restarted");
                 }
 
@@ -195,9 +195,6 @@ internal static partial class RunCommand
 
         return app;
     }
-
-    [LoggerMessage(6141, LogLevel.Critical, "{What}: the service stops with exit code 1 so that systemd restarts it")]
-    private static partial void ServiceDied(ILogger logger, string what);
 
     private static void AddList(Dictionary<string, string?> overrides, string key, string[]? values)
     {

@@ -192,7 +192,7 @@ internal sealed partial class RequestRecorder(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A busy or broken database must not stop the recording of the next requests.
-            NotObserved(logger, request.FileName, e);
+            Log.RequestNotObserved(logger, request.FileName, e);
         }
     }
 
@@ -209,7 +209,7 @@ internal sealed partial class RequestRecorder(
             await log.AppendAsync(records, counts, cancellationToken);
             if (Health.LastFailure is not null)
             {
-                StoreWritableAgain(logger);
+                Log.RequestLogWrittenAgain(logger);
             }
 
             Health.WriteSucceeded(records.Count);
@@ -220,7 +220,7 @@ internal sealed partial class RequestRecorder(
             Health.NotRecorded(records.Count + _refused.Return(counts));
             if (Health.WriteFailed(e))
             {
-                NotRecorded(logger, records.Count, e);
+                Log.RequestLogNotWritten(logger, records.Count, e);
             }
         }
     }
@@ -237,13 +237,4 @@ internal sealed partial class RequestRecorder(
         Bytes = request.Bytes,
         Source = request.Source,
     };
-
-    [LoggerMessage(6330, LogLevel.Warning, "Request for {FileName} could not be observed (resync proof, load or model learning)")]
-    private static partial void NotObserved(ILogger logger, string fileName, Exception exception);
-
-    [LoggerMessage(6300, LogLevel.Error, "The request log cannot be written ({Requests} requests lost; the files are still served); until it can, nothing more is logged about it")]
-    private static partial void NotRecorded(ILogger logger, int requests, Exception exception);
-
-    [LoggerMessage(6331, LogLevel.Information, "The request log is written again")]
-    private static partial void StoreWritableAgain(ILogger logger);
 }

@@ -52,11 +52,8 @@ internal sealed partial class TftpHostedService(
         catch (Exception e)
         {
             Failure = e;
-            LoopDied(logger, e.Message, e);
+            Log.TftpLoopDied(logger, e.Message, e);
             lifetime?.StopApplication();
         }
     }
-
-    [LoggerMessage(6140, LogLevel.Critical, "The TFTP server's event loop died ({Reason}): no phone is answered over TFTP any more; the service stops so that systemd restarts it")]
-    private static partial void LoopDied(ILogger logger, string reason, Exception exception);
 }

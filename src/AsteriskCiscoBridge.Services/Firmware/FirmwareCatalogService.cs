@@ -25,37 +25,25 @@ internal sealed partial class FirmwareCatalogService(
         await connections.MigrateAsync(cancellationToken);
         var catalog = await FirmwareFolder.ScanAsync(directory, cancellationToken);
         await store.RecordScanAsync(catalog, new Dictionary<string, string>(), time.GetUtcNow(), cancellationToken);
-        CatalogVerified(logger, catalog.Loads.Length, catalog.Loads.Count(l => l.IsComplete), directory);
+        Log.CatalogVerified(logger, catalog.Loads.Length, catalog.Loads.Count(l => l.IsComplete), directory);
         foreach (var load in catalog.Loads.Where(l => !l.IsComplete))
         {
-            Incomplete(logger, load.Name, load.Explain() ?? "incomplete");
+            Log.LoadIncomplete(logger, load.Name, load.Explain() ?? "incomplete");
         }
 
         foreach (var trap in TermDefaultTrap.Find(catalog))
         {
-            TermDefaultTrapFound(logger, trap.FileName, trap.Reason);
+            Log.TermDefaultTrapFound(logger, trap.FileName, trap.Reason);
         }
 
         foreach (var (model, load) in defaults.ByModel)
         {
             if (!catalog.IsOffered(load))
             {
-                DefaultNotOffered(logger, model, load);
+                Log.DefaultNotOffered(logger, model, load);
             }
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(6050, LogLevel.Information, "Firmware catalog: {Loads} loads in {Directory}, {Complete} complete")]
-    private static partial void CatalogVerified(ILogger logger, int loads, int complete, string directory);
-
-    [LoggerMessage(6051, LogLevel.Warning, "Firmware load {Load} is incomplete and is never offered: {Problem}")]
-    private static partial void Incomplete(ILogger logger, string load, string problem);
-
-    [LoggerMessage(6052, LogLevel.Warning, "{FileName}: {Reason}")]
-    private static partial void TermDefaultTrapFound(ILogger logger, string fileName, string reason);
-
-    [LoggerMessage(6056, LogLevel.Warning, "The site default load of the {Model}, {Load}, is not complete in the firmware folder: it is not offered (acb firmware import)")]
-    private static partial void DefaultNotOffered(ILogger logger, string model, string load);
 }

@@ -51,7 +51,7 @@ internal sealed partial class LoadLearningService(StoredPhoneRenderer renderer, 
             var render = await renderer.RerenderAsync(seen.Mac, cancellationToken);
             if (render.Result is null)
             {
-                NotRerendered(logger, seen.Mac.Value, seen.Load, render.Error ?? "no files");
+                Log.NotRerendered(logger, seen.Mac.Value, seen.Load, render.Error ?? "no files");
                 Learned++;
                 return;
             }
@@ -64,21 +64,12 @@ internal sealed partial class LoadLearningService(StoredPhoneRenderer renderer, 
 
             Learned++;
             var plan = render.Plan;
-            LoadLearned(logger, seen.Mac.Value, seen.Load, seen.Source, plan?.NextHop ?? "none", plan?.Reason ?? "no load planning");
+            Log.LoadLearned(logger, seen.Mac.Value, seen.Load, seen.Source, plan?.NextHop ?? "none", plan?.Reason ?? "no load planning");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Learning is a side line of the request log: a failure must not stop the recording.
-            LearningFailed(logger, request.FileName, e);
+            Log.LoadLearningFailed(logger, request.FileName, e);
         }
     }
-
-    [LoggerMessage(6053, LogLevel.Information, "Phone {Mac} runs {Load} ({Source}); it is offered {NextHop} next: {Reason}")]
-    private static partial void LoadLearned(ILogger logger, string mac, string load, string source, string nextHop, string reason);
-
-    [LoggerMessage(6054, LogLevel.Warning, "Phone {Mac} runs {Load} but could not be rendered again: {Problem}")]
-    private static partial void NotRerendered(ILogger logger, string mac, string load, string problem);
-
-    [LoggerMessage(6055, LogLevel.Warning, "Learning the running load from the request for {FileName} failed")]
-    private static partial void LearningFailed(ILogger logger, string fileName, Exception exception);
 }

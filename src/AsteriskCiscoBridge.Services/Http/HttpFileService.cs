@@ -129,10 +129,4 @@ internal static partial class HttpFileService
         path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) ? "text/xml"
         : path.EndsWith(".cnf", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) ? "text/plain"
         : "application/octet-stream";
-
-    private static partial class Log
-    {
-        [LoggerMessage(6001, LogLevel.Information, "HTTP {Client} {FileName}: {Status}, {Detail}")]
-        public static partial void HttpRequest(ILogger logger, IPAddress client, string fileName, int status, string detail);
-    }
 }

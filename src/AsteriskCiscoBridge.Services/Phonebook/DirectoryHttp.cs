@@ -53,7 +53,7 @@ internal static partial class DirectoryHttp
             if (!guard.AnswerDenied)
             {
                 // Silence, as for the files: no status line, the connection just ends.
-                Refused(logger, remote, name, 0, "client address is not in the allowed networks; connection closed without an answer (Tftp:AnswerDeniedClients=false)");
+                Log.DirectoryRefused(logger, remote, name, 0, "client address is not in the allowed networks; connection closed without an answer (Tftp:AnswerDeniedClients=false)");
                 Record(context, name, false, new RequestOutcome(RequestOutcomeKind.Denied, "client address is not in the allowed networks"), 0, null, time);
                 context.Abort();
                 return;
@@ -101,7 +101,7 @@ internal static partial class DirectoryHttp
         context.Response.Headers.Expires = "0";
         context.Response.ContentLength = bytes.Length;
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
-        Served(logger, remote, name, detail);
+        Log.DirectoryServed(logger, remote, name, detail);
         Record(context, name, true, new RequestOutcome(RequestOutcomeKind.Served, detail), bytes.Length, DirectoryOptions.Path.TrimStart('/'), time);
     }
 
@@ -122,7 +122,7 @@ internal static partial class DirectoryHttp
 
     private static void Refuse(HttpContext context, int status, string name, string reason, string? source, ILogger logger, TimeProvider time)
     {
-        Refused(logger, context.Connection.RemoteIpAddress ?? IPAddress.None, name, status, reason);
+        Log.DirectoryRefused(logger, context.Connection.RemoteIpAddress ?? IPAddress.None, name, status, reason);
         context.Response.StatusCode = status;
         Record(context, name, false, new RequestOutcome(RequestOutcomeKind.Denied, reason), 0, source, time);
     }
@@ -139,10 +139,4 @@ internal static partial class DirectoryHttp
         var client = new IPEndPoint(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote, context.Connection.RemotePort);
         recorder.Record(new FileRequest(time.GetUtcNow(), "http", client, name, served, outcome, bytes, source));
     }
-
-    [LoggerMessage(6120, LogLevel.Information, "HTTP {Client} {Name}: {Detail}")]
-    private static partial void Served(ILogger logger, IPAddress client, string name, string detail);
-
-    [LoggerMessage(6121, LogLevel.Warning, "HTTP {Client} {Name}: {Status}, {Reason}")]
-    private static partial void Refused(ILogger logger, IPAddress client, string name, int status, string reason);
 }

@@ -60,7 +60,7 @@ internal sealed partial class EndpointProvisioner(
         var inventory = await phones.InventoryAsync(endpoints, cancellationToken);
         foreach (var (mac, from, to) in addresses?.Update(snapshot, inventory) ?? [])
         {
-            AddressMoved(logger, mac.Value, from, to);
+            Log.AddressMoved(logger, mac.Value, from, to);
         }
 
         var now = time.GetUtcNow();
@@ -69,7 +69,7 @@ internal sealed partial class EndpointProvisioner(
         foreach (var mac in created)
         {
             var declared = inventory.Find(mac);
-            DeclaredInAsterisk(logger, mac, string.Join(", ", declared?.Lines.Select(l => $"{l.Endpoint} ({l.Origin})") ?? []), declared?.Model?.Name ?? "unknown: learned from its first request");
+            Log.DeclaredInAsterisk(logger, mac, string.Join(", ", declared?.Lines.Select(l => $"{l.Endpoint} ({l.Origin})") ?? []), declared?.Model?.Name ?? "unknown: learned from its first request");
         }
 
         if (snapshots is not null)
@@ -146,10 +146,10 @@ internal sealed partial class EndpointProvisioner(
         await tree.ReloadAsync(cancellationToken);
         foreach (var problem in problems)
         {
-            LineLeftOut(logger, problem);
+            Log.LineLeftOut(logger, problem);
         }
 
-        RoundDone(logger, snapshot.Endpoints.Length, changed.Count, unchanged);
+        Log.SnapshotRoundDone(logger, snapshot.Endpoints.Length, changed.Count, unchanged);
         return new ProvisioningRound(changed, unchanged, problems);
     }
 
@@ -158,7 +158,7 @@ internal sealed partial class EndpointProvisioner(
     {
         foreach (var (mac, from, to) in addresses?.Update(snapshot, Inventory) ?? [])
         {
-            AddressMoved(logger, mac.Value, from, to);
+            Log.AddressMoved(logger, mac.Value, from, to);
         }
     }
 
@@ -183,16 +183,4 @@ internal sealed partial class EndpointProvisioner(
             CallerIdNumber: string.IsNullOrEmpty(endpoint.CallerIdNumber) ? null : endpoint.CallerIdNumber,
             Server: servers.For(endpoint));
     }
-
-    [LoggerMessage(6079, LogLevel.Information, "Phone {Mac} registers from {To} now (was {From}): its address pin follows")]
-    private static partial void AddressMoved(ILogger logger, string mac, System.Net.IPAddress from, System.Net.IPAddress to);
-
-    [LoggerMessage(3102, LogLevel.Information, "Phone {Mac} is bound in Asterisk: {Lines}; model {Model}")]
-    private static partial void DeclaredInAsterisk(ILogger logger, MacAddress mac, string lines, string model);
-
-    [LoggerMessage(3100, LogLevel.Warning, "{Problem}")]
-    private static partial void LineLeftOut(ILogger logger, string problem);
-
-    [LoggerMessage(3101, LogLevel.Information, "Provisioned from a snapshot of {Endpoints} endpoints: {Changed} phones changed, {Unchanged} unchanged")]
-    private static partial void RoundDone(ILogger logger, int endpoints, int changed, int unchanged);
 }

@@ -98,7 +98,7 @@ internal sealed partial class EndpointSyncService(
         var requested = ServeRequestsAsync(stoppingToken);
         if (ami is null)
         {
-            NoAmi(_logger, amiProblem ?? "no Ami section");
+            Log.NoAmi(_logger, amiProblem ?? "no Ami section");
             await requested;
             return;
         }
@@ -137,7 +137,7 @@ internal sealed partial class EndpointSyncService(
                 {
                     // One failed round (a locked database, a full disk) must not end the sync: phones keep
                     // the files already published, and the round is tried again over the same snapshot.
-                    RoundFailed(_logger, e);
+                    Log.RoundFailed(_logger, e);
                     RequestRound("retry of a failed round");
                 }
                 finally
@@ -220,7 +220,7 @@ internal sealed partial class EndpointSyncService(
                         LastSnapshotAt = held.TakenAt;
                     }
 
-                    RoundRequested(_logger, reason, snapshot is null ? "the store's line data (no snapshot yet)" : "the last snapshot");
+                    Log.RoundRequested(_logger, reason, snapshot is null ? "the store's line data (no snapshot yet)" : "the last snapshot");
                     if (snapshot is not null)
                     {
                         await SnapshotRoundAsync(snapshot, cancellationToken);
@@ -235,7 +235,7 @@ internal sealed partial class EndpointSyncService(
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // Phones keep what is published; the change is not lost: the round is tried again.
-                    RequestedRoundFailed(_logger, sourceOptions.RetryDelay, e);
+                    Log.RequestedRoundFailed(_logger, sourceOptions.RetryDelay, e);
                     failed = true;
                 }
                 finally
@@ -308,7 +308,7 @@ internal sealed partial class EndpointSyncService(
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    ContactsFailed(_logger, e);
+                    Log.ContactsFailed(_logger, e);
                 }
                 finally
                 {
@@ -335,7 +335,7 @@ internal sealed partial class EndpointSyncService(
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    AuthenticationFailed(_logger, authentication.Endpoint, e);
+                    Log.AuthenticationFailed(_logger, authentication.Endpoint, e);
                 }
             }
         }
@@ -370,22 +370,4 @@ internal sealed partial class EndpointSyncService(
         {
         }
     }
-
-    [LoggerMessage(6200, LogLevel.Warning, "AMI is not configured ({Problem}): serving the stored files only")]
-    private static partial void NoAmi(ILogger logger, string problem);
-
-    [LoggerMessage(6201, LogLevel.Error, "A provisioning round failed; it is tried again")]
-    private static partial void RoundFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(6240, LogLevel.Error, "Refreshed contacts could not be applied; the next refresh or snapshot tries again")]
-    private static partial void ContactsFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(6241, LogLevel.Error, "A request Asterisk authenticated on {Endpoint} could not be taken into account; the next one is")]
-    private static partial void AuthenticationFailed(ILogger logger, string endpoint, Exception exception);
-
-    [LoggerMessage(6220, LogLevel.Debug, "Provisioning round asked for ({Reason}) over {Source}")]
-    private static partial void RoundRequested(ILogger logger, string reason, string source);
-
-    [LoggerMessage(6221, LogLevel.Error, "A provisioning round asked for by a store change failed; it is tried again in {RetryDelay}")]
-    private static partial void RequestedRoundFailed(ILogger logger, TimeSpan retryDelay, Exception exception);
 }

@@ -73,12 +73,12 @@ internal sealed partial class FamilyLearning(PhoneStore phones, StoredPhoneRende
                 await tree.ReloadAsync(cancellationToken);
             }
 
-            Learned(logger, phoneMac, model.Name, request.FileName);
+            Log.FamilyLearned(logger, phoneMac, model.Name, request.FileName);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Learning is a side line of the request log: the next round renders the phone anyway.
-            LearningFailed(logger, request.FileName, e);
+            Log.FamilyLearningFailed(logger, request.FileName, e);
         }
     }
 
@@ -120,10 +120,4 @@ internal sealed partial class FamilyLearning(PhoneStore phones, StoredPhoneRende
             return _booting.TryGetValue(address, out var asked) && at - asked <= BootWindow && at >= asked;
         }
     }
-
-    [LoggerMessage(3110, LogLevel.Information, "Phone {Mac} asked for {FileName}: it is a {Family}; the other family's file is withdrawn")]
-    private static partial void Learned(ILogger logger, MacAddress mac, string family, string fileName);
-
-    [LoggerMessage(3111, LogLevel.Warning, "Learning a phone's family from its request for {FileName} failed")]
-    private static partial void LearningFailed(ILogger logger, string fileName, Exception exception);
 }

@@ -106,7 +106,7 @@ internal sealed partial class PhoneDiscovery(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The provisioning round goes on without the waiting phones; the next snapshot tries again.
-            NotAssigned(logger, e);
+            Log.AutoAssignmentSkipped(logger, e);
         }
     }
 
@@ -145,7 +145,7 @@ internal sealed partial class PhoneDiscovery(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            NotAssigned(logger, e);
+            Log.AutoAssignmentSkipped(logger, e);
             return false;
         }
     }
@@ -163,7 +163,7 @@ internal sealed partial class PhoneDiscovery(
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // A busy database loses one sighting, not the inbox.
-                    NotRecorded(logger, path, e);
+                    Log.DiscoveryNotRecorded(logger, path, e);
                 }
 
                 Interlocked.Increment(ref _handled);
@@ -202,7 +202,7 @@ internal sealed partial class PhoneDiscovery(
 
         if (existing is null)
         {
-            Discovered(logger, mac, client, name, row.ModelGuess ?? "unknown model");
+            Log.PhoneDiscovered(logger, mac, client, name, row.ModelGuess ?? "unknown model");
         }
 
         // Later sightings wait for the next snapshot round: one attempt (and one log line) per new phone.
@@ -262,7 +262,7 @@ internal sealed partial class PhoneDiscovery(
             {
                 if (render)
                 {
-                    SecondPhoneAtAddress(logger, phone.Mac, phone.LastAddress);
+                    Log.SecondPhoneAtAddress(logger, phone.Mac, phone.LastAddress);
                 }
 
                 return AssignOutcome.Skipped;
@@ -276,7 +276,7 @@ internal sealed partial class PhoneDiscovery(
             {
                 if (render)
                 {
-                    NoFreeEndpoint(logger, phone.Mac);
+                    Log.NoFreeEndpoint(logger, phone.Mac);
                 }
 
                 return AssignOutcome.NoFreeEndpoint;
@@ -288,7 +288,7 @@ internal sealed partial class PhoneDiscovery(
             await phones.BindAsync(phone.Mac, model, [new BindingRow { Position = 1, Endpoint = endpoint.Name }], Actor, now, cancellationToken);
             await inbox.RemoveAsync(phone.Mac, cancellationToken);
             _assignedAddresses.Add(phone.LastAddress);
-            Assigned(logger, phone.Mac, endpoint.Name, model?.Name ?? "phone of unknown model");
+            Log.AutoAssigned(logger, phone.Mac, endpoint.Name, model?.Name ?? "phone of unknown model");
             if (render && EndpointProvisioner.LineOf(endpoint, servers ?? SipServerContext.Unconfigured) is { } line)
             {
                 var rendered = await renderer.RenderLinesAsync(phone.Mac, [line], cancellationToken);
@@ -313,22 +313,4 @@ internal sealed partial class PhoneDiscovery(
         _assigning.Dispose();
         base.Dispose();
     }
-
-    [LoggerMessage(6074, LogLevel.Information, "New phone {Mac} at {Client} asked for {FileName} and is bound to nothing ({Model}): acb bind {Mac} ENDPOINT")]
-    private static partial void Discovered(ILogger logger, MacAddress mac, IPAddress client, string fileName, string model);
-
-    [LoggerMessage(6075, LogLevel.Information, "Auto-assigned endpoint {Endpoint} to new phone {Mac} as a {Model} (acb unbind {Mac} reverses it)")]
-    private static partial void Assigned(ILogger logger, MacAddress mac, string endpoint, string model);
-
-    [LoggerMessage(6076, LogLevel.Warning, "New phone {Mac} waits: no free endpoint is marked set_var=ACB_AUTOASSIGN=yes")]
-    private static partial void NoFreeEndpoint(ILogger logger, MacAddress mac);
-
-    [LoggerMessage(6080, LogLevel.Warning, "Auto-assignment skipped in this provisioning round")]
-    private static partial void NotAssigned(ILogger logger, Exception exception);
-
-    [LoggerMessage(6081, LogLevel.Warning, "New phone {Mac} at {Client} waits: that address already got an auto-assigned endpoint; bind it with acb bind if it is a phone")]
-    private static partial void SecondPhoneAtAddress(ILogger logger, MacAddress mac, string client);
-
-    [LoggerMessage(6078, LogLevel.Warning, "Discovery could not record a request for {FileName}")]
-    private static partial void NotRecorded(ILogger logger, string fileName, Exception exception);
 }

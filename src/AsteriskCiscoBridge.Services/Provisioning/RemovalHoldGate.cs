@@ -64,7 +64,7 @@ internal sealed partial class RemovalHoldGate(
         {
             if (stored is not null && await holds.ClearAsync(cancellationToken))
             {
-                HoldCleared(logger, stored.Describe());
+                Log.HoldCleared(logger, stored.Describe());
             }
 
             _announced = null;
@@ -77,14 +77,14 @@ internal sealed partial class RemovalHoldGate(
             if (stored.AcceptedAt is not null)
             {
                 await holds.ClearAsync(cancellationToken);
-                AppliedAccepted(logger, stored.Describe(), stored.AcceptedBy ?? "?", stored.AcceptedAt.Value);
+                Log.AppliedAccepted(logger, stored.Describe(), stored.AcceptedBy ?? "?", stored.AcceptedAt.Value);
                 return Admitted(candidate);
             }
 
             if (now - stored.FirstSeen >= options.RemovalHold)
             {
                 await holds.ClearAsync(cancellationToken);
-                AppliedAfterHold(logger, stored.Describe(), stored.FirstSeen, options.RemovalHold);
+                Log.AppliedAfterHold(logger, stored.Describe(), stored.FirstSeen, options.RemovalHold);
                 return Admitted(candidate);
             }
         }
@@ -95,7 +95,7 @@ internal sealed partial class RemovalHoldGate(
         {
             // The one loud line an admin must see: what is held, why, until when, and how to let it through.
             _announced = key;
-            Held(logger, hold.Describe(), string.Join(", ", verdict.Phones.Take(10).Select(p => $"{p.Mac} ({string.Join(",", p.Endpoints)})")) + (verdict.Phones.Length > 10 ? $" and {verdict.Phones.Length - 10} more" : string.Empty), due, options.RemovalHold);
+            Log.RemovalsHeld(logger, hold.Describe(), string.Join(", ", verdict.Phones.Take(10).Select(p => $"{p.Mac} ({string.Join(",", p.Endpoints)})")) + (verdict.Phones.Length > 10 ? $" and {verdict.Phones.Length - 10} more" : string.Empty), due, options.RemovalHold);
         }
 
         return new RemovalAdmission(false, hold, due);
@@ -107,16 +107,4 @@ internal sealed partial class RemovalHoldGate(
         _appliedLoaded = true;
         return RemovalAdmission.Applied;
     }
-
-    [LoggerMessage(6260, LogLevel.Warning, "Holding Asterisk's answer, nothing applied: {Held} ({Phones}). Phones keep their files and are not told. It is applied at {DueAt:u} if Asterisk still answers the same (Sync:RemovalHold {Hold}), or now with: acb sync --accept-removals")]
-    private static partial void Held(ILogger logger, string held, string phones, DateTimeOffset dueAt, TimeSpan hold);
-
-    [LoggerMessage(6261, LogLevel.Information, "Asterisk no longer gives the held answer ({Held}): it is dropped, never applied; phones keep their files")]
-    private static partial void HoldCleared(ILogger logger, string held);
-
-    [LoggerMessage(6262, LogLevel.Warning, "Applying the held answer accepted by {Actor} at {AcceptedAt:u}: {Held}")]
-    private static partial void AppliedAccepted(ILogger logger, string held, string actor, DateTimeOffset acceptedAt);
-
-    [LoggerMessage(6263, LogLevel.Warning, "Applying the held answer: Asterisk answered the same since {FirstSeen:u} (Sync:RemovalHold {Hold}): {Held}")]
-    private static partial void AppliedAfterHold(ILogger logger, string held, DateTimeOffset firstSeen, TimeSpan hold);
 }

@@ -27,7 +27,7 @@ internal sealed partial class SipServerContext
         Default = SipServerResolver.Resolve(site, null, amiHost);
         if (logger is not null)
         {
-            SiteDefault(logger, Default.ToString());
+            Log.SipServerDefault(logger, Default.ToString());
         }
     }
 
@@ -46,7 +46,7 @@ internal sealed partial class SipServerContext
         if (_logger is not null && (!_announced.TryGetValue(key, out var before) || before != server))
         {
             _announced[key] = server;
-            TransportDecided(_logger, key.Item1.Length == 0 ? "(none known)" : key.Item1, server.ToString());
+            Log.TransportDecided(_logger, key.Item1.Length == 0 ? "(none known)" : key.Item1, server.ToString());
         }
 
         return server;
@@ -60,10 +60,4 @@ internal sealed partial class SipServerContext
             ? new SipTransportFacts(t.Name, t.Protocol, t.BindHost, t.BindPort, t.ExternalSignalingAddress, t.ExternalSignalingPort, endpoint.TransportChoice == PjsipTransportChoice.FirstOfProtocol)
             : null;
     }
-
-    [LoggerMessage(6410, LogLevel.Information, "Phones are pointed at {Server} until an endpoint's transport says otherwise")]
-    private static partial void SiteDefault(ILogger logger, string server);
-
-    [LoggerMessage(6411, LogLevel.Information, "Phones of endpoints on transport {Transport} are pointed at {Server}")]
-    private static partial void TransportDecided(ILogger logger, string transport, string server);
 }

@@ -79,7 +79,7 @@ internal sealed partial class StoreChangeWatcher(AuditLog audit, Action<string> 
                     // A smaller id than before means another database file took the old one's place: all may differ.
                     if (seen is { } before && last != before && (last < before || await audit.AnyAfterAsync(before, PhoneDiscovery.Actor, stoppingToken)))
                     {
-                        Changed(logger, before, last);
+                        Log.StoreChanged(logger, before, last);
                         requestRound($"store changed: audit rows after {before}, up to {last}");
                         Interlocked.Increment(ref _requested);
                     }
@@ -93,7 +93,7 @@ internal sealed partial class StoreChangeWatcher(AuditLog audit, Action<string> 
                     // A locked or briefly missing database: said once per outage, read again next time.
                     if (!failing)
                     {
-                        ReadFailed(logger, e);
+                        Log.AuditReadFailed(logger, e);
                     }
 
                     failing = true;
@@ -106,12 +106,6 @@ internal sealed partial class StoreChangeWatcher(AuditLog audit, Action<string> 
         {
         }
     }
-
-    [LoggerMessage(6224, LogLevel.Debug, "Store changed beside the service (audit rows after {Before}, up to {Last}): a provisioning round is asked for")]
-    private static partial void Changed(ILogger logger, long before, long last);
-
-    [LoggerMessage(6225, LogLevel.Warning, "Reading the audit log for store changes failed; changes made meanwhile wait for the next successful read")]
-    private static partial void ReadFailed(ILogger logger, Exception exception);
 }
 
 /// <summary>Registration of <see cref="StoreChangeWatcher"/> in <c>acb run</c>.</summary>

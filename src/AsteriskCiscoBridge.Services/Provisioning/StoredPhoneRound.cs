@@ -51,16 +51,10 @@ internal sealed partial class StoredPhoneRound(
         await StorageMigration.PublishAsync(renderer, tree, now, cancellationToken);
         foreach (var problem in problems)
         {
-            NotRendered(logger, problem);
+            Log.StoredPhoneNotRendered(logger, problem);
         }
 
-        RoundDone(logger, changed.Length, renderings.Count - changed.Length, waiting);
+        Log.StoredRoundDone(logger, changed.Length, renderings.Count - changed.Length, waiting);
         return new ProvisioningRound(changed, renderings.Count - changed.Length, problems);
     }
-
-    [LoggerMessage(6222, LogLevel.Warning, "{Problem}")]
-    private static partial void NotRendered(ILogger logger, string problem);
-
-    [LoggerMessage(6223, LogLevel.Information, "Provisioned from the store without a snapshot: {Changed} phones changed, {Unchanged} unchanged, {Waiting} wait for Asterisk's line data")]
-    private static partial void RoundDone(ILogger logger, int changed, int unchanged, int waiting);
 }

@@ -1,5 +1,4 @@
 using AsteriskCiscoBridge.Ami;
-using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.Extensions.Logging;
@@ -45,7 +44,7 @@ internal sealed partial class NotifySender(ResyncOptions options, TimeProvider t
         var ticket = await session.TakeAsync(new ResyncSend(order.Mac, order.Endpoint, order.Kind, attempt) { Registrations = order.Registrations }, time.GetUtcNow(), cancellationToken);
         if (ticket is null)
         {
-            NotSent(logger, order.Mac);
+            Log.NotSent(logger, order.Mac);
             return null;
         }
 
@@ -68,14 +67,14 @@ internal sealed partial class NotifySender(ResyncOptions options, TimeProvider t
         var answer = ResyncAnswerRule.Decide(order, reply, detail, ticket.Refused, ticket.Failed, _limits, now);
         if (answer.Outcome == ResyncSendOutcome.Retry)
         {
-            RetryLater(logger, order.Mac, detail ?? string.Empty, (int)ticket.Refused + 1, options.NotifyTries, answer.Deadline!.Value - now);
+            Log.RetryLater(logger, order.Mac, detail ?? string.Empty, (int)ticket.Refused + 1, options.NotifyTries, answer.Deadline!.Value - now);
         }
         else if (answer.IsStale)
         {
-            PhoneStale(logger, order.Mac, answer.Reason!);
+            Log.PhoneStale(logger, order.Mac, answer.Reason!);
         }
 
-        NotifySentLog(logger, order.Event, order.Mac, order.Endpoint, answer.LogOutcome, answer.Detail ?? string.Empty);
+        Log.NotifyOutcome(logger, order.Event, order.Mac, order.Endpoint, answer.LogOutcome, answer.Detail ?? string.Empty);
         var record = new NotifyRecord
         {
             At = now,
@@ -87,16 +86,4 @@ internal sealed partial class NotifySender(ResyncOptions options, TimeProvider t
         };
         return new NotifySent(new ResyncSendResult(order.Mac, answer.Outcome, answer.Deadline, record, answer.Reason), answer);
     }
-
-    [LoggerMessage(5000, LogLevel.Information, "{Event} to {Mac} via endpoint {Endpoint}: {Outcome} {Detail}")]
-    private static partial void NotifySentLog(ILogger logger, string @event, MacAddress mac, string endpoint, string outcome, string detail);
-
-    [LoggerMessage(5003, LogLevel.Warning, "{Mac} is stale: {Reason}")]
-    internal static partial void PhoneStale(ILogger logger, MacAddress mac, string reason);
-
-    [LoggerMessage(5013, LogLevel.Debug, "{Mac}: not sent, it fetched its files meanwhile or another sender took it")]
-    private static partial void NotSent(ILogger logger, MacAddress mac);
-
-    [LoggerMessage(5015, LogLevel.Warning, "{Mac}: Asterisk refused the NOTIFY ({Detail}); try {Try} of {Tries}, sent again in {Wait}")]
-    private static partial void RetryLater(ILogger logger, MacAddress mac, string detail, int @try, int tries, TimeSpan wait);
 }

@@ -53,7 +53,7 @@ internal sealed partial class ResyncService
         {
             case EscalationAction.Postpone:
                 await queue.PostponeAsync(missed.Mac, step.Until!.Value, now, cancellationToken);
-                DeferredInCall(logger, missed.Mac, found!.DeviceState, step.Until.Value);
+                Log.DeferredInCall(logger, missed.Mac, found!.DeviceState, step.Until.Value);
                 break;
             case EscalationAction.Stale:
                 await MarkStaleAsync(missed, ResyncNotify.EventPackage(missed.Kind), step.Reason!, now, cancellationToken);
@@ -100,7 +100,7 @@ internal sealed partial class ResyncService
                 _waiting.Add(row.Mac);
             }
 
-            WaitingForContact(logger, row.Mac);
+            Log.WaitingForContact(logger, row.Mac);
             return;
         }
 
@@ -129,7 +129,7 @@ internal sealed partial class ResyncService
             _stale.Add(row.Mac);
         }
 
-        NotifySender.PhoneStale(logger, row.Mac, reason);
+        Log.PhoneStale(logger, row.Mac, reason);
         return true;
     }
 }

@@ -4,7 +4,6 @@ using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Services.Resync;
 
@@ -71,7 +70,7 @@ internal sealed partial class ResyncService
         if (IsFirstFetch(before) && WasSent(before))
         {
             Interlocked.Increment(ref _fetched);
-            PhoneFetched(logger, mac, FetchDetail(fileName, at, before));
+            Log.PhoneFetched(logger, mac, FetchDetail(fileName, at, before));
         }
 
         // A phone with nothing to register (no line left, a static contact) is proven by its fetch.
@@ -193,7 +192,7 @@ internal sealed partial class ResyncService
                     Interlocked.Increment(ref _proven);
                 }
 
-                PhoneProven(logger, row.Mac, detail);
+                Log.PhoneProven(logger, row.Mac, detail);
             }
         }
         else if (proof.State == ResyncProofState.Stale && staleAllowed && row.State == ResyncState.AwaitingRegistration)
@@ -304,10 +303,4 @@ internal sealed partial class ResyncService
 
     private static string FetchDetail(string fileName, DateTimeOffset at, ResyncQueueRow row) =>
         ResyncProofRule.FetchDetail(fileName, at, row.SentAt ?? row.UpdatedAt);
-
-    [LoggerMessage(5002, LogLevel.Information, "{Mac} acted on its NOTIFY: {Detail}")]
-    private static partial void PhoneFetched(ILogger logger, MacAddress mac, string detail);
-
-    [LoggerMessage(5014, LogLevel.Information, "{Mac} is resynced: {Detail}")]
-    private static partial void PhoneProven(ILogger logger, MacAddress mac, string detail);
 }

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Services.Resync;
 
@@ -47,7 +46,7 @@ internal sealed partial class ResyncService
                 if (await AwaitingRegistrationAsync(cancellationToken))
                 {
                     Interlocked.Increment(ref _proofPolls);
-                    ContactsPolled(logger);
+                    Log.ContactsPolled(logger);
                     requestContacts("phones await their registration");
                 }
             }
@@ -59,7 +58,4 @@ internal sealed partial class ResyncService
 
     private async Task<bool> AwaitingRegistrationAsync(CancellationToken cancellationToken) =>
         (await queue.FetchedRowsAsync(cancellationToken)).Any(r => r.State == ResyncState.AwaitingRegistration);
-
-    [LoggerMessage(5016, LogLevel.Debug, "Reading the contacts: phones that fetched their files await their registration")]
-    private static partial void ContactsPolled(ILogger logger);
 }

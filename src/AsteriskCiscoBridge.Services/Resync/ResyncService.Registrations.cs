@@ -3,7 +3,6 @@ using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Resync;
-using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Services.Resync;
 
@@ -121,7 +120,7 @@ internal sealed partial class ResyncService
                 // One that supersedes nothing is what Asterisk lists: the line's row goes, in the store as here.
                 registrations = registration.Supersedes is null ? registrations.Remove(registration.Endpoint) : registrations.SetItem(registration.Endpoint, registration);
                 Interlocked.Increment(ref _registrationsLearned);
-                RegistrationLearned(logger, mac, registration.Endpoint, registration.CallId, registration.Supersedes ?? "the same");
+                Log.RegistrationLearned(logger, mac, registration.Endpoint, registration.CallId, registration.Supersedes ?? "the same");
             }
 
             Volatile.Write(ref _registrations, registrations);
@@ -165,7 +164,4 @@ internal sealed partial class ResyncService
             _registrationsGate.Release();
         }
     }
-
-    [LoggerMessage(5017, LogLevel.Information, "{Mac} registered {Endpoint} after its boot with Call-ID {CallId} (Asterisk lists {Listed}): its service-control NOTIFYs name it")]
-    private static partial void RegistrationLearned(ILogger logger, MacAddress mac, string endpoint, string callId, string listed);
 }

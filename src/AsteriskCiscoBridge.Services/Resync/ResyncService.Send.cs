@@ -1,8 +1,6 @@
 using AsteriskCiscoBridge.Ami;
-using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Services.Resync;
 
@@ -126,7 +124,7 @@ internal sealed partial class ResyncService
         var now = time.GetUtcNow();
         foreach (var row in await queue.RecoverAsync(now, now + options.FetchDeadline, cancellationToken))
         {
-            TakenAsSent(logger, row.Mac, row.Kind is { } kind ? ResyncNotify.KindName(kind) : "?");
+            Log.TakenAsSent(logger, row.Mac, row.Kind is { } kind ? ResyncNotify.KindName(kind) : "?");
         }
 
         var rows = await queue.ListAsync(cancellationToken);
@@ -178,7 +176,4 @@ internal sealed partial class ResyncService
 
         return sent.Result;
     }
-
-    [LoggerMessage(5010, LogLevel.Warning, "{Mac}: a NOTIFY was going out when the service stopped; taken as sent ({Kind}), never sent twice: its fetch or the escalation decides")]
-    private static partial void TakenAsSent(ILogger logger, MacAddress mac, string kind);
 }

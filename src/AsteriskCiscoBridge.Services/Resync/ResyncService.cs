@@ -133,17 +133,17 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
         {
             if (call.SentAnyway)
             {
-                SentDespiteCall(logger, call.Mac, call.DeviceState, options.CallDeferDeadline);
+                Log.SentDespiteCall(logger, call.Mac, call.DeviceState, options.CallDeferDeadline);
             }
             else
             {
-                DeferredInCall(logger, call.Mac, call.DeviceState, call.Until);
+                Log.DeferredInCall(logger, call.Mac, call.DeviceState, call.Until);
             }
         }
 
         foreach (var mac in placing.Waiting)
         {
-            WaitingForContact(logger, mac);
+            Log.WaitingForContact(logger, mac);
         }
 
         await queue.PlaceAsync(placing.Placements, now, cancellationToken);
@@ -241,13 +241,4 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
     // Each contact with the Call-ID of the line's current registration (Asterisk's, or the one learned after a boot).
     private IReadOnlyList<ResyncContact> ContactsOf(PjsipEndpoint e) =>
         [.. e.Contacts.Select(c => new ResyncContact(e.Name, CurrentCallId(e.Name, c.CallId), c.Status, c.Uri, c.ExpiresAt))];
-
-    [LoggerMessage(5001, LogLevel.Information, "{Mac} changed but has no live contact: its resync waits for it to register")]
-    private static partial void WaitingForContact(ILogger logger, MacAddress mac);
-
-    [LoggerMessage(5011, LogLevel.Information, "{Mac} is in a call ({DeviceState}): its resync waits until it is idle, at most until {Until}")]
-    private static partial void DeferredInCall(ILogger logger, MacAddress mac, string deviceState, DateTimeOffset until);
-
-    [LoggerMessage(5012, LogLevel.Warning, "{Mac} is still in a call ({DeviceState}) after {Deadline}: its NOTIFY goes out anyway")]
-    private static partial void SentDespiteCall(ILogger logger, MacAddress mac, string deviceState, TimeSpan deadline);
 }

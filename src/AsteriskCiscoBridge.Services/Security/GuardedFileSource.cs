@@ -45,7 +45,7 @@ internal sealed partial class GuardedFileSource(
             var rate = limiter.Decide(client, now);
             if (rate.Alarm)
             {
-                RateLimited(logger, client, rate.Reason!);
+                Log.RateLimited(logger, client, rate.Reason!);
             }
 
             if (!rate.Allowed)
@@ -60,13 +60,13 @@ internal sealed partial class GuardedFileSource(
             switch (decision.Scope)
             {
                 case GuardScope.Prefix:
-                    NetworkScanDetected(logger, decision.Prefix!.Value, client, decision.Reason!);
+                    Log.NetworkScanDetected(logger, decision.Prefix!.Value, client, decision.Reason!);
                     break;
                 case GuardScope.Global:
-                    SpreadScanDetected(logger, client, decision.Reason!);
+                    Log.SpreadScanDetected(logger, client, decision.Reason!);
                     break;
                 default:
-                    ScanDetected(logger, client, decision.Reason!);
+                    Log.ScanDetected(logger, client, decision.Reason!);
                     break;
             }
         }
@@ -84,7 +84,7 @@ internal sealed partial class GuardedFileSource(
         var check = addresses.Check(mac, client);
         if (check.Mismatch && mismatch == AddressMismatchMode.Deny)
         {
-            AddressDenied(logger, request.Path, client, check.KnownAt!);
+            Log.AddressDenied(logger, request.Path, client, check.KnownAt!);
             return ValueTask.FromResult(TftpLookup.Denied($"{mac} is pinned to {check.KnownAt}, asked from {client}") with { Source = AddressDeniedSource });
         }
 
@@ -106,37 +106,16 @@ internal sealed partial class GuardedFileSource(
 
         if (check.Mismatch && mismatch == AddressMismatchMode.Alert)
         {
-            AddressAlert(logger, path, client, check.KnownAt!);
+            Log.AddressAlert(logger, path, client, check.KnownAt!);
             return lookup with { Source = AddressAlertSource };
         }
 
         // Only the bridge's own files of a bound phone teach its address; an unbound phone's answer teaches nothing.
         if (lookup.Source == StoreLayer && addresses!.LearnIfNew(mac, client))
         {
-            AddressLearned(logger, mac.Value, client);
+            Log.AddressLearned(logger, mac.Value, client);
         }
 
         return lookup;
     }
-
-    [LoggerMessage(6100, LogLevel.Warning, "MAC scan from {Client}: {Reason}; its per-phone requests are refused for a while")]
-    private static partial void ScanDetected(ILogger logger, IPAddress client, string reason);
-
-    [LoggerMessage(6142, LogLevel.Warning, "MAC scan from network {Prefix} (last from {Client}): {Reason}; its per-phone requests are refused for a while, bound phones at their own addresses excepted")]
-    private static partial void NetworkScanDetected(ILogger logger, IPNetwork prefix, IPAddress client, string reason);
-
-    [LoggerMessage(6143, LogLevel.Warning, "MAC scan across networks (last from {Client}): {Reason}; files of MACs bound to no phone are refused to everyone for a while, bound phones are still served")]
-    private static partial void SpreadScanDetected(ILogger logger, IPAddress client, string reason);
-
-    [LoggerMessage(6070, LogLevel.Warning, "Rate limit: {Client} made {Reason}; its requests are refused until it slows down")]
-    private static partial void RateLimited(ILogger logger, IPAddress client, string reason);
-
-    [LoggerMessage(6071, LogLevel.Warning, "Refused {FileName} to {Client}: the phone is pinned to {PinnedTo} (Security:AddressPinning=deny)")]
-    private static partial void AddressDenied(ILogger logger, string fileName, IPAddress client, IPAddress pinnedTo);
-
-    [LoggerMessage(6072, LogLevel.Warning, "Served {FileName} to {Client}, but the phone is pinned to {PinnedTo} (Security:AddressPinning=alert)")]
-    private static partial void AddressAlert(ILogger logger, string fileName, IPAddress client, IPAddress pinnedTo);
-
-    [LoggerMessage(6073, LogLevel.Debug, "Pinned {Mac} to {Client}, where it fetched its own file")]
-    private static partial void AddressLearned(ILogger logger, string mac, IPAddress client);
 }

@@ -23,11 +23,8 @@ internal sealed partial class KnownAddressSeeding(RequestHistory history, KnownA
             }
         }
 
-        Seeded(logger, seeded);
+        Log.AddressesSeeded(logger, seeded);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(6082, LogLevel.Debug, "Pinned {Count} phones to the address of their last fetch")]
-    private static partial void Seeded(ILogger logger, int count);
 }

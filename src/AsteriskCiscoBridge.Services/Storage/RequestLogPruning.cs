@@ -62,14 +62,14 @@ internal sealed partial class RequestLogPruning(RequestLog log, StorageOptions o
 
             if (deleted > 0)
             {
-                Pruned(logger, deleted, options.RequestLogRetention, options.RequestLogMaxRows);
+                Log.RequestLogPruned(logger, deleted, options.RequestLogRetention, options.RequestLogMaxRows);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Deleting needs a little room too (the WAL); the next run tries again.
             health.WriteFailed(e);
-            PruneFailed(logger, deleted, e);
+            Log.RequestLogPruneFailed(logger, deleted, e);
         }
 
         await CountAsync(cancellationToken);
@@ -84,13 +84,7 @@ internal sealed partial class RequestLogPruning(RequestLog log, StorageOptions o
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            PruneFailed(logger, 0, e);
+            Log.RequestLogPruneFailed(logger, 0, e);
         }
     }
-
-    [LoggerMessage(6332, LogLevel.Information, "Request log pruned: {Rows} rows older than {Retention} or beyond {MaxRows} rows deleted")]
-    private static partial void Pruned(ILogger logger, long rows, TimeSpan retention, long maxRows);
-
-    [LoggerMessage(6333, LogLevel.Warning, "Request log pruning stopped after {Rows} rows; the next run tries again")]
-    private static partial void PruneFailed(ILogger logger, long rows, Exception exception);
 }
