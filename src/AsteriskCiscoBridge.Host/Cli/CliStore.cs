@@ -11,7 +11,7 @@ namespace AsteriskCiscoBridge.Host.Cli;
 /// <summary>What the store verbs (bind, unbind, phones, render) share: configuration and the open, migrated store.</summary>
 internal sealed class CliStore
 {
-    private CliStore(HostSettings settings, SqliteConnectionFactory factory, AmiOptions? ami, IConfiguration configuration)
+    private CliStore(SiteConfiguration settings, SqliteConnectionFactory factory, AmiOptions? ami, IConfiguration configuration)
     {
         Settings = settings;
         Configuration = configuration;
@@ -21,7 +21,7 @@ internal sealed class CliStore
         Config = new ConfigStore(factory);
     }
 
-    public HostSettings Settings { get; }
+    public SiteConfiguration Settings { get; }
 
     /// <summary>The configuration the verb was started with (for settings a verb only shows, such as <c>Sync:RemovalHold</c>).</summary>
     public IConfiguration Configuration { get; }
@@ -37,14 +37,14 @@ internal sealed class CliStore
 
     public static Option<FileInfo?> ConfigOption() => new("--config")
     {
-        Description = $"Configuration file (default {HostSettings.DefaultConfigFile} when present; ACB_ environment variables override it). " +
+        Description = $"Configuration file (default {Host.Configuration.AcbConfiguration.DefaultFile} when present; ACB_ environment variables override it). " +
             "Storage:Database (ACB_Storage__Database) is the SQLite file, default data/acb.db under the current directory.",
     };
 
     public static async Task<CliStore> OpenAsync(ParseResult parse, Option<FileInfo?> config, CancellationToken cancellationToken)
     {
         var configuration = Host.Configuration.AcbConfiguration.Build(parse.GetValue(config)?.FullName);
-        var settings = HostSettings.From(configuration);
+        var settings = SiteConfiguration.From(configuration);
         var factory = new SqliteConnectionFactory(settings.Storage);
         await factory.MigrateAsync(cancellationToken);
         return new CliStore(settings, factory, AmiOptions.Bind(configuration, out _), configuration);

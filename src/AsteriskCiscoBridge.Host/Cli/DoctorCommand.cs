@@ -88,7 +88,7 @@ internal static class DoctorCommand
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
-            var settings = HostSettings.From(configuration).Storage;
+            var settings = SiteConfiguration.From(configuration).Storage;
             results.Add(StoreDoctor.CannotWrite(Path.GetFullPath(settings.Database), settings, e));
             return results;
         }

@@ -104,7 +104,7 @@ internal static class EndpointsCommand
     private static async Task<PhoneInventory> InventoryAsync(FileInfo? configFile, PjsipSnapshot snapshot, CancellationToken cancellationToken)
     {
         var endpoints = InventoryReading.EndpointsOf(snapshot);
-        var settings = HostSettings.From(AcbConfiguration.Build(configFile?.FullName));
+        var settings = SiteConfiguration.From(AcbConfiguration.Build(configFile?.FullName));
         if (!File.Exists(Path.GetFullPath(settings.Storage.Database)))
         {
             return PhoneInventory.Build(endpoints, [], []);

@@ -32,7 +32,7 @@ internal static class FirmwareCommand
 
         var verify = new Command("verify", "Check that every load's files are present and readable, and each configured default load is complete; exits 1 when one is not.");
         verify.SetAction((parse, ct) => RunAsync(parse, config, directory, create: false, (dir, configuration) =>
-            VerifyAsync(dir, Console.Out, Console.Error, ct, HostSettings.From(configuration).Firmware)));
+            VerifyAsync(dir, Console.Out, Console.Error, ct, SiteConfiguration.From(configuration).Firmware)));
 
         return new Command("firmware", "The firmware catalog.") { config, directory, import, list, verify };
     }
@@ -56,7 +56,7 @@ internal static class FirmwareCommand
     /// </summary>
     internal static async Task<FirmwareStore?> OpenStoreAsync(IConfiguration configuration, bool create, CancellationToken cancellationToken)
     {
-        var factory = new SqliteConnectionFactory(HostSettings.From(configuration).Storage);
+        var factory = new SqliteConnectionFactory(SiteConfiguration.From(configuration).Storage);
         if (!create && !File.Exists(factory.DatabasePath))
         {
             return null;

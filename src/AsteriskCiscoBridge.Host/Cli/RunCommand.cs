@@ -169,7 +169,7 @@ internal static partial class RunCommand
         builder.AddListeners(startup);
         builder.Services
             .AddBridgeOptions(configuration)
-            .AddBridgeStorage(startup.Services.Host.Storage)
+            .AddBridgeStorage(startup.Services.SiteConfiguration.Storage)
             .AddFileTree(startup.Services)
             .AddFirmware(startup.Services)
             .AddProvisioning(startup.Services)

@@ -49,7 +49,7 @@ internal sealed record StartupSettings(
             throw new InvalidOperationException(error);
         }
 
-        var settings = HostSettings.From(configuration);
+        var settings = SiteConfiguration.From(configuration);
         if (settings.Firmware.Problems.Length > 0)
         {
             throw new InvalidOperationException(string.Join("; ", settings.Firmware.Problems));

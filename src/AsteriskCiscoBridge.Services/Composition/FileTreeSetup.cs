@@ -20,7 +20,7 @@ internal static class FileTreeSetup
         services.AddSingleton<DiscoveryFeed>();
         // An unbound phone is offered no load until it is bound and planned (never a load the folder cannot serve).
         services.AddSingleton(sp => new UnboundPhoneFileSource(
-            startup.Site with { Loads = startup.Host.Firmware.Offered(FirmwareCatalog.Empty) }, sp.GetRequiredService<DiscoveryFeed>(), sp.GetRequiredService<InMemoryFileSource>()));
+            startup.Site with { Loads = startup.SiteConfiguration.Firmware.Offered(FirmwareCatalog.Empty) }, sp.GetRequiredService<DiscoveryFeed>(), sp.GetRequiredService<InMemoryFileSource>()));
         services.AddSingleton<KnownAddresses>();
         // Bound phones, and the addresses they live at, are told apart from a scan.
         services.AddSingleton(sp => new EnumerationGuard(
@@ -47,7 +47,7 @@ internal static class FileTreeSetup
         services.AddSingleton<RequestRecorder>();
         services.AddSingleton<KnownAddressSeeding>();
         services.AddSingleton(sp => new RequestLogPruning(
-            sp.GetRequiredService<AsteriskCiscoBridge.Storage.RequestLog>(), startup.Host.Storage, sp.GetRequiredService<StoreHealth>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RequestLogPruning>>()));
+            sp.GetRequiredService<AsteriskCiscoBridge.Storage.RequestLog>(), startup.SiteConfiguration.Storage, sp.GetRequiredService<StoreHealth>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RequestLogPruning>>()));
         return services;
     }
 }

@@ -24,7 +24,7 @@ internal static class ProvisioningSetup
             sp.GetRequiredService<PhoneStore>(), sp.GetRequiredService<ConfigStore>(), startup.Site, startup.Templates, sp.GetRequiredService<LoadPlanSource>()));
         services.AddSingleton<FamilyLearning>();
         services.AddSingleton<DirectorySource>();
-        services.AddSingleton(sp => startup.Host.SipServers(sp.GetRequiredService<ILogger<SipServerContext>>()));
+        services.AddSingleton(sp => startup.SiteConfiguration.SipServers(sp.GetRequiredService<ILogger<SipServerContext>>()));
         services.AddSingleton<EndpointProvisioner>();
         services.AddSingleton(startup.Sync);
         services.AddSingleton<RemovalHoldGate>();
@@ -39,10 +39,10 @@ internal static class ProvisioningSetup
     /// <summary>The firmware folder's catalog and the load each phone is planned to run.</summary>
     public static IServiceCollection AddFirmware(this IServiceCollection services, ServiceSettings startup)
     {
-        services.AddSingleton(sp => new LoadPlanSource(sp.GetRequiredService<FirmwareStore>(), startup.Host.Firmware, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new LoadPlanSource(sp.GetRequiredService<FirmwareStore>(), startup.SiteConfiguration.Firmware, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<LoadLearningService>();
         services.AddSingleton(sp => new FirmwareCatalogService(
-            sp.GetRequiredService<SqliteConnectionFactory>(), sp.GetRequiredService<FirmwareStore>(), startup.FirmwareFolder, startup.Host.Firmware,
+            sp.GetRequiredService<SqliteConnectionFactory>(), sp.GetRequiredService<FirmwareStore>(), startup.FirmwareFolder, startup.SiteConfiguration.Firmware,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FirmwareCatalogService>>()));
         return services;
     }

@@ -12,7 +12,7 @@ namespace AsteriskCiscoBridge.Services.Configuration;
 /// (<c>StartupSettings</c> in acb). The options the services read while running are bound per section on their own.
 /// </summary>
 /// <param name="Tftp">The TFTP server's options (listeners, limits, refused options).</param>
-/// <param name="Host">The store and site sections and the site's firmware defaults.</param>
+/// <param name="SiteConfiguration">The Storage, Site and Firmware sections.</param>
 /// <param name="Site">The site settings every rendered file reads.</param>
 /// <param name="Ami">The AMI connection, or null when none is configured (<paramref name="AmiProblem"/> says why).</param>
 /// <param name="AmiProblem">Why there is no AMI connection, for the doctor and the log.</param>
@@ -23,7 +23,7 @@ namespace AsteriskCiscoBridge.Services.Configuration;
 /// <param name="Sync">How Asterisk's endpoints are read and held.</param>
 internal sealed record ServiceSettings(
     TftpServerOptions Tftp,
-    HostSettings Host,
+    SiteConfiguration SiteConfiguration,
     SiteSettings Site,
     AmiOptions? Ami,
     string? AmiProblem,

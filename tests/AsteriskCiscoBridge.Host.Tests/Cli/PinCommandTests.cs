@@ -133,7 +133,7 @@ public sealed class PinCommandTests
         var sep = await SepFileAsync(cli);
         var (_, json, _) = await cli.RunAsync("phones", "--json");
         var verify = new StringWriter();
-        var verified = await FirmwareCommand.VerifyAsync(cli.FirmwareFolder, TextWriter.Null, verify, Ct, AsteriskCiscoBridge.Services.Provisioning.HostSettings.From(AsteriskCiscoBridge.Host.Configuration.AcbConfiguration.Build(cli.ConfigFile)).Firmware);
+        var verified = await FirmwareCommand.VerifyAsync(cli.FirmwareFolder, TextWriter.Null, verify, Ct, AsteriskCiscoBridge.Services.Provisioning.SiteConfiguration.From(AsteriskCiscoBridge.Host.Configuration.AcbConfiguration.Build(cli.ConfigFile)).Firmware);
 
         Assert.Contains("<loadInformation>SIP41.8-5-2S</loadInformation>", sep, StringComparison.Ordinal);
         var reason = JsonDocument.Parse(json).RootElement[0].GetProperty("loadReason").GetString();

@@ -19,7 +19,7 @@ public sealed class DirectoryOptionsTests
         var configuration = Build(("Http:Listen", listen), ("Directory:Url", url), ("Directory:Enabled", enabled));
 
         Assert.Equal(expected, DirectoryOptions.UrlFor(configuration));
-        Assert.Equal(expected, HostSettings.From(configuration).Site.ToSettings().DirectoryUrl);
+        Assert.Equal(expected, SiteConfiguration.From(configuration).Site.ToSettings().DirectoryUrl);
     }
 
     [Fact]

@@ -96,15 +96,13 @@ internal sealed class SiteOptions
 }
 
 /// <summary>
-/// Configuration for CLI verbs, built the .NET way: the JSON file (<c>--config</c>, else
-/// <c>/etc/asterisk-cisco-bridge/acb.json</c> when present), then <c>ACB_</c> environment
-/// variables (<c>ACB_Storage__Database</c>, <c>ACB_Site__AsteriskHost</c>…).
+/// The <c>Storage</c>, <c>Site</c> and <c>Firmware</c> sections, read from a built configuration: where the
+/// store is, what every phone of the site shares, the site's load per model and staircase rules. The
+/// service and every command that renders or plans read them through this one type.
 /// </summary>
-internal sealed class HostSettings
+internal sealed class SiteConfiguration
 {
-    public const string DefaultConfigFile = "/etc/asterisk-cisco-bridge/acb.json";
-
-    private HostSettings(StorageOptions storage, SiteOptions site, SiteLoadDefaults firmware)
+    private SiteConfiguration(StorageOptions storage, SiteOptions site, SiteLoadDefaults firmware)
     {
         Storage = storage;
         Site = site;
@@ -122,7 +120,7 @@ internal sealed class HostSettings
     public SiteLoadDefaults Firmware { get; }
 
     /// <summary>Reads the Storage and Site sections of an already built configuration.</summary>
-    public static HostSettings From(IConfiguration configuration)
+    public static SiteConfiguration From(IConfiguration configuration)
     {
         var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var site = configuration.GetSection("Site").Get<SiteOptions>() ?? new SiteOptions();
@@ -131,7 +129,7 @@ internal sealed class HostSettings
         var firmware = SiteLoadDefaults.Parse(
             configuration.GetSection("Firmware:Defaults").GetChildren().Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)),
             configuration.GetSection("Firmware:Staircase").GetChildren().Select(c => c.Value));
-        return new HostSettings(storage, site, firmware);
+        return new SiteConfiguration(storage, site, firmware);
     }
 
     /// <summary>Where phones are pointed: the Site overrides and the AMI host, with each endpoint's transport.</summary>
