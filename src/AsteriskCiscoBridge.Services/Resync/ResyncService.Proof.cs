@@ -70,7 +70,7 @@ internal sealed partial class ResyncService
         _proofWake.Writer.TryWrite(true);
         if (IsFirstFetch(before) && WasSent(before))
         {
-            Interlocked.Increment(ref _fetched);
+            FetchedCount.Increment();
             PhoneFetched(logger, mac, FetchDetail(fileName, at, before));
         }
 
@@ -190,7 +190,7 @@ internal sealed partial class ResyncService
 
                 if (sent)
                 {
-                    Interlocked.Increment(ref _proven);
+                    ProvenCount.Increment();
                 }
 
                 PhoneProven(logger, row.Mac, detail);
