@@ -13,12 +13,16 @@ internal sealed class EventCount
 
     public int Value => Volatile.Read(ref _value);
 
-    public void Increment()
+    public void Increment() => Add(1);
+
+    /// <summary>Counts <paramref name="count"/> things done at once (a batch written in one transaction).</summary>
+    public void Add(int count)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         List<TaskCompletionSource>? reached = null;
         lock (_gate)
         {
-            var value = Interlocked.Increment(ref _value);
+            var value = Interlocked.Add(ref _value, count);
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {
                 if (_waiters[i].Target <= value)

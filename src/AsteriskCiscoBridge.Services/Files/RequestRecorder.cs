@@ -61,6 +61,9 @@ internal sealed partial class RequestRecorder(
 
     public StoreHealth Health { get; } = health ?? new StoreHealth();
 
+    /// <summary>Requests written to the request log since start, each once its transaction committed (refusals are only counted, not logged).</summary>
+    public Diagnostics.EventCount LoggedCount { get; } = new();
+
     /// <summary>Records a request without waiting: a refusal is counted, any other request queued for the log (or, that far behind, dropped and counted).</summary>
     public void Record(FileRequest request)
     {
@@ -213,6 +216,7 @@ internal sealed partial class RequestRecorder(
             }
 
             Health.WriteSucceeded(records.Count);
+            LoggedCount.Add(records.Count);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -18,7 +18,10 @@ internal sealed partial class LoadLearningService(StoredPhoneRenderer renderer, 
     private readonly LoadFetchTracker _tracker = new();
 
     /// <summary>Running loads learned from TFTP since start, each counted once the phone's files were rendered again (for tests and the log).</summary>
-    public int Learned { get; private set; }
+    public int Learned => LearnedCount.Value;
+
+    /// <summary><see cref="Learned"/>, to be awaited.</summary>
+    public Diagnostics.EventCount LearnedCount { get; } = new();
 
     public async Task ObserveAsync(Files.FileRequest request, MacAddress? mac, CancellationToken cancellationToken)
     {
@@ -52,7 +55,7 @@ internal sealed partial class LoadLearningService(StoredPhoneRenderer renderer, 
             if (render.Result is null)
             {
                 Log.NotRerendered(logger, seen.Mac.Value, seen.Load, render.Error ?? "no files");
-                Learned++;
+                LearnedCount.Increment();
                 return;
             }
 
@@ -62,7 +65,7 @@ internal sealed partial class LoadLearningService(StoredPhoneRenderer renderer, 
                 await tree.ReloadAsync(cancellationToken);
             }
 
-            Learned++;
+            LearnedCount.Increment();
             var plan = render.Plan;
             Log.LoadLearned(logger, seen.Mac.Value, seen.Load, seen.Source, plan?.NextHop ?? "none", plan?.Reason ?? "no load planning");
         }

@@ -68,9 +68,10 @@ internal sealed partial class EndpointSyncService(
     public Diagnostics.EventCount RoundCount { get; } = new();
 
     /// <summary>Rounds done since start on <see cref="RequestRound"/> (store changes), with or without a snapshot.</summary>
-    public int RequestedRounds => Volatile.Read(ref _requestedRounds);
+    public int RequestedRounds => RequestedRoundCount.Value;
 
-    private int _requestedRounds;
+    /// <summary><see cref="RequestedRounds"/>, to be awaited.</summary>
+    public Diagnostics.EventCount RequestedRoundCount { get; } = new();
 
     /// <summary>Contacts-only refreshes applied since start (registrations seen without a snapshot).</summary>
     public int ContactRefreshes => ContactRefreshCount.Value;
@@ -230,7 +231,7 @@ internal sealed partial class EndpointSyncService(
                         LastRound = await stored.ApplyAsync(cancellationToken);
                     }
 
-                    Interlocked.Increment(ref _requestedRounds);
+                    RequestedRoundCount.Increment();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -76,10 +76,11 @@ internal sealed partial class PhoneDiscovery(
     private readonly HashSet<string> _assignedAddresses = new(StringComparer.Ordinal);
     private PjsipSnapshot? _snapshot;
 
-    /// <summary>Sightings handled so far (tests await it).</summary>
-    public long Handled => Volatile.Read(ref _handled);
+    /// <summary>Sightings handled so far.</summary>
+    public long Handled => HandledCount.Value;
 
-    private long _handled;
+    /// <summary><see cref="Handled"/>, to be awaited.</summary>
+    public Diagnostics.EventCount HandledCount { get; } = new();
 
     /// <summary>
     /// Called with each complete snapshot before the provisioning round reads the bindings: phones
@@ -166,7 +167,7 @@ internal sealed partial class PhoneDiscovery(
                     Log.DiscoveryNotRecorded(logger, path, e);
                 }
 
-                Interlocked.Increment(ref _handled);
+                HandledCount.Increment();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

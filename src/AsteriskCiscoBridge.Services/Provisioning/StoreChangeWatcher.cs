@@ -55,12 +55,14 @@ internal sealed class SyncOptions
 internal sealed partial class StoreChangeWatcher(AuditLog audit, Action<string> requestRound, SyncOptions options, TimeProvider time, ILogger<StoreChangeWatcher> logger, Func<long?>? startMark = null) : BackgroundService
 {
     /// <summary>Reads of the audit log done since start (for tests).</summary>
-    public int Reads => Volatile.Read(ref _reads);
+    public int Reads => ReadCount.Value;
+
+    /// <summary><see cref="Reads"/>, to be awaited.</summary>
+    public Diagnostics.EventCount ReadCount { get; } = new();
 
     /// <summary>Rounds asked for since start (for tests).</summary>
     public int Requested => Volatile.Read(ref _requested);
 
-    private int _reads;
     private int _requested;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -86,7 +88,7 @@ internal sealed partial class StoreChangeWatcher(AuditLog audit, Action<string> 
 
                     seen = last;
                     failing = false;
-                    Interlocked.Increment(ref _reads);
+                    ReadCount.Increment();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

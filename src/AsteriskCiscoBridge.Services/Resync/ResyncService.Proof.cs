@@ -69,7 +69,7 @@ internal sealed partial class ResyncService
         _proofWake.Writer.TryWrite(true);
         if (IsFirstFetch(before) && WasSent(before))
         {
-            Interlocked.Increment(ref _fetched);
+            FetchedCount.Increment();
             Log.PhoneFetched(logger, mac, FetchDetail(fileName, at, before));
         }
 
@@ -189,7 +189,7 @@ internal sealed partial class ResyncService
 
                 if (sent)
                 {
-                    Interlocked.Increment(ref _proven);
+                    ProvenCount.Increment();
                 }
 
                 Log.PhoneProven(logger, row.Mac, detail);

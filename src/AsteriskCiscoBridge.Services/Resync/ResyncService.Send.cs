@@ -164,7 +164,7 @@ internal sealed partial class ResyncService
 
         if (sent.Answer.IsSent)
         {
-            Interlocked.Increment(ref _sent);
+            SentCount.Increment();
         }
         else if (sent.Answer.IsStale)
         {

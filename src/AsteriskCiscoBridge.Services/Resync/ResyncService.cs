@@ -42,10 +42,7 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
     private PjsipSnapshot? _lastSnapshot;
     private PjsipContactsUpdate? _contacts;
     private PhoneInventory? _inventory;
-    private int _sent;
     private int _generation;
-    private int _fetched;
-    private int _proven;
 
     /// <summary>Phones whose resync needs a person: no fetch after every NOTIFY, fetched but never registered, or refused by Asterisk.</summary>
     public IReadOnlyList<MacAddress> Stale => Copy(_stale);
@@ -60,13 +57,22 @@ internal sealed partial class ResyncService(PhoneStore phones, ResyncQueue queue
     public TimeSpan CallRecheckInterval => options.CallRecheckInterval;
 
     /// <summary>NOTIFYs sent (answered Success) since start.</summary>
-    public int Sent => Volatile.Read(ref _sent);
+    public int Sent => SentCount.Value;
+
+    /// <summary><see cref="Sent"/>, to be awaited.</summary>
+    public Diagnostics.EventCount SentCount { get; } = new();
 
     /// <summary>Phones that fetched their configuration after a NOTIFY, since start.</summary>
-    public int Fetched => Volatile.Read(ref _fetched);
+    public int Fetched => FetchedCount.Value;
+
+    /// <summary><see cref="Fetched"/>, to be awaited.</summary>
+    public Diagnostics.EventCount FetchedCount { get; } = new();
 
     /// <summary>Resyncs proven since start: the phone fetched its files and registered again.</summary>
-    public int Proven => Volatile.Read(ref _proven);
+    public int Proven => ProvenCount.Value;
+
+    /// <summary><see cref="Proven"/>, to be awaited.</summary>
+    public Diagnostics.EventCount ProvenCount { get; } = new();
 
     /// <summary>
     /// Queues <paramref name="changed"/> (the service's rounds queue their changes themselves, in

@@ -20,9 +20,10 @@ internal sealed partial class RequestLogPruning(RequestLog log, StorageOptions o
     public const int BatchSize = 5_000;
 
     /// <summary>Runs done since start (whether or not they deleted anything).</summary>
-    public int Runs => Volatile.Read(ref _runs);
+    public int Runs => RunCount.Value;
 
-    private int _runs;
+    /// <summary><see cref="Runs"/>, to be awaited.</summary>
+    public Diagnostics.EventCount RunCount { get; } = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,7 +34,7 @@ internal sealed partial class RequestLogPruning(RequestLog log, StorageOptions o
             while (true)
             {
                 await PruneAsync(stoppingToken);
-                Interlocked.Increment(ref _runs);
+                RunCount.Increment();
                 await Task.Delay(Interval, time, stoppingToken);
             }
         }

@@ -34,6 +34,21 @@ public sealed class EventCountTests
     }
 
     [Fact]
+    public async Task Add_of_a_batch_completes_every_target_it_reaches_and_none_beyond()
+    {
+        var count = new EventCount();
+        var two = count.ReachedAsync(2, Ct);
+        var three = count.ReachedAsync(3, Ct);
+        var four = count.ReachedAsync(4, Ct);
+
+        count.Add(3);
+
+        await Task.WhenAll(two, three).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.False(four.IsCompleted);
+        Assert.Equal(3, count.Value);
+    }
+
+    [Fact]
     public async Task ReachedAsync_ends_with_its_cancellation()
     {
         var count = new EventCount();

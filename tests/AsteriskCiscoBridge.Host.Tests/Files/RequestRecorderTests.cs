@@ -65,6 +65,7 @@ public sealed class RequestRecorderTests
         const int Requests = 10_000;
 
         // Another writer holds the store: every write of the recorder waits its busy timeout, then fails.
+        int logged;
         await using (var blocker = await factory.OpenAsync(Ct))
         {
             await using var transaction = blocker.BeginTransaction(deferred: false);
@@ -75,11 +76,12 @@ public sealed class RequestRecorderTests
 
             Assert.InRange(recorder.Health.RequestsNotRecorded, Requests - RequestRecorder.Capacity - (2 * RequestRecorder.MaxBatch), Requests);
             await Eventually.TrueAsync(() => recorder.Health.WriteFailures > 0, "a write that failed on the lock", Ct);
+            logged = recorder.LoggedCount.Value;
         }
 
         // Once the store is free, what is still queued is written.
         var log = new RequestLog(factory);
-        await Eventually.TrueAsync(async () => await log.CountAsync(Ct) > 0, "queued requests written", Ct);
+        await recorder.LoggedCount.ReachedAsync(logged + 1, Ct).WithinAsync(TimeSpan.FromSeconds(30), "queued requests written", Ct);
         Assert.InRange(await log.CountAsync(Ct), 1, RequestRecorder.Capacity + RequestRecorder.MaxBatch);
         Assert.False(recorder.Health.Full);
         await app.StopAsync(Ct);

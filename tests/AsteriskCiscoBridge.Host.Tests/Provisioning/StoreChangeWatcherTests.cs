@@ -134,7 +134,8 @@ public sealed class StoreChangeWatcherTests
             time.Advance(new SyncOptions().StoreWatchInterval);
         }
 
-        await Eventually.TrueAsync(() => watcher.Reads == reads, $"read {reads} of the audit log", Ct, Bound);
+        await watcher.ReadCount.ReachedAsync(reads, Ct).WithinAsync(Bound, $"read {reads} of the audit log", Ct);
+        Assert.Equal(reads, watcher.Reads);
     }
 
     private static IConfiguration Configuration(params (string Key, string Value)[] values) =>

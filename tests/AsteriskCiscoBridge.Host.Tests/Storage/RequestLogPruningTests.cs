@@ -9,6 +9,8 @@ namespace AsteriskCiscoBridge.Host.Tests.Storage;
 
 public sealed class RequestLogPruningTests
 {
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -32,7 +34,7 @@ public sealed class RequestLogPruningTests
         await Eventually.TrueAsync(() => health.RequestLogRows == 11_000 && time.PendingTimers > 0, "the log counted at start", Ct);
         Assert.Equal(0, pruning.Runs);
         time.Advance(RequestLogPruning.FirstRunAfter);
-        await Eventually.TrueAsync(() => pruning.Runs == 1, "the first run", Ct);
+        await pruning.RunCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first run", Ct);
         var afterFirst = await log.RecentAsync(null, 20_000, Ct);
         var counts = await log.RecentRefusedAsync(10, Ct);
 
@@ -42,7 +44,7 @@ public sealed class RequestLogPruningTests
         await Eventually.TrueAsync(() => time.PendingTimers > 0, "waiting for the next run", Ct);
         Assert.Equal(14_000, await log.CountAsync(Ct));
         time.Advance(TimeSpan.FromSeconds(1));
-        await Eventually.TrueAsync(() => pruning.Runs == 2, "the second run", Ct);
+        await pruning.RunCount.ReachedAsync(2, Ct).WithinAsync(Bound, "the second run", Ct);
         await pruning.StopAsync(Ct);
 
         Assert.Equal(5_000, afterFirst.Count);

@@ -36,7 +36,7 @@ public sealed partial class DashboardServiceTests
 
         // The phone's files were new, so the service itself told it (over its own AMI session):
         // forget those actions, so that a test sees only what the dashboard causes.
-        await Eventually.TrueAsync(() => service.Resync.Sent >= 1, "the service's own first NOTIFY", cancellationToken, Bound);
+        await service.Resync.SentCount.ReachedAsync(1, cancellationToken).WithinAsync(Bound, "the service's own first NOTIFY", cancellationToken);
         // The counter moves just before the notify log row is written: wait for the row too.
         var notifies = new NotifyLog(service.Connections);
         await Eventually.TrueAsync(async () => (await notifies.RecentAsync(Mac, 1, cancellationToken)).Count > 0, "the service's NOTIFY in the notify log", cancellationToken, Bound);

@@ -40,6 +40,7 @@ public sealed class AutoAssignTests
         await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
         var inbox = new DiscoveryStore(service.Connections);
         var discovery = service.App.Services.GetRequiredService<PhoneDiscovery>();
+        var handled = discovery.HandledCount.Value;
 
         // A 7940 on SIP gets the first marked endpoint in the answer to its very first request.
         var phoneA = await AskTextAsync(service.Tftp, "127.0.0.70", $"SIP{PhoneA}.cnf");
@@ -49,7 +50,7 @@ public sealed class AutoAssignTests
 
         // No marked endpoint is left: the third phone gets the unprovisioned config and waits in the inbox.
         var phoneC = await AskTextAsync(service.Tftp, "127.0.0.72", $"SIP{PhoneC}.cnf");
-        await Eventually.TrueAsync(() => discovery.Handled >= 3, "the three requests seen by discovery", Ct, Bound);
+        await discovery.HandledCount.ReachedAsync(handled + 3, Ct).WithinAsync(Bound, "the three requests seen by discovery", Ct);
 
         Assert.Contains("line1_password: \"pw-7001\"", phoneA, StringComparison.Ordinal);
         Assert.Equal("7960", (await service.Phones.GetAsync(PhoneA, Ct))!.Model);
@@ -70,8 +71,10 @@ public sealed class AutoAssignTests
         var rounds = service.Sync.Rounds;
         await service.Asterisk!.SendReloadAsync(Ct);
         await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "a round after the reload", Ct);
+        handled = discovery.HandledCount.Value;
         var again = await AskTextAsync(service.Tftp, "127.0.0.70", $"SIP{PhoneA}.cnf");
-        await Eventually.TrueAsync(async () => await inbox.GetAsync(PhoneA, Ct) is not null, "phone A back in the inbox", Ct, Bound);
+        await discovery.HandledCount.ReachedAsync(handled + 1, Ct).WithinAsync(Bound, "phone A's request seen by discovery", Ct);
+        Assert.NotNull(await inbox.GetAsync(PhoneA, Ct));
 
         Assert.Equal("7001", Assert.Single(await service.Phones.BindingsAsync(PhoneC, Ct)).Endpoint);
         Assert.Contains("line1_password: \"pw-7001\"", await AskTextAsync(service.Tftp, "127.0.0.72", $"SIP{PhoneC}.cnf"), StringComparison.Ordinal);

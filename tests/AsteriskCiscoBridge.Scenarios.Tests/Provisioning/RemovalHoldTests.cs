@@ -237,7 +237,7 @@ public sealed class RemovalHoldTests
         service.Capture = log;
         await service.StartAsync(Ct, [("Resync:FetchDeadline", "01:00:00"), ("Security:RateLimit:Burst", "1000"), .. settings]);
         await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
-        await Eventually.TrueAsync(() => service.Resync.Sent >= phones, "the first round's NOTIFYs", Ct, Bound);
+        await service.Resync.SentCount.ReachedAsync(phones, Ct).WithinAsync(Bound, "the first round's NOTIFYs", Ct);
         await FilesAsync(service, phones);
 
         // A resync is settled by the fetch and a registration after it: each registered line registers again

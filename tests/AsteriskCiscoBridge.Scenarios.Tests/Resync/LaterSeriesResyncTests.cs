@@ -37,7 +37,7 @@ public sealed class LaterSeriesResyncTests
 
         // It registers again after the boot, with the new password: that registration proves the restart.
         await phone.WaitForAsync("registered", Bound, Ct);
-        await Eventually.TrueAsync(() => service.Resync.Proven > proven, "its registration proves the restart", Ct, Bound);
+        await service.Resync.ProvenCount.ReachedAsync(proven + 1, Ct).WithinAsync(Bound, "its registration proves the restart", Ct);
         Assert.Empty(await new ResyncQueue(service.Connections).ListAsync(Ct));
         Assert.DoesNotContain(phone.History, h => h.Kind is "refused" or "ignored" or "register-refused");
     }

@@ -51,12 +51,14 @@ public sealed class ResyncTests
         Assert.Equal([MacOffline], resync.Waiting);
 
         // The 7960 acts on its NOTIFY and fetches its file: that is recorded as the proof.
+        var fetched = resync.Fetched;
         using (var phone = new TftpTestClient())
         {
             await phone.DownloadAsync(service.Tftp, $"SIP{Mac7960}.cnf", Ct);
         }
 
-        await Eventually.TrueAsync(() => resync.Fetched == 1, "the fetch after the NOTIFY is noticed", Ct, Bound);
+        await resync.FetchedCount.ReachedAsync(fetched + 1, Ct).WithinAsync(Bound, "the fetch after the NOTIFY is noticed", Ct);
+        Assert.Equal(1, resync.Fetched);
 
         // A password change on 6001 and a reload: only the 7960 is told.
         var rounds = sync.Rounds;
