@@ -16,7 +16,7 @@ namespace AsteriskCiscoBridge.Dashboard;
 /// dashboard works like <c>acb resync MAC</c>: one AMI session, a fresh snapshot, the planner's
 /// NOTIFY for the phone's family, recorded in the notify log.
 /// </summary>
-internal sealed partial class DashboardApi(
+internal sealed class DashboardApi(
     PhoneStore phones,
     RequestLog requests,
     NotifyLog notifies,

@@ -29,7 +29,7 @@ namespace AsteriskCiscoBridge.Dashboard;
 /// connections reach the dashboard: the phones' file service on 6970 never answers for it, and the
 /// dashboard listener never serves phone files.
 /// </summary>
-internal static partial class DashboardSetup
+internal static class DashboardSetup
 {
     private static readonly object Marker = new();
 

@@ -23,7 +23,7 @@ using Microsoft.Extensions.Options;
 namespace AsteriskCiscoBridge.Host.Cli;
 
 /// <summary><c>acb run [--config FILE]</c>: the service: AMI endpoint sync, rendering into the store, TFTP and HTTP over the file tree, resync.</summary>
-internal static partial class RunCommand
+internal static class RunCommand
 {
     public static Command Create()
     {

@@ -16,7 +16,13 @@ namespace AsteriskCiscoBridge.Services.Files;
 /// <param name="Served">The whole file went to the client (a HEAD or a refusal is not a fetch).</param>
 /// <param name="Outcome">How it ended and why, for the request log.</param>
 /// <param name="Source">The layer of the file tree that answered (store, unbound, disk:…, guard, rate-limit, pinning…), when known.</param>
-internal sealed record FileRequest(DateTimeOffset At, string Protocol, IPEndPoint Client, string FileName, bool Served, RequestOutcome Outcome, long Bytes, string? Source = null);
+/// <param name="At">When the request ended (the request log's time).</param>
+/// <param name="Duration">How long it took, for TFTP: a phone asked at <see cref="AskedAt"/>.</param>
+internal sealed record FileRequest(DateTimeOffset At, string Protocol, IPEndPoint Client, string FileName, bool Served, RequestOutcome Outcome, long Bytes, string? Source = null, TimeSpan Duration = default)
+{
+    /// <summary>When the phone asked: what it does next (its REGISTER after a boot) comes after this, not after <see cref="At"/>.</summary>
+    public DateTimeOffset AskedAt => At - Duration;
+}
 
 /// <summary>
 /// The one way a phone's request is recorded, whatever carried it: TFTP requests (from the
@@ -35,7 +41,7 @@ internal sealed record FileRequest(DateTimeOffset At, string Protocol, IPEndPoin
 /// thrown into the serving.
 /// </para>
 /// </remarks>
-internal sealed partial class RequestRecorder(
+internal sealed class RequestRecorder(
     TftpHostedService tftp,
     RequestLog log,
     ResyncService resync,
@@ -92,7 +98,8 @@ internal sealed partial class RequestRecorder(
         request.Outcome == TftpRequestOutcome.Served,
         new RequestOutcome(KindOf(request.Outcome), request.Detail),
         request.Bytes,
-        request.Source);
+        request.Source,
+        request.Duration);
 
     private static RequestOutcomeKind KindOf(TftpRequestOutcome outcome) => outcome switch
     {
@@ -179,7 +186,7 @@ internal sealed partial class RequestRecorder(
         {
             if (mac is { } phone && request.Served)
             {
-                await resync.OnFetchedAsync(phone, request.FileName, request.At, cancellationToken, request.Client.Address.IsIPv4MappedToIPv6 ? request.Client.Address.MapToIPv4().ToString() : request.Client.Address.ToString());
+                await resync.OnFetchedAsync(phone, request.FileName, request.AskedAt, cancellationToken, request.Client.Address.IsIPv4MappedToIPv6 ? request.Client.Address.MapToIPv4().ToString() : request.Client.Address.ToString());
             }
 
             if (families is not null)

@@ -11,7 +11,7 @@ namespace AsteriskCiscoBridge.Services.Files;
 /// it end: this service watches it, and when the loop dies it stops the whole service (which then
 /// exits non-zero, and systemd restarts it) instead of living on without answering a phone.
 /// </summary>
-internal sealed partial class TftpHostedService(
+internal sealed class TftpHostedService(
     TftpServerOptions options, ITftpFileSource files, TimeProvider time, ILogger<TftpServer> logger, IHostApplicationLifetime? lifetime = null) : IHostedService, IAsyncDisposable
 {
     private TftpServer? _server;

@@ -12,7 +12,7 @@ namespace AsteriskCiscoBridge.Services.Firmware;
 /// service was down is never offered. Says which loads are incomplete and which <c>termNN.default.loads</c>
 /// would convert phones away from SIP (spec §1.5 item 7).
 /// </summary>
-internal sealed partial class FirmwareCatalogService(
+internal sealed class FirmwareCatalogService(
     SqliteConnectionFactory connections,
     FirmwareStore store,
     string directory,

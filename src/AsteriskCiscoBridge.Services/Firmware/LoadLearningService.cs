@@ -13,7 +13,7 @@ namespace AsteriskCiscoBridge.Services.Firmware;
 /// next boot is offered the next hop: one hop per boot (spec §3.5). The changed file is what the resync
 /// round picks up; no NOTIFY is sent from here. Fed by <see cref="Files.RequestRecorder"/>, one request at a time.
 /// </summary>
-internal sealed partial class LoadLearningService(StoredPhoneRenderer renderer, StoredFileTree tree, TimeProvider time, ILogger<LoadLearningService> logger)
+internal sealed class LoadLearningService(StoredPhoneRenderer renderer, StoredFileTree tree, TimeProvider time, ILogger<LoadLearningService> logger)
 {
     private readonly LoadFetchTracker _tracker = new();
 

@@ -13,7 +13,7 @@ namespace AsteriskCiscoBridge.Services.Http;
 /// The TFTP tree over HTTP: newer 79x1 loads try <c>http://TFTP-SERVER:6970/FILE</c> before TFTP
 /// (spec §1.1). Same names, same confinement and case rules, same allowlist, read-only.
 /// </summary>
-internal static partial class HttpFileService
+internal static class HttpFileService
 {
     /// <param name="answerDenied">
     /// <c>Tftp:AnswerDeniedClients</c>: a client outside <paramref name="allowed"/> gets 403 (true) or its

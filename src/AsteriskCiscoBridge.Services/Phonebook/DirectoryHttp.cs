@@ -18,7 +18,7 @@ namespace AsteriskCiscoBridge.Services.Phonebook;
 /// page of entries (<c>?name=…&amp;number=…&amp;page=N</c>). The phone is told apart by <c>x-CiscoIPPhoneModelName</c>.
 /// Every answer is <c>text/xml; charset=utf-8</c>, never cached, and in the request log like a file.
 /// </summary>
-internal static partial class DirectoryHttp
+internal static class DirectoryHttp
 {
     /// <param name="answerDenied">
     /// <c>Tftp:AnswerDeniedClients</c>, as for the files: a client outside <paramref name="allowed"/> gets 403 (true)

@@ -25,7 +25,7 @@ namespace AsteriskCiscoBridge.Services.Provisioning;
 /// applied snapshot stays the one requested rounds use; the held one is applied when the gate lets it through
 /// (a round requested by the admin's acceptance, or a read of Asterisk asked for when the hold is over).
 /// </remarks>
-internal sealed partial class EndpointSyncService(
+internal sealed class EndpointSyncService(
     AmiOptions? ami,
     string? amiProblem,
     PjsipEndpointSourceOptions sourceOptions,

@@ -24,7 +24,7 @@ namespace AsteriskCiscoBridge.Services.Provisioning;
 /// asked for <c>OS79XX.TXT</c> within <see cref="BootWindow"/> tells nothing (its <c>SIP&lt;MAC&gt;.cnf</c>
 /// will): learning it as a 79x1 would withdraw the very file the 7940/7960 asks for next.
 /// </remarks>
-internal sealed partial class FamilyLearning(PhoneStore phones, StoredPhoneRenderer renderer, StoredFileTree tree, TimeProvider time, ILogger<FamilyLearning> logger)
+internal sealed class FamilyLearning(PhoneStore phones, StoredPhoneRenderer renderer, StoredFileTree tree, TimeProvider time, ILogger<FamilyLearning> logger)
 {
     /// <summary>How long after an address asked for OS79XX.TXT its SEP&lt;MAC&gt;.cnf.xml requests teach nothing.</summary>
     public static readonly TimeSpan BootWindow = TimeSpan.FromMinutes(2);

@@ -55,7 +55,7 @@ internal sealed class DiscoveryFeed
 /// configuration when possible; <c>acb unbind</c> reverses that, and a phone once unbound is never
 /// auto-assigned again. One address gets one endpoint: more new MACs from it wait for the admin.
 /// </summary>
-internal sealed partial class PhoneDiscovery(
+internal sealed class PhoneDiscovery(
     DiscoveryFeed feed,
     DiscoveryStore inbox,
     PhoneStore phones,

@@ -26,7 +26,7 @@ internal sealed record RemovalAdmission(bool Apply, RemovalHoldRow? Hold = null,
 /// before a restart), then kept in memory. Both inventories are built over the bridge's bindings as they are now,
 /// so a phone an admin unbinds is never counted as withdrawn by Asterisk.
 /// </remarks>
-internal sealed partial class RemovalHoldGate(
+internal sealed class RemovalHoldGate(
     PhoneStore phones,
     SnapshotStore snapshots,
     RemovalHoldStore holds,

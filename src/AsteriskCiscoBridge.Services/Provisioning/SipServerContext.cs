@@ -11,7 +11,7 @@ namespace AsteriskCiscoBridge.Services.Provisioning;
 /// which source it used: the site default once at start, then each transport's decision when it is first made
 /// or changes.
 /// </summary>
-internal sealed partial class SipServerContext
+internal sealed class SipServerContext
 {
     private readonly SipServerOverrides _site;
     private readonly string? _amiHost;

@@ -52,7 +52,7 @@ internal sealed class SyncOptions
 /// the phone it binds itself (and a round writes no audit row), so rounds cannot feed themselves.
 /// </summary>
 /// <param name="startMark">The newest audit id the start-up publication covers (null: the first read sets the mark).</param>
-internal sealed partial class StoreChangeWatcher(AuditLog audit, Action<string> requestRound, SyncOptions options, TimeProvider time, ILogger<StoreChangeWatcher> logger, Func<long?>? startMark = null) : BackgroundService
+internal sealed class StoreChangeWatcher(AuditLog audit, Action<string> requestRound, SyncOptions options, TimeProvider time, ILogger<StoreChangeWatcher> logger, Func<long?>? startMark = null) : BackgroundService
 {
     /// <summary>Reads of the audit log done since start (for tests).</summary>
     public int Reads => ReadCount.Value;

@@ -13,7 +13,7 @@ namespace AsteriskCiscoBridge.Services.Provisioning;
 /// only Asterisk can give keeps the files it has until a snapshot comes. Changed phones join the resync
 /// queue in the transaction that stores them, as in a snapshot round; the first snapshot plans them.
 /// </summary>
-internal sealed partial class StoredPhoneRound(
+internal sealed class StoredPhoneRound(
     PhoneStore phones,
     StoredPhoneRenderer renderer,
     StoredFileTree tree,

@@ -12,7 +12,7 @@ internal sealed record NotifySent(ResyncSendResult Result, ResyncAnswer Answer);
 /// The sender: one NOTIFY through AMI <c>PJSIPNotify</c>. Its row moves to <c>sending</c> (committed) before
 /// it goes out, so a crash never sends it twice; Asterisk's reply is decided by <see cref="ResyncAnswerRule"/>.
 /// </summary>
-internal sealed partial class NotifySender(ResyncOptions options, TimeProvider time, ILogger logger)
+internal sealed class NotifySender(ResyncOptions options, TimeProvider time, ILogger logger)
 {
     private readonly ResyncAnswerLimits _limits = new(options.FetchDeadline, options.NotifyTries, options.NotifyRetryDelay, options.SendFailureCap);
 

@@ -13,7 +13,7 @@ namespace AsteriskCiscoBridge.Services.Security;
 /// address (<c>Security:AddressPinning</c>). Known addresses are learned here too: a bound phone's own
 /// file served from the store makes the address its MAC's, unless its contact already gave one.
 /// </summary>
-internal sealed partial class GuardedFileSource(
+internal sealed class GuardedFileSource(
     ITftpFileSource inner,
     EnumerationGuard guard,
     TimeProvider time,

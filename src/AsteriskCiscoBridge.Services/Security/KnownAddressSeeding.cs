@@ -10,7 +10,7 @@ namespace AsteriskCiscoBridge.Services.Security;
 /// so known addresses hold across a restart before the phones register again; the first AMI snapshot then
 /// moves them to the registered contacts and drops those of phones no longer bound.
 /// </summary>
-internal sealed partial class KnownAddressSeeding(RequestHistory history, KnownAddresses addresses, ILogger<KnownAddressSeeding> logger) : IHostedService
+internal sealed class KnownAddressSeeding(RequestHistory history, KnownAddresses addresses, ILogger<KnownAddressSeeding> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace AsteriskCiscoBridge.Services.Storage;
 /// transaction, so the write lock is never held for long and the recorder and provisioning rounds
 /// write in between. Counts the log for <c>/metrics</c> at start and after each run.
 /// </summary>
-internal sealed partial class RequestLogPruning(RequestLog log, StorageOptions options, StoreHealth health, TimeProvider time, ILogger<RequestLogPruning> logger) : BackgroundService
+internal sealed class RequestLogPruning(RequestLog log, StorageOptions options, StoreHealth health, TimeProvider time, ILogger<RequestLogPruning> logger) : BackgroundService
 {
     public static readonly TimeSpan FirstRunAfter = TimeSpan.FromMinutes(1);
 
