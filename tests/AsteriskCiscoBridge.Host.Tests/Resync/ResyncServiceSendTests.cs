@@ -65,13 +65,14 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
         Assert.Equal((1L, "Asterisk refused the check-sync NOTIFY: Unable to retrieve endpoint 6001 (try 1 of 3; again at 2026-11-22T08:00:10Z)"), (row.Refused, row.Reason));
 
         // Not before its time: 10 s, then 20 s.
-        await ArmedAsync();
+        await RetryArmedAsync(row);
         _time.Advance(TimeSpan.FromSeconds(9));
         Assert.Equal(1, _asterisk.CountOf("PJSIPNotify"));
         _time.Advance(TimeSpan.FromSeconds(1));
         await NotifiesAsync(2);
-        await RowAsync(r => r.Refused == 2);
-        await ArmedAsync();
+        row = await RowAsync(r => r.Refused == 2);
+        Assert.Equal(_time.Start.AddSeconds(30), row.Deadline);
+        await RetryArmedAsync(row);
         _time.Advance(TimeSpan.FromSeconds(19));
         Assert.Equal(2, _asterisk.CountOf("PJSIPNotify"));
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -118,8 +119,7 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
 
         await resync.PlanAndQueueAsync(snapshot, [Mac], Ct);
         var refused = await _asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
-        await RowAsync(r => r.State == ResyncState.Retry);
-        await ArmedAsync();
+        await RetryArmedAsync(await RowAsync(r => r.State == ResyncState.Retry));
         _time.Advance(TimeSpan.FromSeconds(10));
         var retried = await _asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
 
@@ -151,8 +151,11 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
     private async Task<ResyncQueueRow> RowAsync(Func<ResyncQueueRow, bool> condition) =>
         Assert.Single(await Eventually.ValueAsync(() => new ResyncQueue(_connections).ListAsync(Ct), rows => rows.Count == 1 && condition(rows[0]), "the queue row", Ct, Bound));
 
-    private async Task ArmedAsync() =>
-        await Eventually.TrueAsync(() => _time.PendingTimers >= 1, "the retry armed", Ct, Bound);
+    // The sender waits for the retry on a timer of the driven clock, armed once Asterisk's refusal is recorded.
+    // Only once it is armed for the row's deadline does moving the clock to that instant send the retry: moved
+    // earlier, the clock would be read after the move, and the timer would come due that much later.
+    private async Task RetryArmedAsync(ResyncQueueRow row) =>
+        await _time.ArmedForAsync(row.Deadline!.Value, Ct).WithinAsync(Bound, $"the retry armed for {row.Deadline:O}", Ct);
 
     private async Task<AmiConnection> ConnectAsync()
     {
