@@ -17,10 +17,11 @@ public sealed class CountingTimeProvider : FakeTimeProvider
 {
     private readonly Lock _gate = new();
 
-    // Each armed timer with the instant it comes due; null when that is not known (the clock moved while it
-    // was scheduled, a periodic timer after its first tick, a timer being changed).
-    private readonly Dictionary<CountedTimer, DateTimeOffset?> _armed = [];
+    // Each armed timer with the instant it comes due (null when that is not known: the clock moved while it
+    // was scheduled, a periodic timer after its first tick, a timer being changed) and when it was scheduled.
+    private readonly Dictionary<CountedTimer, (DateTimeOffset? Due, long Scheduled)> _armed = [];
     private readonly List<(Func<bool> Met, TaskCompletionSource Reached)> _waiters = [];
+    private long _scheduled;
 
     public CountingTimeProvider()
         : this(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero))
@@ -45,6 +46,21 @@ public sealed class CountingTimeProvider : FakeTimeProvider
     }
 
     /// <summary>
+    /// Timers scheduled so far. Taken before the code under test is made to replace a timer (woken to look at its
+    /// work again), it tells the replacement from the timer it replaces: <see cref="ArmedAfterAsync"/>.
+    /// </summary>
+    public long Scheduled
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _scheduled;
+            }
+        }
+    }
+
+    /// <summary>
     /// Completes when exactly <paramref name="count"/> timers are armed (at once when they are): the signal that
     /// the code under test has armed its timers, to await before <see cref="FakeTimeProvider.Advance"/>.
     /// </summary>
@@ -57,7 +73,15 @@ public sealed class CountingTimeProvider : FakeTimeProvider
     /// clock to it fires that timer.
     /// </summary>
     public Task ArmedForAsync(DateTimeOffset due, CancellationToken cancellationToken) =>
-        WhenAsync(() => _armed.ContainsValue(due), cancellationToken);
+        WhenAsync(() => _armed.Values.Any(a => a.Due == due), cancellationToken);
+
+    /// <summary>
+    /// Completes when a timer scheduled after <paramref name="scheduled"/> (a value of <see cref="Scheduled"/>) is
+    /// armed: the replacement of a timer the code under test had armed before, which it arms from the clock as it
+    /// reads it then. Until then the replaced timer still shows, and a clock moved meanwhile makes the new one late.
+    /// </summary>
+    public Task ArmedAfterAsync(long scheduled, CancellationToken cancellationToken) =>
+        WhenAsync(() => _armed.Values.Any(a => a.Scheduled > scheduled), cancellationToken);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
@@ -88,9 +112,9 @@ public sealed class CountingTimeProvider : FakeTimeProvider
         lock (_gate)
         {
             timer.Periodic = periodic;
-            if (_armed.ContainsKey(timer))
+            if (_armed.TryGetValue(timer, out var armed))
             {
-                _armed[timer] = null;
+                _armed[timer] = armed with { Due = null };
             }
 
             return timer.Ticks;
@@ -114,7 +138,7 @@ public sealed class CountingTimeProvider : FakeTimeProvider
             return;
         }
 
-        _armed[timer] = ticked ? null : due;
+        _armed[timer] = (ticked ? null : due, ++_scheduled);
     });
 
     private void Disarmed(CountedTimer timer, bool disposed) => Update(() =>
@@ -130,9 +154,9 @@ public sealed class CountingTimeProvider : FakeTimeProvider
         {
             _armed.Remove(timer);
         }
-        else if (_armed.ContainsKey(timer))
+        else if (_armed.TryGetValue(timer, out var armed))
         {
-            _armed[timer] = null;
+            _armed[timer] = armed with { Due = null };
         }
     });
 
