@@ -58,6 +58,7 @@ internal sealed partial class ResyncService
         var answers = new List<ResyncSendResult>();
         var accepted = 0;
         var failed = false;
+        var reached = 0;
         await using var session = await queue.OpenSendSessionAsync(cancellationToken);
         try
         {
@@ -75,6 +76,8 @@ internal sealed partial class ResyncService
                 {
                     _planned.Remove(order.Mac);
                 }
+
+                reached++;
 
                 if (answer is null)
                 {
@@ -98,10 +101,14 @@ internal sealed partial class ResyncService
         finally
         {
             // Stopping: the answers already received are kept; orders not sent stay queued.
+            // Only the orders not reached are released here: each one reached was released after its send,
+            // and once its answer is recorded a newer plan may hold it (a lost send is queued again, and the
+            // reconnect's snapshot plans it at once). Released again, that claim would be lost, and the phone
+            // planned and sent twice.
             await CompleteAsync(answers, CancellationToken.None);
             lock (_gate)
             {
-                _planned.ExceptWith(plan.Orders.Select(o => o.Mac));
+                _planned.ExceptWith(plan.Orders.Skip(reached).Select(o => o.Mac));
             }
         }
 

@@ -61,6 +61,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         _ami.Contacts = [("6001", "sip:6001@127.0.0.1:5070", "reg-6001")];
 
         // It fetches (a wrong password in its new file, say): the fetch alone proves nothing.
+        var rearmed = await WaitingAsync();
         await resync.OnFetchedAsync(Mac7960, $"SIP{Mac7960}.cnf", _time.GetUtcNow().AddSeconds(20), Ct);
         Assert.Equal((1, 0), (resync.Fetched, resync.Proven));
         var row = Assert.Single(await Queue.ListAsync(Ct));
@@ -69,7 +70,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
 
         // Its contacts stay as they were (the old registration): at the deadline it is stale, after a fresh read.
         await resync.OnContactsAsync(Contacts(("6001", "reg-6001")), Ct);
-        await PassAsync(Options.FetchDeadline);
+        await PassAsync(Options.FetchDeadline, rearmed);
         await PassAsync(TimeSpan.FromSeconds(20) + RegisterDeadline - Options.FetchDeadline);
         await Eventually.TrueAsync(() => resync.Stale.Contains(Mac7960), "marked stale", Ct, Bound);
         Assert.Equal(1, _ami.ContactReads);
@@ -97,13 +98,14 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         await resync.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
         Assert.Contains("Content=RegisterCallId={reg-6002}", (await _ami.NextAsync(Ct)).GetAll("Variable"));
         await AwaitingFetchAsync();
+        var rearmed = await WaitingAsync();
         await resync.OnFetchedAsync(Mac7961, $"SEP{Mac7961}.cnf.xml", _time.GetUtcNow().AddSeconds(5), Ct);
 
         // The restarted phone registered again from the same contact: Asterisk kept the Call-ID, moved the
         // expiration and raised no ContactStatus; the read at the deadline finds it.
         _ami.Contacts = [("6002", "sip:6002@127.0.0.1:5070", "reg-6002")];
         _ami.Expirations["sip:6002@127.0.0.1:5070"] = 1795313105 + 600;
-        await PassAsync(Options.FetchDeadline);
+        await PassAsync(Options.FetchDeadline, rearmed);
         await PassAsync(TimeSpan.FromSeconds(5) + RegisterDeadline - Options.FetchDeadline);
         await Eventually.TrueAsync(() => resync.Proven == 1, "proven at the deadline", Ct, Bound);
 
@@ -285,10 +287,19 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
 
     // Moves the driven clock once the sender waits for a deadline. The sender armed its wait for the
     // deadline it knew (a fetch moves the row's deadline later), so a move goes one deadline at a time.
-    private async Task PassAsync(TimeSpan span)
+    // A fetch wakes the sender, which arms its wait again: then the wait is the one scheduled after
+    // <paramref name="rearmed"/> (taken before the fetch), not the one it replaces.
+    private async Task PassAsync(TimeSpan span, long rearmed = 0)
     {
-        await Eventually.TrueAsync(() => _time.PendingTimers >= 1, "deadline armed", Ct, Bound);
+        await _time.ArmedAfterAsync(rearmed, Ct).WithinAsync(Bound, "the sender's deadline armed", Ct);
         _time.Advance(span);
+    }
+
+    // The sender waits for its deadline (its timer armed, nothing else to do): what it arms from now on replaces that wait.
+    private async Task<long> WaitingAsync()
+    {
+        await _time.ArmedAfterAsync(0, Ct).WithinAsync(Bound, "the sender's deadline armed", Ct);
+        return _time.Scheduled;
     }
 
     private PjsipContactsUpdate Contacts(params (string Endpoint, string CallId)[] registered) => new()

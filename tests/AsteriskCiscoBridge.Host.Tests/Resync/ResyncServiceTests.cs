@@ -102,8 +102,9 @@ public sealed class ResyncServiceTests : IAsyncDisposable
         await _ami.NextAsync(Ct);
         await _ami.NextAsync(Ct);
 
+        var rearmed = await WaitingAsync();
         await _resync.OnFetchedAsync(Mac7960, $"SIP{Mac7960}.cnf", _time.GetUtcNow().AddSeconds(25), Ct);
-        await PassDeadlineAsync();
+        await PassDeadlineAsync(rearmed);
 
         // Only the 7961 is escalated; the 7960 registers again after its reboot (a new Call-ID): proven.
         var escalation = await _ami.NextAsync(Ct);
@@ -218,11 +219,20 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     }
 
     // The loop waits for the earliest deadline on a timer of the driven clock; once it is armed,
-    // moving the clock past it makes the escalation happen now.
-    private async Task PassDeadlineAsync()
+    // moving the clock past it makes the escalation happen now. A fetch wakes the loop, which arms
+    // its wait again: then the wait is the one scheduled after <paramref name="rearmed"/> (taken
+    // before the fetch), not the one it replaces.
+    private async Task PassDeadlineAsync(long rearmed = 0)
     {
-        await Eventually.TrueAsync(() => _time.PendingTimers >= 1, "deadline armed", Ct, Bound);
+        await _time.ArmedAfterAsync(rearmed, Ct).WithinAsync(Bound, "the loop's deadline armed", Ct);
         _time.Advance(Deadline);
+    }
+
+    // The loop waits for its deadline (its timer armed, nothing else to do): what it arms from now on replaces that wait.
+    private async Task<long> WaitingAsync()
+    {
+        await _time.ArmedAfterAsync(0, Ct).WithinAsync(Bound, "the loop's deadline armed", Ct);
+        return _time.Scheduled;
     }
 
     private static PjsipSnapshot Snapshot(params (string Endpoint, string CallId)[] registered) => Snapshot("Not in use", registered);
