@@ -12,19 +12,27 @@ namespace AsteriskCiscoBridge.Storage;
 /// </summary>
 internal static class DapperTypeHandlers
 {
-    private static int _registered;
+    private static readonly Lock Gate = new();
+    private static bool _registered;
 
     public static void EnsureRegistered()
     {
-        if (Interlocked.Exchange(ref _registered, 1) == 0)
+        // Under a lock, not a flag alone: a second caller must not run a query before the first has finished.
+        lock (Gate)
         {
+            if (_registered)
+            {
+                return;
+            }
+
             // Dapper maps DateTimeOffset itself and never asks a handler unless the built-in map
-            // is removed first (Sonarr's TableMapping does the same for DateTime).
+            // is removed first.
             SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
             SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
             SqlMapper.AddTypeHandler(new UtcTimestampHandler());
             SqlMapper.AddTypeHandler(new MacAddressHandler());
             SqlMapper.AddTypeHandler(new RequestOutcomeHandler());
+            _registered = true;
         }
     }
 
