@@ -61,7 +61,7 @@ self.Refresh();
 var sorted = timings.Skip(1).Order().ToList();
 Console.WriteLine($"median (runs 2..{runs}): {(sorted.Count > 0 ? sorted[sorted.Count / 2] : timings[0]):F0} ms; best {(sorted.Count > 0 ? sorted[0] : timings[0]):F0} ms; first {timings[0]:F0} ms");
 Console.WriteLine($"live managed heap holding the last snapshot (after a full GC): {live / 1048576.0:F0} MB");
-Console.WriteLine($"peak RSS of the reading process: {self.PeakWorkingSet64 / 1048576.0:F0} MB; provisionable {last!.Endpoints.Count(e => e.IsProvisionable)}; MAC bindings {last.Endpoints.Sum(e => e.MacBindings.Length)}");
+Console.WriteLine($"peak RSS of the reading process: {self.PeakWorkingSet64 / 1048576.0:F0} MB; provisionable {last!.Endpoints.Count(e => e.IsProvisionable)}; phoneprov sections {last.PhoneprovSections.Length}; set_var entries {last.Endpoints.Sum(e => e.SetVars.Length)}");
 await child.StandardInput.WriteLineAsync();
 await child.WaitForExitAsync();
 return 0;

@@ -75,7 +75,7 @@ try
         ["Security:RateLimit:RequestsPerSecond"] = "0",
     });
     await app.StartAsync();
-    var dashboard = app.Services.GetRequiredService<AsteriskCiscoBridge.Host.Dashboard.DashboardSettings>().Bound!().Port;
+    var dashboard = app.Services.GetRequiredService<AsteriskCiscoBridge.Dashboard.DashboardSettings>().Bound!().Port;
     using var http = new HttpClient { BaseAddress = app.Urls.Select(u => new Uri(u)).First(u => u.Port != dashboard) };
     http.DefaultRequestHeaders.Add("x-CiscoIPPhoneModelName", "CP-8841");
     var ready = Stopwatch.StartNew();

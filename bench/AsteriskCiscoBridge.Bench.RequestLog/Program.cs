@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Services.Files;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Cli;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
+using AsteriskCiscoBridge.Services.Files;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Tftp;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 // Reload to NOTIFY: PHONES bound phones on PHONES endpoints of the AMI test server, the whole
 // service in-process with staggering off; one Reload after CHANGED passwords changed; time from

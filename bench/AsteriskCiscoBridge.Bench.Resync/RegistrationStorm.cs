@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -19,6 +18,11 @@ namespace AsteriskCiscoBridge.Ami;
 /// every action in flight fails at once with <see cref="AmiConnectionLostException"/> and
 /// <see cref="Closed"/> completes with the reason. Reconnecting is <see cref="AmiClient"/>'s job.
 /// </summary>
+/// <remarks>
+/// Answer matching is <see cref="AmiActionCorrelator"/>'s and dead-peer detection <see cref="AmiKeepalive"/>'s.
+/// What stays here (a little over 400 lines) is one piece on purpose: connecting, login, the reader and
+/// writer loops and <c>Close</c> share the socket's life, and <c>Close</c> is the one place that ends it.
+/// </remarks>
 public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
 {
     private readonly AmiConnectionOptions _options;
@@ -29,17 +33,17 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
     private readonly Channel<AmiMessage> _events;
     private readonly bool _ownsEvents;
     private readonly Action<long>? _onEventsDropped;
-    private readonly ConcurrentDictionary<string, PendingAction> _pending = new(StringComparer.Ordinal);
+    private readonly AmiActionCorrelator _pending = new();
+    private readonly AmiKeepalive _keepalive;
     private readonly Channel<byte[]> _outgoing = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<string> _banner = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<AmiConnectionLostException> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _readLoop = Task.CompletedTask;
     private Task _writeLoop = Task.CompletedTask;
-    private Task _keepalive = Task.CompletedTask;
+    private Task _keepaliveLoop = Task.CompletedTask;
     private long _nextActionId;
     private long _dropped;
-    private long _lastReceived;
     private volatile AmiConnectionLostException? _closeReason;
 
     private AmiConnection(AmiConnectionOptions options, TimeProvider time, ILogger logger, TcpClient tcp, Stream stream, Channel<AmiMessage>? events, Action<long>? onEventsDropped)
@@ -52,7 +56,7 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
         _onEventsDropped = onEventsDropped;
         _ownsEvents = events is null;
         _events = events ?? CreateEventChannel(options.EventBufferCapacity, CountDropped);
-        _lastReceived = time.GetTimestamp();
+        _keepalive = new AmiKeepalive(options.PingInterval, options.PingTimeout, time, ct => SendAsync(new AmiAction("Ping"), ct));
     }
 
     /// <summary>The banner line the server greeted with (<c>Asterisk Call Manager/11.0.0</c>).</summary>
@@ -203,12 +207,7 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
             action = action.WithActionId(id);
         }
 
-        var pending = new PendingAction();
-        if (!_pending.TryAdd(id, pending))
-        {
-            throw new InvalidOperationException($"ActionID '{id}' is already in flight on this connection.");
-        }
-
+        var answer = _pending.Register(id);
         try
         {
             // Checked after registering: Close() fails what is registered, so nothing can slip between.
@@ -223,11 +222,11 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
                 throw new AmiConnectionLostException(_closeReason?.Message ?? "connection closed");
             }
 
-            return await pending.Completion.Task.WaitAsync(cancellationToken);
+            return await answer.WaitAsync(cancellationToken);
         }
         finally
         {
-            _pending.TryRemove(id, out _);
+            _pending.Remove(id);
         }
     }
 
@@ -252,7 +251,7 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
         Close(new AmiConnectionLostException("connection closed by this side"));
         try
         {
-            await Task.WhenAll(_readLoop, _writeLoop, _keepalive);
+            await Task.WhenAll(_readLoop, _writeLoop, _keepaliveLoop);
         }
         catch (OperationCanceledException)
         {
@@ -290,7 +289,7 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
         if (_options.PingInterval > TimeSpan.Zero)
         {
             // Started inline: its first timer exists when ConnectAsync returns, so a driven clock cannot miss it.
-            _keepalive = KeepaliveLoopAsync(_stop.Token);
+            _keepaliveLoop = KeepaliveLoopAsync(_stop.Token);
         }
     }
 
@@ -303,7 +302,7 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
             while (true)
             {
                 var read = await reader.ReadAsync(cancellationToken);
-                Interlocked.Exchange(ref _lastReceived, _time.GetTimestamp());
+                _keepalive.Received();
                 var buffer = read.Buffer;
                 while (true)
                 {
@@ -354,47 +353,17 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
 
     private void Dispatch(AmiMessage message)
     {
-        var id = message.ActionId;
-        if (id is null)
+        switch (_pending.Accept(message))
         {
-            if (message.Kind == AmiMessageKind.Event)
-            {
+            case AmiCorrelation.Unsolicited when message.Kind == AmiMessageKind.Event:
                 _events.Writer.TryWrite(message);
-            }
-
-            return;
+                break;
+            case AmiCorrelation.UnknownActionId:
+                // An answer to an action whose caller gave up (cancelled): it is not an unsolicited event.
+                Log.UnknownActionId(_logger, message.ActionId!);
+                break;
         }
-
-        if (!_pending.TryGetValue(id, out var pending))
-        {
-            // An answer to an action whose caller gave up (cancelled): it is not an unsolicited event.
-            Log.UnknownActionId(_logger, id);
-            return;
-        }
-
-        if (message.Kind == AmiMessageKind.Response && pending.Response is null)
-        {
-            pending.Response = message;
-            var list = message["EventList"];
-            if (list is null || !list.Equals("start", StringComparison.OrdinalIgnoreCase) || !IsSuccess(message))
-            {
-                pending.Completion.TrySetResult(new AmiResponse(message, [], null));
-            }
-
-            return;
-        }
-
-        if (message["EventList"] is { } state && state.Equals("Complete", StringComparison.OrdinalIgnoreCase))
-        {
-            pending.Completion.TrySetResult(new AmiResponse(pending.Response ?? message, pending.Events, message));
-            return;
-        }
-
-        pending.Events.Add(message);
     }
-
-    private static bool IsSuccess(AmiMessage message) =>
-        message.ResponseStatus is { } s && s.Equals("Success", StringComparison.OrdinalIgnoreCase);
 
     private async Task WriteLoopAsync(CancellationToken cancellationToken)
     {
@@ -425,45 +394,10 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
 
     private async Task KeepaliveLoopAsync(CancellationToken cancellationToken)
     {
-        try
+        if (await _keepalive.RunAsync(cancellationToken))
         {
-            while (true)
-            {
-                await Task.Delay(_options.PingInterval, _time, cancellationToken);
-                if (_time.GetElapsedTime(Interlocked.Read(ref _lastReceived)) < _options.PingInterval)
-                {
-                    continue;
-                }
-
-                // The timeout exists before the Ping is queued, so a driven clock cannot overtake it.
-                using var timeout = new CancellationTokenSource(_options.PingTimeout, _time);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-                var sentAt = _time.GetTimestamp();
-                try
-                {
-                    await SendAsync(new AmiAction("Ping"), linked.Token);
-                }
-                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                {
-                    // Bytes that arrived after the Ping went out (its answer racing the timer, or events)
-                    // prove the peer alive; only silence is death.
-                    if (Interlocked.Read(ref _lastReceived) >= sentAt)
-                    {
-                        continue;
-                    }
-
-                    Log.DeadPeer(_logger, _options.Host, _options.Port, _options.PingTimeout);
-                    Close(new AmiConnectionLostException($"no answer to Ping within {_options.PingTimeout}: peer presumed dead"));
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (AmiConnectionLostException)
-        {
-            // The reader or writer already closed the connection and recorded why.
+            Log.DeadPeer(_logger, _options.Host, _options.Port, _options.PingTimeout);
+            Close(new AmiConnectionLostException($"no answer to Ping within {_options.PingTimeout}: peer presumed dead"));
         }
     }
 
@@ -481,10 +415,7 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
 
         _outgoing.Writer.TryComplete();
         _banner.TrySetException(reason);
-        foreach (var pending in _pending.Values)
-        {
-            pending.Completion.TrySetException(new AmiConnectionLostException(reason.Message, reason));
-        }
+        _pending.FailAll(() => new AmiConnectionLostException(reason.Message, reason));
 
         try
         {
@@ -502,14 +433,5 @@ public sealed class AmiConnection : IAmiActionSender, IAsyncDisposable
         }
 
         _closed.TrySetResult(reason);
-    }
-
-    private sealed class PendingAction
-    {
-        public TaskCompletionSource<AmiResponse> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public AmiMessage? Response { get; set; }
-
-        public List<AmiMessage> Events { get; } = [];
     }
 }

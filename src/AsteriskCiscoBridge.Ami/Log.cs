@@ -2,7 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Ami;
 
-// Event ids 1000–1099: connection and client; 1100–1199: PJSIP endpoint source. Never reuse an id.
+// The one Log class of the Ami assembly. Event ids 1000–1999 (1000–1099: connection and client;
+// 1100–1199: PJSIP endpoint source). Never reuse or repurpose an id.
 internal static partial class Log
 {
     [LoggerMessage(1000, LogLevel.Debug, "AMI connected to {Host}:{Port}, banner {Banner}")]

@@ -1,28 +1,38 @@
 using System.Data;
 using System.Globalization;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Requests;
 using Dapper;
 
 namespace AsteriskCiscoBridge.Storage;
 
 /// <summary>
 /// Dapper handlers for our column types, registered once per process: timestamps as UTC
-/// ISO-8601 text, MAC addresses as their 12 hex digits.
+/// ISO-8601 text, MAC addresses as their 12 hex digits, request outcomes as their <c>kind: detail</c> text.
 /// </summary>
 internal static class DapperTypeHandlers
 {
-    private static int _registered;
+    private static readonly Lock Gate = new();
+    private static bool _registered;
 
     public static void EnsureRegistered()
     {
-        if (Interlocked.Exchange(ref _registered, 1) == 0)
+        // Under a lock, not a flag alone: a second caller must not run a query before the first has finished.
+        lock (Gate)
         {
+            if (_registered)
+            {
+                return;
+            }
+
             // Dapper maps DateTimeOffset itself and never asks a handler unless the built-in map
-            // is removed first (Sonarr's TableMapping does the same for DateTime).
+            // is removed first.
             SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
             SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
             SqlMapper.AddTypeHandler(new UtcTimestampHandler());
             SqlMapper.AddTypeHandler(new MacAddressHandler());
+            SqlMapper.AddTypeHandler(new RequestOutcomeHandler());
+            _registered = true;
         }
     }
 
@@ -53,5 +63,17 @@ internal static class DapperTypeHandlers
 
         public override MacAddress Parse(object value) =>
             MacAddress.Parse((string)value).Mac ?? throw new DataException($"stored MAC '{value}' is not 12 hex digits");
+    }
+
+    /// <summary>The text the request log has always held, so rows of every version read the same.</summary>
+    internal sealed class RequestOutcomeHandler : SqlMapper.TypeHandler<RequestOutcome>
+    {
+        public override void SetValue(IDbDataParameter parameter, RequestOutcome value)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = value.ToString();
+        }
+
+        public override RequestOutcome Parse(object value) => RequestOutcome.Parse(value as string);
     }
 }

@@ -224,7 +224,7 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
     }
 
     /// <summary>Stores one phone's new files and bumps its counter, or nothing when the content is unchanged.</summary>
-    public async Task<SaveResult> SaveRenderedAsync(PhoneRendering rendering, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<SaveResult> SaveRenderedAsync(StoredPhoneFiles rendering, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -241,14 +241,14 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
     /// Stores many phones' files in one transaction (a site-wide re-render): each phone whose
     /// content changed gets its files and its counter bump; the rest are untouched.
     /// </summary>
-    public Task<IReadOnlyList<SaveResult>> SaveRenderedAsync(IReadOnlyList<PhoneRendering> renderings, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<SaveResult>> SaveRenderedAsync(IReadOnlyList<StoredPhoneFiles> renderings, DateTimeOffset now, CancellationToken cancellationToken) =>
         SaveRenderedAsync(renderings, now, null, cancellationToken);
 
     /// <summary>
     /// As above, and with <paramref name="resyncReason"/> each changed phone is queued for a resync
     /// (<see cref="ResyncQueue"/>) in the same transaction: a crash cannot keep the change and lose the resync.
     /// </summary>
-    public async Task<IReadOnlyList<SaveResult>> SaveRenderedAsync(IReadOnlyList<PhoneRendering> renderings, DateTimeOffset now, string? resyncReason, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SaveResult>> SaveRenderedAsync(IReadOnlyList<StoredPhoneFiles> renderings, DateTimeOffset now, string? resyncReason, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -294,7 +294,7 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
         return Convert.ToHexStringLower(ContentHash.Of([.. parts]));
     }
 
-    private static async Task<SaveResult> SaveAsync(SqliteConnection connection, IDbTransaction transaction, PhoneRendering rendering, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<SaveResult> SaveAsync(SqliteConnection connection, IDbTransaction transaction, StoredPhoneFiles rendering, DateTimeOffset now, CancellationToken cancellationToken)
     {
         const string Current = "SELECT content_hash AS ContentHash, sync_counter AS SyncCounter FROM phones WHERE mac = @mac";
         const string ClearFiles = "DELETE FROM rendered_files WHERE mac = @mac";

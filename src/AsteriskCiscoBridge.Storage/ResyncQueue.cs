@@ -6,108 +6,6 @@ using Dapper;
 
 namespace AsteriskCiscoBridge.Storage;
 
-/// <summary>The states of a <c>resync_queue</c> row (migrations 003 and 009 say what each means).</summary>
-public static class ResyncState
-{
-    public const string Pending = "pending";
-    public const string WaitingContact = "waiting-contact";
-    public const string Deferred = "deferred";
-    public const string Sending = "sending";
-    public const string AwaitingFetch = "awaiting-fetch";
-    public const string AwaitingRegistration = "awaiting-registration";
-    public const string Retry = "retry";
-    public const string Stale = "stale";
-}
-
-/// <summary>A phone that still owes the bridge a fetch of its changed files.</summary>
-public sealed record ResyncQueueRow
-{
-    public required MacAddress Mac { get; init; }
-
-    /// <summary>One of <see cref="ResyncState"/>.</summary>
-    public required string State { get; init; }
-
-    /// <summary>Why it is queued (<c>changed</c>, <c>admin resync</c>), or why it is stale.</summary>
-    public required string Reason { get; init; }
-
-    /// <summary>When its files last changed: only a fetch at or after it proves the phone has them.</summary>
-    public required DateTimeOffset ChangedAt { get; init; }
-
-    /// <summary>The endpoint the last NOTIFY went through.</summary>
-    public string? Endpoint { get; init; }
-
-    /// <summary><c>check-sync</c>, <c>restart</c> or <c>reset</c>: the last rung sent.</summary>
-    public string? Kind { get; init; }
-
-    /// <summary>NOTIFYs sent for this change (1 for the first).</summary>
-    public long Attempt { get; init; }
-
-    public DateTimeOffset? SentAt { get; init; }
-
-    /// <summary>Awaiting fetch: the fetch deadline; deferred: when it is sent even in a call.</summary>
-    public DateTimeOffset? Deadline { get; init; }
-
-    /// <summary>When a snapshot first showed it in a call.</summary>
-    public DateTimeOffset? DeferredSince { get; init; }
-
-    public required DateTimeOffset UpdatedAt { get; init; }
-
-    /// <summary>Its last fetch of its own files after its change (then it must register again), or null.</summary>
-    public DateTimeOffset? FetchedAt { get; init; }
-
-    /// <summary>Its registrations when its NOTIFY went (or when it fetched unasked), one per line (<see cref="ResyncQueue.JoinRegistrations"/>).</summary>
-    public string? Registrations { get; init; }
-
-    /// <summary>NOTIFYs of this change Asterisk answered with an Error.</summary>
-    public long Refused { get; init; }
-
-    /// <summary>NOTIFYs of this change lost with the AMI session.</summary>
-    public long Failed { get; init; }
-
-    /// <summary><see cref="Registrations"/> as a list.</summary>
-    public IReadOnlyList<ResyncRegistration> RegistrationList => ResyncQueue.SplitRegistrations(Registrations);
-}
-
-/// <summary>Where planning put a queued phone (<see cref="ResyncState.Pending"/> when it is about to be sent).</summary>
-public sealed record ResyncPlacement(MacAddress Mac, string State, DateTimeOffset? DeferredSince, DateTimeOffset? Deadline);
-
-/// <summary>A NOTIFY about to go out: attempt 1 leaves a queued state, a later attempt leaves awaiting-fetch; either may leave retry.</summary>
-public sealed record ResyncSend(MacAddress Mac, string Endpoint, string Kind, int Attempt)
-{
-    /// <summary>The phone's registrations now: one that is not among them later, or one refreshed since, is the phone coming back.</summary>
-    public IReadOnlyList<ResyncRegistration> Registrations { get; init; } = [];
-}
-
-/// <summary>A send the queue let go out, with what this change's earlier sends met.</summary>
-/// <param name="Refused">Earlier NOTIFYs Asterisk answered with an Error.</param>
-/// <param name="Failed">Earlier NOTIFYs lost with the AMI session.</param>
-public sealed record ResyncSendTicket(long Refused, long Failed);
-
-/// <summary>How Asterisk answered a NOTIFY.</summary>
-public enum ResyncSendOutcome
-{
-    /// <summary>Success: expect the fetch by the deadline.</summary>
-    Accepted = 0,
-
-    /// <summary>The AMI session failed: the phone is queued again for the next snapshot.</summary>
-    Failed = 1,
-
-    /// <summary>Asterisk answered Error, the last try: the phone is stale with that reason.</summary>
-    Refused = 2,
-
-    /// <summary>Asterisk answered Error: the same NOTIFY goes out again at the deadline.</summary>
-    Retry = 3,
-
-    /// <summary>Success for a NOTIFY to a removed endpoint's last contact: nothing more can be watched, the row goes.</summary>
-    Told = 4,
-
-    /// <summary>The AMI session failed, once too often for this change: the phone is stale with that reason.</summary>
-    GaveUp = 5,
-}
-
-/// <summary>The answer to one NOTIFY and its notify-log row; <paramref name="Reason"/> for the row's reason when it ends stale or waits for a retry.</summary>
-public sealed record ResyncSendResult(MacAddress Mac, ResyncSendOutcome Outcome, DateTimeOffset? Deadline, NotifyRecord Record, string? Reason = null);
-
 /// <summary>
 /// The persisted resync queue, the truth the resync service works from. Each move is one
 /// conditional UPDATE, so two senders (the service and <c>acb resync</c>) can never both move a
@@ -158,7 +56,7 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
             : $"{r.CallId}\t{r.Uri}\t{r.ExpiresAt?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}";
 
     private const string Columns = """
-        mac AS Mac, state AS State, reason AS Reason, changed_at AS ChangedAt, endpoint AS Endpoint, kind AS Kind, attempt AS Attempt,
+        mac AS Mac, state AS StoredState, reason AS Reason, changed_at AS ChangedAt, endpoint AS Endpoint, kind AS StoredKind, attempt AS Attempt,
         sent_at AS SentAt, deadline AS Deadline, deferred_since AS DeferredSince, updated_at AS UpdatedAt,
         fetched_at AS FetchedAt, registrations AS Registrations, refused AS Refused, failed AS Failed
         """;
@@ -230,7 +128,7 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
         await using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var p in placements)
         {
-            await connection.ExecuteAsync(new CommandDefinition(Sql, new { p.Mac, p.State, p.DeferredSince, p.Deadline, now }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(Sql, new { p.Mac, State = ResyncStateNames.Name(p.State), p.DeferredSince, p.Deadline, now }, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -263,9 +161,9 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
             WHERE mac = @Mac AND state IN (@From1, @From2, @From3, 'retry')
             RETURNING refused AS Refused, failed AS Failed
             """;
-        string[] from = send.Attempt <= 1 ? [ResyncState.Pending, ResyncState.WaitingContact, ResyncState.Deferred] : [ResyncState.AwaitingFetch, ResyncState.AwaitingFetch, ResyncState.AwaitingFetch];
+        ResyncState[] from = send.Attempt <= 1 ? [ResyncState.Pending, ResyncState.WaitingContact, ResyncState.Deferred] : [ResyncState.AwaitingFetch, ResyncState.AwaitingFetch, ResyncState.AwaitingFetch];
         var registrations = JoinRegistrations(send.Registrations);
-        return await connection.QuerySingleOrDefaultAsync<ResyncSendTicket>(new CommandDefinition(Sql, new { send.Mac, send.Endpoint, send.Kind, send.Attempt, now, Registrations = registrations, From1 = from[0], From2 = from[1], From3 = from[2] }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<ResyncSendTicket>(new CommandDefinition(Sql, new { send.Mac, send.Endpoint, Kind = ResyncNotify.KindName(send.Kind), send.Attempt, now, Registrations = registrations, From1 = ResyncStateNames.Name(from[0]), From2 = ResyncStateNames.Name(from[1]), From3 = ResyncStateNames.Name(from[2]) }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Records Asterisk's answers to sent NOTIFYs and their notify-log rows, in one transaction.</summary>
@@ -395,7 +293,7 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
                 At = now,
                 Mac = row.Mac,
                 Endpoint = row.Endpoint ?? string.Empty,
-                Event = row.Kind == "check-sync" ? "check-sync" : "service-control",
+                Event = ResyncNotify.EventPackage(row.Kind ?? ResyncKind.Restart),
                 Outcome = "assumed-sent",
                 Detail = "found sending after a restart: taken as sent, never sent twice",
             }, cancellationToken);
@@ -449,22 +347,4 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, deadline, now }, cancellationToken: cancellationToken));
     }
-}
-
-/// <summary>One connection for a round of <see cref="ResyncQueue.BeginSendAsync(ResyncSend, DateTimeOffset, CancellationToken)"/> moves (autocommit: each is durable before its NOTIFY).</summary>
-public sealed class ResyncSendSession : IAsyncDisposable
-{
-    private readonly Microsoft.Data.Sqlite.SqliteConnection _connection;
-
-    internal ResyncSendSession(Microsoft.Data.Sqlite.SqliteConnection connection) => _connection = connection;
-
-    /// <inheritdoc cref="ResyncQueue.BeginSendAsync(ResyncSend, DateTimeOffset, CancellationToken)"/>
-    public async Task<bool> BeginSendAsync(ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await ResyncQueue.TakeAsync(_connection, send, now, cancellationToken) is not null;
-
-    /// <summary>As <see cref="BeginSendAsync"/>, with what this change's earlier sends met; null when nothing must be sent.</summary>
-    public Task<ResyncSendTicket?> TakeAsync(ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ResyncQueue.TakeAsync(_connection, send, now, cancellationToken);
-
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }

@@ -1,5 +1,6 @@
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Provisioning.Requests;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -103,7 +104,7 @@ public sealed record BindingRow
 /// False when the change tells the phone nothing it must act on (its file only names the load it already
 /// runs): stored, but not queued for a resync.
 /// </param>
-public sealed record PhoneRendering(MacAddress Mac, IReadOnlyList<RenderedFile> Files, string? SyncValue, string? VersionStamp, bool Notify = true);
+public sealed record StoredPhoneFiles(MacAddress Mac, IReadOnlyList<RenderedFile> Files, string? SyncValue, string? VersionStamp, bool Notify = true);
 
 public enum SaveOutcome
 {
@@ -134,8 +135,8 @@ public sealed record RequestRecord
 
     public MacAddress? Mac { get; init; }
 
-    /// <summary>e.g. <c>served</c>, <c>not-found</c>, <c>denied</c>.</summary>
-    public required string Outcome { get; init; }
+    /// <summary>How it ended and why; stored as <c>kind: detail</c> text (<see cref="RequestOutcome"/>).</summary>
+    public required RequestOutcome Outcome { get; init; }
 
     public long Bytes { get; init; }
 

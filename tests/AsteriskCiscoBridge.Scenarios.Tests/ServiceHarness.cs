@@ -3,13 +3,14 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Host.Provisioning;
-using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Files;
+using AsteriskCiscoBridge.Services.Provisioning;
+using AsteriskCiscoBridge.Services.Resync;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
+using AsteriskCiscoBridge.Testing.Time;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -45,6 +46,13 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
     public WebApplication App { get; private set; } = null!;
 
+    /// <summary>
+    /// When set before <see cref="StartAsync"/>, the whole service runs on this clock (registered before the
+    /// service's own, which it replaces): its deadlines, retries and stagger pass only when the test advances it.
+    /// Reads of Asterisk are then neither debounced nor spaced, so that they need no advance.
+    /// </summary>
+    public CountingTimeProvider? Clock { get; set; }
+
     /// <summary>When set before <see cref="StartAsync"/>, receives every log line of the service.</summary>
     public ILoggerProvider? Capture { get; set; }
 
@@ -59,7 +67,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
     {
         get
         {
-            var dashboard = App.Services.GetService<AsteriskCiscoBridge.Host.Dashboard.DashboardSettings>()?.Bound?.Invoke().Port;
+            var dashboard = App.Services.GetService<AsteriskCiscoBridge.Dashboard.DashboardSettings>()?.Bound?.Invoke().Port;
             return IPEndPoint.Parse(App.Urls.Select(u => new Uri(u)).First(u => u.Port != dashboard).Authority);
         }
     }
@@ -111,12 +119,18 @@ internal sealed class ServiceHarness : IAsyncDisposable
             // A phone registering again from the same contact is seen only by this look (no ContactStatus).
             ["Resync:ProofPollInterval"] = "00:00:00.200",
         };
+        if (Clock is not null)
+        {
+            overrides["Ami:Sync:Debounce"] = "00:00:00";
+        }
+
         foreach (var (key, value) in settings)
         {
             overrides[key] = value;
         }
 
-        App = RunCommand.Build([], null, overrides);
+        var clock = Clock;
+        App = RunCommand.Build([], null, overrides, registerFirst: clock is null ? null : services => services.AddSingleton<TimeProvider>(clock));
         if (Capture is not null)
         {
             App.Services.GetRequiredService<ILoggerFactory>().AddProvider(Capture);

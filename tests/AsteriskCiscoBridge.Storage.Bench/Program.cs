@@ -83,7 +83,7 @@ await factory.MigrateAsync(ct);
 var store = new PhoneStore(factory);
 var config = new ConfigStore(factory);
 var now = new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
-var renderings = warm.Result.Select((r, i) => new PhoneRendering(phones[i].Mac, r.Files.Where(f => f.Scope == FileScope.Phone).ToArray(), r.SyncValue, r.VersionStamp)).ToArray();
+var renderings = warm.Result.Select((r, i) => new StoredPhoneFiles(phones[i].Mac, r.Files.Where(f => f.Scope == FileScope.Phone).ToArray(), r.SyncValue, r.VersionStamp)).ToArray();
 
 var bind = await MeasureAsync(async () =>
 {

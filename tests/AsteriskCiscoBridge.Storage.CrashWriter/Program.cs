@@ -29,7 +29,7 @@ for (var i = 0; ; i++)
         new($"SEP{mac.Value}.cnf.xml", FileScope.Phone, Encoding.ASCII.GetBytes($"<device>{i}{payload}</device>")),
         new($"extra{mac.Value}.txt", FileScope.Phone, Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture))),
     ];
-    var result = await store.SaveRenderedAsync(new PhoneRendering(mac, files, i.ToString(CultureInfo.InvariantCulture), null), now, CancellationToken.None);
+    var result = await store.SaveRenderedAsync(new StoredPhoneFiles(mac, files, i.ToString(CultureInfo.InvariantCulture), null), now, CancellationToken.None);
     var hash = PhoneStore.SetHash(files.Select(f => (f.Name, f.Content)));
     await stdout.WriteLineAsync($"committed {mac.Value} {result.SyncCounter} {hash}");
     await stdout.FlushAsync();

@@ -1,4 +1,5 @@
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Requests;
 
 namespace AsteriskCiscoBridge.Storage.Tests;
 
@@ -86,7 +87,7 @@ public sealed class DiscoveryStoreTests
         var log = new RequestLog(db.Factory);
         for (var i = 0; i < 5; i++)
         {
-            await log.AppendAsync(new RequestRecord { At = Now.AddSeconds(i), Client = "10.0.0.5:1024", FileName = $"f{i}", Mac = i % 2 == 0 ? Mac : null, Outcome = "denied: x", Source = i == 4 ? "rate-limit" : null }, ct);
+            await log.AppendAsync(new RequestRecord { At = Now.AddSeconds(i), Client = "10.0.0.5:1024", FileName = $"f{i}", Mac = i % 2 == 0 ? Mac : null, Outcome = RequestOutcome.Parse("denied: x"), Source = i == 4 ? "rate-limit" : null }, ct);
         }
 
         var first = (await log.RecentAsync(null, 5, ct))[^1].Id;

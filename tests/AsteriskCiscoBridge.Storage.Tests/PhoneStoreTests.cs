@@ -9,10 +9,10 @@ public sealed class PhoneStoreTests
     private static readonly MacAddress Mac = MacAddress.Parse("00:11:22:33:44:55").Mac!.Value;
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 10, 0, 0, TimeSpan.FromHours(2));
 
-    private static PhoneRendering Rendering(string content, MacAddress? mac = null)
+    private static StoredPhoneFiles Rendering(string content, MacAddress? mac = null)
     {
         var m = mac ?? Mac;
-        return new PhoneRendering(m, [new RenderedFile($"SEP{m.Value}.cnf.xml", FileScope.Phone, Encoding.UTF8.GetBytes(content))], null, "stamp-" + content);
+        return new StoredPhoneFiles(m, [new RenderedFile($"SEP{m.Value}.cnf.xml", FileScope.Phone, Encoding.UTF8.GetBytes(content))], null, "stamp-" + content);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using AsteriskCiscoBridge.Provisioning.Requests;
 namespace AsteriskCiscoBridge.Storage.Tests;
 
 public sealed class RequestLogTests
@@ -7,7 +8,7 @@ public sealed class RequestLogTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static RequestRecord Request(int second) =>
-        new() { At = Start.AddSeconds(second), Client = "10.0.0.5:1024", FileName = $"file{second}", Outcome = "served: x", Bytes = 1 };
+        new() { At = Start.AddSeconds(second), Client = "10.0.0.5:1024", FileName = $"file{second}", Outcome = RequestOutcome.Parse("served: x"), Bytes = 1 };
 
     private static RefusedCount Count(string address, int minute, long guarded = 0, long malformed = 0, string? file = null, int second = 0) => new()
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using Dapper;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Provisioning.Resync;
@@ -48,14 +49,14 @@ public sealed class ResyncQueueTests
         await using var db = await TempDatabase.CreateAsync();
         var (_, queue) = await BoundAsync(db);
         await queue.EnqueueAsync([Mac], "changed", Now, Ct);
-        var send = new ResyncSend(Mac, "6001", "check-sync", 1);
+        var send = new ResyncSend(Mac, "6001", ResyncKind.CheckSync, 1);
 
         Assert.True(await queue.BeginSendAsync(send, Now, Ct));
         Assert.False(await queue.BeginSendAsync(send, Now, Ct));
         await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Accepted, Now.AddMinutes(3))], Now, Ct);
 
         var row = Assert.Single(await queue.ListAsync(Ct));
-        Assert.Equal((ResyncState.AwaitingFetch, "6001", "check-sync", 1L, Now, Now.AddMinutes(3)), (row.State, row.Endpoint, row.Kind, row.Attempt, row.SentAt, row.Deadline));
+        Assert.Equal((ResyncState.AwaitingFetch, "6001", (ResyncKind?)ResyncKind.CheckSync, 1L, Now, Now.AddMinutes(3)), (row.State, row.Endpoint, row.Kind, row.Attempt, row.SentAt, row.Deadline));
         Assert.Equal(Now.AddMinutes(3), await queue.NextDeadlineAsync(Ct));
         Assert.Empty(await queue.OverdueAsync(Now.AddMinutes(2), Ct));
         Assert.Single(await queue.OverdueAsync(Now.AddMinutes(3), Ct));
@@ -72,8 +73,8 @@ public sealed class ResyncQueueTests
         await using var db = await TempDatabase.CreateAsync();
         var (_, queue) = await BoundAsync(db);
         await queue.EnqueueAsync([Mac, Other], "changed", Now, Ct);
-        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1), Now, Ct);
-        await queue.BeginSendAsync(new ResyncSend(Other, "6002", "restart", 1), Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", ResyncKind.CheckSync, 1), Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Other, "6002", ResyncKind.Restart, 1), Now, Ct);
 
         await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Failed, null), Result(Other, ResyncSendOutcome.Refused, null, "Endpoint not found")], Now, Ct);
 
@@ -89,7 +90,7 @@ public sealed class ResyncQueueTests
         await using var db = await TempDatabase.CreateAsync();
         var (_, queue) = await BoundAsync(db);
         await queue.EnqueueAsync([Mac], "changed", Now, Ct);
-        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1) { Registrations = [RegA, new ResyncRegistration("reg-b")] }, Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", ResyncKind.CheckSync, 1) { Registrations = [RegA, new ResyncRegistration("reg-b")] }, Now, Ct);
         await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Accepted, Now.AddMinutes(3))], Now, Ct);
         NotifyRecord Fetch(ResyncQueueRow row) => new() { At = Now.AddSeconds(30), Mac = row.Mac, Endpoint = row.Endpoint!, Event = "check-sync", Outcome = "fetched" };
 
@@ -151,7 +152,7 @@ public sealed class ResyncQueueTests
         var (_, queue) = await BoundAsync(db);
         await queue.EnqueueAsync([Mac], "changed", Now, Ct);
         await using var session = await queue.OpenSendSessionAsync(Ct);
-        var send = new ResyncSend(Mac, "6001", "check-sync", 1);
+        var send = new ResyncSend(Mac, "6001", ResyncKind.CheckSync, 1);
 
         Assert.Equal(new ResyncSendTicket(0, 0), await session.TakeAsync(send, Now, Ct));
         await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Retry, Now.AddSeconds(10), "Unable to retrieve endpoint 6001") with { Reason = "refused, try 1 of 3" }], Now, Ct);
@@ -174,7 +175,7 @@ public sealed class ResyncQueueTests
         await using var db = await TempDatabase.CreateAsync();
         var (_, queue) = await BoundAsync(db);
         await queue.EnqueueAsync([Mac], "changed", Now, Ct);
-        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1), Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", ResyncKind.CheckSync, 1), Now, Ct);
         await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Told, null)], Now, Ct);
         Assert.Empty(await queue.ListAsync(Ct));
 
@@ -208,8 +209,8 @@ public sealed class ResyncQueueTests
         await using var db = await TempDatabase.CreateAsync();
         var (_, queue) = await BoundAsync(db);
         await queue.EnqueueAsync([Mac, Other], "changed", Now, Ct);
-        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1), Now, Ct);
-        await queue.BeginSendAsync(new ResyncSend(Other, "6002", "restart", 1), Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", ResyncKind.CheckSync, 1), Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Other, "6002", ResyncKind.Restart, 1), Now, Ct);
         await queue.CompleteSendsAsync([Result(Other, ResyncSendOutcome.Accepted, Now.AddMinutes(3))], Now, Ct);
 
         await queue.EnqueueAsync([Mac, Other], "admin resync", Now.AddMinutes(1), Ct);
@@ -225,7 +226,7 @@ public sealed class ResyncQueueTests
         await using var db = await TempDatabase.CreateAsync();
         var (_, queue) = await BoundAsync(db);
         await queue.EnqueueAsync([Mac, Other], "changed", Now, Ct);
-        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1), Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", ResyncKind.CheckSync, 1), Now, Ct);
 
         // A new process on the same file.
         var reopened = new ResyncQueue(new SqliteConnectionFactory(new StorageOptions { Database = db.Path }));
@@ -268,13 +269,54 @@ public sealed class ResyncQueueTests
         var record = new NotifyRecord { At = Now, Mac = Mac, Endpoint = "6001", Event = "check-sync", Outcome = "stale", Detail = "no fetch after 2 NOTIFYs" };
 
         Assert.False(await queue.MarkStaleAsync(Mac, record, Ct));
-        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", "check-sync", 1), Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", ResyncKind.CheckSync, 1), Now, Ct);
         await queue.CompleteSendsAsync([Result(Mac, ResyncSendOutcome.Accepted, Now.AddMinutes(3))], Now, Ct);
         Assert.True(await queue.MarkStaleAsync(Mac, record, Ct));
 
         var row = Assert.Single(await queue.ListAsync(Ct));
         Assert.Equal((ResyncState.Stale, "no fetch after 2 NOTIFYs"), (row.State, row.Reason));
         Assert.Null(await queue.NextDeadlineAsync(Ct));
+    }
+
+    // The words rows have always held: a database written before the states and rungs were enums reads the same.
+    [Theory]
+    [InlineData("pending", ResyncState.Pending, null, null)]
+    [InlineData("waiting-contact", ResyncState.WaitingContact, null, null)]
+    [InlineData("deferred", ResyncState.Deferred, null, null)]
+    [InlineData("sending", ResyncState.Sending, "check-sync", ResyncKind.CheckSync)]
+    [InlineData("awaiting-fetch", ResyncState.AwaitingFetch, "restart", ResyncKind.Restart)]
+    [InlineData("awaiting-registration", ResyncState.AwaitingRegistration, "reset", ResyncKind.Reset)]
+    [InlineData("retry", ResyncState.Retry, "check-sync", ResyncKind.CheckSync)]
+    [InlineData("stale", ResyncState.Stale, "reset", ResyncKind.Reset)]
+    public async Task A_row_written_in_the_stored_words_reads_as_its_state_and_rung(string state, ResyncState expected, string? kind, ResyncKind? expectedKind)
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await BoundAsync(db);
+        await using (var connection = await db.Factory.OpenAsync(Ct))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO resync_queue (mac, state, reason, changed_at, updated_at, kind, attempt) VALUES ('001122334455', @state, 'changed', '2026-11-22T08:00:00.0000000Z', '2026-11-22T08:00:00.0000000Z', @kind, 1)",
+                new { state, kind },
+                cancellationToken: Ct));
+        }
+
+        var row = Assert.Single(await new ResyncQueue(db.Factory).ListAsync(Ct));
+        Assert.Equal((expected, expectedKind), (row.State, row.Kind));
+        Assert.Equal(state, ResyncStateNames.Name(row.State));
+    }
+
+    [Fact]
+    public async Task States_and_rungs_are_stored_as_their_words()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (_, queue) = await BoundAsync(db);
+        await queue.EnqueueAsync([Mac, Other], "changed", Now, Ct);
+        await queue.PlaceAsync([new ResyncPlacement(Other, ResyncState.WaitingContact, null, null)], Now, Ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac, "6001", ResyncKind.Reset, 1), Now, Ct);
+
+        await using var connection = await db.Factory.OpenAsync(Ct);
+        var stored = (await connection.QueryAsync<(string Mac, string State, string? Kind)>(new CommandDefinition("SELECT mac, state, kind FROM resync_queue ORDER BY mac", cancellationToken: Ct))).ToList();
+        Assert.Equal([("001122334455", "sending", (string?)"reset"), ("0011223344AA", "waiting-contact", null)], stored);
     }
 
     private static async Task<(PhoneStore Store, ResyncQueue Queue)> BoundAsync(TempDatabase db)
@@ -285,7 +327,7 @@ public sealed class ResyncQueueTests
         return (store, new ResyncQueue(db.Factory));
     }
 
-    private static PhoneRendering Rendering(MacAddress mac, string content) =>
+    private static StoredPhoneFiles Rendering(MacAddress mac, string content) =>
         new(mac, [new RenderedFile($"SIP{mac.Value}.cnf", FileScope.Phone, Encoding.UTF8.GetBytes(content))], content, null);
 
     private static ResyncSendResult Result(MacAddress mac, ResyncSendOutcome outcome, DateTimeOffset? deadline, string detail = "NOTIFY sent") =>

@@ -3,6 +3,8 @@ using System.Text;
 
 namespace AsteriskCiscoBridge.Ami;
 
+// One piece on purpose (a little over 400 lines): the limits, the outcomes and the result are the
+// vocabulary of this one total parser, and the parser is a single state machine over a byte sequence.
 /// <summary>Limits the frame reader enforces; going past one is a malformed frame, never unbounded memory.</summary>
 /// <param name="MaxLineBytes">Longest single line (key, colon, value).</param>
 /// <param name="MaxFieldsPerMessage">Most fields in one message (GetConfig of a large pjsip.conf has one field per line).</param>

@@ -2,25 +2,6 @@ using System.Collections.Immutable;
 
 namespace AsteriskCiscoBridge.Ami.Pjsip;
 
-/// <summary>Where a MAC binding came from.</summary>
-public enum MacBindingSource
-{
-    /// <summary>A <c>type=phoneprov</c> section of pjsip.conf (<c>MAC=</c>, <c>endpoint=</c>).</summary>
-    Phoneprov = 1,
-
-    /// <summary>An endpoint <c>set_var=ACB_MAC=…</c> or <c>set_var=CISCO_MAC=…</c>.</summary>
-    SetVar = 2,
-}
-
-/// <summary>A MAC address bound to an endpoint by the Asterisk configuration.</summary>
-/// <param name="Mac">Twelve upper-case hex digits.</param>
-/// <param name="Source">Kind of binding.</param>
-/// <param name="Origin">The phoneprov section name, or the variable name (<c>ACB_MAC</c>).</param>
-/// <param name="Line">A phoneprov section's <c>LINE=</c> (the line's place on the phone), when it is a number.</param>
-/// <param name="Profile">A phoneprov section's <c>PROFILE=</c>, when set.</param>
-/// <param name="Order">Position of the phoneprov section in pjsip.conf (0 for set_var bindings).</param>
-public sealed record PjsipMacBinding(string Mac, MacBindingSource Source, string Origin, int? Line = null, string? Profile = null, int Order = 0);
-
 /// <summary>The inbound credential of an endpoint (its first <c>auth=</c>).</summary>
 /// <param name="Name">Auth section name.</param>
 /// <param name="Username">SIP digest user name.</param>
@@ -89,13 +70,10 @@ public sealed record PjsipEndpoint
     /// <summary><c>set_var</c> entries in order (name, value).</summary>
     public required ImmutableArray<KeyValuePair<string, string>> SetVars { get; init; }
 
-    /// <summary>MACs bound to this endpoint by phoneprov sections or set_var.</summary>
-    public required ImmutableArray<PjsipMacBinding> MacBindings { get; init; }
-
     /// <summary>Why no phone line can be made from this endpoint, or null when it can.</summary>
     public required string? NotProvisionableReason { get; init; }
 
-    /// <summary>Configuration problems that do not stop provisioning (an unreadable MAC, for instance).</summary>
+    /// <summary>Configuration problems that do not stop provisioning (a transport nobody describes, for instance).</summary>
     public required ImmutableArray<string> Problems { get; init; }
 
     /// <summary>Device state as Asterisk reports it.</summary>
@@ -117,8 +95,14 @@ public sealed record PjsipSnapshot
     /// <summary>Endpoints in name order.</summary>
     public required ImmutableArray<PjsipEndpoint> Endpoints { get; init; }
 
-    /// <summary>Problems not tied to one endpoint (a phoneprov section naming an unknown endpoint).</summary>
+    /// <summary>Problems not tied to one endpoint.</summary>
     public required ImmutableArray<string> Problems { get; init; }
+
+    /// <summary>
+    /// The <c>type=phoneprov</c> sections of pjsip.conf in file order, as key/values (empty when the
+    /// configuration is not file based). What they mean is the reader's business, not AMI's.
+    /// </summary>
+    public ImmutableArray<ConfigCategory> PhoneprovSections { get; init; } = [];
 
     /// <summary>The transports known: pjsip.conf's in file order, then those only <c>TransportDetail</c> described, by name.</summary>
     public ImmutableArray<PjsipTransport> Transports { get; init; } = [];

@@ -23,9 +23,6 @@ public sealed record PjsipReadResults(
 /// </summary>
 public static class PjsipSnapshotBuilder
 {
-    /// <summary>Variables that bind a MAC to an endpoint, in order of precedence.</summary>
-    public static readonly ImmutableArray<string> MacVariables = ["ACB_MAC", "CISCO_MAC"];
-
     /// <summary>
     /// Endpoints that need <c>PJSIPShowEndpoint</c>: those without a <c>type=endpoint</c> section in
     /// pjsip.conf (realtime, or another file), and those whose section disagrees with what Asterisk
@@ -93,39 +90,11 @@ public static class PjsipSnapshotBuilder
         }
 
         var transports = Transports(results);
-        var endpointNames = new HashSet<string>(results.EndpointList.Select(e => e["ObjectName"] ?? string.Empty), StringComparer.Ordinal);
-        var phoneprov = new Dictionary<string, List<PjsipMacBinding>>(StringComparer.Ordinal);
-        var endpointProblems = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var snapshotProblems = ImmutableArray.CreateBuilder<string>();
-        var order = 0;
-        foreach (var section in results.Config.Where(c => c.Type.Equals("phoneprov", StringComparison.OrdinalIgnoreCase)))
-        {
-            order++;
-            var endpoint = section.Get("endpoint");
-            var macText = section.Get("MAC");
-            if (string.IsNullOrEmpty(endpoint) || !endpointNames.Contains(endpoint))
-            {
-                snapshotProblems.Add($"phoneprov section [{section.Name}] names endpoint '{endpoint}', which Asterisk does not have");
-                continue;
-            }
-
-            var mac = MacAddressText.Parse(macText);
-            if (!mac.IsValid)
-            {
-                Add(endpointProblems, endpoint, $"phoneprov section [{section.Name}]: {mac.Reason}");
-                continue;
-            }
-
-            int? line = int.TryParse(section.Get("LINE"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
-            var profile = section.Get("PROFILE") is { Length: > 0 } p ? p : null;
-            Add(phoneprov, endpoint, new PjsipMacBinding(mac.Mac!, MacBindingSource.Phoneprov, section.Name, line, profile, order));
-        }
-
         var endpoints = ImmutableArray.CreateBuilder<PjsipEndpoint>(results.EndpointList.Count);
         foreach (var e in results.EndpointList.OrderBy(e => e["ObjectName"], StringComparer.Ordinal))
         {
             var name = e["ObjectName"] ?? string.Empty;
-            var problems = endpointProblems.TryGetValue(name, out var p) ? p : [];
+            var problems = new List<string>();
             var aors = SplitList(e["Aor"]);
             var authNames = SplitList(e["Auths"]);
 
@@ -146,33 +115,6 @@ public static class PjsipSnapshotBuilder
                 callerId = string.Empty;
                 setVars = [];
                 problems.Add("neither pjsip.conf nor PJSIPShowEndpoint described this endpoint: caller id and set_var unknown");
-            }
-
-            var macs = ImmutableArray.CreateBuilder<PjsipMacBinding>();
-            if (phoneprov.TryGetValue(name, out var fromPhoneprov))
-            {
-                macs.AddRange(fromPhoneprov);
-            }
-
-            foreach (var variable in MacVariables)
-            {
-                foreach (var (key, value) in setVars)
-                {
-                    if (!key.Equals(variable, StringComparison.OrdinalIgnoreCase))
-                    {
-                        continue;
-                    }
-
-                    var mac = MacAddressText.Parse(value);
-                    if (mac.IsValid)
-                    {
-                        macs.Add(new PjsipMacBinding(mac.Mac!, MacBindingSource.SetVar, variable));
-                    }
-                    else
-                    {
-                        problems.Add($"set_var {key}: {mac.Reason}");
-                    }
-                }
             }
 
             PjsipAuth? auth = null;
@@ -252,7 +194,6 @@ public static class PjsipSnapshotBuilder
                 Auth = auth,
                 Contacts = contacts.ToImmutable(),
                 SetVars = setVars,
-                MacBindings = [.. macs.Distinct()],
                 NotProvisionableReason = notProvisionable,
                 Problems = [.. problems],
                 DeviceState = e["DeviceState"] ?? string.Empty,
@@ -263,7 +204,8 @@ public static class PjsipSnapshotBuilder
         {
             TakenAt = takenAt,
             Endpoints = endpoints.ToImmutable(),
-            Problems = snapshotProblems.ToImmutable(),
+            Problems = [],
+            PhoneprovSections = [.. results.Config.Where(c => c.Type.Equals("phoneprov", StringComparison.OrdinalIgnoreCase))],
             ActionCount = actionCount,
             Transports = transports,
         };
@@ -419,14 +361,4 @@ public static class PjsipSnapshotBuilder
 
     private static bool SameList(string? fromFile, string? live) =>
         SplitList(fromFile).SequenceEqual(SplitList(live), StringComparer.Ordinal);
-
-    private static void Add<T>(Dictionary<string, List<T>> map, string key, T value)
-    {
-        if (!map.TryGetValue(key, out var list))
-        {
-            map[key] = list = [];
-        }
-
-        list.Add(value);
-    }
 }

@@ -19,7 +19,7 @@ public sealed record PjsipContactsResult(PjsipContactsUpdate? Update, string? Fa
 /// <list type="number">
 /// <item><c>PJSIPShowEndpoints</c>, <c>PJSIPShowAuths</c> (user names and passwords), <c>PJSIPShowContacts</c>
 /// (User-Agent, Call-ID, status) and <c>GetConfig pjsip.conf</c> filtered to <c>type=endpoint</c> (caller id,
-/// set_var), to <c>type=phoneprov</c> (MAC bindings) and to <c>type=transport</c> (where SIP is listened for),
+/// set_var), to <c>type=phoneprov</c> (passed on as key/values) and to <c>type=transport</c> (where SIP is listened for),
 /// all written at once;</item>
 /// <item><c>PJSIPShowEndpoint</c> only for the endpoints pjsip.conf does not describe (realtime) or
 /// describes differently from what is loaded, and for one endpoint of each transport pjsip.conf does not

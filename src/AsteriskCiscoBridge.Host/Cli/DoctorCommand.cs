@@ -1,16 +1,19 @@
 using System.CommandLine;
 using System.Net;
-using AsteriskCiscoBridge.Host.Asterisk;
+using AsteriskCiscoBridge.Firmware;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Diagnostics;
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Host.Firmware;
-using AsteriskCiscoBridge.Host.Http;
-using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Firmware;
+using AsteriskCiscoBridge.Services.Asterisk;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Diagnostics;
+using AsteriskCiscoBridge.Services.Files;
+using AsteriskCiscoBridge.Services.Firmware;
+using AsteriskCiscoBridge.Services.Http;
+using AsteriskCiscoBridge.Services.Storage;
 using Microsoft.Extensions.Configuration;
 
-using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;
@@ -85,7 +88,7 @@ internal static class DoctorCommand
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
-            var settings = HostSettings.From(configuration).Storage;
+            var settings = SiteConfiguration.From(configuration).Storage;
             results.Add(StoreDoctor.CannotWrite(Path.GetFullPath(settings.Database), settings, e));
             return results;
         }
@@ -104,7 +107,7 @@ internal static class DoctorCommand
         {
             Inventory = await store.Phones.InventoryAsync(report.Snapshot is { } snapshot ? InventoryReading.EndpointsOf(snapshot) : (await new SnapshotStore(store.Factory).LoadAsync(cancellationToken))?.Endpoints, cancellationToken),
         };
-        var folder = FirmwareFolder.DirectoryOf(configuration);
+        var folder = FirmwareFolder.DirectoryOf(configuration["Firmware:Directory"]);
         var catalog = Directory.Exists(folder) ? await FirmwareFolder.ScanAsync(folder, cancellationToken) : FirmwareCatalog.Empty;
         results.AddRange(ProvisioningDoctor.Firmware(facts, catalog, folder));
         results.AddRange(ProvisioningDoctor.Endpoints(facts));

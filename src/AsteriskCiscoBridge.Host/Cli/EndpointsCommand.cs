@@ -3,10 +3,11 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Configuration;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Inventory;
+using AsteriskCiscoBridge.Services.Asterisk;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;
@@ -103,7 +104,7 @@ internal static class EndpointsCommand
     private static async Task<PhoneInventory> InventoryAsync(FileInfo? configFile, PjsipSnapshot snapshot, CancellationToken cancellationToken)
     {
         var endpoints = InventoryReading.EndpointsOf(snapshot);
-        var settings = HostSettings.Load(configFile);
+        var settings = SiteConfiguration.From(AcbConfiguration.Build(configFile?.FullName));
         if (!File.Exists(Path.GetFullPath(settings.Storage.Database)))
         {
             return PhoneInventory.Build(endpoints, [], []);
@@ -114,38 +115,43 @@ internal static class EndpointsCommand
         return await new PhoneStore(factory).InventoryAsync(endpoints, cancellationToken);
     }
 
-    private static object ToJson(PjsipSnapshot snapshot, bool showSecrets, Dictionary<string, EndpointPhone[]> phonesOf) => new
+    private static object ToJson(PjsipSnapshot snapshot, bool showSecrets, Dictionary<string, EndpointPhone[]> phonesOf)
     {
-        takenAt = snapshot.TakenAt,
-        endpoints = snapshot.Endpoints.Select(e => new
+        var macs = InventoryReading.MacBindingsOf(snapshot);
+        return new
         {
-            name = e.Name,
-            line = e.Aor,
-            aors = e.Aors,
-            transport = e.Transport,
-            callerIdName = e.CallerIdName,
-            callerIdNumber = e.CallerIdNumber,
-            auth = e.Auth is null ? null : new
+            takenAt = snapshot.TakenAt,
+            endpoints = snapshot.Endpoints.Select(e => new
             {
-                name = e.Auth.Name,
-                username = e.Auth.Username,
-                authType = e.Auth.AuthType,
-                password = e.Auth.Password is null ? null : showSecrets ? e.Auth.Password : Masked,
-            },
-            provisionable = e.IsProvisionable,
-            notProvisionableReason = e.NotProvisionableReason,
-            macs = e.MacBindings.Select(m => new { mac = m.Mac, source = m.Source == MacBindingSource.Phoneprov ? "phoneprov" : "set_var", origin = m.Origin }),
-            contacts = e.Contacts.Select(c => new { aor = c.Aor, uri = c.Uri, userAgent = c.UserAgent, callId = c.CallId, status = c.Status }),
-            setVars = e.SetVars.Select(v => new { name = v.Key, value = v.Value }),
-            deviceState = e.DeviceState,
-            phones = phonesOf.GetValueOrDefault(e.Name)?.Select(p => new { mac = p.Mac, line = p.Line, served = p.Served, problem = p.Problem }).ToArray() ?? [],
-            problems = e.Problems,
-        }),
-        problems = snapshot.Problems,
-    };
+                name = e.Name,
+                line = e.Aor,
+                aors = e.Aors,
+                transport = e.Transport,
+                callerIdName = e.CallerIdName,
+                callerIdNumber = e.CallerIdNumber,
+                auth = e.Auth is null ? null : new
+                {
+                    name = e.Auth.Name,
+                    username = e.Auth.Username,
+                    authType = e.Auth.AuthType,
+                    password = e.Auth.Password is null ? null : showSecrets ? e.Auth.Password : Masked,
+                },
+                provisionable = e.IsProvisionable,
+                notProvisionableReason = e.NotProvisionableReason,
+                macs = macs.Of(e.Name).Select(m => new { mac = m.Mac.Value, source = m.Source == LineSource.Phoneprov ? "phoneprov" : "set_var", origin = m.Origin }),
+                contacts = e.Contacts.Select(c => new { aor = c.Aor, uri = c.Uri, userAgent = c.UserAgent, callId = c.CallId, status = c.Status }),
+                setVars = e.SetVars.Select(v => new { name = v.Key, value = v.Value }),
+                deviceState = e.DeviceState,
+                phones = phonesOf.GetValueOrDefault(e.Name)?.Select(p => new { mac = p.Mac, line = p.Line, served = p.Served, problem = p.Problem }).ToArray() ?? [],
+                problems = macs.ProblemsOf(e.Name).AddRange(e.Problems),
+            }),
+            problems = macs.Problems.AddRange(snapshot.Problems),
+        };
+    }
 
     private static async Task WriteTableAsync(TextWriter output, PjsipSnapshot snapshot, bool showSecrets, Dictionary<string, EndpointPhone[]> phonesOf)
     {
+        var macs = InventoryReading.MacBindingsOf(snapshot);
         string[] header = ["ENDPOINT", "LINE", "AUTH USER", "PASSWORD", "CALLER ID", "MACS", "PHONES (LINE)", "CONTACTS", "PROVISIONABLE"];
         var rows = snapshot.Endpoints.Select(e => new[]
         {
@@ -154,7 +160,7 @@ internal static class EndpointsCommand
             e.Auth?.Username ?? "-",
             e.Auth is null ? "-" : e.Auth.Password is null ? "(" + e.Auth.AuthType + ")" : showSecrets ? e.Auth.Password : Masked,
             e.CallerIdName.Length > 0 ? $"{e.CallerIdName} <{e.CallerIdNumber}>" : e.CallerIdNumber,
-            e.MacBindings.Length == 0 ? "-" : string.Join(",", e.MacBindings.Select(m => m.Mac + (m.Source == MacBindingSource.Phoneprov ? "(phoneprov)" : "(" + m.Origin + ")"))),
+            macs.Of(e.Name) is { Length: > 0 } bound ? string.Join(",", bound.Select(m => m.Mac.Value + (m.Source == LineSource.Phoneprov ? "(phoneprov)" : "(" + m.Origin + ")"))) : "-",
             phonesOf.GetValueOrDefault(e.Name) is { Length: > 0 } on ? string.Join(",", on.Select(p => $"{p.Mac}({p.Line}{(p.Served ? string.Empty : ", not served")})")) : "-",
             e.Contacts.Length == 0 ? "-" : string.Join(",", e.Contacts.Select(c => c.Uri + (c.UserAgent is null ? string.Empty : " [" + c.UserAgent + "]"))),
             e.IsProvisionable ? "yes" : "no: " + e.NotProvisionableReason,
@@ -166,15 +172,15 @@ internal static class EndpointsCommand
             await output.WriteLineAsync(Row(row, widths));
         }
 
-        foreach (var e in snapshot.Endpoints.Where(e => e.Problems.Length > 0))
+        foreach (var e in snapshot.Endpoints)
         {
-            foreach (var p in e.Problems)
+            foreach (var p in macs.ProblemsOf(e.Name).AddRange(e.Problems))
             {
                 await output.WriteLineAsync($"warning: {e.Name}: {p}");
             }
         }
 
-        foreach (var p in snapshot.Problems)
+        foreach (var p in macs.Problems.AddRange(snapshot.Problems))
         {
             await output.WriteLineAsync("warning: " + p);
         }

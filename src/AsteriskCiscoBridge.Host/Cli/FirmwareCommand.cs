@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using AsteriskCiscoBridge.Firmware;
 using AsteriskCiscoBridge.Host.Configuration;
-using AsteriskCiscoBridge.Host.Firmware;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Firmware;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Firmware;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.Extensions.Configuration;
 
@@ -30,7 +32,7 @@ internal static class FirmwareCommand
 
         var verify = new Command("verify", "Check that every load's files are present and readable, and each configured default load is complete; exits 1 when one is not.");
         verify.SetAction((parse, ct) => RunAsync(parse, config, directory, create: false, (dir, configuration) =>
-            VerifyAsync(dir, Console.Out, Console.Error, ct, HostSettings.From(configuration).Firmware)));
+            VerifyAsync(dir, Console.Out, Console.Error, ct, SiteConfiguration.From(configuration).Firmware)));
 
         return new Command("firmware", "The firmware catalog.") { config, directory, import, list, verify };
     }
@@ -45,7 +47,7 @@ internal static class FirmwareCommand
         }
 
         var configuration = AcbConfiguration.Build(configFile, overrides);
-        return FirmwareFolder.DirectoryOf(configuration);
+        return FirmwareFolder.DirectoryOf(configuration["Firmware:Directory"]);
     }
 
     /// <summary>
@@ -54,7 +56,7 @@ internal static class FirmwareCommand
     /// </summary>
     internal static async Task<FirmwareStore?> OpenStoreAsync(IConfiguration configuration, bool create, CancellationToken cancellationToken)
     {
-        var factory = new SqliteConnectionFactory(HostSettings.From(configuration).Storage);
+        var factory = new SqliteConnectionFactory(SiteConfiguration.From(configuration).Storage);
         if (!create && !File.Exists(factory.DatabasePath))
         {
             return null;
@@ -73,22 +75,8 @@ internal static class FirmwareCommand
         if (store is not null)
         {
             // The folder is the truth for the bytes: record what it now holds, and where each new load came from.
-            var imported = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var result in results.Where(r => r.Succeeded))
-            {
-                foreach (var load in result.Loads)
-                {
-                    imported[load] = Path.GetFileName(result.Source);
-                }
-
-                foreach (var image in result.Imported.Where(n => n.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)))
-                {
-                    imported.TryAdd(image[..^".bin".Length], Path.GetFileName(result.Source));
-                }
-            }
-
             var catalog = await FirmwareFolder.ScanAsync(directory, cancellationToken);
-            await store.RecordScanAsync(catalog, imported, (time ?? TimeProvider.System).GetUtcNow(), cancellationToken);
+            await store.RecordScanAsync(catalog, PackageImportResult.Origins(results), (time ?? TimeProvider.System).GetUtcNow(), cancellationToken);
         }
 
         foreach (var result in results)

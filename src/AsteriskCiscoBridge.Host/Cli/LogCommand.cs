@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Requests;
+using AsteriskCiscoBridge.Services.Files;
+using AsteriskCiscoBridge.Services.Storage;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;
@@ -116,11 +117,11 @@ internal static class LogCommand
 
     /// <summary>One request as <c>acb log</c> prints it.</summary>
     public static string Line(RequestRecord record) => string.Create(CultureInfo.InvariantCulture,
-        $"{record.At.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}  {record.Client,-21}  asked {record.FileName}: {RequestExplainer.Explain(record.FileName, record.Outcome, record.Source, record.Bytes)}");
+        $"{record.At.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}  {record.Client,-21}  asked {record.FileName}: {RequestExplanation.Explain(record.FileName, record.Outcome, record.Source, record.Bytes)}");
 
     /// <summary>A minute of refused requests from one address as <c>acb log</c> prints it.</summary>
     public static string Line(RefusedCount count, bool sofar = false) => string.Create(CultureInfo.InvariantCulture,
-        $"{count.FirstAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}  {(count.Address == RefusedCount.OtherAddresses ? "(other addresses)" : count.Address),-21}  {RequestExplainer.Refused(count, sofar)}");
+        $"{count.FirstAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}  {(count.Address == RefusedCount.OtherAddresses ? "(other addresses)" : count.Address),-21}  {RequestExplanation.Refused(new RefusedMinute(count.Minute, count.Malformed, count.Denied, count.Guarded, count.Busy, count.LastFile), sofar)}");
 
     // With --mac and no request of that phone yet, follow from the newest of all, not from the start.
     private static async Task<long> LastIdAsync(RequestLog log, CancellationToken cancellationToken) =>

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using AsteriskCiscoBridge.Host.Provisioning;
-using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
+using AsteriskCiscoBridge.Services.Provisioning;
+using AsteriskCiscoBridge.Services.Storage;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;
@@ -91,7 +92,7 @@ internal static class PhonesCommand
                 p.VersionStamp,
                 p.RenderedAt is { } rendered ? Utc(rendered) : null,
                 resync.GetValueOrDefault(p.Mac),
-                queued.TryGetValue(p.Mac, out var q) ? new QueueView(q.State, q.Reason, (int)q.Attempt, q.SentAt is { } sent ? Utc(sent) : null, q.Deadline is { } due ? Utc(due) : null) : null,
+                queued.TryGetValue(p.Mac, out var q) ? new QueueView(ResyncStateNames.Name(q.State), q.Reason, (int)q.Attempt, q.SentAt is { } sent ? Utc(sent) : null, q.Deadline is { } due ? Utc(due) : null) : null,
                 p.LoadSource,
                 p.PinnedLoad,
                 plans[p.Mac]?.Target,

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
-using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Services.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;
 

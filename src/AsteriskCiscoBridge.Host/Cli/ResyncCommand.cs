@@ -1,12 +1,12 @@
 using System.CommandLine;
 using AsteriskCiscoBridge.Ami;
-using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Configuration;
-using AsteriskCiscoBridge.Host.Resync;
-using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Resync;
+using AsteriskCiscoBridge.Services.Asterisk;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Resync;
+using AsteriskCiscoBridge.Services.Storage;
 using AsteriskCiscoBridge.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,6 +20,9 @@ namespace AsteriskCiscoBridge.Host.Cli;
 /// </summary>
 internal static class ResyncCommand
 {
+    // The queue row's reason for a phone an admin resynced from the command line.
+    private const string AdminReason = "admin resync";
+
     public static Command Create(TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
@@ -65,26 +68,22 @@ internal static class ResyncCommand
 
             var options = configuration.GetSection("Resync").Get<ResyncOptions>() ?? new ResyncOptions();
             var queue = new ResyncQueue(store.Factory);
-            var resync = new ResyncService(store.Phones, queue, options, time, NullLogger<ResyncService>.Instance);
+            var admin = new AdminResync(store.Phones, queue, options, time, NullLoggerFactory.Instance);
             try
             {
-                await using var connection = await AmiConnection.ConnectAsync(ami.ToConnectionOptions(), time, null, ct);
-                await connection.LoginAsync(ct);
-                var read = await new PjsipSnapshotReader(connection, time).ReadAsync(ct);
-                if (read.Snapshot is not { } snapshot)
+                await using var run = await admin.PlanAsync(ami, wanted, ct);
+                if (run.Plan is not { } plan)
                 {
-                    await error.WriteLineAsync("acb resync: " + read.Failure);
+                    await error.WriteLineAsync("acb resync: " + run.Failure);
                     return 1;
                 }
-
-                var plan = await resync.PlanAsync(snapshot, wanted, ct, enqueue: false);
 
                 // Where each phone stood, so a stale one's reason (fetched but did not register, refused…) is seen where it is retried.
                 var before = (await queue.ListAsync(ct)).ToDictionary(r => r.Mac);
                 foreach (var order in plan.Orders)
                 {
                     var was = before.TryGetValue(order.Mac, out var row) ? $" (was {PhonesCommand.QueueText(row)})" : string.Empty;
-                    await output.WriteLineAsync($"{order.Mac}: {order.Event}{(order.Kind == ResyncKind.CheckSync ? string.Empty : " " + order.Kind.ToString().ToLowerInvariant())} via endpoint {order.Endpoint}{was}");
+                    await output.WriteLineAsync($"{order.Mac}: {ResyncNotify.Describe(order.Kind)} via endpoint {order.Endpoint}{was}");
                 }
 
                 foreach (var mac in plan.Waiting)
@@ -99,13 +98,9 @@ internal static class ResyncCommand
 
                 if (!parse.GetValue(dryRun))
                 {
-                    // An admin's resync starts each phone over in the queue (a stale one too); the
-                    // queue's move to 'sending' keeps a running service from sending the same NOTIFY.
-                    // Phones without a contact stay queued for the service.
-                    await queue.EnqueueAsync(plan.Orders.Select(o => o.Mac).Concat(plan.Waiting), "admin resync", time.GetUtcNow(), ct);
                     var sent = TerminalProgress.For(output) is { } progress && plan.Orders.Count > 0
-                        ? await progress.RunAsync($"sent 0 of {plan.Orders.Count}", show => SendShowingAsync(resync, queue, connection, plan, time, show, ct))
-                        : await resync.SendPlanAsync(connection, plan, ct);
+                        ? await progress.RunAsync($"sent 0 of {plan.Orders.Count}", show => run.SendAsync(AdminReason, show, ct))
+                        : await run.SendAsync(AdminReason, null, ct);
                     await output.WriteLineAsync($"sent {sent} of {plan.Orders.Count}");
                     var after = (await queue.ListAsync(ct)).ToDictionary(r => r.Mac);
                     foreach (var order in plan.Orders.Where(o => after.TryGetValue(o.Mac, out var r) && r.State is ResyncState.Retry or ResyncState.Stale))
@@ -114,7 +109,7 @@ internal static class ResyncCommand
                     }
                 }
 
-                await connection.LogoffAsync(ct);
+                await run.LogoffAsync(ct);
                 return 0;
             }
             catch (AmiException e)
@@ -125,28 +120,4 @@ internal static class ResyncCommand
         });
         return command;
     }
-
-    /// <summary>
-    /// Sends the plan (staggered, so thousands of phones take a while) and says once a second how
-    /// many NOTIFYs Asterisk took, how many phones wait for a contact, and how many a running
-    /// <c>acb run</c> has already seen fetch and register again (they leave the queue).
-    /// </summary>
-    private static async Task<int> SendShowingAsync(ResyncService resync, ResyncQueue queue, IAmiActionSender ami, ResyncPlan plan, TimeProvider time, Action<string> show, CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sending = resync.SendPlanAsync(ami, plan, cancellationToken);
-        var planned = plan.Orders.Select(o => o.Mac).ToHashSet();
-        while (!sending.IsCompleted)
-        {
-            var queued = (await queue.ListAsync(cancellationToken)).Select(r => r.Mac).ToHashSet();
-            show(ProgressLine(resync.Sent, plan.Orders.Count, plan.Waiting.Count, planned.Count(m => !queued.Contains(m))));
-            await Task.WhenAny(sending, Task.Delay(TimeSpan.FromSeconds(1), time, stop.Token));
-        }
-
-        await stop.CancelAsync();
-        return await sending;
-    }
-
-    internal static string ProgressLine(int sent, int total, int waiting, int proven) =>
-        $"sent {sent} of {total}, {waiting} waiting for a contact, {proven} proven (fetched and registered)";
 }

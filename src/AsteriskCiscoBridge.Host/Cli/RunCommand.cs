@@ -1,32 +1,29 @@
 using System.CommandLine;
-using System.Net;
+using AsteriskCiscoBridge.Dashboard;
+using AsteriskCiscoBridge.Host.Composition;
+using AsteriskCiscoBridge.Services.Composition;
 using AsteriskCiscoBridge.Host.Configuration;
-using AsteriskCiscoBridge.Host.Dashboard;
 using AsteriskCiscoBridge.Host.Diagnostics;
-using AsteriskCiscoBridge.Host.Phonebook;
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Host.Firmware;
-using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Asterisk;
-using AsteriskCiscoBridge.Host.Http;
-using AsteriskCiscoBridge.Host.Provisioning;
-using AsteriskCiscoBridge.Host.Resync;
-using AsteriskCiscoBridge.Host.Storage;
-using AsteriskCiscoBridge.Storage;
-using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Host.Telemetry;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Diagnostics;
+using AsteriskCiscoBridge.Services.Http;
+using AsteriskCiscoBridge.Services.Phonebook;
+using AsteriskCiscoBridge.Services.Security;
+using AsteriskCiscoBridge.Services.Telemetry;
+using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Tftp.Files;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AsteriskCiscoBridge.Host.Cli;
 
-/// <summary><c>acb run [--config FILE]</c>: the service: AMI endpoint sync, rendering into the store, TFTP and HTTP over the file tree (resync joins it).</summary>
-internal static partial class RunCommand
+/// <summary><c>acb run [--config FILE]</c>: the service: AMI endpoint sync, rendering into the store, TFTP and HTTP over the file tree, resync.</summary>
+internal static class RunCommand
 {
     public static Command Create()
     {
@@ -66,6 +63,10 @@ internal static partial class RunCommand
         {
             await error.WriteLineAsync($"acb run: {e.Message}");
             return 1;
+        }
+        catch (OptionsValidationException e)
+        {
+            return await BadOptionsAsync(e, error);
         }
         catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or IOException or FormatException)
         {
@@ -110,7 +111,7 @@ internal static partial class RunCommand
                 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AsteriskCiscoBridge.Host.Cli.RunCommand");
                 foreach (var line in dead)
                 {
-                    ServiceDied(logger, line);
+                    Log.ServiceDied(logger, line);
                     await error.WriteLineAsync($"acb run: {line}; exiting with code 1 so that the service is restarted");
                 }
 
@@ -119,6 +120,21 @@ internal static partial class RunCommand
 
             return 0;
         }
+    }
+
+    /// <summary>
+    /// The options' own rules, checked when a service first reads them and again at start (exit code 2, as any bad
+    /// setting); <see cref="ConfigurationCheck"/> has worded the same rules before the build, so this is reached
+    /// only by a rule added to the services after it (a test's, say).
+    /// </summary>
+    private static async Task<int> BadOptionsAsync(OptionsValidationException e, TextWriter error)
+    {
+        foreach (var failure in e.Failures)
+        {
+            await error.WriteLineAsync($"acb run: {failure}");
+        }
+
+        return 2;
     }
 
     /// <summary>Creates or migrates the store; any failure to do so is about <c>Storage:Database</c>.</summary>
@@ -135,141 +151,33 @@ internal static partial class RunCommand
     }
 
     /// <summary>Builds the service from configuration; tests call it with port 0 everywhere.</summary>
-    internal static WebApplication Build(string[] args, string? configFile, IReadOnlyDictionary<string, string?> overrides, Action<IServiceCollection>? configure = null)
+    /// <remarks>
+    /// <paramref name="registerFirst"/> runs before anything is registered, so that what it adds wins over the
+    /// defaults added with <c>TryAdd</c> (a fake <see cref="TimeProvider"/>); <paramref name="configure"/> runs
+    /// last, to add or replace services.
+    /// </remarks>
+    internal static WebApplication Build(
+        string[] args, string? configFile, IReadOnlyDictionary<string, string?> overrides, Action<IServiceCollection>? configure = null, Action<IServiceCollection>? registerFirst = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddAcbSources(configFile, overrides);
         var configuration = builder.Configuration;
-        if (ConfigurationCheck.Problems(configuration) is { Count: > 0 } problems)
-        {
-            throw new InvalidOperationException(string.Join('\n', problems));
-        }
-
-        if (!TftpSettings.TryRead(configuration, out var tftpOptions, out var allowed, out var error))
-        {
-            throw new InvalidOperationException(error);
-        }
-
-        var settings = HostSettings.From(configuration);
-        if (settings.Firmware.Problems.Length > 0)
-        {
-            throw new InvalidOperationException(string.Join("; ", settings.Firmware.Problems));
-        }
-
-        var resyncOptions = configuration.GetSection("Resync").Get<ResyncOptions>() ?? new ResyncOptions();
-        if (AsteriskCiscoBridge.Provisioning.Resync.ServiceControlStamps.Problems(resyncOptions.VersionStamps) is { Length: > 0 } stampProblems)
-        {
-            throw new InvalidOperationException(string.Join('\n', stampProblems));
-        }
-
-        var site = settings.Site.ToSettings();
-        var ami = AmiOptions.Bind(configuration, out var amiProblem);
-        var firmware = FirmwareFolder.DirectoryOf(configuration);
-        try
-        {
-            Directory.CreateDirectory(firmware);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new StartupException(StartupFailure.Folder("firmware folder", firmware, "Firmware:Directory", e), e);
-        }
-
-        // The virtual tree, first answer wins: generated files from the store, the credential-free
-        // answer for unbound phones, the firmware folder, then "not found" at once for trust lists.
-        if (!SecuritySettings.TryRead(configuration, out var pinning, out var rateLimit, out var securityError))
-        {
-            throw new InvalidOperationException(securityError);
-        }
-
-        var stored = new InMemoryFileSource(GuardedFileSource.StoreLayer);
-        var discovery = new DiscoveryFeed();
-        // An unbound phone is offered no load until it is bound and planned (never a load the folder cannot serve).
-        var unbound = new UnboundPhoneFileSource(site with { Loads = settings.Firmware.Offered(AsteriskCiscoBridge.Provisioning.Firmware.FirmwareCatalog.Empty) }, discovery, stored);
-        // Generated files may name "the address this request reached" for Asterisk (Site:AsteriskHost unset, AMI on loopback).
-        var here = LocalAddressFileSource.DefaultRouteAddress();
-        var layers = new LayeredFileSource([new LocalAddressFileSource(stored, here), new LocalAddressFileSource(unbound, here), new DirectoryFileSource(firmware), new TrustFileSource()]);
-        var connections = new SqliteConnectionFactory(settings.Storage);
-        var phones = new PhoneStore(connections);
-        var config = new ConfigStore(connections);
-
-        if (!ListenAddresses.TryRead(configuration, "Http:Listen", [HttpOptions.DefaultListen], "0.0.0.0:6970", out var httpListen, out var httpError) || httpListen.Count == 0)
-        {
-            throw new InvalidOperationException(httpListen.Count == 0 && httpError.Length == 0 ? "Http:Listen is empty: give ADDR:PORT (e.g. 0.0.0.0:6970), or leave it out for 0.0.0.0:6970" : httpError);
-        }
-
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            foreach (var endPoint in httpListen)
-            {
-                kestrel.Listen(endPoint);
-            }
-        });
-        var dashboardSettings = DashboardOptions.Read(configuration);
-        var listeners = new ServiceListeners([
-            .. tftpOptions.Listen.Select(ServiceListener.Tftp),
-            .. httpListen.Select(ServiceListener.Http),
-            .. dashboardSettings is null ? [] : new[] { ServiceListener.Dashboard(dashboardSettings.Listen) }]);
-        builder.Services.AddSingleton(listeners);
-        builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endPoint => ListenerProbe.Bind(listeners, endPoint));
-        // One line per phone request is ours to log; ASP.NET's own request lines would double them.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(tftpOptions);
-        var pins = new AddressPins();
-        // Bound phones, and the addresses they live at, are told apart from a scan.
-        var guard = new EnumerationGuard(configuration.GetSection("Security").Get<EnumerationGuardOptions>() ?? new EnumerationGuardOptions(), unbound.IsBound, pins.IsKnownAddress);
-        builder.Services.AddSingleton(guard);
-        builder.Services.AddSingleton(pins);
-        // One rate limit for the files and the directory on the same listeners.
-        var limiter = new RequestRateLimiter(rateLimit);
-        builder.Services.AddSingleton<ITftpFileSource>(sp => new GuardedFileSource(
-            layers, guard, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GuardedFileSource>>(), limiter, pins, pinning));
-        builder.Services.AddSingleton(discovery);
-        builder.Services.AddSingleton(new DiscoveryStore(connections));
-        builder.Services.AddSingleton(configuration.GetSection("Discovery").Get<DiscoveryOptions>() ?? new DiscoveryOptions());
-        builder.Services.AddSingleton<PhoneDiscovery>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<PhoneDiscovery>());
-        builder.Services.AddSingleton(connections);
-        builder.Services.AddSingleton(phones);
-        builder.Services.AddSingleton(config);
-        builder.Services.AddSingleton(new StoredFileTree(phones, config, stored, unbound));
-        var loads = new LoadPlanning(new FirmwareStore(connections), settings.Firmware);
-        builder.Services.AddSingleton(new StoredPhoneRenderer(phones, config, site, settings.LoadTemplates(), loads));
-        builder.Services.AddSingleton<LoadLearningService>();
-        builder.Services.AddSingleton<FamilyLearning>();
-        builder.Services.AddSingleton(new SnapshotStore(connections));
-        builder.Services.AddSingleton<DirectorySource>();
-        builder.Services.AddSingleton(sp => settings.SipServers(sp.GetRequiredService<ILogger<SipServerContext>>()));
-        builder.Services.AddSingleton<EndpointProvisioner>();
-        builder.Services.AddSingleton(SyncOptions.Read(configuration));
-        builder.Services.AddSingleton(new RemovalHoldStore(connections));
-        builder.Services.AddSingleton<RemovalHoldGate>();
-        builder.Services.AddSingleton(new NotifyLog(connections));
-        builder.Services.AddSingleton(new ResyncQueue(connections));
-        builder.Services.AddSingleton(resyncOptions);
-        builder.Services.AddSingleton<ResyncService>();
-        builder.Services.AddSingleton(sp => new EndpointSyncService(
-            ami, amiProblem, configuration.GetSection("Ami:Sync").Get<PjsipEndpointSourceOptions>() ?? new PjsipEndpointSourceOptions(),
-            sp.GetRequiredService<EndpointProvisioner>(), sp.GetRequiredService<ResyncService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), ActivatorUtilities.CreateInstance<StoredPhoneRound>(sp),
-            sp.GetRequiredService<RemovalHoldGate>()));
-        builder.Services.AddHostedService(sp => new FirmwareCatalogService(connections, loads.Store, firmware, settings.Firmware, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FirmwareCatalogService>>()));
-        builder.Services.AddSingleton(sp => new StorageMigration(connections, sp.GetRequiredService<StoredPhoneRenderer>(), sp.GetRequiredService<StoredFileTree>(), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageMigration>());
-        builder.Services.AddHostedService(sp => new AddressPinSeeding(new RequestHistory(connections), pins, sp.GetRequiredService<ILogger<AddressPinSeeding>>()));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointSyncService>());
-        builder.Services.AddStoreChangeWatcher(configuration, connections, sp => () => sp.GetRequiredService<StorageMigration>().PublishedAfterAuditId);
-        builder.Services.AddSingleton<TftpHostedService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TftpHostedService>());
-        builder.Services.AddSingleton(new RequestLog(connections));
-        builder.Services.AddSingleton<StoreHealth>();
-        builder.Services.AddSingleton<RequestRecorder>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestRecorder>());
-        builder.Services.AddSingleton(sp => new RequestLogPruning(
-            sp.GetRequiredService<RequestLog>(), settings.Storage, sp.GetRequiredService<StoreHealth>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RequestLogPruning>>()));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLogPruning>());
+        var startup = StartupSettings.Read(configuration);
+        registerFirst?.Invoke(builder.Services);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddListeners(startup);
+        builder.Services
+            .AddBridgeOptions(configuration)
+            .AddBridgeStorage(startup.Services.SiteConfiguration.Storage)
+            .AddFileTree(startup.Services)
+            .AddFirmware(startup.Services)
+            .AddProvisioning(startup.Services)
+            .AddResync()
+            .AddServiceLoops(configuration);
         builder.AddDashboard(configuration);
         builder.Services.AddTelemetry(configuration);
+        // Last of the hosted services: READY=1 once every other one has started.
         builder.Services.AddSystemdIntegration();
         // A background loop that dies stops the service (RunAsync then exits non-zero): never a process that lives on serving nothing.
         builder.Services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
@@ -277,16 +185,16 @@ internal static partial class RunCommand
 
         var app = builder.Build();
         app.UseDashboard();
-        app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), allowed, tftpOptions.AnswerDeniedClients);
-        if (DirectoryOptions.Read(configuration) is { Enabled: true } directory)
+        app.MapFileTree(app.Services.GetRequiredService<ITftpFileSource>(), startup.AllowedNetworks, startup.Services.Tftp.AnswerDeniedClients);
+        if (app.Services.GetRequiredService<DirectoryOptions>() is { Enabled: true } directory)
         {
-            app.MapDirectory(app.Services.GetRequiredService<DirectorySource>(), directory, allowed, limiter, pins, tftpOptions.AnswerDeniedClients);
+            app.MapDirectory(
+                app.Services.GetRequiredService<DirectorySource>(), directory, startup.AllowedNetworks, app.Services.GetRequiredService<RequestRateLimiter>(),
+                app.Services.GetRequiredService<KnownAddresses>(), startup.Services.Tftp.AnswerDeniedClients);
         }
+
         return app;
     }
-
-    [LoggerMessage(6141, LogLevel.Critical, "{What}: the service stops with exit code 1 so that systemd restarts it")]
-    private static partial void ServiceDied(ILogger logger, string what);
 
     private static void AddList(Dictionary<string, string?> overrides, string key, string[]? values)
     {

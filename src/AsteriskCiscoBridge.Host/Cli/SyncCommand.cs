@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using AsteriskCiscoBridge.Host.Provisioning;
-using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Services.Provisioning;
+using AsteriskCiscoBridge.Services.Storage;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using AsteriskCiscoBridge.Host.Files;
-using Microsoft.Extensions.Configuration;
+using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Tftp.Files;
 using AsteriskCiscoBridge.Tftp.Server;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Host.Cli;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Services.Storage;
 
 namespace AsteriskCiscoBridge.Host.Cli;
 

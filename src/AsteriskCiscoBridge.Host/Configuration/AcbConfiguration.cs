@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AsteriskCiscoBridge.Services.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Configuration;

@@ -1,13 +1,15 @@
 using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Asterisk;
-using AsteriskCiscoBridge.Host.Dashboard;
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Host.Firmware;
-using AsteriskCiscoBridge.Host.Http;
-using AsteriskCiscoBridge.Host.Provisioning;
-using AsteriskCiscoBridge.Host.Resync;
-using AsteriskCiscoBridge.Host.Security;
+using AsteriskCiscoBridge.Dashboard;
 using AsteriskCiscoBridge.Host.Telemetry;
+using AsteriskCiscoBridge.Services.Asterisk;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Files;
+using AsteriskCiscoBridge.Services.Firmware;
+using AsteriskCiscoBridge.Services.Http;
+using AsteriskCiscoBridge.Services.Provisioning;
+using AsteriskCiscoBridge.Services.Resync;
+using AsteriskCiscoBridge.Services.Security;
+using AsteriskCiscoBridge.Services.Telemetry;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Configuration;
@@ -40,7 +42,7 @@ internal static class AcbSections
         new("Site", typeof(SiteOptions)),
         new("Sync", typeof(SyncOptions)),
         new("Telemetry:Otlp", typeof(OtlpOptions)),
-        new("Directory", typeof(Phonebook.DirectoryOptions)),
+        new("Directory", typeof(Services.Phonebook.DirectoryOptions)),
     ];
 
     /// <summary>Sections that belong to .NET, not to the bridge: passed on, not checked (<c>Logging:LogLevel:Default</c>).</summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using AsteriskCiscoBridge.Services.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Configuration;

@@ -1,4 +1,5 @@
-using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Services.Diagnostics;
+using AsteriskCiscoBridge.Services.Files;
 using Microsoft.Extensions.Hosting;
 
 namespace AsteriskCiscoBridge.Host.Diagnostics;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using AsteriskCiscoBridge.Services.Diagnostics;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace AsteriskCiscoBridge.Host.Diagnostics;

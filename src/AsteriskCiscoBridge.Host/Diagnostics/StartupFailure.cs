@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using AsteriskCiscoBridge.Services.Diagnostics;
 using AsteriskCiscoBridge.Tftp.Server;
 using Microsoft.Data.Sqlite;
 

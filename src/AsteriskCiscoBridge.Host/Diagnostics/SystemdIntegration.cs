@@ -1,3 +1,4 @@
+using AsteriskCiscoBridge.Services.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AsteriskCiscoBridge.Services.Telemetry;
 
 namespace AsteriskCiscoBridge.Host.Telemetry;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AsteriskCiscoBridge.Services.Telemetry;
 using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;

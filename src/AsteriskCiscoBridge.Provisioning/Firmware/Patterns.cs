@@ -43,4 +43,17 @@ internal static partial class Patterns
     // The first model number in a model string: CP-7961G-GE → 7961, Cisco-CP8865NR → 8865.
     [GeneratedRegex(@"(?<!\d)(?<n>(?:79|78|88|89|99|69)\d{2})(?!\d)", RegexOptions.CultureInvariant)]
     internal static partial Regex ModelNumber();
+
+    // CUCM's load records in a .cop: load307.txt (spec §3.3).
+    [GeneratedRegex(@"^load\d+\.txt$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    internal static partial Regex CucmLoadRecord();
+
+    // A 79x1 load's files by the family or model code they carry (spec §3.2): SIP41.9-4-2SR3-1S.loads, SCCP45.…,
+    // jar41sip.9-…sbn, cvm41sccp…, apps41.…, dsp41.…, cnu41.…; the protocol where the name says it.
+    [GeneratedRegex(@"^(?:(?<p>SIP|SCCP)(?<code>\d\d)\.|(?:jar|cvm)(?<code>\d\d)(?<p>sip|sccp)|(?:apps|dsp|cnu)(?<code>\d\d)\.)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    internal static partial Regex JavaFileCode();
+
+    // The start of a 7940/7960 load or image name, whatever follows: P0S3…, P003…, P0M3…; the third character is the protocol.
+    [GeneratedRegex(@"^P0(?<p>[0SM])3", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    internal static partial Regex ClassicPrefix();
 }

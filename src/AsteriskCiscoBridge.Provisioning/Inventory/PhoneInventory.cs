@@ -136,18 +136,15 @@ public sealed partial record PhoneInventory(ImmutableArray<InventoryPhone> Phone
         profile is not null && ModelNumber().Match(profile) is { Success: true } m ? PhoneModels.Find(m.Value) : null;
 
     /// <summary>The family a phone's own file name shows: <c>SIP&lt;MAC&gt;.cnf</c> (7940/7960), <c>SEP&lt;MAC&gt;.cnf.xml</c> (79x1), else null.</summary>
-    public static PhoneFamily? FamilyOfFileName(string fileName)
-    {
-        var name = Path.GetFileName(fileName ?? string.Empty);
-        if (name.Length == 3 + 12 + 4 && name.StartsWith("SIP", StringComparison.OrdinalIgnoreCase) && name.EndsWith(".cnf", StringComparison.OrdinalIgnoreCase))
-        {
-            return PhoneFamily.Sip79x0;
-        }
-
-        return name.Length == 3 + 12 + 8 && name.StartsWith("SEP", StringComparison.OrdinalIgnoreCase) && name.EndsWith(".cnf.xml", StringComparison.OrdinalIgnoreCase)
-            ? PhoneFamily.Sip79x1
+    public static PhoneFamily? FamilyOfFileName(string fileName) =>
+        PhoneFileName.TryParse(fileName, out var file) && !file.Encrypted && !file.Signed
+            ? file.Kind switch
+            {
+                PhoneFileKind.SipCnf => PhoneFamily.Sip79x0,
+                PhoneFileKind.SepCnfXml => PhoneFamily.Sip79x1,
+                _ => null,
+            }
             : null;
-    }
 
     private static InventoryPhone BuildPhone(MacAddress mac, List<Claim> claims, Dictionary<string, InventoryEndpoint> endpoints, bool hasSnapshot, StoredModel? stored)
     {

@@ -11,7 +11,7 @@ public static class DialPlanRenderer
 {
     public const string FileName = "dialplan.xml";
 
-    public static RenderOutput Render(SiteSettings site, FileTemplate? template = null)
+    public static FileRenderResult Render(SiteSettings site, FileTemplate? template = null)
     {
         var warnings = new List<RenderWarning>();
         string? templateError = null;
@@ -28,7 +28,7 @@ public static class DialPlanRenderer
                 timeout = 0;
             }
 
-            sb.Append(" Timeout=\"").Append(CnfNames.Number(timeout)).Append('"');
+            sb.Append(" Timeout=\"").Append(CiscoFileWords.Number(timeout)).Append('"');
             if (rule.User is not null)
             {
                 sb.Append(" User=\"").AppendXml(FieldText.ForCnf(rule.User, int.MaxValue, FileName, field + " User", warnings)).Append('"');
@@ -45,6 +45,6 @@ public static class DialPlanRenderer
         var text = template is null
             ? "<DIALTEMPLATE>\n" + sb + "</DIALTEMPLATE>\n"
             : TemplateText.Render(template, new Dictionary<string, string>(StringComparer.Ordinal) { ["templates_xml"] = sb.ToString() }, TemplateSyntax.Xml, FileName, warnings, out templateError);
-        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.UTF8.GetBytes(text)), warnings) { TemplateError = templateError };
+        return new FileRenderResult(new RenderedFile(FileName, FileScope.Site, Encoding.UTF8.GetBytes(text)), warnings) { TemplateError = templateError };
     }
 }

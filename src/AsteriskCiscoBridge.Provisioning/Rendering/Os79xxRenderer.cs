@@ -11,7 +11,7 @@ public static class Os79xxRenderer
 {
     public const string FileName = "OS79XX.TXT";
 
-    public static RenderOutput Render(SiteSettings site, FileTemplate? template = null)
+    public static FileRenderResult Render(SiteSettings site, FileTemplate? template = null)
     {
         var warnings = new List<RenderWarning>();
         string? templateError = null;
@@ -25,6 +25,6 @@ public static class Os79xxRenderer
         var text = template is null
             ? token
             : TemplateText.Render(template, new Dictionary<string, string>(StringComparer.Ordinal) { ["load"] = token }, TemplateSyntax.Plain, FileName, warnings, out templateError);
-        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.ASCII.GetBytes(text)), warnings) { TemplateError = templateError };
+        return new FileRenderResult(new RenderedFile(FileName, FileScope.Site, Encoding.ASCII.GetBytes(text)), warnings) { TemplateError = templateError };
     }
 }

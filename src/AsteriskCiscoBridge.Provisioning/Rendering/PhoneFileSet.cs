@@ -108,7 +108,7 @@ public static class PhoneFileSet
     /// rendered value can hold: text fields drop control characters and credentials refuse them)
     /// spliced out and then replaced; a template, whose own text might hold anything, renders twice.
     /// </summary>
-    private static RenderOutput Stamped(Func<string, RenderOutput> render, bool builtIn, Func<byte[], string> version)
+    private static FileRenderResult Stamped(Func<string, FileRenderResult> render, bool builtIn, Func<byte[], string> version)
     {
         if (!builtIn)
         {
@@ -130,7 +130,7 @@ public static class PhoneFileSet
     }
 
     /// <summary>An override template that failed for one of the phone's files: the phone is not rendered anew (it keeps what it was served).</summary>
-    private static List<string> TemplateErrors(RenderOutput own, SiteFileSet siteFiles, RenderedFile[] files) =>
+    private static List<string> TemplateErrors(FileRenderResult own, SiteFileSet siteFiles, RenderedFile[] files) =>
     [
         .. own.TemplateError is { } error ? [error] : Array.Empty<string>(),
         .. files.Select(f => siteFiles.TemplateErrors.GetValueOrDefault(f.Name)).OfType<string>().Distinct(StringComparer.Ordinal),

@@ -47,7 +47,7 @@ public sealed record LeftOutLine(int Position, LineInput Line, string FileName, 
 public sealed record RenderedFile(string Name, FileScope Scope, byte[] Content);
 
 /// <summary>A single rendered file with the warnings it produced.</summary>
-public sealed record RenderOutput(RenderedFile File, IReadOnlyList<RenderWarning> Warnings)
+public sealed record FileRenderResult(RenderedFile File, IReadOnlyList<RenderWarning> Warnings)
 {
     /// <summary>
     /// Why the admin's override template could not make the file (<c>file, line L, column C: …</c>), or null.

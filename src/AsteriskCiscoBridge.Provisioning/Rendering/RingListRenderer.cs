@@ -15,7 +15,7 @@ public static class RingListRenderer
     public const int NameLimit = 25;
     public const int MaxRings = 50;
 
-    public static RenderOutput RenderDat(SiteSettings site, FileTemplate? template = null)
+    public static FileRenderResult RenderDat(SiteSettings site, FileTemplate? template = null)
     {
         var warnings = new List<RenderWarning>();
         string? templateError = null;
@@ -26,10 +26,10 @@ public static class RingListRenderer
         }
 
         var text = template is null ? sb.ToString() : TemplateText.Render(template, new Dictionary<string, string>(StringComparer.Ordinal) { ["rings"] = sb.ToString() }, TemplateSyntax.Plain, DatFileName, warnings, out templateError);
-        return new RenderOutput(new RenderedFile(DatFileName, FileScope.Site, Encoding.ASCII.GetBytes(text)), warnings) { TemplateError = templateError };
+        return new FileRenderResult(new RenderedFile(DatFileName, FileScope.Site, Encoding.ASCII.GetBytes(text)), warnings) { TemplateError = templateError };
     }
 
-    public static RenderOutput RenderXml(SiteSettings site, FileTemplate? template = null)
+    public static FileRenderResult RenderXml(SiteSettings site, FileTemplate? template = null)
     {
         var warnings = new List<RenderWarning>();
         string? templateError = null;
@@ -42,7 +42,7 @@ public static class RingListRenderer
         var text = template is null
             ? "<CiscoIPPhoneRingList>\n" + sb + "</CiscoIPPhoneRingList>\n"
             : TemplateText.Render(template, new Dictionary<string, string>(StringComparer.Ordinal) { ["rings_xml"] = sb.ToString() }, TemplateSyntax.Xml, XmlFileName, warnings, out templateError);
-        return new RenderOutput(new RenderedFile(XmlFileName, FileScope.Site, Encoding.UTF8.GetBytes(text)), warnings) { TemplateError = templateError };
+        return new FileRenderResult(new RenderedFile(XmlFileName, FileScope.Site, Encoding.UTF8.GetBytes(text)), warnings) { TemplateError = templateError };
     }
 
     private delegate string Fit(string? value, int maxLength, string file, string field, List<RenderWarning> warnings);

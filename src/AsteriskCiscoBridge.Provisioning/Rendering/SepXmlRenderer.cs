@@ -22,7 +22,7 @@ public static class SepXmlRenderer
     public static string FileName(MacAddress mac) => $"SEP{mac.Value}.cnf.xml";
 
     /// <summary>Renders with the given <c>versionStamp</c>. Lines must already be valid (<see cref="LineRules"/>).</summary>
-    public static RenderOutput Render(SiteSettings site, Phone phone, string versionStamp, FileTemplate? template = null)
+    public static FileRenderResult Render(SiteSettings site, Phone phone, string versionStamp, FileTemplate? template = null)
     {
         var file = FileName(phone.Mac);
         var warnings = new List<RenderWarning>();
@@ -55,7 +55,7 @@ public static class SepXmlRenderer
         {
             var values = XmlValues.Site(site, phone.Model);
             values["asterisk_host"] = server.Host;
-            values["asterisk_port"] = CnfNames.Number(server.Port);
+            values["asterisk_port"] = CiscoFileWords.Number(server.Port);
             values["sip_transport"] = server.ProtocolName;
             values["mac"] = phone.Mac.Value;
             values["load"] = load ?? "";
@@ -63,7 +63,7 @@ public static class SepXmlRenderer
             values["phone_label"] = label;
             values["messages_number"] = messages;
             values["phone_password"] = phonePassword;
-            values["line_count"] = CnfNames.Number(lines.Count);
+            values["line_count"] = CiscoFileWords.Number(lines.Count);
             values["directory_url"] = site.DirectoryUrl ?? "";
             for (var i = 0; i < lines.Count; i++)
             {
@@ -76,13 +76,13 @@ public static class SepXmlRenderer
                 values[p + "label"] = lineLabel;
                 values[p + "caller_id"] = line.CallerIdNumber ?? "";
                 values[p + "proxy"] = line.ServerOn(site).Host;
-                values[p + "port"] = CnfNames.Number(line.ServerOn(site).Port);
+                values[p + "port"] = CiscoFileWords.Number(line.ServerOn(site).Port);
             }
 
             var model = TemplateModel.Of(values);
             model.Lists["lines"] = [.. Enumerable.Range(1, lines.Count).Select(n => new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["number"] = CnfNames.Number(n),
+                ["number"] = CiscoFileWords.Number(n),
                 ["name"] = values[$"line{n}_name"],
                 ["auth_name"] = values[$"line{n}_auth_name"],
                 ["password"] = values[$"line{n}_auth_password"],
@@ -93,7 +93,7 @@ public static class SepXmlRenderer
                 ["port"] = values[$"line{n}_port"],
             })];
             var fromTemplate = TemplateText.Render(template, model, TemplateSyntax.Xml, file, warnings, out templateError);
-            return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.UTF8.GetBytes(fromTemplate)), warnings) { TemplateError = templateError };
+            return new FileRenderResult(new RenderedFile(file, FileScope.Phone, Encoding.UTF8.GetBytes(fromTemplate)), warnings) { TemplateError = templateError };
         }
 
         var sb = new StringBuilder(4096);
@@ -109,8 +109,8 @@ public static class SepXmlRenderer
         DevicePool(sb, site, withDateTime: true, server);
         sb.Append("  <sipProfile>\n");
         sb.Append("    <sipProxies>\n      <registerWithProxy>true</registerWithProxy>\n    </sipProxies>\n");
-        sb.Append("    <preferredCodec>").Append(CnfNames.Codec(site.Codec)).Append("</preferredCodec>\n");
-        sb.Append("    <dtmfAvtPayload>").Append(CnfNames.Number(site.DtmfAvtPayload)).Append("</dtmfAvtPayload>\n");
+        sb.Append("    <preferredCodec>").Append(CiscoFileWords.Codec(site.Codec)).Append("</preferredCodec>\n");
+        sb.Append("    <dtmfAvtPayload>").Append(CiscoFileWords.Number(site.DtmfAvtPayload)).Append("</dtmfAvtPayload>\n");
         sb.Append("    <phoneLabel>").AppendXml(label).Append("</phoneLabel>\n");
         sb.Append("    <natEnabled>false</natEnabled>\n    <natAddress></natAddress>\n");
         sb.Append("    <startMediaPort>16384</startMediaPort>\n    <stopMediaPort>32766</stopMediaPort>\n");
@@ -119,13 +119,13 @@ public static class SepXmlRenderer
         for (var i = 0; i < lines.Count; i++)
         {
             var (line, display, lineLabel) = lines[i];
-            var n = CnfNames.Number(i + 1);
+            var n = CiscoFileWords.Number(i + 1);
             var lineServer = line.ServerOn(site);
             sb.Append("      <line button=\"").Append(n).Append("\" lineIndex=\"").Append(n).Append("\">\n");
             sb.Append("        <featureID>9</featureID>\n");
             sb.Append("        <featureLabel>").AppendXml(lineLabel).Append("</featureLabel>\n");
             sb.Append("        <proxy>").AppendXml(site.ProxyUseCallManager ? "USECALLMANAGER" : lineServer.Host).Append("</proxy>\n");
-            sb.Append("        <port>").Append(CnfNames.Number(lineServer.Port)).Append("</port>\n");
+            sb.Append("        <port>").Append(CiscoFileWords.Number(lineServer.Port)).Append("</port>\n");
             sb.Append("        <name>").AppendXml(line.Extension).Append("</name>\n");
             sb.Append("        <displayName>").AppendXml(display).Append("</displayName>\n");
             sb.Append("        <authName>").AppendXml(line.EffectiveAuthUser).Append("</authName>\n");
@@ -179,7 +179,7 @@ public static class SepXmlRenderer
         }
 
         sb.Append("</device>\n");
-        return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.UTF8.GetBytes(sb.ToString())), warnings) { TemplateError = templateError };
+        return new FileRenderResult(new RenderedFile(file, FileScope.Phone, Encoding.UTF8.GetBytes(sb.ToString())), warnings) { TemplateError = templateError };
     }
 
     /// <summary>
@@ -227,8 +227,8 @@ public static class SepXmlRenderer
 
         sb.Append("    <callManagerGroup>\n      <members>\n        <member priority=\"0\">\n          <callManager>\n            <ports>\n");
         sb.Append("              <ethernetPhonePort>2000</ethernetPhonePort>\n");
-        sb.Append("              <sipPort>").Append(CnfNames.Number(tls ? SipServerResolver.DefaultPort : server.Port)).Append("</sipPort>\n");
-        sb.Append("              <securedSipPort>").Append(CnfNames.Number(tls ? server.Port : SipServerResolver.DefaultTlsPort)).Append("</securedSipPort>\n");
+        sb.Append("              <sipPort>").Append(CiscoFileWords.Number(tls ? SipServerResolver.DefaultPort : server.Port)).Append("</sipPort>\n");
+        sb.Append("              <securedSipPort>").Append(CiscoFileWords.Number(tls ? server.Port : SipServerResolver.DefaultTlsPort)).Append("</securedSipPort>\n");
         sb.Append("            </ports>\n");
         sb.Append("            <processNodeName>").AppendXml(server.Host).Append("</processNodeName>\n");
         sb.Append("          </callManager>\n        </member>\n      </members>\n    </callManagerGroup>\n");
@@ -257,12 +257,12 @@ internal static class XmlValues
     public static Dictionary<string, string> Site(SiteSettings site, PhoneModel? model) => new(StringComparer.Ordinal)
     {
         ["asterisk_host"] = site.AsteriskHost,
-        ["asterisk_port"] = CnfNames.Number(site.AsteriskPort),
+        ["asterisk_port"] = CiscoFileWords.Number(site.AsteriskPort),
         ["ntp_server"] = site.NtpServer,
         ["time_zone"] = site.TimeZone79x1,
         ["date_format"] = site.DateFormat,
-        ["codec"] = CnfNames.Codec(site.Codec),
-        ["dtmf_avt_payload"] = CnfNames.Number(site.DtmfAvtPayload),
+        ["codec"] = CiscoFileWords.Codec(site.Codec),
+        ["dtmf_avt_payload"] = CiscoFileWords.Number(site.DtmfAvtPayload),
         ["ssh_user"] = site.SshUser ?? "",
         ["ssh_password"] = site.SshPassword ?? "",
         ["model"] = model?.Name ?? "",

@@ -113,8 +113,8 @@ internal static class SeriesElements
 
         if (limits.MaxCalls is { } max)
         {
-            sb.Append("        <maxNumCalls>").Append(CnfNames.Number(max)).Append("</maxNumCalls>\n");
-            sb.Append("        <busyTrigger>").Append(CnfNames.Number(limits.BusyTrigger!.Value)).Append("</busyTrigger>\n");
+            sb.Append("        <maxNumCalls>").Append(CiscoFileWords.Number(max)).Append("</maxNumCalls>\n");
+            sb.Append("        <busyTrigger>").Append(CiscoFileWords.Number(limits.BusyTrigger!.Value)).Append("</busyTrigger>\n");
         }
     }
 
@@ -173,7 +173,7 @@ internal static class SeriesElements
         var button = lines;
         foreach (var key in keys.OrderBy(k => k.Index))
         {
-            var field = $"key.{CnfNames.Number(key.Index)}";
+            var field = $"key.{CiscoFileWords.Number(key.Index)}";
             if (button >= model.LineKeys)
             {
                 warnings.Add(new RenderWarning(file, field, $"left out: {FeatureKeys.Refusal(model, lines, keys)}"));
@@ -181,8 +181,8 @@ internal static class SeriesElements
             }
 
             button++;
-            sb.Append("      <line button=\"").Append(CnfNames.Number(button)).Append("\">\n");
-            sb.Append("        <featureID>").Append(CnfNames.Number((int)key.Kind)).Append("</featureID>\n");
+            sb.Append("      <line button=\"").Append(CiscoFileWords.Number(button)).Append("\">\n");
+            sb.Append("        <featureID>").Append(CiscoFileWords.Number((int)key.Kind)).Append("</featureID>\n");
             sb.Append("        <featureLabel>").AppendXml(FieldText.ForXml(key.EffectiveLabel, SepXmlRenderer.LineFieldLimit, file, field + " featureLabel", warnings)).Append("</featureLabel>\n");
             sb.Append("        <speedDialNumber>").AppendXml(key.Number).Append("</speedDialNumber>\n");
             sb.Append("      </line>\n");

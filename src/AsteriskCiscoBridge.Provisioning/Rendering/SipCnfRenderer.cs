@@ -16,7 +16,7 @@ public static class SipCnfRenderer
     public static string FileName(MacAddress mac) => $"SIP{mac.Value}.cnf";
 
     /// <summary>Renders with the given <c>sync</c> value. Lines must already be valid (<see cref="LineRules"/>).</summary>
-    public static RenderOutput Render(SiteSettings site, Phone phone, string sync, FileTemplate? template = null)
+    public static FileRenderResult Render(SiteSettings site, Phone phone, string sync, FileTemplate? template = null)
     {
         var file = FileName(phone.Mac);
         var warnings = new List<RenderWarning>();
@@ -36,18 +36,18 @@ public static class SipCnfRenderer
             var model = TemplateModel.Of(CnfKeys.AsValues(keys));
             model.Values["mac"] = phone.Mac.Value;
             model.Values["model"] = phone.Model.Name;
-            model.Values["line_count"] = CnfNames.Number(phone.Lines.Count);
+            model.Values["line_count"] = CiscoFileWords.Number(phone.Lines.Count);
             model.Lists["lines"] = [.. Enumerable.Range(1, phone.Lines.Count).Select(n => LineRecord(model.Values, n))];
             text = TemplateText.Render(template, model, TemplateSyntax.Cnf, file, warnings, out templateError);
         }
 
-        return new RenderOutput(new RenderedFile(file, FileScope.Phone, Encoding.ASCII.GetBytes(text)), warnings) { TemplateError = templateError };
+        return new FileRenderResult(new RenderedFile(file, FileScope.Phone, Encoding.ASCII.GetBytes(text)), warnings) { TemplateError = templateError };
     }
 
     /// <summary>Line <paramref name="n"/> for <c>{% for line in lines %}</c>: the same checked values as <c>lineN_…</c>.</summary>
     private static Dictionary<string, string> LineRecord(IReadOnlyDictionary<string, string> values, int n) => new(StringComparer.Ordinal)
     {
-        ["number"] = CnfNames.Number(n),
+        ["number"] = CiscoFileWords.Number(n),
         ["name"] = values[$"line{n}_name"],
         ["auth_name"] = values[$"line{n}_authname"],
         ["password"] = values[$"line{n}_password"],
@@ -62,7 +62,7 @@ public static class SipCnfRenderer
         var overrides = phone.EffectiveOverrides;
         if (FeatureKeys.Refusal(phone.Model, phone.Lines.Count, overrides.Keys) is { } refusal)
         {
-            warnings.Add(new RenderWarning(file, string.Join(", ", overrides.Keys.Select(k => $"key.{CnfNames.Number(k.Index)}")), $"left out: {refusal}"));
+            warnings.Add(new RenderWarning(file, string.Join(", ", overrides.Keys.Select(k => $"key.{CiscoFileWords.Number(k.Index)}")), $"left out: {refusal}"));
         }
 
         string Text(string key, string? value, int limit = int.MaxValue) => FieldText.ForCnf(value, limit, file, key, warnings);
@@ -102,7 +102,7 @@ public static class SipCnfRenderer
                 var line = phone.Lines[n - 1];
                 var server = line.ServerOn(site);
                 keys.Add(new($"proxy{n}_address", Text($"proxy{n}_address", server.Host)));
-                keys.Add(new($"proxy{n}_port", CnfNames.Number(server.Port)));
+                keys.Add(new($"proxy{n}_port", CiscoFileWords.Number(server.Port)));
                 if (server.Protocol != SipTransportProtocol.Udp)
                 {
                     // Spec §2.2 knows no transport key for 7940/7960 SIP loads: they send UDP.

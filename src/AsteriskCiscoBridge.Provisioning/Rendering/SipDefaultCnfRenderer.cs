@@ -11,7 +11,7 @@ public static class SipDefaultCnfRenderer
 {
     public const string FileName = "SIPDefault.cnf";
 
-    public static RenderOutput Render(SiteSettings site, FileTemplate? template = null)
+    public static FileRenderResult Render(SiteSettings site, FileTemplate? template = null)
     {
         var warnings = new List<RenderWarning>();
         string? templateError = null;
@@ -30,7 +30,7 @@ public static class SipDefaultCnfRenderer
             text = TemplateText.Render(template, CnfKeys.AsValues(keys), TemplateSyntax.Cnf, FileName, warnings, out templateError);
         }
 
-        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.ASCII.GetBytes(text)), warnings) { TemplateError = templateError };
+        return new FileRenderResult(new RenderedFile(FileName, FileScope.Site, Encoding.ASCII.GetBytes(text)), warnings) { TemplateError = templateError };
     }
 
     internal static List<KeyValuePair<string, string>> SiteKeys(SiteSettings site, List<RenderWarning> warnings)
@@ -41,18 +41,18 @@ public static class SipDefaultCnfRenderer
         [
             new("image_version", Text("image_version", site.Loads.Sip79x0)),
             new("proxy1_address", Text("proxy1_address", site.AsteriskHost)),
-            new("proxy1_port", CnfNames.Number(site.AsteriskPort)),
+            new("proxy1_port", CiscoFileWords.Number(site.AsteriskPort)),
             new("proxy_register", "1"),
             new("timer_register_expires", "3600"),
             new("nat_enable", "0"),
             new("voip_control_port", "5060"),
             new("start_media_port", "16384"),
             new("end_media_port", "32766"),
-            new("preferred_codec", CnfNames.Codec(site.Codec)),
-            new("dtmf_inband", CnfNames.Bit(site.DtmfInband)),
-            new("dtmf_outofband", CnfNames.Dtmf(site.DtmfOutOfBand)),
-            new("dtmf_avt_payload", CnfNames.Number(site.DtmfAvtPayload)),
-            new("telnet_level", CnfNames.Number(site.TelnetLevel)),
+            new("preferred_codec", CiscoFileWords.Codec(site.Codec)),
+            new("dtmf_inband", CiscoFileWords.Bit(site.DtmfInband)),
+            new("dtmf_outofband", CiscoFileWords.Dtmf(site.DtmfOutOfBand)),
+            new("dtmf_avt_payload", CiscoFileWords.Number(site.DtmfAvtPayload)),
+            new("telnet_level", CiscoFileWords.Number(site.TelnetLevel)),
             new("dial_template", "dialplan"),
             new("sntp_mode", "unicast"),
             new("sntp_server", Text("sntp_server", site.NtpServer)),

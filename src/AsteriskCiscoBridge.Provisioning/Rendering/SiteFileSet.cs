@@ -21,7 +21,7 @@ public sealed record SiteFileSet(IReadOnlyList<RenderedFile> Files, IReadOnlyLis
     {
         templates ??= TemplateSet.Empty;
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        RenderOutput Checked(Func<FileTemplate?, RenderOutput> render, string templateName)
+        FileRenderResult Checked(Func<FileTemplate?, FileRenderResult> render, string templateName)
         {
             var output = render(templates.Find(templateName));
             if (output.TemplateError is not { } error)

@@ -14,7 +14,7 @@ public static class SyncInfoRenderer
 {
     public const string FileName = "syncinfo.xml";
 
-    public static RenderOutput Render(SiteSettings site, byte[] sipDefaultContent, FileTemplate? template = null)
+    public static FileRenderResult Render(SiteSettings site, byte[] sipDefaultContent, FileTemplate? template = null)
     {
         var warnings = new List<RenderWarning>();
         string? templateError = null;
@@ -22,6 +22,6 @@ public static class SyncInfoRenderer
         var text = template is null
             ? new StringBuilder().Append("<SYNCINFO>\n<IMAGE VERSION=\"*\" SYNC=\"").Append(token).Append("\"/>\n</SYNCINFO>\n").ToString()
             : TemplateText.Render(template, new Dictionary<string, string>(StringComparer.Ordinal) { ["sync"] = token, ["load"] = site.Loads.Sip79x0 }, TemplateSyntax.Xml, FileName, warnings, out templateError);
-        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.UTF8.GetBytes(text)), warnings) { TemplateError = templateError };
+        return new FileRenderResult(new RenderedFile(FileName, FileScope.Site, Encoding.UTF8.GetBytes(text)), warnings) { TemplateError = templateError };
     }
 }

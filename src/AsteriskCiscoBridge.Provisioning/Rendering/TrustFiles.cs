@@ -41,19 +41,18 @@ public static class TrustFiles
             return TrustFileKind.SiteList;
         }
 
-        if (name.Length == 6 + 12 + 4 && name.EndsWith(".tlv", StringComparison.OrdinalIgnoreCase) && MacAddress.TryParse(name[6..18], out _))
+        if (!PhoneFileName.TryParse(name, out var file))
         {
-            return name.StartsWith("CTLSEP", StringComparison.OrdinalIgnoreCase) ? TrustFileKind.PhoneCtl
-                : name.StartsWith("ITLSEP", StringComparison.OrdinalIgnoreCase) ? TrustFileKind.PhoneItl
-                : TrustFileKind.None;
+            return TrustFileKind.None;
         }
 
-        var signed = name.EndsWith(".cnf.xml.sgn", StringComparison.OrdinalIgnoreCase) ? 3 + 12 + 12
-            : name.EndsWith(".cnf.xml.enc.sgn", StringComparison.OrdinalIgnoreCase) ? 3 + 12 + 16
-            : 0;
-        return signed > 0 && name.Length == signed && name.StartsWith("SEP", StringComparison.OrdinalIgnoreCase) && MacAddress.TryParse(name[3..15], out _)
-            ? TrustFileKind.SignedConfig
-            : TrustFileKind.None;
+        return file switch
+        {
+            { Kind: PhoneFileKind.CtlFile, Encrypted: false, Signed: false } => TrustFileKind.PhoneCtl,
+            { Kind: PhoneFileKind.ItlFile, Encrypted: false, Signed: false } => TrustFileKind.PhoneItl,
+            { Kind: PhoneFileKind.SepCnfXml, Signed: true } => TrustFileKind.SignedConfig,
+            _ => TrustFileKind.None,
+        };
     }
 
     /// <summary>Why the answer is "not found", for the request log and <c>acb log</c>; null for <see cref="TrustFileKind.None"/>.</summary>

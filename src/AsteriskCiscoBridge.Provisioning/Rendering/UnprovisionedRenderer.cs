@@ -43,22 +43,11 @@ public static class UnprovisionedRenderer
         return new UnprovisionedAnswer(UnprovisionedOutcome.File, mac, file);
     }
 
-    private static (MacAddress? Mac, PhoneFamily Family) ParseName(string name)
-    {
-        if (name.Length == 19 && name.StartsWith("SIP", StringComparison.OrdinalIgnoreCase) && name.EndsWith(".cnf", StringComparison.OrdinalIgnoreCase)
-            && MacAddress.TryParse(name[3..15], out var cnfMac))
-        {
-            return (cnfMac, PhoneFamily.Sip79x0);
-        }
-
-        if (name.Length == 23 && name.StartsWith("SEP", StringComparison.OrdinalIgnoreCase) && name.EndsWith(".cnf.xml", StringComparison.OrdinalIgnoreCase)
-            && MacAddress.TryParse(name[3..15], out var xmlMac))
-        {
-            return (xmlMac, PhoneFamily.Sip79x1);
-        }
-
-        return (null, default);
-    }
+    // Only the plain file, asked for by its bare name: a signed or foldered name is no configuration to make up.
+    private static (MacAddress? Mac, PhoneFamily Family) ParseName(string name) =>
+        PhoneFileName.TryParse(name, out var file) && file.IsPlainConfig
+            ? (file.Mac, file.Kind == PhoneFileKind.SipCnf ? PhoneFamily.Sip79x0 : PhoneFamily.Sip79x1)
+            : (null, default);
 
     private static RenderedFile Cnf(SiteSettings site, MacAddress mac)
     {

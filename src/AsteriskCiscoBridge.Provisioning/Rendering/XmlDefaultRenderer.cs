@@ -13,7 +13,7 @@ public static class XmlDefaultRenderer
 {
     public const string FileName = "XMLDefault.cnf.xml";
 
-    public static RenderOutput Render(SiteSettings site, FileTemplate? template = null)
+    public static FileRenderResult Render(SiteSettings site, FileTemplate? template = null)
     {
         var warnings = new List<RenderWarning>();
         string? templateError = null;
@@ -27,7 +27,7 @@ public static class XmlDefaultRenderer
                 continue;
             }
 
-            var id = CnfNames.Number(site.LoadInformationId(model));
+            var id = CiscoFileWords.Number(site.LoadInformationId(model));
             loads.Append("  <loadInformation").Append(id).Append(" model=\"").AppendXml(model.DisplayName).Append("\">")
                 .AppendXml(FieldText.ForXml(load, int.MaxValue, FileName, $"loadInformation{id}", warnings)).Append("</loadInformation").Append(id).Append(">\n");
         }
@@ -39,7 +39,7 @@ public static class XmlDefaultRenderer
             sb.Append("<Default>\n");
             sb.Append("  <callManagerGroup>\n    <members>\n      <member priority=\"0\">\n        <callManager>\n          <ports>\n");
             sb.Append("            <ethernetPhonePort>2000</ethernetPhonePort>\n");
-            sb.Append("            <sipPort>").Append(CnfNames.Number(site.AsteriskPort)).Append("</sipPort>\n");
+            sb.Append("            <sipPort>").Append(CiscoFileWords.Number(site.AsteriskPort)).Append("</sipPort>\n");
             sb.Append("            <mgcpPorts>\n              <listen>2427</listen>\n              <keepAlive>2428</keepAlive>\n            </mgcpPorts>\n");
             sb.Append("          </ports>\n");
             sb.Append("          <processNodeName>").AppendXml(site.AsteriskHost).Append("</processNodeName>\n");
@@ -55,6 +55,6 @@ public static class XmlDefaultRenderer
             text = TemplateText.Render(template, values, TemplateSyntax.Xml, FileName, warnings, out templateError);
         }
 
-        return new RenderOutput(new RenderedFile(FileName, FileScope.Site, Encoding.UTF8.GetBytes(text)), warnings) { TemplateError = templateError };
+        return new FileRenderResult(new RenderedFile(FileName, FileScope.Site, Encoding.UTF8.GetBytes(text)), warnings) { TemplateError = templateError };
     }
 }

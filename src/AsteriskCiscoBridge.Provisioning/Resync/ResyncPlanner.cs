@@ -40,7 +40,7 @@ public sealed record ResyncContact(string Endpoint, string? CallId, string? Stat
 public sealed record NotifyOrder(MacAddress Mac, string Endpoint, ResyncKind Kind, IReadOnlyList<string> Variables, TimeSpan Due)
 {
     /// <summary>The SIP event package, for the notify log.</summary>
-    public string Event => Kind == ResyncKind.CheckSync ? "check-sync" : "service-control";
+    public string Event => ResyncNotify.EventPackage(Kind);
 
     /// <summary>
     /// Set when <see cref="Endpoint"/> is gone from Asterisk: the phone's last known contact, which the
@@ -70,37 +70,6 @@ public sealed record ResyncPlan(IReadOnlyList<NotifyOrder> Orders, IReadOnlyList
 /// </summary>
 public static class ResyncPlanner
 {
-    private const string ZeroStamp = "{00000000-0000-0000-0000-000000000000}";
-
-    // The body's version-stamp lines, in the usecallmanager patch's order (spec beyond-79xx A5).
-    private static readonly string[] StampLines =
-    [
-        $"Content=ConfigVersionStamp={ZeroStamp}",
-        $"Content=DialplanVersionStamp={ZeroStamp}",
-        $"Content=SoftkeyVersionStamp={ZeroStamp}",
-        $"Content=FeatureControlVersionStamp={ZeroStamp}",
-    ];
-
-    /// <summary>
-    /// The <c>Variable:</c> lines of PJSIPNotify (spec §4.4): 7940/7960 <c>Event=check-sync</c>;
-    /// 79x1 a <c>service-control</c> body built at run time, because only then is the Call-ID of
-    /// the phone's registration known (a static pjsip_notify.conf section cannot carry it). The body
-    /// carries the first <paramref name="versionStamps"/> version-stamp lines (0–4) its series takes.
-    /// </summary>
-    public static IReadOnlyList<string> NotifyVariables(ResyncKind kind, string? registerCallId, int versionStamps = ServiceControlStamps.Full) => kind switch
-    {
-        ResyncKind.CheckSync => ["Event=check-sync"],
-        _ =>
-        [
-            "Event=service-control",
-            "Subscription-State=active",
-            "Content-Type=text/plain",
-            kind == ResyncKind.Reset ? "Content=action=reset" : "Content=action=restart",
-            $"Content=RegisterCallId={{{registerCallId}}}",
-            .. StampLines.Take(Math.Clamp(versionStamps, 0, StampLines.Length)),
-        ],
-    };
-
     /// <summary>The contacts of <paramref name="contacts"/> that a REGISTER made, as registrations, distinct, in order.</summary>
     public static IReadOnlyList<ResyncRegistration> Registrations(IEnumerable<ResyncContact> contacts) =>
         [.. contacts.Where(c => c.IsRegistered).Select(c => new ResyncRegistration(c.CallId!, c.Uri, c.ExpiresAt)).Distinct()];
@@ -128,6 +97,30 @@ public static class ResyncPlanner
         _ => null,
     };
 
+    /// <summary>The first contact a NOTIFY of <paramref name="kind"/> can go to: a live one; for service-control also registered (its Call-ID is named).</summary>
+    public static ResyncContact? ReachableContact(ResyncKind kind, IEnumerable<ResyncContact> contacts) =>
+        contacts.FirstOrDefault(c => c.IsLive && (kind == ResyncKind.CheckSync || c.IsRegistered));
+
+    /// <summary>
+    /// The NOTIFY for a phone none of whose endpoints Asterisk has any more, sent to its last contact
+    /// <paramref name="uri"/> (<c>URI:</c>) so it reads its files, now without those lines, at once; null when its
+    /// family's first rung names a registration and no Call-ID was kept for that contact.
+    /// </summary>
+    public static NotifyOrder? ToLastContact(MacAddress mac, PhoneFamily? family, string endpoint, string uri, string? callId, int versionStamps = ServiceControlStamps.Full)
+    {
+        var kind = FirstStep(family ?? PhoneFamily.Sip79x0);
+        if (kind != ResyncKind.CheckSync && string.IsNullOrEmpty(callId))
+        {
+            return null;
+        }
+
+        return new NotifyOrder(mac, endpoint, kind, ResyncNotify.Variables(kind, callId, versionStamps), TimeSpan.Zero)
+        {
+            Uri = uri,
+            Registrations = callId is not null ? [new ResyncRegistration(callId, uri)] : [],
+        };
+    }
+
     /// <summary>
     /// Plans one NOTIFY per phone, to the first of its endpoints (in button order) with a live
     /// contact; a 79x1 also needs that contact's Call-ID. Phones with no such contact wait.
@@ -139,16 +132,14 @@ public static class ResyncPlanner
         foreach (var target in targets.OrderBy(t => t.Mac.Value, StringComparer.Ordinal))
         {
             var kind = FirstStep(target.Family);
-            var chosen = target.Endpoints
-                .SelectMany(e => contactsOf(e).Where(c => c.IsLive && (kind == ResyncKind.CheckSync || !string.IsNullOrEmpty(c.CallId))))
-                .FirstOrDefault();
+            var chosen = ReachableContact(kind, target.Endpoints.SelectMany(contactsOf));
             if (chosen is null)
             {
                 waiting.Add(target.Mac);
                 continue;
             }
 
-            orders.Add(new NotifyOrder(target.Mac, chosen.Endpoint, kind, NotifyVariables(kind, chosen.CallId, target.VersionStamps), interval * orders.Count)
+            orders.Add(new NotifyOrder(target.Mac, chosen.Endpoint, kind, ResyncNotify.Variables(kind, chosen.CallId, target.VersionStamps), interval * orders.Count)
             {
                 Registrations = Registrations(target.Endpoints.SelectMany(contactsOf)),
             });

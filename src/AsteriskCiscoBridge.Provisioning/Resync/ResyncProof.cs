@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace AsteriskCiscoBridge.Provisioning.Resync;
 
 /// <summary>Where a phone stands in proving that it acted on its changed files.</summary>
@@ -93,6 +95,32 @@ public static class ResyncProofRule
             : new ResyncProof(ResyncProofState.AwaitingRegistration, "fetched; waiting for it to register again");
     }
 
+    /// <summary>A proven resync in the notify log's words: the proof and how long after the fetch it came.</summary>
+    public static string ProvenDetail(ResyncProof proof, DateTimeOffset fetchedAt, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        return $"{proof.Detail}, {Seconds(now - fetchedAt)} s after its fetch";
+    }
+
+    /// <summary>Why a phone that fetched and did not register by <paramref name="registerDeadline"/> after its last fetch is stale.</summary>
+    public static string StaleReason(TimeSpan registerDeadline) =>
+        $"{FetchedButNotRegistered} within {Readable(registerDeadline)} of its last fetch (check its SIP password and proxy address)";
+
+    /// <summary>A fetch after a NOTIFY in the notify log's words: which file, how long after the NOTIFY went at <paramref name="notifiedAt"/>.</summary>
+    public static string FetchDetail(string fileName, DateTimeOffset at, DateTimeOffset notifiedAt) =>
+        $"{fileName} fetched {Seconds(at - notifiedAt)} s after the NOTIFY";
+
+    /// <summary>
+    /// Whether a proof goes to the notify log: after a NOTIFY, or to clear a stale mark; a phone that fetched
+    /// unasked (it booted) just leaves the queue.
+    /// </summary>
+    public static bool IsLogged(bool notified, ResyncState state) => notified || state == ResyncState.Stale;
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string Readable(TimeSpan span) =>
+        span.TotalMinutes >= 1 && span.Seconds == 0 ? $"{span.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min" : $"{span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
+
     // How a registered contact shows a registration not among those before, or null when it is one of them, unchanged.
     private static string? RegisteredAgain(ResyncContact contact, IReadOnlyCollection<ResyncRegistration> before)
     {
@@ -110,7 +138,7 @@ public static class ResyncProofRule
         var recorded = before.FirstOrDefault(r => contact.Uri is not null && r.Uri == contact.Uri)
             ?? before.FirstOrDefault(r => r.Uri is null && r.CallId == contact.CallId);
         return recorded?.ExpiresAt is { } was && contact.ExpiresAt is { } expires && expires != was
-            ? $"contact {contact.Uri} refreshed, expires {expires.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC"
+            ? $"contact {contact.Uri} refreshed, expires {expires.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC"
             : null;
     }
 }

@@ -87,7 +87,7 @@ public sealed class PjsipEndpointSourceTests
         source.Start();
         client.Start();
         await server.WaitForActionAsync("PJSIPShowEndpoints", ct).WaitAsync(Bound, ct);
-        await Eventually.TrueAsync(() => time.PendingTimers == 2, "poll and retry armed", ct, Bound);
+        await time.ArmedAsync(2, ct).WithinAsync(Bound, "poll and retry armed", ct);
         Assert.Null(source.Current);
 
         server.Users["bridge"] = fixedUser;
@@ -119,7 +119,7 @@ public sealed class PjsipEndpointSourceTests
         // The read the event caused publishes its snapshot once the poll and the later read are armed (and
         // its own timers are gone, so moving the clock cannot time it out); the reload then ends quietly.
         await NextAsync(source, s => s.Find("6002") is not null, ct);
-        await Eventually.TrueAsync(() => time.PendingTimers == 2, "poll and the later read armed", ct, Bound);
+        await time.ArmedAsync(2, ct).WithinAsync(Bound, "poll and the later read armed", ct);
         server.Pbx.Remove("6002");
         time.Advance(SourceOptions.RetryDelay);
 
@@ -185,7 +185,7 @@ public sealed class PjsipEndpointSourceTests
         async Task ReadAfterDebounceAsync()
         {
             // The read loop is waiting out the debounce when a second timer (beside the poll) is armed.
-            await Eventually.TrueAsync(() => time.PendingTimers == 2, "debounce armed", ct, Bound);
+            await time.ArmedAsync(2, ct).WithinAsync(Bound, "debounce armed", ct);
             time.Advance(debounce);
             await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
         }
@@ -235,7 +235,7 @@ public sealed class PjsipEndpointSourceTests
             // A Reload right after a read: the wait is the rest of MinInterval, not the debounce.
             await server.SendReloadAsync(ct);
             Assert.Equal("Reload", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
-            await Eventually.TrueAsync(() => time.PendingTimers == 2, "the next read waits", ct, Bound);
+            await time.ArmedAsync(2, ct).WithinAsync(Bound, "the next read waits", ct);
             time.Advance(debounce);
             Assert.Equal(2, time.PendingTimers);
 
@@ -291,7 +291,7 @@ public sealed class PjsipEndpointSourceTests
 
         Assert.Equal(Enumerable.Range(0, 10).Select(i => new PjsipAuthentication("6001", $"call-{i}@127.0.0.1", "127.0.0.1")), authentications);
 
-        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the contacts read debounced", ct, Bound);
+        await time.ArmedAsync(2, ct).WithinAsync(Bound, "the contacts read debounced", ct);
         time.Advance(debounce);
         var update = await source.ContactUpdates.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
 
@@ -324,7 +324,7 @@ public sealed class PjsipEndpointSourceTests
         var first = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
         var second = await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
         Assert.Equal(("SuccessfulAuth", "NonQualified", "Reachable"), (authenticated.EventName, first["ContactStatus"], second["ContactStatus"]));
-        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the events' contacts read debounced", ct, Bound);
+        await time.ArmedAsync(2, ct).WithinAsync(Bound, "the events' contacts read debounced", ct);
         time.Advance(debounce);
         Assert.Equal("boot-1@127.0.0.1", Assert.Single((await source.ContactUpdates.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).Contacts).CallId);
 
@@ -332,7 +332,7 @@ public sealed class PjsipEndpointSourceTests
         asterisk.Advance(TimeSpan.FromMinutes(2));
         await server.RegisterAsync("6001", "Xk7pL2q-6001-Lab", _ => new AmiTestContact(Uri, "Cisco-CP7945G/9.4.3-fake", "boot-2@127.0.0.1"), ct);
         source.RequestContacts("test");
-        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the requested read debounced", ct, Bound);
+        await time.ArmedAsync(2, ct).WithinAsync(Bound, "the requested read debounced", ct);
         time.Advance(debounce);
         var contact = Assert.Single((await source.ContactUpdates.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).Contacts);
 
@@ -424,7 +424,7 @@ public sealed class PjsipEndpointSourceTests
         client.Start();
         Assert.Equal("FullyBooted", (await source.Events.ReadAsync(ct).AsTask().WaitAsync(Bound, ct)).EventName);
         await WaitForAsync(source, AmiSessionState.Connected, ct);
-        await Eventually.TrueAsync(() => time.PendingTimers == 2, "the login's read debounced", ct, Bound);
+        await time.ArmedAsync(2, ct).WithinAsync(Bound, "the login's read debounced", ct);
         time.Advance(debounce);
         return await source.Snapshots.ReadAsync(ct).AsTask().WaitAsync(Bound, ct);
     }

@@ -36,19 +36,21 @@ public sealed class PjsipSnapshotBuilderTests
         Assert.Equal("6001", alice.Aor);
         Assert.Equal(("Alice Anders", "6001"), (alice.CallerIdName, alice.CallerIdNumber));
         Assert.Equal(new PjsipAuth("6001-auth", "6001", "Xk7pL2q-6001-Lab", "userpass", string.Empty), alice.Auth);
-        Assert.Equal([new PjsipMacBinding("001122334455", MacBindingSource.Phoneprov, "6001-phone", Line: 1, Profile: "cisco", Order: 1)], alice.MacBindings);
+        // The phoneprov sections pass through as key/values, in file order: Provisioning reads them.
+        Assert.Equal(["6001-phone", "6003-phone"], snapshot.PhoneprovSections.Select(c => c.Name));
+        var phoneprov = snapshot.PhoneprovSections[0];
+        Assert.Equal(("6001", "001122334455", "1", "cisco"), (phoneprov.Get("endpoint"), phoneprov.Get("MAC"), phoneprov.Get("LINE"), phoneprov.Get("PROFILE")));
         Assert.True(alice.IsProvisionable);
         Assert.Equal("transport-udp", alice.Transport);
 
         var zoe = snapshot.Find("6003")!;
         Assert.Equal("Zoë Müller", zoe.CallerIdName);
         Assert.Equal("zm;6003#utf8", zoe.Auth!.Password);
-        Assert.Equal("0006D7B1C2D3", Assert.Single(zoe.MacBindings).Mac);
+        Assert.Equal("0006d7b1c2d3", snapshot.PhoneprovSections[1].Get("MAC"));
 
         var desk = snapshot.Find("6004")!;
         Assert.Equal("Front Desk", desk.CallerIdName);
-        Assert.Equal([new PjsipMacBinding("0006D7AA2A2E", MacBindingSource.SetVar, "CISCO_MAC")], desk.MacBindings);
-        Assert.Equal(["CISCO_MAC", "CISCO_MODEL"], desk.SetVars.Select(v => v.Key));
+        Assert.Equal([new("CISCO_MAC", "0006D7AA2A2E"), new("CISCO_MODEL", "CP-7945G")], desk.SetVars);
 
         Assert.Equal("6002", snapshot.Find("6002")!.Auth!.Name);
         Assert.Empty(snapshot.Problems);
@@ -120,8 +122,8 @@ public sealed class PjsipSnapshotBuilderTests
 
         Assert.Equal(fromFile.Endpoints.Select(e => (e.CallerIdName, e.CallerIdNumber)), fromDetails.Endpoints.Select(e => (e.CallerIdName, e.CallerIdNumber)));
         Assert.Equal(fromFile.Endpoints.Select(e => string.Join(",", e.SetVars)), fromDetails.Endpoints.Select(e => string.Join(",", e.SetVars)));
-        Assert.Equal("0006D7AA2A2E", Assert.Single(fromDetails.Find("6004")!.MacBindings).Mac);
-        Assert.Empty(fromDetails.Find("6001")!.MacBindings); // phoneprov bindings exist only in the file
+        Assert.Equal("0006D7AA2A2E", fromDetails.Find("6004")!.SetVars.Single(v => v.Key == "CISCO_MAC").Value);
+        Assert.Empty(fromDetails.PhoneprovSections); // phoneprov sections exist only in the file
     }
 
     [Fact]
@@ -136,7 +138,7 @@ public sealed class PjsipSnapshotBuilderTests
     }
 
     [Fact]
-    public void Build_bad_macs_and_dangling_phoneprov_sections_are_reported_not_bound()
+    public void Build_passes_phoneprov_sections_on_unjudged_even_bad_or_dangling_ones()
     {
         var config = RecordedConfig().AddRange(
             new ConfigCategory("x-phone", [new("type", "phoneprov"), new("endpoint", "9999"), new("MAC", "001122334466")]),
@@ -146,10 +148,11 @@ public sealed class PjsipSnapshotBuilderTests
             Now,
             4);
 
-        Assert.Contains("[x-phone] names endpoint '9999'", Assert.Single(snapshot.Problems), StringComparison.Ordinal);
+        // What a MAC or an endpoint name in them means is the Inventory's reading (MacBindingReader), not AMI's.
+        Assert.Equal(["6001-phone", "6003-phone", "x-phone", "y-phone"], snapshot.PhoneprovSections.Select(c => c.Name));
+        Assert.Empty(snapshot.Problems);
         var bob = snapshot.Find("6002")!;
-        Assert.Empty(bob.MacBindings);
-        Assert.Contains("[y-phone]", Assert.Single(bob.Problems), StringComparison.Ordinal);
+        Assert.Empty(bob.Problems);
         Assert.True(bob.IsProvisionable);
     }
 

@@ -47,9 +47,8 @@ public sealed class PjsipSnapshotReaderTests
             ["GetConfig", "GetConfig", "GetConfig", "PJSIPShowAuths", "PJSIPShowContacts", "PJSIPShowEndpoints"],
             (await DrainActionsAsync(server)).Order(StringComparer.Ordinal));
         Assert.Equal(["6001", "6002", "6003", "6004", "6005", "6006", "notify-out"], snapshot.Endpoints.Select(e => e.Name));
-        Assert.Equal("001122334455", snapshot.Find("6001")!.MacBindings.Single().Mac);
-        Assert.Equal("0006D7B1C2D3", snapshot.Find("6003")!.MacBindings.Single().Mac);
-        Assert.Equal("0006D7AA2A2E", snapshot.Find("6004")!.MacBindings.Single().Mac);
+        Assert.Equal([("6001", "001122334455"), ("6003", "0006d7b1c2d3")], snapshot.PhoneprovSections.Select(c => (c.Get("endpoint"), c.Get("MAC"))));
+        Assert.Equal("0006D7AA2A2E", snapshot.Find("6004")!.SetVars.Single(v => v.Key == "CISCO_MAC").Value);
         Assert.Equal("Zoë Müller", snapshot.Find("6003")!.CallerIdName);
         Assert.False(snapshot.Find("6005")!.IsProvisionable);
         Assert.Equal(("transport-udp", "127.0.0.1", 5060, PjsipTransportSource.Config), (snapshot.Find("6001")!.SipTransport!.Name, snapshot.Find("6001")!.SipTransport!.BindHost, snapshot.Find("6001")!.SipTransport!.BindPort, snapshot.Find("6001")!.SipTransport!.Source));
@@ -96,10 +95,10 @@ public sealed class PjsipSnapshotReaderTests
         var realtime = result.Snapshot.Find("100004")!;
         Assert.Equal(("User 4 Ünïcode", "100004"), (realtime.CallerIdName, realtime.CallerIdNumber));
         Assert.Equal("pw-100004-Zz9!", realtime.Auth!.Password);
-        Assert.Empty(realtime.MacBindings); // its phoneprov section would be in the file, and it is not there
+        Assert.DoesNotContain(result.Snapshot.PhoneprovSections, c => c.Get("endpoint") == "100004"); // its phoneprov section would be in the file, and it is not there
         var registered = result.Snapshot.Find("100010")!;
         Assert.Equal("Cisco-CP7945G/9.4.2", Assert.Single(registered.Contacts).UserAgent);
-        Assert.Equal("0006D7000001", Assert.Single(result.Snapshot.Find("100001")!.MacBindings).Mac);
+        Assert.Equal("0006D7000001", result.Snapshot.Find("100001")!.SetVars.Single(v => v.Key == "ACB_MAC").Value);
     }
 
     [Fact]
@@ -186,8 +185,7 @@ public sealed class PjsipSnapshotReaderTests
         var after = (await reader.ReadAsync(ct)).Snapshot!;
 
         Assert.Null(before.Find("6007"));
-        Assert.Equal("000B82000007", after.Find("6007")!.MacBindings.Single().Mac);
-        Assert.Equal(MacBindingSource.SetVar, after.Find("6007")!.MacBindings.Single().Source);
+        Assert.Equal([new("ACB_MAC", "00-0b-82-00-00-07")], after.Find("6007")!.SetVars);
         Assert.Equal("Bb-6002-secret!", before.Find("6002")!.Auth!.Password);
         Assert.Equal("rotated", after.Find("6002")!.Auth!.Password);
         Assert.NotNull(before.Find("6006"));

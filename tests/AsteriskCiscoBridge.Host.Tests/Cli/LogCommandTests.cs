@@ -1,8 +1,9 @@
 using System.Net;
-using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Tests.Provisioning;
 using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Requests;
+using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
@@ -26,12 +27,15 @@ public sealed class LogCommandTests
         {
             await app.StartAsync(Ct);
             var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
+            var recorder = app.Services.GetRequiredService<RequestRecorder>();
+            var logged = recorder.LoggedCount.Value;
             await TftpTestClient.AskAsync(tftp, "127.0.0.60", "ITLSEP0011223344AA.tlv", Ct);
             await TftpTestClient.AskAsync(tftp, "127.0.0.60", "SIP0011223344AA.cnf", Ct);
             await TftpTestClient.AskAsync(tftp, "127.0.0.60", "P0S3-08-12-00.sb2", Ct);
             await TftpTestClient.AskAsync(tftp, "127.0.0.60", "P0S3-08-12-00.loads", Ct);
             await TftpTestClient.AskAsync(tftp, "127.0.0.100", "OS79XX.TXT", Ct);
-            await Eventually.TrueAsync(async () => (await log.RecentAsync(null, 10, Ct)).Count == 4, "four requests in the request log", Ct);
+            await recorder.LoggedCount.ReachedAsync(logged + 4, Ct).WithinAsync(TimeSpan.FromSeconds(30), "four requests in the request log", Ct);
+            Assert.Equal(4, (await log.RecentAsync(null, 10, Ct)).Count);
             await Eventually.TrueAsync(async () => (await log.RecentRefusedAsync(10, Ct)).Count == 1, "the refused one counted", Ct);
             await app.StopAsync(Ct);
         }
@@ -65,7 +69,7 @@ public sealed class LogCommandTests
         var log = new RequestLog(new SqliteConnectionFactory(new StorageOptions { Database = cli.DatabasePath }));
         var mac = MacAddress.Parse("0011223344AA").Mac!.Value;
         var at = new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
-        await log.AppendAsync(new RequestRecord { At = at, Client = "10.0.0.5:1024", FileName = "CTLSEP0011223344AA.tlv", Mac = mac, Outcome = "notfound: no file source has it" }, Ct);
+        await log.AppendAsync(new RequestRecord { At = at, Client = "10.0.0.5:1024", FileName = "CTLSEP0011223344AA.tlv", Mac = mac, Outcome = RequestOutcome.Parse("notfound: no file source has it") }, Ct);
         var output = new StringWriter { NewLine = "\n" };
         var synchronized = TextWriter.Synchronized(output);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -79,8 +83,8 @@ public sealed class LogCommandTests
 
         var running = cli.InvokeAsync(synchronized, TextWriter.Null, stop.Token, "log", "--follow", "--mac", "0011223344AA");
         await Eventually.TrueAsync(() => Text().Contains("CTLSEP0011223344AA.tlv", StringComparison.Ordinal), "the existing request printed", Ct, TimeSpan.FromSeconds(30));
-        await log.AppendAsync(new RequestRecord { At = at.AddSeconds(1), Client = "10.0.0.9:1024", FileName = "SEP0011223344BB.cnf.xml", Outcome = "denied: x", Source = "guard" }, Ct);
-        await log.AppendAsync(new RequestRecord { At = at.AddSeconds(2), Client = "10.0.0.5:1025", FileName = "SEP0011223344AA.cnf.xml", Mac = mac, Outcome = "served: store", Source = "store", Bytes = 2048 }, Ct);
+        await log.AppendAsync(new RequestRecord { At = at.AddSeconds(1), Client = "10.0.0.9:1024", FileName = "SEP0011223344BB.cnf.xml", Outcome = RequestOutcome.Parse("denied: x"), Source = "guard" }, Ct);
+        await log.AppendAsync(new RequestRecord { At = at.AddSeconds(2), Client = "10.0.0.5:1025", FileName = "SEP0011223344AA.cnf.xml", Mac = mac, Outcome = RequestOutcome.Parse("served: store"), Source = "store", Bytes = 2048 }, Ct);
         Assert.DoesNotContain("SEP0011223344AA.cnf.xml", Text(), StringComparison.Ordinal);
 
         // The poll waits on the fake clock: nothing new is printed until time moves.
@@ -144,7 +148,7 @@ public sealed class LogCommandTests
         var log = new RequestLog(new SqliteConnectionFactory(new StorageOptions { Database = cli.DatabasePath }));
         var at = cli.Time.GetUtcNow();
         await log.AppendAsync(
-            [new RequestRecord { At = at, Client = "10.0.0.5:1024", FileName = "SEP0011223344AA.cnf.xml", Mac = MacAddress.Parse("0011223344AA").Mac, Outcome = "served: store", Source = "store", Bytes = 10 }],
+            [new RequestRecord { At = at, Client = "10.0.0.5:1024", FileName = "SEP0011223344AA.cnf.xml", Mac = MacAddress.Parse("0011223344AA").Mac, Outcome = RequestOutcome.Parse("served: store"), Source = "store", Bytes = 10 }],
             [new RefusedCount { Minute = at, Address = "203.0.113.7", Denied = 3, FirstAt = at, LastAt = at }],
             Ct);
 

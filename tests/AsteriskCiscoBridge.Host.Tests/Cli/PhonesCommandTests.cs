@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Tests.Cli;
@@ -78,11 +79,11 @@ public sealed class PhonesCommandTests
         await queue.PlaceAsync([new ResyncPlacement(Mac(1), ResyncState.Deferred, at, at.AddMinutes(30)), new ResyncPlacement(Mac(2), ResyncState.WaitingContact, null, null)], at, ct);
         foreach (var i in new[] { 3, 4 })
         {
-            await queue.BeginSendAsync(new ResyncSend(Mac(i), "1001", "restart", 1), at, ct);
+            await queue.BeginSendAsync(new ResyncSend(Mac(i), "1001", ResyncKind.Restart, 1), at, ct);
             await queue.CompleteSendsAsync([new ResyncSendResult(Mac(i), ResyncSendOutcome.Accepted, at.AddMinutes(3), new NotifyRecord { At = at, Mac = Mac(i), Endpoint = "1001", Event = "service-control", Outcome = "sent" })], at, ct);
         }
 
-        await queue.BeginSendAsync(new ResyncSend(Mac(4), "1001", "reset", 2), at.AddMinutes(3), ct);
+        await queue.BeginSendAsync(new ResyncSend(Mac(4), "1001", ResyncKind.Reset, 2), at.AddMinutes(3), ct);
         await queue.CompleteSendsAsync([new ResyncSendResult(Mac(4), ResyncSendOutcome.Accepted, at.AddMinutes(6), new NotifyRecord { At = at, Mac = Mac(4), Endpoint = "1001", Event = "service-control", Outcome = "sent" })], at, ct);
         await queue.MarkStaleAsync(Mac(4), new NotifyRecord { At = at.AddMinutes(6), Mac = Mac(4), Endpoint = "1001", Event = "service-control", Outcome = "stale", Detail = "no fetch after 2 NOTIFYs, the last service-control reset" }, ct);
 

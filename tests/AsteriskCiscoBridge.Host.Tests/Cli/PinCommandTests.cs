@@ -34,7 +34,7 @@ public sealed class PinCommandTests
     private static async Task RemoveAsync(CliHarness cli, FirmwareStore store, string file)
     {
         File.Delete(Path.Combine(cli.FirmwareFolder, file));
-        await store.RecordScanAsync(await Host.Firmware.FirmwareFolder.ScanAsync(cli.FirmwareFolder, Ct), new Dictionary<string, string>(), DateTimeOffset.UtcNow, Ct);
+        await store.RecordScanAsync(await AsteriskCiscoBridge.Firmware.FirmwareFolder.ScanAsync(cli.FirmwareFolder, Ct), new Dictionary<string, string>(), DateTimeOffset.UtcNow, Ct);
     }
 
     private static async Task<string> SepFileAsync(CliHarness cli)
@@ -133,7 +133,7 @@ public sealed class PinCommandTests
         var sep = await SepFileAsync(cli);
         var (_, json, _) = await cli.RunAsync("phones", "--json");
         var verify = new StringWriter();
-        var verified = await FirmwareCommand.VerifyAsync(cli.FirmwareFolder, TextWriter.Null, verify, Ct, AsteriskCiscoBridge.Host.Provisioning.HostSettings.Load(new FileInfo(cli.ConfigFile)).Firmware);
+        var verified = await FirmwareCommand.VerifyAsync(cli.FirmwareFolder, TextWriter.Null, verify, Ct, AsteriskCiscoBridge.Services.Provisioning.SiteConfiguration.From(AsteriskCiscoBridge.Host.Configuration.AcbConfiguration.Build(cli.ConfigFile)).Firmware);
 
         Assert.Contains("<loadInformation>SIP41.8-5-2S</loadInformation>", sep, StringComparison.Ordinal);
         var reason = JsonDocument.Parse(json).RootElement[0].GetProperty("loadReason").GetString();

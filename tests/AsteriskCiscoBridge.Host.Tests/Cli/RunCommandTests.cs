@@ -1,6 +1,6 @@
 using System.Net;
 using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,7 @@
 using AsteriskCiscoBridge.Host.Configuration;
-using AsteriskCiscoBridge.Host.Http;
-using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Http;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Testing.Support;
 using Microsoft.Extensions.Configuration;
 
@@ -64,7 +65,7 @@ public sealed class AcbConfigurationTests : IDisposable
     {
         var configuration = Build("""{ "Firmware": { "Defaults": { "7960": "P0S3-08-12-00", "7961": "SIP41.8-5-2S" } } }""", ("Firmware:Defaults:7961", "SIP41.9-4-2SR3-1S"));
 
-        var defaults = HostSettings.From(configuration).Firmware;
+        var defaults = SiteConfiguration.From(configuration).Firmware;
 
         Assert.Empty(defaults.Problems);
         Assert.Equal(

@@ -1,4 +1,5 @@
 using AsteriskCiscoBridge.Host.Configuration;
+using AsteriskCiscoBridge.Services.Configuration;
 using AsteriskCiscoBridge.Testing.Support;
 
 namespace AsteriskCiscoBridge.Host.Tests.Configuration;

@@ -1,4 +1,5 @@
 using AsteriskCiscoBridge.Host.Configuration;
+using AsteriskCiscoBridge.Services.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Tests.Configuration;
 

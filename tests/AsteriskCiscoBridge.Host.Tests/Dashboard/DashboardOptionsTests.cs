@@ -1,5 +1,6 @@
+using AsteriskCiscoBridge.Dashboard;
 using AsteriskCiscoBridge.Host.Configuration;
-using AsteriskCiscoBridge.Host.Dashboard;
+using AsteriskCiscoBridge.Services.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Tests.Dashboard;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using AsteriskCiscoBridge.Host.Asterisk;
 using AsteriskCiscoBridge.Host.Diagnostics;
+using AsteriskCiscoBridge.Services.Asterisk;
+using AsteriskCiscoBridge.Services.Diagnostics;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Time;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using AsteriskCiscoBridge.Host.Diagnostics;
+using AsteriskCiscoBridge.Services.Diagnostics;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Time;
 using AsteriskCiscoBridge.Tftp.Files;

@@ -1,10 +1,12 @@
 using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Asterisk;
+using AsteriskCiscoBridge.Firmware;
 using AsteriskCiscoBridge.Host.Diagnostics;
-using AsteriskCiscoBridge.Host.Firmware;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Asterisk;
+using AsteriskCiscoBridge.Services.Diagnostics;
+using AsteriskCiscoBridge.Services.Firmware;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Firmware;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using AsteriskCiscoBridge.Host.Diagnostics;
 using AsteriskCiscoBridge.Host.Tests.Cli;
+using AsteriskCiscoBridge.Services.Diagnostics;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Tftp.Server;

@@ -1,4 +1,6 @@
 using AsteriskCiscoBridge.Host.Diagnostics;
+using AsteriskCiscoBridge.Provisioning.Requests;
+using AsteriskCiscoBridge.Services.Diagnostics;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using Microsoft.Data.Sqlite;
@@ -41,7 +43,7 @@ public sealed class StoreDoctorTests
         var factory = new SqliteConnectionFactory(options);
         await factory.MigrateAsync(Ct);
         var at = new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
-        await new RequestLog(factory).AppendAsync([.. Enumerable.Range(0, 3).Select(i => new RequestRecord { At = at, Client = "10.0.0.5:1024", FileName = "OS79XX.TXT", Outcome = "served: x" })], [], Ct);
+        await new RequestLog(factory).AppendAsync([.. Enumerable.Range(0, 3).Select(i => new RequestRecord { At = at, Client = "10.0.0.5:1024", FileName = "OS79XX.TXT", Outcome = RequestOutcome.Parse("served: x") })], [], Ct);
 
         var result = await StoreDoctor.CheckAsync(factory, options, Ct);
 

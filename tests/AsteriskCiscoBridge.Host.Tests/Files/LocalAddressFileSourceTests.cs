@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Tftp.Files;
 
 namespace AsteriskCiscoBridge.Host.Tests.Files;

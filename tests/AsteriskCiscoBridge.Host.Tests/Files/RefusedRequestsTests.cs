@@ -1,5 +1,6 @@
 using System.Net;
-using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Provisioning.Requests;
+using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Storage;
 
 namespace AsteriskCiscoBridge.Host.Tests.Files;
@@ -9,7 +10,7 @@ public sealed class RefusedRequestsTests
     private static readonly DateTimeOffset At = new(2026, 11, 22, 14, 2, 7, TimeSpan.Zero);
 
     private static FileRequest Request(string outcome, string? source = null, string address = "203.0.113.7", string protocol = "tftp", string file = "SEP0006D7000001.cnf.xml", int second = 0) =>
-        new(At.AddSeconds(second), protocol, new IPEndPoint(IPAddress.Parse(address), 40000 + second), file, outcome.StartsWith("served", StringComparison.Ordinal), outcome, 0, source);
+        new(At.AddSeconds(second), protocol, new IPEndPoint(IPAddress.Parse(address), 40000 + second), file, outcome.StartsWith("served", StringComparison.Ordinal), RequestOutcome.Parse(outcome), 0, source);
 
     [Theory]
     [InlineData("malformed: RRQ without a NUL after the file name at byte 25", null, RefusalKind.Malformed)]

@@ -1,7 +1,8 @@
 using System.Net;
-using AsteriskCiscoBridge.Host.Files;
 using AsteriskCiscoBridge.Host.Tests.Cli;
 using AsteriskCiscoBridge.Host.Tests.Provisioning;
+using AsteriskCiscoBridge.Provisioning.Requests;
+using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
@@ -48,7 +49,7 @@ public sealed class RequestRecorderTests
         Assert.Equal(["127.0.0.2", "127.0.0.4", "127.0.1.1"], counts.Select(c => c.Address).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal("OS79XX.TXT", counts.First(c => c.Address == "127.0.1.1").LastFile);
         Assert.InRange(rows.Count, 1, 40); // the phone, and the scan's first requests that reached the file tree
-        Assert.DoesNotContain(rows, r => r.Outcome.StartsWith("malformed", StringComparison.Ordinal) || r.Outcome.StartsWith("denied", StringComparison.Ordinal) || r.Outcome.StartsWith("busy", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows, r => r.Outcome.Kind is RequestOutcomeKind.Malformed or RequestOutcomeKind.Denied or RequestOutcomeKind.Busy);
         await app.StopAsync(Ct);
     }
 
@@ -64,21 +65,23 @@ public sealed class RequestRecorderTests
         const int Requests = 10_000;
 
         // Another writer holds the store: every write of the recorder waits its busy timeout, then fails.
+        int logged;
         await using (var blocker = await factory.OpenAsync(Ct))
         {
             await using var transaction = blocker.BeginTransaction(deferred: false);
             for (var i = 0; i < Requests; i++)
             {
-                recorder.Record(new FileRequest(DateTimeOffset.UtcNow, "tftp", new IPEndPoint(IPAddress.Loopback, 1024 + (i % 1000)), "nothing-here.bin", false, "notfound: no file source has it", 0));
+                recorder.Record(new FileRequest(DateTimeOffset.UtcNow, "tftp", new IPEndPoint(IPAddress.Loopback, 1024 + (i % 1000)), "nothing-here.bin", false, RequestOutcome.Parse("notfound: no file source has it"), 0));
             }
 
             Assert.InRange(recorder.Health.RequestsNotRecorded, Requests - RequestRecorder.Capacity - (2 * RequestRecorder.MaxBatch), Requests);
             await Eventually.TrueAsync(() => recorder.Health.WriteFailures > 0, "a write that failed on the lock", Ct);
+            logged = recorder.LoggedCount.Value;
         }
 
         // Once the store is free, what is still queued is written.
         var log = new RequestLog(factory);
-        await Eventually.TrueAsync(async () => await log.CountAsync(Ct) > 0, "queued requests written", Ct);
+        await recorder.LoggedCount.ReachedAsync(logged + 1, Ct).WithinAsync(TimeSpan.FromSeconds(30), "queued requests written", Ct);
         Assert.InRange(await log.CountAsync(Ct), 1, RequestRecorder.Capacity + RequestRecorder.MaxBatch);
         Assert.False(recorder.Health.Full);
         await app.StopAsync(Ct);

@@ -1,5 +1,5 @@
 using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Host.Files;
+using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Firmware;
 using AsteriskCiscoBridge.Testing.Support;

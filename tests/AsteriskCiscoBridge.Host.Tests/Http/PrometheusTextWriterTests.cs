@@ -1,4 +1,4 @@
-using AsteriskCiscoBridge.Host.Http;
+using AsteriskCiscoBridge.Services.Http;
 
 namespace AsteriskCiscoBridge.Host.Tests.Http;
 

@@ -1,8 +1,9 @@
-using AsteriskCiscoBridge.Host.Asterisk;
+using AsteriskCiscoBridge.Dashboard;
 using AsteriskCiscoBridge.Host.Configuration;
-using AsteriskCiscoBridge.Host.Dashboard;
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Host.Provisioning;
+using AsteriskCiscoBridge.Services.Asterisk;
+using AsteriskCiscoBridge.Services.Configuration;
+using AsteriskCiscoBridge.Services.Files;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Testing.Support;
 using Microsoft.Extensions.Configuration;
 
@@ -36,7 +37,7 @@ public sealed class ExampleConfigurationTests
         Assert.Equal(64L << 20, tftp.MaxBufferedBytes);
         var dashboard = DashboardOptions.Read(configuration)!;
         Assert.True(dashboard.Loopback);
-        var settings = HostSettings.From(configuration);
+        var settings = SiteConfiguration.From(configuration);
         Assert.Equal("/var/lib/asterisk-cisco-bridge/acb.db", settings.Storage.Database);
         Assert.Equal((TimeSpan.FromDays(30), 1_000_000L), (settings.Storage.RequestLogRetention, settings.Storage.RequestLogMaxRows));
         // Unset: each endpoint's transport says where phones register (issue 10 item 5); set only behind NAT.

@@ -1,6 +1,6 @@
-using AsteriskCiscoBridge.Host.Phonebook;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Phonebook;
+using AsteriskCiscoBridge.Services.Provisioning;
 using Microsoft.Extensions.Configuration;
 
 namespace AsteriskCiscoBridge.Host.Tests.Phonebook;
@@ -19,7 +19,7 @@ public sealed class DirectoryOptionsTests
         var configuration = Build(("Http:Listen", listen), ("Directory:Url", url), ("Directory:Enabled", enabled));
 
         Assert.Equal(expected, DirectoryOptions.UrlFor(configuration));
-        Assert.Equal(expected, HostSettings.From(configuration).Site.ToSettings().DirectoryUrl);
+        Assert.Equal(expected, SiteConfiguration.From(configuration).Site.ToSettings().DirectoryUrl);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Tests.Support;
+using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Provisioning;
 
 namespace AsteriskCiscoBridge.Host.Tests.Provisioning;
 

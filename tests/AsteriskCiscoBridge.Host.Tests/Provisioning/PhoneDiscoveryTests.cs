@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Host.Files;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Tests.Cli;
 using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Files;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
@@ -51,6 +51,7 @@ public sealed class PhoneDiscoveryTests
         var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
         var discovery = app.Services.GetRequiredService<PhoneDiscovery>();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var handled = discovery.HandledCount.Value;
 
         // A 7940 on SIP boots (spec §1.2); a 79x1 tries HTTP 6970 first (spec §1.1).
         await TftpTestClient.AskAsync(tftp, "127.0.0.50", "OS79XX.TXT", Ct);
@@ -60,7 +61,7 @@ public sealed class PhoneDiscoveryTests
         await TftpTestClient.AskAsync(tftp, "127.0.0.50", $"SIP{Mac7940}.cnf", Ct);
         // None of the five is answered by the store (the firmware folder is empty, so there is no OS79XX.TXT either):
         // discovery sees all five, one after another.
-        await Eventually.TrueAsync(() => discovery.Handled >= 5, "the five requests seen by discovery", Ct, TimeSpan.FromSeconds(30));
+        await discovery.HandledCount.ReachedAsync(handled + 5, Ct).WithinAsync(TimeSpan.FromSeconds(30), "the five requests seen by discovery", Ct);
 
         var (exit, table, _) = await cli.RunAsync("phones", "--unbound");
         var (_, json, _) = await cli.RunAsync("phones", "--unbound", "--json");
@@ -101,11 +102,12 @@ public sealed class PhoneDiscoveryTests
         await app.StartAsync(Ct);
         var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
         var discovery = app.Services.GetRequiredService<PhoneDiscovery>();
+        var handled = discovery.HandledCount.Value;
 
         await TftpTestClient.AskAsync(tftp, "127.0.0.52", "CTLSEP0011223344CC.tlv", Ct);
         await TftpTestClient.AskAsync(tftp, "127.0.0.52", "SEP0011223344CC.cnf.xml", Ct);
         await TftpTestClient.AskAsync(tftp, "127.0.0.52", "SIP75.9-4-2SR3-1S.loads", Ct);
-        await Eventually.TrueAsync(() => discovery.Handled >= 3, "three requests seen by discovery", Ct, TimeSpan.FromSeconds(30));
+        await discovery.HandledCount.ReachedAsync(handled + 3, Ct).WithinAsync(TimeSpan.FromSeconds(30), "three requests seen by discovery", Ct);
 
         var bound = await cli.RunAsync("bind", "0011223344CC", "6001");
 

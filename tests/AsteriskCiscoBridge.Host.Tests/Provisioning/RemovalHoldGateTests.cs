@@ -1,9 +1,9 @@
 using System.Globalization;
 using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Time;

@@ -1,7 +1,7 @@
 using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Testing.Support;
 using Microsoft.Extensions.Logging.Testing;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Time;
@@ -130,11 +130,12 @@ public sealed class StoreChangeWatcherTests
     {
         if (advance)
         {
-            await Eventually.TrueAsync(() => time.PendingTimers == 1, "the watcher waiting for its next tick", Ct, Bound);
+            await time.ArmedAsync(1, Ct).WithinAsync(Bound, "the watcher waiting for its next tick", Ct);
             time.Advance(new SyncOptions().StoreWatchInterval);
         }
 
-        await Eventually.TrueAsync(() => watcher.Reads == reads, $"read {reads} of the audit log", Ct, Bound);
+        await watcher.ReadCount.ReachedAsync(reads, Ct).WithinAsync(Bound, $"read {reads} of the audit log", Ct);
+        Assert.Equal(reads, watcher.Reads);
     }
 
     private static IConfiguration Configuration(params (string Key, string Value)[] values) =>

@@ -1,7 +1,8 @@
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
+using AsteriskCiscoBridge.Services.Resync;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -69,7 +70,7 @@ public sealed class ResyncRestartTests : IAsyncDisposable
     public async Task A_service_stopped_between_sends_leaves_the_rest_to_the_next_one_and_nothing_is_sent_twice()
     {
         var first = await StartServiceAsync(await ConnectAsync());
-        await first.Resync.PlanAsync(first.Snapshot, Macs, Ct);
+        await first.Resync.PlanAndQueueAsync(first.Snapshot, Macs, Ct);
         await SendsAsync(2);
 
         // Stopped while it waits for the third NOTIFY's turn (the second's answer is in by then).
@@ -77,7 +78,7 @@ public sealed class ResyncRestartTests : IAsyncDisposable
         await first.StopAsync();
 
         var second = await StartServiceAsync(await ConnectAsync());
-        await second.Resync.PlanAsync(second.Snapshot, [], Ct);
+        await second.Resync.PlanAndQueueAsync(second.Snapshot, [], Ct);
         await SendsAsync(5);
 
         await AllAwaitingFetchAsync();
@@ -95,12 +96,12 @@ public sealed class ResyncRestartTests : IAsyncDisposable
         // nothing of it runs any more, no finally, no write.
         var dying = new DyingSender(await ConnectAsync(), dieOnNotify: 3, _afterTest.Token);
         var first = await StartServiceAsync(dying);
-        await first.Resync.PlanAsync(first.Snapshot, Macs, Ct);
+        await first.Resync.PlanAndQueueAsync(first.Snapshot, Macs, Ct);
         await SendsAsync(3);
         await dying.Dead.WaitAsync(Bound, Ct);
 
         var second = await StartServiceAsync(await ConnectAsync());
-        await second.Resync.PlanAsync(second.Snapshot, [], Ct);
+        await second.Resync.PlanAndQueueAsync(second.Snapshot, [], Ct);
         await SendsAsync(5);
 
         await AllAwaitingFetchAsync();
@@ -118,14 +119,14 @@ public sealed class ResyncRestartTests : IAsyncDisposable
         // The process dies after marking the second phone 'sending' and before the action leaves.
         var dying = new DyingSender(await ConnectAsync(), dieOnNotify: 2, _afterTest.Token, forward: false);
         var first = await StartServiceAsync(dying);
-        await first.Resync.PlanAsync(first.Snapshot, Macs[..2], Ct);
+        await first.Resync.PlanAndQueueAsync(first.Snapshot, Macs[..2], Ct);
         await SendsAsync(1);
         await Eventually.TrueAsync(() => _time.PendingTimers >= 1, "waiting for the second turn", Ct, Bound);
         _time.Advance(Stagger);
         await dying.Dead.WaitAsync(Bound, Ct);
 
         var second = await StartServiceAsync(await ConnectAsync());
-        await second.Resync.PlanAsync(second.Snapshot, [], Ct);
+        await second.Resync.PlanAndQueueAsync(second.Snapshot, [], Ct);
         Assert.Equal(["6001"], _notified);
 
         // No fetch from either phone by the deadline: each gets its second check-sync, once.

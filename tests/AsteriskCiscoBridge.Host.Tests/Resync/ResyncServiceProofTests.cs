@@ -2,9 +2,9 @@ using System.Threading.Channels;
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Resync;
+using AsteriskCiscoBridge.Services.Resync;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -55,12 +55,13 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     public async Task A_phone_that_fetches_and_never_registers_is_stale_fetched_but_did_not_register_until_it_registers()
     {
         var resync = await StartAsync();
-        await resync.PlanAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
+        await resync.PlanAndQueueAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
         await _ami.NextAsync(Ct);
         await AwaitingFetchAsync();
         _ami.Contacts = [("6001", "sip:6001@127.0.0.1:5070", "reg-6001")];
 
         // It fetches (a wrong password in its new file, say): the fetch alone proves nothing.
+        var rearmed = await WaitingAsync();
         await resync.OnFetchedAsync(Mac7960, $"SIP{Mac7960}.cnf", _time.GetUtcNow().AddSeconds(20), Ct);
         Assert.Equal((1, 0), (resync.Fetched, resync.Proven));
         var row = Assert.Single(await Queue.ListAsync(Ct));
@@ -69,7 +70,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
 
         // Its contacts stay as they were (the old registration): at the deadline it is stale, after a fresh read.
         await resync.OnContactsAsync(Contacts(("6001", "reg-6001")), Ct);
-        await PassAsync(Options.FetchDeadline);
+        await PassAsync(Options.FetchDeadline, rearmed);
         await PassAsync(TimeSpan.FromSeconds(20) + RegisterDeadline - Options.FetchDeadline);
         await Eventually.TrueAsync(() => resync.Stale.Contains(Mac7960), "marked stale", Ct, Bound);
         Assert.Equal(1, _ami.ContactReads);
@@ -94,16 +95,17 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     public async Task A_registration_that_raised_no_event_is_found_by_the_read_at_the_deadline()
     {
         var resync = await StartAsync();
-        await resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        await resync.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
         Assert.Contains("Content=RegisterCallId={reg-6002}", (await _ami.NextAsync(Ct)).GetAll("Variable"));
         await AwaitingFetchAsync();
+        var rearmed = await WaitingAsync();
         await resync.OnFetchedAsync(Mac7961, $"SEP{Mac7961}.cnf.xml", _time.GetUtcNow().AddSeconds(5), Ct);
 
         // The restarted phone registered again from the same contact: Asterisk kept the Call-ID, moved the
         // expiration and raised no ContactStatus; the read at the deadline finds it.
         _ami.Contacts = [("6002", "sip:6002@127.0.0.1:5070", "reg-6002")];
         _ami.Expirations["sip:6002@127.0.0.1:5070"] = 1795313105 + 600;
-        await PassAsync(Options.FetchDeadline);
+        await PassAsync(Options.FetchDeadline, rearmed);
         await PassAsync(TimeSpan.FromSeconds(5) + RegisterDeadline - Options.FetchDeadline);
         await Eventually.TrueAsync(() => resync.Proven == 1, "proven at the deadline", Ct, Bound);
 
@@ -116,7 +118,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     public async Task The_first_request_Asterisk_authenticates_after_the_boot_proves_the_restart_and_is_named_by_the_next_one_whatever_order_they_are_seen_in()
     {
         var resync = await StartAsync();
-        await resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        await resync.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
         Assert.Contains("Content=RegisterCallId={reg-6002}", (await _ami.NextAsync(Ct)).GetAll("Variable"));
         await AwaitingFetchAsync();
 
@@ -141,7 +143,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
 
         // The next change, planned by a service started again over the same store, names the phone's registration.
         var again = Start();
-        await again.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        await again.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
         Assert.Contains("Content=RegisterCallId={boot-2@127.0.0.1}", (await _ami.NextAsync(Ct)).GetAll("Variable"));
 
         // Once Asterisk lists a contact created since (the phone unregistered and registered anew), Asterisk's is newer.
@@ -149,7 +151,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         await again.OnFetchedAsync(Mac7961, $"SEP{Mac7961}.cnf.xml", _time.GetUtcNow(), Ct, host: "127.0.0.1");
         await again.OnContactsAsync(Contacts(("6002", "boot-3@127.0.0.1")), Ct);
         Assert.Equal(1, again.Proven);
-        await again.PlanAsync(Snapshot(("6002", "boot-3@127.0.0.1")), [Mac7961], Ct);
+        await again.PlanAndQueueAsync(Snapshot(("6002", "boot-3@127.0.0.1")), [Mac7961], Ct);
         Assert.Contains("Content=RegisterCallId={boot-3@127.0.0.1}", (await _ami.NextAsync(Ct)).GetAll("Variable"));
     }
 
@@ -159,7 +161,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         var resync = await StartAsync();
         var requests = Channel.CreateUnbounded<string>();
         _loops.Add(resync.PollForProofAsync(reason => requests.Writer.TryWrite(reason), _stop.Token));
-        await resync.PlanAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
+        await resync.PlanAndQueueAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
         await _ami.NextAsync(Ct);
         await AwaitingFetchAsync();
 
@@ -199,7 +201,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         _loops.Add(resync.PollForProofAsync(_ => _loops.Add(ReadContactsAsync()), _stop.Token));
         _ami.Contacts = [("6002", "sip:6002@127.0.0.1:5070", "reg-6002")];
         await resync.OnContactsAsync((await reader.ReadContactsAsync(Ct)).Update!, Ct);
-        await resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        await resync.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
         await _ami.NextAsync(Ct);
         await AwaitingFetchAsync();
         await resync.OnFetchedAsync(Mac7961, $"SEP{Mac7961}.cnf.xml", _time.GetUtcNow(), Ct);
@@ -231,7 +233,7 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     public async Task A_waiting_phone_is_told_when_refreshed_contacts_show_it_registered_without_a_snapshot()
     {
         var resync = await StartAsync();
-        await resync.PlanAsync(Snapshot(), [Mac7960], Ct);
+        await resync.PlanAndQueueAsync(Snapshot(), [Mac7960], Ct);
         Assert.Equal([Mac7960], resync.Waiting);
 
         await resync.OnContactsAsync(Contacts(("6001", "reg-6001")), Ct);
@@ -244,12 +246,13 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
     public async Task A_phone_whose_endpoint_was_removed_is_told_with_PJSIPNotify_URI_at_its_last_contact_even_after_a_restart()
     {
         var first = await StartAsync();
-        await first.PlanAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
+        await first.PlanAndQueueAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
         await _ami.NextAsync(Ct);
+        await AwaitingFetchAsync(); // the first service's answer and notify-log row are written before it "restarts"
 
         // The service restarts; then the admin removes endpoint 6001: the phone's files change, its only line is gone.
         var again = Start();
-        var plan = await again.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7960], Ct);
+        var plan = await again.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [Mac7960], Ct);
         var told = await _ami.NextActionAsync(Ct);
 
         Assert.Equal("sip:6001@127.0.0.1:5070", Assert.Single(plan.Orders).Uri);
@@ -258,16 +261,6 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
         var log = (await new NotifyLog(_connections).RecentAsync(Mac7960, 1, Ct))[0];
         Assert.Equal(("sent", "6001"), (log.Outcome, log.Endpoint));
         Assert.Contains("to its last contact sip:6001@127.0.0.1:5070", log.Detail, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void NotifyAction_is_the_recorded_PJSIPNotify_to_an_endpoint_or_to_a_uri()
-    {
-        var byEndpoint = new NotifyOrder(Mac7960, "6001", ResyncKind.CheckSync, ["Event=check-sync"], TimeSpan.Zero);
-        var byUri = byEndpoint with { Uri = "sip:6001@127.0.0.1:5070" };
-
-        Assert.Equal(AmiFixtures.Numbered("registration-and-notify", "09-", "request"), AmiActionWriter.ToBytes(ResyncService.NotifyAction(byEndpoint).WithActionId("registration-and-notify-09")));
-        Assert.Equal(AmiFixtures.Numbered("registration-and-notify", "11-", "request"), AmiActionWriter.ToBytes(ResyncService.NotifyAction(byUri).WithActionId("registration-and-notify-11")));
     }
 
     private ResyncQueue Queue => new(_connections);
@@ -294,10 +287,19 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
 
     // Moves the driven clock once the sender waits for a deadline. The sender armed its wait for the
     // deadline it knew (a fetch moves the row's deadline later), so a move goes one deadline at a time.
-    private async Task PassAsync(TimeSpan span)
+    // A fetch wakes the sender, which arms its wait again: then the wait is the one scheduled after
+    // <paramref name="rearmed"/> (taken before the fetch), not the one it replaces.
+    private async Task PassAsync(TimeSpan span, long rearmed = 0)
     {
-        await Eventually.TrueAsync(() => _time.PendingTimers >= 1, "deadline armed", Ct, Bound);
+        await _time.ArmedAfterAsync(rearmed, Ct).WithinAsync(Bound, "the sender's deadline armed", Ct);
         _time.Advance(span);
+    }
+
+    // The sender waits for its deadline (its timer armed, nothing else to do): what it arms from now on replaces that wait.
+    private async Task<long> WaitingAsync()
+    {
+        await _time.ArmedAfterAsync(0, Ct).WithinAsync(Bound, "the sender's deadline armed", Ct);
+        return _time.Scheduled;
     }
 
     private PjsipContactsUpdate Contacts(params (string Endpoint, string CallId)[] registered) => new()
@@ -322,7 +324,6 @@ public sealed class ResyncServiceProofTests : IAsyncDisposable
             Auth = new PjsipAuth(n, n, "pw", "userpass", string.Empty),
             Contacts = [.. registered.Where(r => r.Endpoint == n).Select(r => new PjsipContact(n, $"sip:{n}@127.0.0.1:5070", "Cisco", r.CallId, "Reachable", RecordedExpiration))],
             SetVars = [],
-            MacBindings = [],
             NotProvisionableReason = null,
             Problems = [],
             DeviceState = "Not in use",

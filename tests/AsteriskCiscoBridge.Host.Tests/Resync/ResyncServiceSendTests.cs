@@ -1,7 +1,8 @@
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
+using AsteriskCiscoBridge.Services.Resync;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -58,19 +59,20 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
         _asterisk.RefuseNotifies = int.MaxValue;
         var (resync, snapshot) = await StartAsync(new ResyncOptions { Interval = TimeSpan.Zero });
 
-        await resync.PlanAsync(snapshot, [Mac], Ct);
+        await resync.PlanAndQueueAsync(snapshot, [Mac], Ct);
         await NotifiesAsync(1);
         var row = await RowAsync(r => r.State == ResyncState.Retry);
         Assert.Equal((1L, "Asterisk refused the check-sync NOTIFY: Unable to retrieve endpoint 6001 (try 1 of 3; again at 2026-11-22T08:00:10Z)"), (row.Refused, row.Reason));
 
         // Not before its time: 10 s, then 20 s.
-        await ArmedAsync();
+        await RetryArmedAsync(row);
         _time.Advance(TimeSpan.FromSeconds(9));
         Assert.Equal(1, _asterisk.CountOf("PJSIPNotify"));
         _time.Advance(TimeSpan.FromSeconds(1));
         await NotifiesAsync(2);
-        await RowAsync(r => r.Refused == 2);
-        await ArmedAsync();
+        row = await RowAsync(r => r.Refused == 2);
+        Assert.Equal(_time.Start.AddSeconds(30), row.Deadline);
+        await RetryArmedAsync(row);
         _time.Advance(TimeSpan.FromSeconds(19));
         Assert.Equal(2, _asterisk.CountOf("PJSIPNotify"));
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -80,7 +82,7 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
         Assert.Equal("Asterisk refused the check-sync NOTIFY 3 times: Unable to retrieve endpoint 6001", row.Reason);
         await Eventually.TrueAsync(() => resync.Stale.Contains(Mac), "stale in the service's view", Ct, Bound);
         _time.Advance(TimeSpan.FromHours(1));
-        await resync.PlanAsync(snapshot, [], Ct);
+        await resync.PlanAndQueueAsync(snapshot, [], Ct);
         Assert.Equal(3, _asterisk.CountOf("PJSIPNotify"));
         var log = await new NotifyLog(_connections).RecentAsync(Mac, 10, Ct);
         Assert.Equal(["refused", "refused", "refused"], log.Select(n => n.Outcome));
@@ -96,7 +98,7 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
         for (var lost = 1; lost <= 4; lost++)
         {
             // The snapshot after each reconnect plans the phone again.
-            await resync.PlanAsync(snapshot, lost == 1 ? [Mac] : [], Ct);
+            await resync.PlanAndQueueAsync(snapshot, lost == 1 ? [Mac] : [], Ct);
             await NotifiesAsync(lost);
             var expected = lost;
             await RowAsync(r => r.Failed == expected);
@@ -104,7 +106,7 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
 
         var row = await RowAsync(r => r.State == ResyncState.Stale);
         Assert.StartsWith("its NOTIFY was lost with the AMI session 4 times (last: ", row.Reason, StringComparison.Ordinal);
-        await resync.PlanAsync(snapshot, [], Ct);
+        await resync.PlanAndQueueAsync(snapshot, [], Ct);
         Assert.Equal(4, _asterisk.CountOf("PJSIPNotify"));
         Assert.Equal(4, (await new NotifyLog(_connections).RecentAsync(Mac, 10, Ct)).Count(n => n.Outcome == "failed"));
     }
@@ -115,10 +117,9 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
         _asterisk.RefuseNotifies = 1;
         var (resync, snapshot) = await StartAsync(new ResyncOptions { Interval = TimeSpan.Zero }, PhoneModels.Cisco8841);
 
-        await resync.PlanAsync(snapshot, [Mac], Ct);
+        await resync.PlanAndQueueAsync(snapshot, [Mac], Ct);
         var refused = await _asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
-        await RowAsync(r => r.State == ResyncState.Retry);
-        await ArmedAsync();
+        await RetryArmedAsync(await RowAsync(r => r.State == ResyncState.Retry));
         _time.Advance(TimeSpan.FromSeconds(10));
         var retried = await _asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
 
@@ -130,6 +131,49 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
         Assert.Equal(body, refused.Action.GetAll("Variable").Where(v => v.StartsWith("Content=", StringComparison.Ordinal)));
         Assert.Equal(body, retried.Action.GetAll("Variable").Where(v => v.StartsWith("Content=", StringComparison.Ordinal)));
         await RowAsync(r => r.State == ResyncState.AwaitingFetch);
+    }
+
+    [Fact]
+    public async Task A_phone_planned_anew_while_its_round_waits_is_sent_once_when_that_round_ends_on_a_lost_session()
+    {
+        // Two phones a stagger step apart: Asterisk refuses the first (its retry would wait 10 s) and loses
+        // the session on the second.
+        var other = MacAddress.Parse("0011223344BB").Mac!.Value;
+        var step = TimeSpan.FromSeconds(5);
+        _asterisk.Pbx.Set(AmiTestEndpoint.Plain("6002", "pw") with { Contacts = [new AmiTestContact("sip:6002@127.0.0.1:9", "Cisco-CP7960G/8.0", "reg-6002")] });
+        _asterisk.RefuseNotifies = int.MaxValue;
+        _asterisk.DropConnectionOn = a => a["Action"] == "PJSIPNotify" && a["Endpoint"] == "6002";
+        var (resync, snapshot) = await StartAsync(new ResyncOptions { Interval = step });
+        await new PhoneStore(_connections).BindAsync(other, PhoneModels.Cisco7960, [new BindingRow { Position = 1, Endpoint = "6002" }], "test", _time.GetUtcNow(), Ct);
+        await resync.PlanAndQueueAsync(snapshot, [Mac, other], Ct);
+        await RowOfAsync(Mac, r => r.State == ResyncState.Retry);
+        await _time.ArmedForAsync(_time.Start + step, Ct).WithinAsync(Bound, "the second phone's turn", Ct);
+
+        // The first phone's files change again while the round waits: a newer plan holds it. The round then
+        // ends on the lost session, and the sender plans what it left queued (the second phone) itself.
+        await resync.PlanAndQueueAsync(snapshot, [Mac], Ct);
+        _time.Advance(step);
+
+        // Done once the second phone has lost its NOTIFY a second time (or, were the first planned twice, once
+        // the first was refused a second time: its copy in the sender's own plan goes out at once, from 'retry').
+        await Eventually.TrueAsync(
+            async () => await new ResyncQueue(_connections).ListAsync(Ct) is var rows && rows.Any(r => (r.Mac == other && r.Failed == 2) || (r.Mac == Mac && r.Refused == 2)),
+            "the round after the lost session sent",
+            Ct,
+            Bound);
+
+        var notified = new List<string>();
+        while (_asterisk.Received.TryRead(out var received))
+        {
+            if (received.Action["Action"] == "PJSIPNotify")
+            {
+                notified.Add(received.Action["Endpoint"]!);
+            }
+        }
+
+        Assert.Equal(["6001", "6002", "6001", "6002"], notified);
+        var first = await RowOfAsync(Mac, r => r.State == ResyncState.Retry);
+        Assert.Equal((1L, (DateTimeOffset?)(_time.Start + step + TimeSpan.FromSeconds(10))), (first.Refused, first.Deadline));
     }
 
     private async Task<(ResyncService Resync, PjsipSnapshot Snapshot)> StartAsync(ResyncOptions options, PhoneModel? model = null)
@@ -150,8 +194,14 @@ public sealed class ResyncServiceSendTests : IAsyncDisposable
     private async Task<ResyncQueueRow> RowAsync(Func<ResyncQueueRow, bool> condition) =>
         Assert.Single(await Eventually.ValueAsync(() => new ResyncQueue(_connections).ListAsync(Ct), rows => rows.Count == 1 && condition(rows[0]), "the queue row", Ct, Bound));
 
-    private async Task ArmedAsync() =>
-        await Eventually.TrueAsync(() => _time.PendingTimers >= 1, "the retry armed", Ct, Bound);
+    private async Task<ResyncQueueRow> RowOfAsync(MacAddress mac, Func<ResyncQueueRow, bool> condition) =>
+        (await Eventually.ValueAsync(() => new ResyncQueue(_connections).ListAsync(Ct), rows => rows.Any(r => r.Mac == mac && condition(r)), $"the queue row of {mac}", Ct, Bound)).Single(r => r.Mac == mac);
+
+    // The sender waits for the retry on a timer of the driven clock, armed once Asterisk's refusal is recorded.
+    // Only once it is armed for the row's deadline does moving the clock to that instant send the retry: moved
+    // earlier, the clock would be read after the move, and the timer would come due that much later.
+    private async Task RetryArmedAsync(ResyncQueueRow row) =>
+        await _time.ArmedForAsync(row.Deadline!.Value, Ct).WithinAsync(Bound, $"the retry armed for {row.Deadline:O}", Ct);
 
     private async Task<AmiConnection> ConnectAsync()
     {

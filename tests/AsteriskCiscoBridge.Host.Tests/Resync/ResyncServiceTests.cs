@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using AsteriskCiscoBridge.Ami.Pjsip;
-using AsteriskCiscoBridge.Host.Resync;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
+using AsteriskCiscoBridge.Services.Resync;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Time;
@@ -47,7 +48,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     {
         await StartAsync();
 
-        await _resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        await _resync.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
         Assert.Contains("Content=action=restart", (await _ami.NextAsync(Ct)).GetAll("Variable"));
 
         await PassDeadlineAsync();
@@ -69,7 +70,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
         await StartAsync();
         await new PhoneStore(_connections).BindAsync(mac8841, PhoneModels.Cisco8841, [new BindingRow { Position = 1, Endpoint = "6003" }], "test", _time.GetUtcNow(), Ct);
 
-        await _resync.PlanAsync(Snapshot(("6003", "reg-6003")), [mac8841], Ct);
+        await _resync.PlanAndQueueAsync(Snapshot(("6003", "reg-6003")), [mac8841], Ct);
         var restart = (await _ami.NextAsync(Ct)).GetAll("Variable");
         await PassDeadlineAsync();
         var reset = (await _ami.NextAsync(Ct)).GetAll("Variable");
@@ -84,7 +85,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     {
         await StartAsync();
 
-        await _resync.PlanAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
+        await _resync.PlanAndQueueAsync(Snapshot(("6001", "reg-6001")), [Mac7960], Ct);
         Assert.Equal(["Event=check-sync"], (await _ami.NextAsync(Ct)).GetAll("Variable"));
         await PassDeadlineAsync();
         Assert.Equal(["Event=check-sync"], (await _ami.NextAsync(Ct)).GetAll("Variable"));
@@ -97,12 +98,13 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     public async Task A_phone_that_fetches_in_time_is_not_escalated_and_a_late_fetch_clears_stale()
     {
         await StartAsync();
-        await _resync.PlanAsync(Snapshot(("6001", "reg-6001"), ("6002", "reg-6002")), [Mac7960, Mac7961], Ct);
+        await _resync.PlanAndQueueAsync(Snapshot(("6001", "reg-6001"), ("6002", "reg-6002")), [Mac7960, Mac7961], Ct);
         await _ami.NextAsync(Ct);
         await _ami.NextAsync(Ct);
 
+        var rearmed = await WaitingAsync();
         await _resync.OnFetchedAsync(Mac7960, $"SIP{Mac7960}.cnf", _time.GetUtcNow().AddSeconds(25), Ct);
-        await PassDeadlineAsync();
+        await PassDeadlineAsync(rearmed);
 
         // Only the 7961 is escalated; the 7960 registers again after its reboot (a new Call-ID): proven.
         var escalation = await _ami.NextAsync(Ct);
@@ -124,7 +126,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     {
         await StartAsync();
 
-        var plan = await _resync.PlanAsync(Snapshot("In use", ("6001", "reg-6001")), [Mac7960], Ct);
+        var plan = await _resync.PlanAndQueueAsync(Snapshot("In use", ("6001", "reg-6001")), [Mac7960], Ct);
         Assert.Empty(plan.Orders);
         Assert.Equal([Mac7960], _resync.Deferred);
         var row = Assert.Single(await new ResyncQueue(_connections).ListAsync(Ct), r => r.Mac == Mac7960);
@@ -132,10 +134,10 @@ public sealed class ResyncServiceTests : IAsyncDisposable
 
         // Still on hold ten minutes later: still nothing.
         _time.Advance(TimeSpan.FromMinutes(10));
-        await _resync.PlanAsync(Snapshot("On Hold", ("6001", "reg-6001")), [], Ct);
+        await _resync.PlanAndQueueAsync(Snapshot("On Hold", ("6001", "reg-6001")), [], Ct);
         Assert.Equal(0, _ami.Count);
 
-        await _resync.PlanAsync(Snapshot("Not in use", ("6001", "reg-6001")), [], Ct);
+        await _resync.PlanAndQueueAsync(Snapshot("Not in use", ("6001", "reg-6001")), [], Ct);
         Assert.Equal(["Event=check-sync"], (await _ami.NextAsync(Ct)).GetAll("Variable"));
         Assert.Empty(_resync.Deferred);
     }
@@ -144,7 +146,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     public async Task A_call_that_outlasts_the_defer_deadline_gets_its_notify_anyway_and_a_restart_keeps_the_deadline()
     {
         await StartAsync();
-        await _resync.PlanAsync(Snapshot("Busy", ("6002", "reg-6002")), [Mac7961], Ct);
+        await _resync.PlanAndQueueAsync(Snapshot("Busy", ("6002", "reg-6002")), [Mac7961], Ct);
         _time.Advance(TimeSpan.FromMinutes(20));
 
         // A new service on the same file: the call was first seen 20 minutes ago, not now.
@@ -155,7 +157,7 @@ public sealed class ResyncServiceTests : IAsyncDisposable
         var loop = again.SendLoopAsync(_ami, stop.Token);
         try
         {
-            await again.PlanAsync(Snapshot("Busy", ("6002", "reg-6002")), [], Ct);
+            await again.PlanAndQueueAsync(Snapshot("Busy", ("6002", "reg-6002")), [], Ct);
             Assert.Equal([Mac7961], again.Deferred);
 
             // No new snapshot comes; the sender wakes at the deadline itself.
@@ -175,18 +177,18 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     public async Task A_phone_in_a_call_is_not_escalated_to_a_restart_until_the_call_ends()
     {
         await StartAsync();
-        await _resync.PlanAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
+        await _resync.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [Mac7961], Ct);
         Assert.Contains("Content=action=restart", (await _ami.NextAsync(Ct)).GetAll("Variable"));
         var queue = new ResyncQueue(_connections);
         var first = await DeadlineAsync(queue, null);
 
         // The deadline passes while it is in a call: the reset waits, its deadline moves on.
-        await _resync.PlanAsync(Snapshot("In use", ("6002", "reg-6002")), [], Ct);
+        await _resync.PlanAndQueueAsync(Snapshot("In use", ("6002", "reg-6002")), [], Ct);
         await PassDeadlineAsync();
         await DeadlineAsync(queue, first);
         Assert.Equal(1, _ami.Count);
 
-        await _resync.PlanAsync(Snapshot(("6002", "reg-6002")), [], Ct);
+        await _resync.PlanAndQueueAsync(Snapshot(("6002", "reg-6002")), [], Ct);
         await PassDeadlineAsync();
         Assert.Contains("Content=action=reset", (await _ami.NextAsync(Ct)).GetAll("Variable"));
     }
@@ -217,11 +219,20 @@ public sealed class ResyncServiceTests : IAsyncDisposable
     }
 
     // The loop waits for the earliest deadline on a timer of the driven clock; once it is armed,
-    // moving the clock past it makes the escalation happen now.
-    private async Task PassDeadlineAsync()
+    // moving the clock past it makes the escalation happen now. A fetch wakes the loop, which arms
+    // its wait again: then the wait is the one scheduled after <paramref name="rearmed"/> (taken
+    // before the fetch), not the one it replaces.
+    private async Task PassDeadlineAsync(long rearmed = 0)
     {
-        await Eventually.TrueAsync(() => _time.PendingTimers >= 1, "deadline armed", Ct, Bound);
+        await _time.ArmedAfterAsync(rearmed, Ct).WithinAsync(Bound, "the loop's deadline armed", Ct);
         _time.Advance(Deadline);
+    }
+
+    // The loop waits for its deadline (its timer armed, nothing else to do): what it arms from now on replaces that wait.
+    private async Task<long> WaitingAsync()
+    {
+        await _time.ArmedAfterAsync(0, Ct).WithinAsync(Bound, "the loop's deadline armed", Ct);
+        return _time.Scheduled;
     }
 
     private static PjsipSnapshot Snapshot(params (string Endpoint, string CallId)[] registered) => Snapshot("Not in use", registered);
@@ -248,7 +259,6 @@ public sealed class ResyncServiceTests : IAsyncDisposable
             Auth = new PjsipAuth(r.Endpoint, r.Endpoint, "pw", "userpass", string.Empty),
             Contacts = [new PjsipContact(r.Endpoint, $"sip:{r.Endpoint}@127.0.0.1:5070", "Cisco", r.CallId, "Reachable")],
             SetVars = [],
-            MacBindings = [],
             NotProvisionableReason = null,
             Problems = [],
             DeviceState = deviceState,

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Services.Security;
 
 namespace AsteriskCiscoBridge.Host.Tests.Security;
 
@@ -14,23 +14,6 @@ public sealed class EnumerationGuardTests
     private static readonly EnumerationGuardOptions Options = new() { MaxDistinctMacs = 5, Window = TimeSpan.FromSeconds(60), BlockFor = TimeSpan.FromMinutes(10) };
 
     private static string Sep(int i) => $"SEP0011223344{i.ToString("X2", CultureInfo.InvariantCulture)}.cnf.xml";
-
-    [Theory]
-    [InlineData("SEP0011223344AA.cnf.xml", "0011223344AA")]
-    [InlineData("sep0011223344aa.cnf.xml", "0011223344AA")]
-    [InlineData("SIP0011223344AA.cnf", "0011223344AA")]
-    [InlineData("CTLSEP0011223344AA.tlv", "0011223344AA")]
-    [InlineData("ITLSEP0011223344AA.tlv", "0011223344AA")]
-    [InlineData("SEP0011223344AA.cnf.xml.sgn", "0011223344AA")]
-    [InlineData("SEP0011223344AA.cnf.xml.enc.sgn", "0011223344AA")]
-    [InlineData("SIPDefault.cnf", null)]
-    [InlineData("XMLDefault.cnf.xml", null)]
-    [InlineData("P0S3-08-12-00.sb2", null)]
-    [InlineData("SEP0011223344A.cnf.xml", null)]
-    public void MacIn_finds_the_mac_of_per_phone_files_only(string name, string? mac)
-    {
-        Assert.Equal(mac, EnumerationGuard.MacIn(name));
-    }
 
     [Fact]
     public void An_address_asking_for_too_many_macs_raises_one_alarm_and_is_refused()
@@ -136,7 +119,7 @@ public sealed class EnumerationGuardTests
     [Fact]
     public void Thirty_aliases_of_one_network_asking_a_few_unknown_macs_each_trip_the_guard_for_that_network()
     {
-        var guard = new EnumerationGuard(Layered, Bound.Contains);
+        var guard = new EnumerationGuard(Layered, m => Bound.Contains(m.Value));
         var decisions = new List<GuardDecision>();
         for (var host = 1; host <= 30; host++)
         {
@@ -166,7 +149,7 @@ public sealed class EnumerationGuardTests
     public void A_bound_phone_at_its_own_address_inside_a_blocked_network_is_still_served()
     {
         var phone = IPAddress.Parse("10.1.2.250");
-        var guard = new EnumerationGuard(Layered, Bound.Contains, a => a.Equals(phone));
+        var guard = new EnumerationGuard(Layered, m => Bound.Contains(m.Value), a => a.Equals(phone));
         for (var i = 0; i <= 50; i++)
         {
             guard.Decide(IPAddress.Parse($"10.1.2.{1 + (i / 10)}"), Unknown(i), T0);
@@ -181,7 +164,7 @@ public sealed class EnumerationGuardTests
     public void A_site_of_bound_phones_booting_in_one_network_never_trips_it()
     {
         var bound = Enumerable.Range(0, 250).Select(i => $"0011223{i:X5}").ToHashSet();
-        var guard = new EnumerationGuard(Layered, bound.Contains);
+        var guard = new EnumerationGuard(Layered, m => bound.Contains(m.Value));
 
         var refused = bound.Select((mac, i) => guard.Decide(IPAddress.Parse($"10.1.2.{i + 1}"), Own(mac), T0.AddMilliseconds(i))).Count(d => !d.Allowed);
 
@@ -193,7 +176,7 @@ public sealed class EnumerationGuardTests
     public void Unknown_macs_asked_across_many_networks_raise_one_global_alarm_and_only_bound_phones_are_served()
     {
         // Two unknown MACs from each of 60 networks: no address, no network over its limit, 120 in all.
-        var guard = new EnumerationGuard(Layered, Bound.Contains);
+        var guard = new EnumerationGuard(Layered, m => Bound.Contains(m.Value));
         var decisions = new List<GuardDecision>();
         for (var n = 0; n < 60; n++)
         {
@@ -219,7 +202,7 @@ public sealed class EnumerationGuardTests
     [Fact]
     public void Ipv6_addresses_are_counted_per_64()
     {
-        var guard = new EnumerationGuard(Layered, Bound.Contains);
+        var guard = new EnumerationGuard(Layered, m => Bound.Contains(m.Value));
 
         // A host picks new addresses in its /64 at will: 51 of them, one unknown MAC each.
         var decisions = Enumerable.Range(1, 51).Select(i => guard.Decide(IPAddress.Parse($"fd00:0:0:1::{i:x}"), Unknown(i), T0)).ToList();
@@ -283,64 +266,5 @@ public sealed class EnumerationGuardTests
         // Once the blocks end, their places are free again.
         Assert.True(guard.Decide(IPAddress.Parse("10.0.3.1"), Unknown(6), T0.AddMinutes(11)).Allowed);
         Assert.False(guard.Decide(IPAddress.Parse("10.0.3.1"), Unknown(7), T0.AddMinutes(11)).Allowed);
-    }
-
-    [Fact]
-    public void MacIn_reads_back_the_mac_of_every_rendered_name_and_never_throws_on_near_misses()
-    {
-        // Catalogue §5.5 case 32: seeded, bounded. parse(render(mac)) == mac for every per-phone name
-        // in any case; mutated names never throw, and whatever they yield is a MAC the name carries,
-        // the same one the unprovisioned answer reads from it.
-        var random = new Random(7960);
-        var site = new SiteSettings { Unprovisioned = UnprovisionedPolicy.NotFound };
-        const string hex = "0123456789abcdefABCDEF";
-        const string noise = "0123456789abcdefABCDEFGgXx.:-/\\_ SEPSIPCTLITLcnfxmltlvsgnenc";
-        for (var i = 0; i < 20_000; i++)
-        {
-            var mac = MacAddress.Parse(new string(Enumerable.Range(0, 12).Select(_ => hex[random.Next(hex.Length)]).ToArray())).Mac!.Value;
-            var rendered = random.Next(6) switch
-            {
-                0 => SepXmlRenderer.FileName(mac),
-                1 => SipCnfRenderer.FileName(mac),
-                2 => $"CTL{SepXmlRenderer.FileName(mac)[..15]}.tlv",
-                3 => $"ITL{SepXmlRenderer.FileName(mac)[..15]}.tlv",
-                4 => SepXmlRenderer.FileName(mac) + (random.Next(2) == 0 ? ".sgn" : ".enc.sgn"),
-                _ => "English_United_States/" + SipCnfRenderer.FileName(mac),
-            };
-            var name = string.Concat(rendered.Select(c => random.Next(2) == 0 ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c)));
-
-            Assert.Equal(mac.Value, EnumerationGuard.MacIn(name));
-
-            var mutated = new System.Text.StringBuilder(name);
-            for (var m = random.Next(1, 4); m > 0; m--)
-            {
-                var at = random.Next(mutated.Length + 1);
-                switch (random.Next(3))
-                {
-                    case 0 when at < mutated.Length:
-                        mutated.Remove(at, 1);
-                        break;
-                    case 1 when at < mutated.Length:
-                        mutated[at] = noise[random.Next(noise.Length)];
-                        break;
-                    default:
-                        mutated.Insert(at, noise[random.Next(noise.Length)]);
-                        break;
-                }
-            }
-
-            var text = mutated.ToString();
-            var found = EnumerationGuard.MacIn(text);
-            if (found is not null)
-            {
-                Assert.Matches("^[0-9A-F]{12}$", found);
-                Assert.Contains(found, text.ToUpperInvariant(), StringComparison.Ordinal);
-            }
-
-            if (UnprovisionedRenderer.Render(site, text).Mac is { } unprovisioned)
-            {
-                Assert.Equal(unprovisioned.Value, found);
-            }
-        }
     }
 }

@@ -1,10 +1,10 @@
-using AsteriskCiscoBridge.Testing.Support;
 using System.Net;
 using System.Text;
-using AsteriskCiscoBridge.Host.Security;
 using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Security;
 using AsteriskCiscoBridge.Storage;
+using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
 using AsteriskCiscoBridge.Testing.Time;
 using AsteriskCiscoBridge.Tftp.Files;
@@ -22,12 +22,12 @@ public sealed class GuardedFileSourceTests : IAsyncDisposable
 
     private readonly CountingTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero));
     private readonly FakeLoggerProvider _logs = new();
-    private readonly AddressPins _pins = new();
+    private readonly KnownAddresses _addresses = new();
     private TftpServer? _server;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private IPEndPoint Start(AddressPinningMode pinning, RateLimitOptions? rate = null)
+    private IPEndPoint Start(AddressMismatchMode mismatch, RateLimitOptions? rate = null)
     {
         var store = new InMemoryFileSource(GuardedFileSource.StoreLayer);
         store.Replace([
@@ -40,8 +40,8 @@ public sealed class GuardedFileSourceTests : IAsyncDisposable
             _time,
             new FakeLogger<GuardedFileSource>(_logs.Collector),
             rate is null ? null : new RequestRateLimiter(rate),
-            _pins,
-            pinning);
+            _addresses,
+            mismatch);
         _server = new TftpServer(new TftpServerOptions { Listen = [new IPEndPoint(IPAddress.Loopback, 0)] }, [guarded], _time);
         _server.Start();
         return _server.LocalEndPoints[0];
@@ -69,9 +69,9 @@ public sealed class GuardedFileSourceTests : IAsyncDisposable
     [Fact]
     public async Task Rate_limit_refuses_an_address_past_its_burst_until_time_refills_it_while_a_known_phone_is_never_limited()
     {
-        var server = Start(AddressPinningMode.Off, new RateLimitOptions { RequestsPerSecond = 1, Burst = 3 });
+        var server = Start(AddressMismatchMode.Off, new RateLimitOptions { RequestsPerSecond = 1, Burst = 3 });
 
-        // The phone fetches its own file first: that pins it, and its address is known from then on.
+        // The phone fetches its own file first: that makes its address known, and its address is known from then on.
         Assert.Equal(0, (await AskAsync(server, "127.0.0.21", PhoneFile)).Error);
         var flood = new List<(int Error, TftpRequestEvent Event)>();
         for (var i = 0; i < 5; i++)
@@ -99,7 +99,7 @@ public sealed class GuardedFileSourceTests : IAsyncDisposable
     [Fact]
     public async Task Deny_refuses_a_pinned_phones_file_to_another_address_and_the_pin_follows_a_re_registration()
     {
-        var server = Start(AddressPinningMode.Deny);
+        var server = Start(AddressMismatchMode.Deny);
 
         var first = await AskAsync(server, "127.0.0.30", PhoneFile);
         var stranger = await AskAsync(server, "127.0.0.31", PhoneFile);
@@ -108,12 +108,12 @@ public sealed class GuardedFileSourceTests : IAsyncDisposable
 
         // The phone moves: it registers from its new address, and the next snapshot says so.
         var bindings = new Dictionary<MacAddress, IReadOnlyList<BindingRow>> { [Mac] = [new BindingRow { Position = 1, Endpoint = "6001" }] };
-        _pins.Update(TestEndpoints.Snapshot(TestEndpoints.Plain("6001", contacts: "sip:6001@127.0.0.31:5060")), bindings);
+        _addresses.Update(TestEndpoints.Snapshot(TestEndpoints.Plain("6001", contacts: "sip:6001@127.0.0.31:5060")), bindings);
         var moved = await AskAsync(server, "127.0.0.31", PhoneFile);
         var oldPlace = await AskAsync(server, "127.0.0.30", PhoneFile);
 
         Assert.Equal((0, 2, 0, 0, 0, 2), (first.Error, stranger.Error, sharedFile.Error, again.Error, moved.Error, oldPlace.Error));
-        Assert.Equal(GuardedFileSource.PinningSource, stranger.Event.Source);
+        Assert.Equal(GuardedFileSource.AddressDeniedSource, stranger.Event.Source);
         Assert.Equal("0011223344AA is pinned to 127.0.0.30, asked from 127.0.0.31", stranger.Event.Detail);
         Assert.Equal(2, _logs.Collector.GetSnapshot().Count(l => l.Id.Id == 6071 && l.Level == Microsoft.Extensions.Logging.LogLevel.Warning));
     }
@@ -121,13 +121,13 @@ public sealed class GuardedFileSourceTests : IAsyncDisposable
     [Fact]
     public async Task Alert_serves_the_other_address_but_says_so_in_the_journal_and_the_request_source()
     {
-        var server = Start(AddressPinningMode.Alert);
+        var server = Start(AddressMismatchMode.Alert);
 
         await AskAsync(server, "127.0.0.40", PhoneFile);
         var other = await AskAsync(server, "127.0.0.41", PhoneFile);
         var own = await AskAsync(server, "127.0.0.40", PhoneFile);
 
-        Assert.Equal((0, TftpRequestOutcome.Served, GuardedFileSource.PinAlertSource), (other.Error, other.Event.Outcome, other.Event.Source));
+        Assert.Equal((0, TftpRequestOutcome.Served, GuardedFileSource.AddressAlertSource), (other.Error, other.Event.Outcome, other.Event.Source));
         Assert.Equal(GuardedFileSource.StoreLayer, own.Event.Source);
         var alert = Assert.Single(_logs.Collector.GetSnapshot(), l => l.Id.Id == 6072);
         Assert.Contains("127.0.0.41", alert.Message, StringComparison.Ordinal);

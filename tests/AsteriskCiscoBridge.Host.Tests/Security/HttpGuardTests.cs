@@ -42,7 +42,7 @@ public sealed class HttpGuardTests
         firmware.Write("P0S3-08-12-00.loads", "load");
         await using var app = RunCommandTests.Build(firmware, ("Tftp:AllowedNetworks:0", "127.0.0.66/32"));
         await app.StartAsync(Ct);
-        var tftp = app.Services.GetRequiredService<AsteriskCiscoBridge.Host.Files.TftpHostedService>().Server.LocalEndPoints[0];
+        var tftp = app.Services.GetRequiredService<AsteriskCiscoBridge.Services.Files.TftpHostedService>().Server.LocalEndPoints[0];
         var url = new Uri(new Uri(app.Urls.First()), "P0S3-08-12-00.loads");
 
         Assert.Equal("load", (await TftpTestClient.AskAsync(tftp, "127.0.0.66", "P0S3-08-12-00.loads", Ct)).Text);
@@ -71,7 +71,7 @@ public sealed class HttpGuardTests
         firmware.Write("P0S3-08-12-00.loads", "load");
         await using var app = RunCommandTests.Build(firmware, ("Tftp:AllowedNetworks:0", "127.0.0.66/32"), ("Tftp:AnswerDeniedClients", "false"));
         await app.StartAsync(Ct);
-        var server = app.Services.GetRequiredService<AsteriskCiscoBridge.Host.Files.TftpHostedService>().Server;
+        var server = app.Services.GetRequiredService<AsteriskCiscoBridge.Services.Files.TftpHostedService>().Server;
         var tftp = server.LocalEndPoints[0];
         var url = new Uri(new Uri(app.Urls.First()), "P0S3-08-12-00.loads");
 

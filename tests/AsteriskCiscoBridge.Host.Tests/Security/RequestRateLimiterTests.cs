@@ -1,5 +1,5 @@
 using System.Net;
-using AsteriskCiscoBridge.Host.Security;
+using AsteriskCiscoBridge.Services.Security;
 
 namespace AsteriskCiscoBridge.Host.Tests.Security;
 

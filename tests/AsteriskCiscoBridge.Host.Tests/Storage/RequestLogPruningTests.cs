@@ -1,4 +1,5 @@
-using AsteriskCiscoBridge.Host.Storage;
+using AsteriskCiscoBridge.Provisioning.Requests;
+using AsteriskCiscoBridge.Services.Storage;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Time;
@@ -8,6 +9,8 @@ namespace AsteriskCiscoBridge.Host.Tests.Storage;
 
 public sealed class RequestLogPruningTests
 {
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -20,7 +23,7 @@ public sealed class RequestLogPruningTests
         var factory = new SqliteConnectionFactory(options);
         await factory.MigrateAsync(Ct);
         var log = new RequestLog(factory);
-        RequestRecord Request(DateTimeOffset at, int i) => new() { At = at, Client = "10.0.0.5:1024", FileName = $"f{i}", Outcome = "served: x" };
+        RequestRecord Request(DateTimeOffset at, int i) => new() { At = at, Client = "10.0.0.5:1024", FileName = $"f{i}", Outcome = RequestOutcome.Parse("served: x") };
         // 6,000 requests of 40 days ago (more than one batch), then 5,000 of today.
         await log.AppendAsync([.. Enumerable.Range(0, 6_000).Select(i => Request(now.AddDays(-40), i))], [new RefusedCount { Minute = now.AddDays(-40), Address = "203.0.113.7", Busy = 1, FirstAt = now.AddDays(-40), LastAt = now.AddDays(-40) }], Ct);
         await log.AppendAsync([.. Enumerable.Range(6_000, 5_000).Select(i => Request(now, i))], [new RefusedCount { Minute = now, Address = "203.0.113.7", Busy = 1, FirstAt = now, LastAt = now }], Ct);
@@ -31,7 +34,7 @@ public sealed class RequestLogPruningTests
         await Eventually.TrueAsync(() => health.RequestLogRows == 11_000 && time.PendingTimers > 0, "the log counted at start", Ct);
         Assert.Equal(0, pruning.Runs);
         time.Advance(RequestLogPruning.FirstRunAfter);
-        await Eventually.TrueAsync(() => pruning.Runs == 1, "the first run", Ct);
+        await pruning.RunCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first run", Ct);
         var afterFirst = await log.RecentAsync(null, 20_000, Ct);
         var counts = await log.RecentRefusedAsync(10, Ct);
 
@@ -41,7 +44,7 @@ public sealed class RequestLogPruningTests
         await Eventually.TrueAsync(() => time.PendingTimers > 0, "waiting for the next run", Ct);
         Assert.Equal(14_000, await log.CountAsync(Ct));
         time.Advance(TimeSpan.FromSeconds(1));
-        await Eventually.TrueAsync(() => pruning.Runs == 2, "the second run", Ct);
+        await pruning.RunCount.ReachedAsync(2, Ct).WithinAsync(Bound, "the second run", Ct);
         await pruning.StopAsync(Ct);
 
         Assert.Equal(5_000, afterFirst.Count);

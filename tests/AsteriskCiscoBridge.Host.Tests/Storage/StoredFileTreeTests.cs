@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Host.Tests.Cli;
+using AsteriskCiscoBridge.Services.Storage;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Tftp.Files;
 

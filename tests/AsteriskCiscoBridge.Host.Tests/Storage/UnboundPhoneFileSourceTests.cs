@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
-using AsteriskCiscoBridge.Host.Storage;
 using AsteriskCiscoBridge.Host.Tests.Cli;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Storage;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Tftp.Files;
 

@@ -19,7 +19,6 @@ internal static class TestEndpoints
 
         // The recorded SetVar field joins every set_var with commas (PJSIPShowEndpoint).
         SetVars = PjsipSnapshotBuilder.ParseSetVarList(setVar),
-        MacBindings = [],
         NotProvisionableReason = password is null ? "no auth" : null,
         Problems = [],
         DeviceState = "Not in use",

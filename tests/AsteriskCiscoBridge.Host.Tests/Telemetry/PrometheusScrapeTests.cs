@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using AsteriskCiscoBridge.Host.Telemetry;
+using AsteriskCiscoBridge.Services.Telemetry;
 
 namespace AsteriskCiscoBridge.Host.Tests.Telemetry;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using AsteriskCiscoBridge.Host.Cli;
 using AsteriskCiscoBridge.Host.Configuration;
+using AsteriskCiscoBridge.Services.Configuration;
 using AsteriskCiscoBridge.Testing.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

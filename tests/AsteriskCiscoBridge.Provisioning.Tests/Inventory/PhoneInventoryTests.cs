@@ -210,4 +210,17 @@ public sealed class PhoneInventoryTests
         Assert.NotNull(result.SyncValue);
         Assert.NotNull(result.VersionStamp);
     }
+
+    [Theory]
+    [InlineData("SIP0011223344AA.cnf", PhoneFamily.Sip79x0)]
+    [InlineData("sep0011223344aa.CNF.XML", PhoneFamily.Sip79x1)]
+    [InlineData("English_United_States/SIP0011223344AA.cnf", PhoneFamily.Sip79x0)]
+    [InlineData("SEP0011223344AA.cnf.xml.sgn", null)]
+    [InlineData("CTLSEP0011223344AA.tlv", null)]
+    [InlineData("SIPDefault.cnf", null)]
+    [InlineData("XMLDefault.cnf.xml", null)]
+    public void FamilyOfFileName_reads_the_family_from_a_phones_plain_configuration_only(string name, PhoneFamily? family)
+    {
+        Assert.Equal(family, PhoneInventory.FamilyOfFileName(name));
+    }
 }

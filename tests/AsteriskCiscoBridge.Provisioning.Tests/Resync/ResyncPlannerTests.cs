@@ -41,8 +41,6 @@ public sealed class ResyncPlannerTests
              "Content=ConfigVersionStamp={00000000-0000-0000-0000-000000000000}", "Content=DialplanVersionStamp={00000000-0000-0000-0000-000000000000}",
              "Content=SoftkeyVersionStamp={00000000-0000-0000-0000-000000000000}"],
             plan.Orders[0].Variables);
-        Assert.Equal(5, ResyncPlanner.NotifyVariables(ResyncKind.Reset, "x", 0).Count);
-        Assert.Equal(9, ResyncPlanner.NotifyVariables(ResyncKind.Reset, "x", 7).Count);
     }
 
     // Spec beyond-79xx A5: the usecallmanager patch's four stamps for every series; one report of a CP-8861 on 14.1.1
@@ -104,12 +102,6 @@ public sealed class ResyncPlannerTests
     }
 
     [Fact]
-    public void Reset_is_the_full_reboot_action()
-    {
-        Assert.Contains("Content=action=reset", ResyncPlanner.NotifyVariables(ResyncKind.Reset, "id"));
-    }
-
-    [Fact]
     public void An_order_remembers_every_registration_of_the_phones_lines_to_tell_a_new_one_later()
     {
         var plan = ResyncPlanner.Plan(
@@ -136,4 +128,26 @@ public sealed class ResyncPlannerTests
     [InlineData(4, null)]
     public void A_refused_notify_is_tried_three_times_in_all_with_a_doubling_wait(int refusals, double? seconds) =>
         Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, ResyncPlanner.RetryAfterRefusal(refusals, tries: 3, TimeSpan.FromSeconds(10)));
+
+    // Reliability catalogue §5.5 case 29: a phone whose endpoints are all gone is told at its last contact.
+    [Fact]
+    public void A_phone_whose_endpoints_are_gone_is_told_at_its_last_contact_with_its_familys_first_rung()
+    {
+        var told = ResyncPlanner.ToLastContact(A, null, "6001", "sip:6001@10.0.0.9:5060", null);
+        var restart = ResyncPlanner.ToLastContact(B, PhoneFamily.Sip79x1, "6002", "sip:6002@10.0.0.9:5060", "reg-2", versionStamps: 0);
+
+        Assert.Equal((ResyncKind.CheckSync, "6001", "sip:6001@10.0.0.9:5060", TimeSpan.Zero), (told!.Kind, told.Endpoint, told.Uri, told.Due));
+        Assert.Equal(["Event=check-sync"], told.Variables);
+        Assert.Empty(told.Registrations);
+        Assert.Equal(ResyncKind.Restart, restart!.Kind);
+        Assert.Contains("Content=RegisterCallId={reg-2}", restart.Variables);
+        Assert.Equal([new ResyncRegistration("reg-2", "sip:6002@10.0.0.9:5060")], restart.Registrations);
+    }
+
+    [Fact]
+    public void A_79x1_last_contact_without_a_call_id_cannot_be_told()
+    {
+        Assert.Null(ResyncPlanner.ToLastContact(B, PhoneFamily.Sip79x1, "6002", "sip:6002@10.0.0.9:5060", null));
+        Assert.Null(ResyncPlanner.ToLastContact(B, PhoneFamily.Sip79x1, "6002", "sip:6002@10.0.0.9:5060", string.Empty));
+    }
 }

@@ -142,4 +142,33 @@ public sealed class ResyncProofTests
         var late = Facts(new ResyncContact("6001", "new-call", "Reachable"));
         Assert.Equal(ResyncProofState.Proven, ResyncProofRule.Decide(late, Deadline.AddHours(2)).State);
     }
+
+    [Fact]
+    public void A_proof_says_how_long_after_the_fetch_it_came()
+    {
+        var proof = new ResyncProof(ResyncProofState.Proven, "fetched and registered again (Call-ID new-call)");
+
+        Assert.Equal("fetched and registered again (Call-ID new-call), 12.3 s after its fetch", ResyncProofRule.ProvenDetail(proof, Fetched, Fetched.AddMilliseconds(12_345)));
+    }
+
+    [Theory]
+    [InlineData(300, "fetched but did not register within 5 min of its last fetch (check its SIP password and proxy address)")]
+    [InlineData(90, "fetched but did not register within 90 s of its last fetch (check its SIP password and proxy address)")]
+    [InlineData(30, "fetched but did not register within 30 s of its last fetch (check its SIP password and proxy address)")]
+    public void A_missed_registration_names_the_deadline_and_what_to_check(int seconds, string reason) =>
+        Assert.Equal(reason, ResyncProofRule.StaleReason(TimeSpan.FromSeconds(seconds)));
+
+    [Fact]
+    public void A_fetch_after_a_notify_names_the_file_and_the_delay()
+    {
+        Assert.Equal("SEP0011223344AA.cnf.xml fetched 4.0 s after the NOTIFY", ResyncProofRule.FetchDetail("SEP0011223344AA.cnf.xml", Fetched.AddSeconds(4), Fetched));
+    }
+
+    [Fact]
+    public void A_proof_is_logged_after_a_notify_or_to_clear_a_stale_mark_but_not_for_a_phone_that_fetched_unasked()
+    {
+        Assert.True(ResyncProofRule.IsLogged(notified: true, ResyncState.AwaitingRegistration));
+        Assert.True(ResyncProofRule.IsLogged(notified: false, ResyncState.Stale));
+        Assert.False(ResyncProofRule.IsLogged(notified: false, ResyncState.AwaitingRegistration));
+    }
 }

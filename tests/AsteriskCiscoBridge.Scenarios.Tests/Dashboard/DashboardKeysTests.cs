@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using AsteriskCiscoBridge.Host.Dashboard;
+using AsteriskCiscoBridge.Dashboard;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
@@ -26,7 +26,7 @@ public sealed partial class DashboardKeysTests
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.BindAsync(Mac, PhoneModels.Cisco7821, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
         await service.StartAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
         using var http = new HttpClient { BaseAddress = DashboardServiceTests.DashboardUri(service) };
         var token = TokenMeta().Match(await http.GetStringAsync("/", Ct)).Groups[1].Value;
 

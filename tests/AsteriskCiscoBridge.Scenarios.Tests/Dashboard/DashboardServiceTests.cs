@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AsteriskCiscoBridge.Dashboard;
 using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Host.Dashboard;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
@@ -32,11 +32,11 @@ public sealed partial class DashboardServiceTests
         var service = await ServiceHarness.CreateAsync(pbx, cancellationToken);
         await service.BindAsync(Mac, PhoneModels.Cisco7960, cancellationToken, new BindingRow { Position = 1, Endpoint = "6001" });
         await service.StartAsync(cancellationToken, settings);
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", cancellationToken, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, cancellationToken).WithinAsync(Bound, "the first provisioning round", cancellationToken);
 
         // The phone's files were new, so the service itself told it (over its own AMI session):
         // forget those actions, so that a test sees only what the dashboard causes.
-        await Eventually.TrueAsync(() => service.Resync.Sent >= 1, "the service's own first NOTIFY", cancellationToken, Bound);
+        await service.Resync.SentCount.ReachedAsync(1, cancellationToken).WithinAsync(Bound, "the service's own first NOTIFY", cancellationToken);
         // The counter moves just before the notify log row is written: wait for the row too.
         var notifies = new NotifyLog(service.Connections);
         await Eventually.TrueAsync(async () => (await notifies.RecentAsync(Mac, 1, cancellationToken)).Count > 0, "the service's NOTIFY in the notify log", cancellationToken, Bound);
@@ -87,6 +87,26 @@ public sealed partial class DashboardServiceTests
         Assert.Matches(new Regex("\nacb_ami_snapshot_age_seconds [0-9.]+\n"), text);
         Assert.Contains("# TYPE acb_resync_notifies_total counter\n", text, StringComparison.Ordinal);
         Assert.Contains("acb_resync_stale_phones 0\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_count_an_option_refusal_as_option_refused_not_malformed()
+    {
+        await using var service = await StartAsync(Ct);
+        using var http = new HttpClient { BaseAddress = DashboardUri(service) };
+        using var tftp = new TftpTestClient();
+
+        // RFC 2348: blksize 8–65464; the phone's own file exists, so the option is what is refused.
+        await tftp.SendAsync(TftpTestClient.ReadRequest($"SIP{Mac.Value}.cnf", "octet", ("blksize", "7")), service.Tftp, Ct);
+        Assert.Equal(8, (await tftp.ReceiveAsync(Bound, Ct)).ErrorCode);
+
+        var text = await Eventually.ValueAsync(
+            () => http.GetStringAsync("metrics", Ct),
+            t => t.Contains("acb_tftp_requests_total{outcome=\"option_refused\"} 1\n", StringComparison.Ordinal),
+            "the refusal counted",
+            Ct,
+            Bound);
+        Assert.Contains("acb_tftp_requests_total{outcome=\"malformed\"} 0\n", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -157,7 +177,7 @@ public sealed partial class DashboardServiceTests
         // Asterisk answers "No endpoints found": held, shown, the phone keeps its line.
         service.Asterisk!.Pbx.Remove("6001");
         await service.Asterisk.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.HeldReads >= 1, "the empty answer held", Ct, Bound);
+        await service.Sync.HeldReadCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the empty answer held", Ct);
         var state = JsonDocument.Parse(await http.GetStringAsync("api/state", Ct)).RootElement.GetProperty("removalHold");
         Assert.Equal("empty-answer", state.GetProperty("reason").GetString());
         Assert.Equal("0011223344AA", Assert.Single(state.GetProperty("phones").EnumerateArray()).GetProperty("mac").GetString());
@@ -249,7 +269,7 @@ public sealed partial class DashboardServiceTests
         File.Delete(Path.Combine(service.FirmwareFolder, sccp.Files[^1].Name));
         await service.BindAsync(mac, PhoneModels.Cisco7961, Ct, new BindingRow { Position = 1, Endpoint = "6109" });
         await service.StartAsync(Ct, ("Firmware:Defaults:7961", Target));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
         Assert.Contains($"<loadInformation>{Target}</loadInformation>", await FetchAsync(service, $"SEP{mac.Value}.cnf.xml"), StringComparison.Ordinal);
 
         using var http = new HttpClient { BaseAddress = DashboardUri(service) };

@@ -38,7 +38,7 @@ public sealed class DoctorTests
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.BindAsync(Mac, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
         await service.StartAsync(Ct);
-        var http = service.App.Urls.Select(u => new Uri(u)).First(u => u.Port != service.App.Services.GetRequiredService<Host.Dashboard.DashboardSettings>().Bound!().Port);
+        var http = service.App.Urls.Select(u => new Uri(u)).First(u => u.Port != service.App.Services.GetRequiredService<AsteriskCiscoBridge.Dashboard.DashboardSettings>().Bound!().Port);
         using var folder = new TempDirectory("acb-doctor");
 
         var (exit, output) = await DoctorAsync(folder, new

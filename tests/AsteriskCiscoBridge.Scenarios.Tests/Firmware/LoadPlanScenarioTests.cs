@@ -1,15 +1,15 @@
 using System.Text;
 using AsteriskCiscoBridge.Host.Cli;
-using AsteriskCiscoBridge.Host.Firmware;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Firmware;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Firmware;
 using AsteriskCiscoBridge.Testing.Phones;
-using PhoneFamily = AsteriskCiscoBridge.Testing.Phones.PhoneFamily;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
 using Microsoft.Extensions.DependencyInjection;
+using PhoneFamily = AsteriskCiscoBridge.Testing.Phones.PhoneFamily;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests.Firmware;
 
@@ -41,17 +41,19 @@ public sealed class LoadPlanScenarioTests
         Assert.Contains($"<loadInformation>{Hop}</loadInformation>", await FetchAsync(service, $"SEP{mac.Value}.cnf.xml"), StringComparison.Ordinal);
 
         // Boot 1: offered the hop, fetches its descriptor and every component, installs it, reboots.
+        var learned = Learned(service);
         await phone.BootAsync(Ct);
         Assert.Equal(Hop, phone.RunningLoad);
         AssertFetchedWholeLoad(phone, SyntheticFirmware.Java(Hop, seed: 22, withTermDefaults: false));
-        await LearnedAsync(service, 1);
+        await LearnedAsync(service, learned + 1);
         Assert.Equal((Hop, $"tftp: fetched all 6 files of {Hop}"), await RunningAsync(service, mac));
 
         // Boot 2: on 8.5(2) it is offered the target, fetches it and reboots.
+        learned = Learned(service);
         await phone.BootAsync(Ct);
         Assert.Equal(Target, phone.RunningLoad);
         AssertFetchedWholeLoad(phone, SyntheticFirmware.Java(Target, seed: 21));
-        await LearnedAsync(service, 2);
+        await LearnedAsync(service, learned + 1);
 
         // Boot 3: up to date; it takes its configuration and fetches no load.
         await phone.BootAsync(Ct);
@@ -76,10 +78,11 @@ public sealed class LoadPlanScenarioTests
         var sep = await FetchAsync(service, $"SEP{mac.Value}.cnf.xml");
         Assert.Contains($"<loadInformation>{Target}</loadInformation>", sep, StringComparison.Ordinal);
 
+        var learned = Learned(service);
         await phone.BootAsync(Ct);
         Assert.Equal(Target, phone.RunningLoad);
         AssertFetchedWholeLoad(phone, sip);
-        await LearnedAsync(service, 1);
+        await LearnedAsync(service, learned + 1);
         Assert.Equal((Target, $"tftp: fetched all 6 files of {Target}"), await RunningAsync(service, mac));
 
         await phone.BootAsync(Ct);
@@ -102,13 +105,14 @@ public sealed class LoadPlanScenarioTests
         await using var phone = new PhoneSimulator(PhoneFamily.Sip79x0, mac.Value, service.Tftp, "P00308010200", NotifyBehaviour.AnswerAndIgnore) { FollowsLoads = true };
 
         // Boot 1: OS79XX.TXT names a SIP image (its 3rd character differs, spec §2.1): the universal loader takes it.
+        var learned = Learned(service);
         await phone.BootAsync(Ct);
         Assert.Equal("P0S3-08-12-00", phone.RunningLoad);
         AssertFetchedWholeLoad(phone, sip.Without("P003-08-12-00.bin"));
 
         // Boot 2: on SIP it reads its own file, which names it: the bridge learns the load it downloaded.
         await phone.BootAsync(Ct);
-        await LearnedAsync(service, 1);
+        await LearnedAsync(service, learned + 1);
         Assert.Equal(("P0S3-08-12-00", "tftp: fetched all 3 files of P0S3-08-12-00 (phone known by its address)"), await RunningAsync(service, mac));
         Assert.Equal([("6104", "secret-6104")], phone.Lines);
         Assert.Single(phone.History, h => h.Kind == "upgraded");
@@ -126,7 +130,7 @@ public sealed class LoadPlanScenarioTests
         await new FirmwareStore(service.Connections).PinAsync(mac, "P0S3-08-11-00", "test", DateTimeOffset.UtcNow, Ct);
         var rounds = service.Sync.Rounds;
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the pin", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "a round after the pin", Ct);
         await using var phone = new PhoneSimulator(PhoneFamily.Sip79x0, mac.Value, service.Tftp, "P0S3-07-5-00", NotifyBehaviour.AnswerAndIgnore) { FollowsLoads = true };
 
         await phone.BootAsync(Ct);
@@ -160,13 +164,14 @@ public sealed class LoadPlanScenarioTests
         var (exit, pinned) = await PinAsync(service, mac, Hop);
         Assert.True(exit == 0, pinned);
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the pin", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "a round after the pin", Ct);
         Assert.Contains($"<loadInformation>{Hop}</loadInformation>", await FetchAsync(service, $"SEP{mac.Value}.cnf.xml"), StringComparison.Ordinal);
 
+        var learned = Learned(service);
         await phone.BootAsync(Ct);
         Assert.Equal(Hop, phone.RunningLoad);
         AssertFetchedWholeLoad(phone, older);
-        await LearnedAsync(service, 1);
+        await LearnedAsync(service, learned + 1);
         Assert.Equal(Hop, (await RunningAsync(service, mac)).Load);
 
         await phone.BootAsync(Ct);
@@ -190,25 +195,24 @@ public sealed class LoadPlanScenarioTests
 
         await service.BindAsync(mac, model, Ct, new BindingRow { Position = 1, Endpoint = endpoint });
         await service.StartAsync(Ct, ($"Firmware:Defaults:{model.Name}", siteDefault));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
         return new Setup(service, pbx);
     }
 
     private static async Task RegisterAsync(ServiceHarness service, AmiTestPbx pbx, PhoneSimulator phone, string endpoint, string userAgent)
     {
         // A registration refreshes the contacts; a User-Agent not seen before asks for a round over them.
-        var rounds = service.Sync.Rounds + service.Sync.RequestedRounds;
+        var (rounds, requested) = (service.Sync.Rounds, service.Sync.RequestedRounds);
         var uri = $"sip:{endpoint}@127.0.0.1:{phone.SipEndPoint.Port}";
         pbx.Set(pbx.Find(endpoint)! with { Contacts = [new AmiTestContact(uri, userAgent, phone.CallId)] });
         await service.Asterisk!.SendContactStatusAsync(endpoint, uri, "Reachable", Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds + service.Sync.RequestedRounds > rounds, "a round after the registration", Ct, Bound);
+        await Task.WhenAny(service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct), service.Sync.RequestedRoundCount.ReachedAsync(requested + 1, Ct)).Unwrap().WithinAsync(Bound, "a round after the registration", Ct);
     }
 
-    private static Task LearnedAsync(ServiceHarness service, int count)
-    {
-        var learning = service.App.Services.GetRequiredService<LoadLearningService>();
-        return Eventually.TrueAsync(() => learning.Learned >= count, $"{count} running loads learned and rendered", Ct, Bound);
-    }
+    private static int Learned(ServiceHarness service) => service.App.Services.GetRequiredService<LoadLearningService>().Learned;
+
+    private static Task LearnedAsync(ServiceHarness service, int target) =>
+        service.App.Services.GetRequiredService<LoadLearningService>().LearnedCount.ReachedAsync(target, Ct).WithinAsync(Bound, $"{target} running loads learned and rendered", Ct);
 
     private static async Task<(string? Load, string? Source)> RunningAsync(ServiceHarness service, MacAddress mac)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Xml.Linq;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Requests;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -35,7 +36,7 @@ public sealed class DirectoryTests
         pbx.Set(AmiTestEndpoint.Plain("provider-trunk", "pw"));
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round over 10,000 endpoints", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round over 10,000 endpoints", Ct);
         using var http = new HttpClient { BaseAddress = new Uri($"http://{service.Http}") };
 
         // A 79xx opens its directoryURL: one menu item, then the search, then the list.
@@ -80,7 +81,7 @@ public sealed class DirectoryTests
 
         // Requests are in the request log beside the files.
         await Eventually.TrueAsync(
-            async () => (await new RequestLog(service.Connections).RecentAsync(null, 50, Ct)).Any(r => r.FileName == "directory/list" && r.Outcome.StartsWith("served: directory page 313 of 313", StringComparison.Ordinal)),
+            async () => (await new RequestLog(service.Connections).RecentAsync(null, 50, Ct)).Any(r => r.FileName == "directory/list" && r.Outcome.ToString().StartsWith("served: directory page 313 of 313", StringComparison.Ordinal)),
             "the directory pages in the request log",
             Ct,
             Bound);
@@ -96,7 +97,7 @@ public sealed class DirectoryTests
         pbx.Set(AmiTestEndpoint.Plain("6002", "pw2", "\"Bob\" <6002>") with { SetVars = [new("CISCO_MAC", mac8841.Value), new("CISCO_MODEL", "8841")] });
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct, ("Tftp:AllowedNetworks:0", "127.0.0.0/30"), ("Directory:Url", "http://pbx.example.net:6970/directory"));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
 
         var sep = XDocument.Parse(System.Text.Encoding.UTF8.GetString((await TftpTestClient.AskAsync(service.Tftp, "127.0.0.1", $"SEP{mac8841}.cnf.xml", Ct)).Bytes!)).Root!;
         var cnf = AsteriskCiscoBridge.Testing.Phones.PhoneSimulator.ParseCnf(System.Text.Encoding.ASCII.GetString((await TftpTestClient.AskAsync(service.Tftp, "127.0.0.1", $"SIP{mac7960}.cnf", Ct)).Bytes!));

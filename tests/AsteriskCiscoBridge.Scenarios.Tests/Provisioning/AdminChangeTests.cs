@@ -35,7 +35,7 @@ public sealed class AdminChangeTests
         // The login's Connected change and FullyBooted event both ask for a snapshot: a longer debounce makes them
         // one read for sure, so every read after the first round would be one made for a change.
         await service.StartAsync(Ct, ("Firmware:Defaults:7960", "P0S3-08-12-00"), ("Ami:Sync:Debounce", "00:00:00.5"));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
         var file = $"SIP{Mac}.cnf";
         Assert.Contains("phone_label: \"Unprovisioned\"", (await AskAsync(service, file)).Text, StringComparison.Ordinal);
         var asterisk = new AmiActionLog(service.Asterisk!);

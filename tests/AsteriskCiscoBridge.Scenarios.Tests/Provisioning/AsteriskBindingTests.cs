@@ -29,7 +29,7 @@ public sealed class AsteriskBindingTests
         pbx.Set(AmiTestEndpoint.Plain("6001", "other-secret"));
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
 
         // Served over TFTP as a 7945 with its line: no acb bind was run.
         var served = await FetchAsync(service.Tftp, $"SEP{Mac}.cnf.xml");
@@ -57,7 +57,7 @@ public sealed class AsteriskBindingTests
         var rounds = service.Sync.Rounds;
         pbx.Set(desk with { SetVars = [] });
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the set_var was removed", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "a round after the set_var was removed", Ct);
         Assert.DoesNotContain("desk-secret", await FetchAsync(service.Tftp, $"SEP{Mac}.cnf.xml"), StringComparison.Ordinal);
     }
 

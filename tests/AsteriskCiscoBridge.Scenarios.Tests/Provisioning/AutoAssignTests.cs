@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -37,9 +37,10 @@ public sealed class AutoAssignTests
         pbx.Set(AmiTestEndpoint.Plain("7001", "pw-7001", "\"First\" <7001>") with { SetVars = [new("ACB_AUTOASSIGN", "yes")] });
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct, ("Discovery:AutoAssign", "true"), ("Site:AsteriskHost", "pbx.example.net"));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
         var inbox = new DiscoveryStore(service.Connections);
         var discovery = service.App.Services.GetRequiredService<PhoneDiscovery>();
+        var handled = discovery.HandledCount.Value;
 
         // A 7940 on SIP gets the first marked endpoint in the answer to its very first request.
         var phoneA = await AskTextAsync(service.Tftp, "127.0.0.70", $"SIP{PhoneA}.cnf");
@@ -49,7 +50,7 @@ public sealed class AutoAssignTests
 
         // No marked endpoint is left: the third phone gets the unprovisioned config and waits in the inbox.
         var phoneC = await AskTextAsync(service.Tftp, "127.0.0.72", $"SIP{PhoneC}.cnf");
-        await Eventually.TrueAsync(() => discovery.Handled >= 3, "the three requests seen by discovery", Ct, Bound);
+        await discovery.HandledCount.ReachedAsync(handled + 3, Ct).WithinAsync(Bound, "the three requests seen by discovery", Ct);
 
         Assert.Contains("line1_password: \"pw-7001\"", phoneA, StringComparison.Ordinal);
         Assert.Equal("7960", (await service.Phones.GetAsync(PhoneA, Ct))!.Model);
@@ -69,9 +70,11 @@ public sealed class AutoAssignTests
         Assert.True(await service.Phones.UnbindAsync(PhoneA, "cli:admin", DateTimeOffset.UtcNow, Ct));
         var rounds = service.Sync.Rounds;
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the reload", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "a round after the reload", Ct);
+        handled = discovery.HandledCount.Value;
         var again = await AskTextAsync(service.Tftp, "127.0.0.70", $"SIP{PhoneA}.cnf");
-        await Eventually.TrueAsync(async () => await inbox.GetAsync(PhoneA, Ct) is not null, "phone A back in the inbox", Ct, Bound);
+        await discovery.HandledCount.ReachedAsync(handled + 1, Ct).WithinAsync(Bound, "phone A's request seen by discovery", Ct);
+        Assert.NotNull(await inbox.GetAsync(PhoneA, Ct));
 
         Assert.Equal("7001", Assert.Single(await service.Phones.BindingsAsync(PhoneC, Ct)).Endpoint);
         Assert.Contains("line1_password: \"pw-7001\"", await AskTextAsync(service.Tftp, "127.0.0.72", $"SIP{PhoneC}.cnf"), StringComparison.Ordinal);
@@ -87,7 +90,7 @@ public sealed class AutoAssignTests
         pbx.Set(AmiTestEndpoint.Plain("7002", "pw-7002", "\"Second\" <7002>") with { SetVars = [new("ACB_AUTOASSIGN", "yes")] });
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct, ("Discovery:AutoAssign", "true"));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
 
         var first = await AskTextAsync(service.Tftp, "127.0.0.75", $"SIP{PhoneA}.cnf");
         var second = await AskTextAsync(service.Tftp, "127.0.0.75", $"SIP{PhoneB}.cnf");

@@ -39,7 +39,7 @@ public sealed class Cisco8841Tests
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct);
         var asterisk = service.Asterisk!;
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
 
         // 1. It boots: each trust file is refused over HTTP then TFTP at once; its own file comes over HTTP.
         await using var phone = new PhoneSimulator(SimulatedFamily.Sip79x1, Mac.Value, service.Tftp, "sip88xx.14-2-1-0001-131", model: "8841")
@@ -82,6 +82,7 @@ public sealed class Cisco8841Tests
         //    phone is restarted into it with its series' body. After that boot it registers its lines with Asterisk.
         phone.RegisterWith(asterisk);
         var registered = phone.CallId;
+        var proven = service.Resync.Proven;
         pbx.Set(pbx.Find("6301")! with { Contacts = [new AmiTestContact($"sip:6301@127.0.0.1:{phone.SipEndPoint.Port}", phone.UserAgent, registered)] });
         await asterisk.SendContactStatusAsync("6301", $"sip:6301@127.0.0.1:{phone.SipEndPoint.Port}", "Reachable", Ct);
         var learned = await asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
@@ -98,7 +99,7 @@ public sealed class Cisco8841Tests
         Assert.Contains(new PhoneActivity("unregistered", "6301"), phone.History);
         var afterRestart = phone.CallId;
         Assert.NotEqual(registered, afterRestart);
-        await Eventually.TrueAsync(() => service.Resync.Proven >= 1, "its registration after the boot proves the restart", Ct, Bound);
+        await service.Resync.ProvenCount.ReachedAsync(proven + 1, Ct).WithinAsync(Bound, "its registration after the boot proves the restart", Ct);
         Assert.Empty(await new ResyncQueue(service.Connections).ListAsync(Ct));
         var proof = (await new NotifyLog(service.Connections).RecentAsync(Mac, 1, Ct))[0];
         Assert.Equal("proven", proof.Outcome);
@@ -109,23 +110,25 @@ public sealed class Cisco8841Tests
         //    registers again from the same address and port, only refreshes it: the Call-ID it lists stays the old one.
         //    The SuccessfulAuth of that REGISTER, the first request on the line since the phone fetched its file, tells
         //    the bridge the new one, and the restart is proven by it.
+        proven = service.Resync.Proven;
         pbx.Set(pbx.Find("6301")! with { Password = "rotated-secret" });
         await asterisk.SendReloadAsync(Ct);
         var rotated = await asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
         Assert.Equal(Restart(afterRestart), Fields(rotated.Action));
         await Eventually.TrueAsync(() => phone.Lines.Contains(("6301", "rotated-secret")) && phone.CallId != afterRestart, "the phone restarted into the new password", Ct, Bound);
-        await Eventually.TrueAsync(() => service.Resync.Proven >= 2, "the rotation's restart proven by the registration Asterisk authenticated", Ct, Bound);
+        await service.Resync.ProvenCount.ReachedAsync(proven + 1, Ct).WithinAsync(Bound, "the rotation's restart proven by the registration Asterisk authenticated", Ct);
         var afterRotation = phone.CallId;
         Assert.Equal(afterRestart, pbx.Find("6301")!.Contacts.Single().CallId);
         Assert.Equal(afterRotation, (await new ResyncQueue(service.Connections).Registrations.ListAsync(Ct)).Single(r => r.Endpoint == "6301").CallId);
 
         //    A later change (the first line's caller name) restarts it again: the NOTIFY names the registration it has,
         //    not the one Asterisk lists, and the phone takes it.
+        proven = service.Resync.Proven;
         pbx.Set(pbx.Find("6301")! with { CallerId = "\"Reception\" <6301>" });
         await asterisk.SendReloadAsync(Ct);
         var renamed = await asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
         Assert.Equal(Restart(afterRotation), Fields(renamed.Action));
-        await Eventually.TrueAsync(() => service.Resync.Proven >= 3, "the rename's restart proven", Ct, Bound);
+        await service.Resync.ProvenCount.ReachedAsync(proven + 1, Ct).WithinAsync(Bound, "the rename's restart proven", Ct);
         Assert.NotEqual(afterRotation, phone.CallId);
         Assert.DoesNotContain(phone.History, h => h.Kind is "refused" or "register-refused" or "ignored");
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
-using AsteriskCiscoBridge.Host.Provisioning;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
+using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -29,7 +29,7 @@ public sealed class EndpointChangeTests
         var pbx = TwoEndpoints();
         await using var service = await StartTwoPhonesAsync(pbx, ("Site:AsteriskHost", "pbx.example.net"));
 
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
         var before7960 = await FetchAsync(service.Tftp, $"SIP{Mac7960}.cnf");
         var before7961 = await FetchAsync(service.Tftp, $"SEP{Mac7961}.cnf.xml");
         Assert.Contains("line1_password: \"first-secret\"", before7960, StringComparison.Ordinal);
@@ -39,7 +39,7 @@ public sealed class EndpointChangeTests
         var rounds = service.Sync.Rounds;
         pbx.Set(AmiTestEndpoint.Plain("6001", "second-secret", "\"Ann Smith\" <6001>"));
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the reload", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "a round after the reload", Ct);
 
         Assert.Equal([Mac7960], service.Sync.LastRound!.Changed);
         Assert.Contains("line1_password: \"second-secret\"", await FetchAsync(service.Tftp, $"SIP{Mac7960}.cnf"), StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class EndpointChangeTests
         // not-found, per policy (Site:Unprovisioned, as for an unbound phone); the other phone is untouched.
         var pbx = TwoEndpoints();
         await using var service = await StartTwoPhonesAsync(pbx, ("Site:Unprovisioned", policy));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
         Assert.Contains("first-secret", await FetchAsync(service.Tftp, $"SIP{Mac7960}.cnf"), StringComparison.Ordinal);
         var before7961 = await FetchAsync(service.Tftp, $"SEP{Mac7961}.cnf.xml");
         var counter = (await service.Phones.GetAsync(Mac7960, Ct))!.SyncCounter;
@@ -63,7 +63,7 @@ public sealed class EndpointChangeTests
         var rounds = service.Sync.Rounds;
         pbx.Remove("6001");
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the removal", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "a round after the removal", Ct);
 
         Assert.Equal([Mac7960], service.Sync.LastRound!.Changed);
         Assert.Contains(service.Sync.LastRound.Problems, p => p.Contains("6001 is not in Asterisk", StringComparison.Ordinal));
@@ -86,13 +86,13 @@ public sealed class EndpointChangeTests
         // Another round over the same snapshot changes nothing: the phone is not told again and again.
         rounds = service.Sync.Rounds;
         await service.Asterisk.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a quiet round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "a quiet round", Ct);
         Assert.Empty(service.Sync.LastRound!.Changed);
 
         rounds = service.Sync.Rounds;
         pbx.Set(AmiTestEndpoint.Plain("6001", "restored-secret", "\"Ann Smith\" <6001>"));
         await service.Asterisk.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the endpoint came back", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "a round after the endpoint came back", Ct);
         Assert.Equal([Mac7960], service.Sync.LastRound!.Changed);
         Assert.Contains("line1_password: \"restored-secret\"", await FetchAsync(service.Tftp, $"SIP{Mac7960}.cnf"), StringComparison.Ordinal);
     }

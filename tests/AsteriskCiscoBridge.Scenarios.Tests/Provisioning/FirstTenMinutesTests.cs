@@ -55,7 +55,7 @@ public sealed class FirstTenMinutesTests
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct);
         var asterisk = service.Asterisk!;
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
 
         // 3. A real TFTP client gets the desk phone's file: both lines, in button order per LINE.
         var desk = PhoneSimulator.ParseCnf(await CurlAsync(service.Tftp, $"SIP{DeskMac}.cnf"));
@@ -116,13 +116,15 @@ public sealed class FirstTenMinutesTests
         lobby.RegisterWith(asterisk);
         var lobbyTold = Notified(lobby);
         counters = await CountersAsync(service);
+        var proven = service.Resync.Proven;
         pbx.Set(pbx.Find("6001")! with { Password = "desk-line2-rotated" });
         await asterisk.SendReloadAsync(Ct);
         var checkSync = await asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
         Assert.Equal(RecordedCheckSync("6002"), Fields(checkSync.Action));
         await deskPhone.WaitForAsync("booted", Bound, Ct);
         Assert.Equal([("6002", "desk-line1-secret"), ("6001", "desk-line2-rotated")], deskPhone.Lines);
-        await Eventually.TrueAsync(async () => (await queue.ListAsync(Ct)).Count == 0, "the desk phone's fetch and registration are seen", Ct, Bound);
+        await service.Resync.ProvenCount.ReachedAsync(proven + 1, Ct).WithinAsync(Bound, "the desk phone's fetch and registration are seen", Ct);
+        Assert.Empty(await queue.ListAsync(Ct));
         Assert.Equal((counters.Desk + 1, counters.Lobby), await CountersAsync(service));
         Assert.Empty(DrainNotifies(asterisk));
         Assert.Equal(lobbyTold, Notified(lobby));
@@ -133,13 +135,15 @@ public sealed class FirstTenMinutesTests
         var deskTold = Notified(deskPhone);
         var registration = lobby.CallId;
         counters = await CountersAsync(service);
+        proven = service.Resync.Proven;
         pbx.Set(pbx.Find("6004")! with { Password = "lobby-rotated" });
         await asterisk.SendReloadAsync(Ct);
         var restart = await asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
         Assert.Equal(Restart("6004", registration), Fields(restart.Action));
         await lobby.WaitForAsync("booted", Bound, Ct);
         Assert.Equal([("6004", "lobby-rotated")], lobby.Lines);
-        await Eventually.TrueAsync(async () => (await queue.ListAsync(Ct)).Count == 0, "the lobby phone's fetch and registration are seen", Ct, Bound);
+        await service.Resync.ProvenCount.ReachedAsync(proven + 1, Ct).WithinAsync(Bound, "the lobby phone's fetch and registration are seen", Ct);
+        Assert.Empty(await queue.ListAsync(Ct));
         Assert.Equal((counters.Desk, counters.Lobby + 1), await CountersAsync(service));
         Assert.Empty(DrainNotifies(asterisk));
         Assert.Equal(deskTold, Notified(deskPhone));
@@ -182,7 +186,7 @@ public sealed class FirstTenMinutesTests
         pbx.Set(AmiTestEndpoint.Plain("6004", "lobby-secret", "\"Lobby\" <6004>") with { SetVars = [new("CISCO_MAC", LobbyMacAsWritten)] });
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
 
         await using var lobby = new PhoneSimulator(SimulatedFamily.Sip79x0, LobbyMac.Value, service.Tftp, "P0S3-08-12-00");
         await PowerOnAsync(lobby);
@@ -217,7 +221,7 @@ public sealed class FirstTenMinutesTests
             }
         }
 
-        await Eventually.TrueAsync(() => service.Sync.ContactRefreshes > refreshes, "the registrations' contacts applied", Ct, Bound);
+        await service.Sync.ContactRefreshCount.ReachedAsync(refreshes + 1, Ct).WithinAsync(Bound, "the registrations' contacts applied", Ct);
     }
 
     // The phone boots over TFTP; later boots are awaited as its activity ("booted"), so this one is taken off it.

@@ -36,7 +36,7 @@ public sealed class LeftOutLineTests
         await service.BindAsync(Mac7940, PhoneModels.Cisco7940, Ct, Row(1, "6002"));
         await service.StartAsync(Ct, ("Site:AsteriskHost", "pbx.example.net"));
 
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
 
         // The 7960 keeps 6001 and 6003, in the binding's order from button 1; 6002 is named, not served.
         var cnf = await FetchAsync(service.Tftp, $"SIP{Mac7960}.cnf");
@@ -72,13 +72,13 @@ public sealed class LeftOutLineTests
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.BindAsync(Mac7960, PhoneModels.Cisco7960, Ct, Row(1, "6002"), Row(2, "6001"));
         await service.StartAsync(Ct, ("Site:AsteriskHost", "pbx.example.net"));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
         Assert.Contains("line1_name: \"6001\"", await FetchAsync(service.Tftp, $"SIP{Mac7960}.cnf"), StringComparison.Ordinal);
 
         var rounds = service.Sync.Rounds;
         pbx.Set(AmiTestEndpoint.Plain("6002", "no-quote"));
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "a round after the fix", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "a round after the fix", Ct);
 
         Assert.Equal([Mac7960], service.Sync.LastRound!.Changed);
         Assert.Empty(service.Sync.LastRound.Problems);

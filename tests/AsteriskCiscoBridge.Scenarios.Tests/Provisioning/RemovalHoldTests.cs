@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AsteriskCiscoBridge.Ami;
-using AsteriskCiscoBridge.Host.Dashboard;
+using AsteriskCiscoBridge.Dashboard;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
@@ -58,7 +58,7 @@ public sealed class RemovalHoldTests
         var rounds = service.Sync.Rounds;
         pbx.Remove(Endpoint(10));
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "the round that removes one line", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "the round that removes one line", Ct);
         Assert.Equal([Mac(10)], service.Sync.LastRound!.Changed);
         await Eventually.TrueAsync(() => asterisk.SinceStart().Any(a => a["Action"] == "PJSIPNotify"), "the NOTIFY to the last contact", Ct, Bound);
         Assert.DoesNotContain("pw-6010", await FetchAsync(service, FileOf(10)), StringComparison.Ordinal);
@@ -74,9 +74,9 @@ public sealed class RemovalHoldTests
 
         rounds = service.Sync.Rounds;
         await service.Asterisk.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.HeldReads >= 1, "the empty answer held", Ct, Bound);
+        await service.Sync.HeldReadCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the empty answer held", Ct);
         await service.Asterisk.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.HeldReads >= 2, "the empty answer read and held again", Ct, Bound);
+        await service.Sync.HeldReadCount.ReachedAsync(2, Ct).WithinAsync(Bound, "the empty answer read and held again", Ct);
 
         Assert.Equal(rounds, service.Sync.Rounds);
         Assert.Equal(before, await FilesAsync(service, 9));
@@ -120,7 +120,7 @@ public sealed class RemovalHoldTests
         }
 
         await service.Asterisk.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "the round over the restored answer", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "the round over the restored answer", Ct);
         Assert.Empty(service.Sync.LastRound!.Changed);
         Assert.Equal(before, await FilesAsync(service, 9));
         (exit, sync) = await service.CliAsync(Ct, "sync");
@@ -154,7 +154,7 @@ public sealed class RemovalHoldTests
         }
 
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.HeldReads >= 1, "the stripping answer held", Ct, Bound);
+        await service.Sync.HeldReadCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the stripping answer held", Ct);
         Assert.Equal(before, await FilesAsync(service, 5));
         Assert.DoesNotContain(asterisk.SinceStart(), a => a["Action"] == "PJSIPNotify");
 
@@ -204,7 +204,7 @@ public sealed class RemovalHoldTests
 
         // No reload after the first: the service reads Asterisk again itself when the hold is over.
         await service.Asterisk!.SendReloadAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds > rounds, "the held answer applied after the hold", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "the held answer applied after the hold", Ct);
 
         Assert.True(service.Sync.HeldReads >= 1);
         Assert.Single(log.Collector.GetSnapshot(), l => l.Id.Id == 6260);
@@ -236,8 +236,8 @@ public sealed class RemovalHoldTests
 
         service.Capture = log;
         await service.StartAsync(Ct, [("Resync:FetchDeadline", "01:00:00"), ("Security:RateLimit:Burst", "1000"), .. settings]);
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
-        await Eventually.TrueAsync(() => service.Resync.Sent >= phones, "the first round's NOTIFYs", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
+        await service.Resync.SentCount.ReachedAsync(phones, Ct).WithinAsync(Bound, "the first round's NOTIFYs", Ct);
         await FilesAsync(service, phones);
 
         // A resync is settled by the fetch and a registration after it: each registered line registers again

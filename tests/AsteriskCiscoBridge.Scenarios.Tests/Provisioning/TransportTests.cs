@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using AsteriskCiscoBridge.Host.Dashboard;
+using AsteriskCiscoBridge.Dashboard;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
@@ -37,7 +37,7 @@ public sealed class TransportTests
         using var logs = new FakeLoggerProvider();
         service.Capture = logs;
         await service.StartAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
 
         using var phone = new TftpTestClient();
         var (bytes, options) = await phone.DownloadAsync(service.Tftp, $"SIP{Mac7960}.cnf", Ct, "octet", ("tsize", "0"));
@@ -72,7 +72,7 @@ public sealed class TransportTests
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.BindAsync(Mac7961, PhoneModels.Find("7961")!, Ct, new BindingRow { Position = 1, Endpoint = "6002" });
         await service.StartAsync(Ct, ("Site:AsteriskHost", "pbx.example.net"), ("Site:AsteriskPort", "5070"));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
 
         var sep = await FetchWithCurlAsync(service.Tftp, $"SEP{Mac7961}.cnf.xml");
 

@@ -31,7 +31,7 @@ public sealed class TrustFileRequestTests
         pbx.Set(AmiTestEndpoint.Plain("6102", "other-secret", "\"Other\" <6102>") with { SetVars = [new("CISCO_MAC", Learned.Value)] });
         await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct);
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
 
         // A bound 8841 that tries HTTP first: each trust file is refused over HTTP, then over TFTP, and the phone
         // reads its own file over HTTP with its line.

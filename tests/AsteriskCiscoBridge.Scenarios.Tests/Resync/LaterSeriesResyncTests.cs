@@ -37,7 +37,7 @@ public sealed class LaterSeriesResyncTests
 
         // It registers again after the boot, with the new password: that registration proves the restart.
         await phone.WaitForAsync("registered", Bound, Ct);
-        await Eventually.TrueAsync(() => service.Resync.Proven > proven, "its registration proves the restart", Ct, Bound);
+        await service.Resync.ProvenCount.ReachedAsync(proven + 1, Ct).WithinAsync(Bound, "its registration proves the restart", Ct);
         Assert.Empty(await new ResyncQueue(service.Connections).ListAsync(Ct));
         Assert.DoesNotContain(phone.History, h => h.Kind is "refused" or "ignored" or "register-refused");
     }
@@ -63,7 +63,7 @@ public sealed class LaterSeriesResyncTests
         pbx.Set(AmiTestEndpoint.Plain("6201", "first-secret", "\"Reception\" <6201>") with { SetVars = [new("CISCO_MAC", Mac.Value), new("CISCO_MODEL", "CP-8841")] });
         var service = await ServiceHarness.CreateAsync(pbx, Ct);
         await service.StartAsync(Ct, settings);
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first provisioning round", Ct);
         var phone = new PhoneSimulator(SimulatedFamily.Sip79x1, Mac.Value, service.Tftp, "sip88xx.14-1-1-0001-125", model: "8841") { HttpServer = service.Http, MaxVersionStamps = 3 };
         await phone.BootAsync(Ct);
         await phone.WaitForAsync("booted", Bound, Ct);
@@ -72,7 +72,7 @@ public sealed class LaterSeriesResyncTests
         var refreshes = service.Sync.ContactRefreshes;
         pbx.Set(pbx.Find("6201")! with { Contacts = [new AmiTestContact($"sip:6201@127.0.0.1:{phone.SipEndPoint.Port}", phone.UserAgent, phone.CallId)] });
         await service.Asterisk!.SendContactStatusAsync("6201", $"sip:6201@127.0.0.1:{phone.SipEndPoint.Port}", "Reachable", Ct);
-        await Eventually.TrueAsync(() => service.Sync.ContactRefreshes > refreshes, "the registration's contacts read", Ct, Bound);
+        await service.Sync.ContactRefreshCount.ReachedAsync(refreshes + 1, Ct).WithinAsync(Bound, "the registration's contacts read", Ct);
         await Eventually.TrueAsync(async () => (await new ResyncQueue(service.Connections).ListAsync(Ct)).Count == 0, "nothing left to resync after its boot", Ct, Bound);
         while (service.Asterisk.Received.TryRead(out _))
         {

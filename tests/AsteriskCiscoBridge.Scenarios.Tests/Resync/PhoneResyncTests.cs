@@ -1,4 +1,5 @@
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Phones;
@@ -43,21 +44,22 @@ public sealed class PhoneResyncTests
             // Its files were new to the bridge: it is told, checks syncinfo.xml, reboots, reads them.
             await phone.WaitForAsync("booted", Bound, Ct);
             Assert.Equal([("6001", "first-secret")], phone.Lines);
-            await Eventually.TrueAsync(() => service.Resync.Fetched >= 1, "the bridge saw the fetch", Ct, Bound);
+            await service.Resync.FetchedCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the bridge saw the fetch", Ct);
             await phone.WaitForAsync("registered", Bound, Ct);
-            await Eventually.TrueAsync(() => service.Resync.Proven >= 1, "the bridge saw it register again", Ct, Bound);
+            await service.Resync.ProvenCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the bridge saw it register again", Ct);
 
             // A minute later on Asterisk's clock (ExpirationTime counts seconds), the admin changes the password.
             // The phone reboots on the same port: Asterisk only refreshes its contact, and the look at the
             // contacts while it awaits its proof sees the later expiration.
             asterisk.Advance(TimeSpan.FromMinutes(1));
+            var (fetched, proven) = (service.Resync.Fetched, service.Resync.Proven);
             pbx.Set(pbx.Find("6001")! with { Password = "second-secret" });
             await service.Asterisk.SendReloadAsync(Ct);
 
             await phone.WaitForAsync("booted", Bound, Ct);
             Assert.Equal([("6001", "second-secret")], phone.Lines);
-            await Eventually.TrueAsync(() => service.Resync.Fetched >= 2, "the bridge saw the second fetch", Ct, Bound);
-            await Eventually.TrueAsync(() => service.Resync.Proven >= 2, "and its registration with the new password", Ct, Bound);
+            await service.Resync.FetchedCount.ReachedAsync(fetched + 1, Ct).WithinAsync(Bound, "the bridge saw the second fetch", Ct);
+            await service.Resync.ProvenCount.ReachedAsync(proven + 1, Ct).WithinAsync(Bound, "and its registration with the new password", Ct);
             Assert.Empty(await new ResyncQueue(service.Connections).ListAsync(Ct));
             Assert.Contains(phone.History, h => h.Kind == "notified" && h.Detail.StartsWith("check-sync", StringComparison.Ordinal));
             Assert.Empty(service.Resync.Stale);
@@ -97,11 +99,10 @@ public sealed class PhoneResyncTests
         // a later ExpirationTime, which the look at the contacts finds.
         await phone.WaitForAsync("registered", Bound, Ct);
         Assert.NotEqual(first, phone.CallId);
-        await Eventually.TrueAsync(() => service.Resync.Proven >= 1, "the restart proven by its refreshed registration", Ct, Bound);
+        await service.Resync.ProvenCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the restart proven by its refreshed registration", Ct);
         var proof = (await new NotifyLog(service.Connections).RecentAsync(mac, 1, Ct))[0];
         Assert.Equal("proven", proof.Outcome);
         Assert.Contains("refreshed", proof.Detail, StringComparison.Ordinal);
-        Assert.True(service.Resync.ProofPolls >= 1);
 
         // Asterisk still lists the first Call-ID (res_pjsip_registrar.c sets call_id only when it creates a
         // contact), so the next service-control names a registration the phone no longer has, and it ignores it.
@@ -133,17 +134,21 @@ public sealed class PhoneResyncTests
         await phone.WaitForAsync("registered", Bound, Ct);
         var second = phone.CallId;
         Assert.NotEqual(first, second);
-        await Eventually.TrueAsync(() => service.Resync.Proven >= 1, "the restart proven", Ct, Bound);
+        await service.Resync.ProvenCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the restart proven", Ct);
         Assert.Equal(first, Assert.Single(pbx.Find("6002")!.Contacts).CallId);
-        Assert.Equal(1, service.Resync.RegistrationsLearned);
+
+        // The proof may come from the contacts read before Asterisk's SuccessfulAuth of that REGISTER is handled:
+        // the next change needs the Call-ID it carries.
+        await Eventually.TrueAsync(() => service.Resync.RegistrationsLearned == 1, "the authenticated REGISTER's Call-ID learned", Ct, Bound);
 
         // The next change names the Call-ID of the REGISTER Asterisk authenticated after the boot, which the phone has.
+        var proven = service.Resync.Proven;
         pbx.Set(pbx.Find("6002")! with { Password = "second-secret" });
         await service.Asterisk.SendReloadAsync(Ct);
         var notify = await service.Asterisk.WaitForActionAsync("PJSIPNotify", Ct).WaitAsync(Bound, Ct);
         Assert.Contains($"Content=RegisterCallId={{{second}}}", notify.Action.GetAll("Variable"));
         await Eventually.TrueAsync(() => phone.Lines.SequenceEqual([("6002", "second-secret")]), "the phone restarted into the new password", Ct, Bound);
-        await Eventually.TrueAsync(() => service.Resync.Proven >= 2, "and that restart proven", Ct, Bound);
+        await service.Resync.ProvenCount.ReachedAsync(proven + 1, Ct).WithinAsync(Bound, "and that restart proven", Ct);
         Assert.DoesNotContain(phone.History, h => h.Kind == "ignored");
         Assert.Equal(first, Assert.Single(pbx.Find("6002")!.Contacts).CallId);
     }
@@ -178,7 +183,8 @@ public sealed class PhoneResyncTests
         // Fixed, it registers: proven.
         phone.Registers = true;
         await phone.RegisterAsync(Ct);
-        await Eventually.TrueAsync(() => service.Resync.Proven == 1, "proven by the late registration", Ct, Bound);
+        await service.Resync.ProvenCount.ReachedAsync(1, Ct).WithinAsync(Bound, "proven by the late registration", Ct);
+        Assert.Equal(1, service.Resync.Proven);
         Assert.Empty(service.Resync.Stale);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -58,7 +59,8 @@ public sealed class ResyncOutageTests
         // Staggered: the drop comes with three phones still to be told.
         await service.StartAsync(Ct, ("Resync:Interval", "00:00:00.050"));
         var resync = service.Resync;
-        await Eventually.TrueAsync(() => resync.Sent == Count, "every phone told once the session is back", Ct, Bound);
+        await resync.SentCount.ReachedAsync(Count, Ct).WithinAsync(Bound, "every phone told once the session is back", Ct);
+        Assert.Equal(Count, resync.Sent);
         await Eventually.TrueAsync(() => asterisk.LoginCount >= 2, "the service logged in again", Ct, Bound);
 
         // Accepted at the server: every PJSIPNotify it acted on (all but the one it dropped).

@@ -1,5 +1,7 @@
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Provisioning.Requests;
+using AsteriskCiscoBridge.Provisioning.Resync;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
@@ -27,23 +29,28 @@ public sealed class ResyncProofTests
         await service.BindAsync(Mac7961, PhoneModels.Find("7961")!, Ct, new BindingRow { Position = 1, Endpoint = "6002" });
         await service.StartAsync(Ct);
         await NotifiesAsync(service.Asterisk!, 1);
-        await Eventually.TrueAsync(() => service.Resync.Sent == 1, "the NOTIFY answered", Ct, Bound);
+        await service.Resync.SentCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the NOTIFY answered", Ct);
+        Assert.Equal(1, service.Resync.Sent);
 
+        var fetchedBefore = service.Resync.Fetched;
         using var http = new HttpClient { BaseAddress = new Uri(service.App.Urls.First()) };
         var head = new HttpRequestMessage(HttpMethod.Head, $"/SEP{Mac7961}.cnf.xml");
         Assert.True((await http.SendAsync(head, Ct)).IsSuccessStatusCode);
         var body = await http.GetStringAsync(new Uri($"/SEP{Mac7961}.cnf.xml", UriKind.Relative), Ct);
         Assert.Contains("secret", body, StringComparison.Ordinal);
 
-        await Eventually.TrueAsync(() => service.Resync.Fetched == 1, "the HTTP fetch is seen", Ct, Bound);
+        await service.Resync.FetchedCount.ReachedAsync(fetchedBefore + 1, Ct).WithinAsync(Bound, "the HTTP fetch is seen", Ct);
+        Assert.Equal(1, service.Resync.Fetched);
         var fetched = (await new NotifyLog(service.Connections).RecentAsync(Mac7961, 10, Ct)).First();
         Assert.Equal("fetched", fetched.Outcome);
         Assert.StartsWith($"SEP{Mac7961}.cnf.xml fetched", fetched.Detail, StringComparison.Ordinal);
         Assert.Equal(ResyncState.AwaitingRegistration, Assert.Single(await new ResyncQueue(service.Connections).ListAsync(Ct)).State);
 
         // The restarted phone registers again (a new Call-ID): that completes the proof.
+        var proven = service.Resync.Proven;
         await service.Asterisk!.RegisterAsync("6002", "secret", _ => new AmiTestContact("sip:6002@127.0.0.1:9", "Cisco-CP7961G/9.4", "reg-6002-restarted"), Ct);
-        await Eventually.TrueAsync(() => service.Resync.Proven == 1, "the registration proves the NOTIFY", Ct, Bound);
+        await service.Resync.ProvenCount.ReachedAsync(proven + 1, Ct).WithinAsync(Bound, "the registration proves the NOTIFY", Ct);
+        Assert.Equal(1, service.Resync.Proven);
         Assert.Equal("proven", (await new NotifyLog(service.Connections).RecentAsync(Mac7961, 1, Ct))[0].Outcome);
         Assert.Empty(await new ResyncQueue(service.Connections).ListAsync(Ct));
 
@@ -57,7 +64,7 @@ public sealed class ResyncProofTests
         }
 
         Assert.All(logged, r => Assert.StartsWith("http:127.0.0.1:", r.Client, StringComparison.Ordinal));
-        Assert.Equal(["served", "head"], logged.Select(r => r.Outcome.Split(':')[0]));
+        Assert.Equal(["served", "head"], logged.Select(r => r.Outcome.ToString().Split(':')[0]));
     }
 
     [Fact]
@@ -74,7 +81,7 @@ public sealed class ResyncProofTests
         await service.StartAsync(Ct);
 
         // The first round stores its files and plans it: deferred, nothing sent.
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "the first round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "the first round", Ct);
         Assert.Equal([Mac7961], service.Resync.Deferred);
         var row = Assert.Single(await new ResyncQueue(service.Connections).ListAsync(Ct));
         Assert.Equal(ResyncState.Deferred, row.State);

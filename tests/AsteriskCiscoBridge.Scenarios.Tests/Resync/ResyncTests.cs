@@ -1,9 +1,11 @@
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Resync;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
+using AsteriskCiscoBridge.Testing.Time;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests.Resync;
 
@@ -49,12 +51,14 @@ public sealed class ResyncTests
         Assert.Equal([MacOffline], resync.Waiting);
 
         // The 7960 acts on its NOTIFY and fetches its file: that is recorded as the proof.
+        var fetched = resync.Fetched;
         using (var phone = new TftpTestClient())
         {
             await phone.DownloadAsync(service.Tftp, $"SIP{Mac7960}.cnf", Ct);
         }
 
-        await Eventually.TrueAsync(() => resync.Fetched == 1, "the fetch after the NOTIFY is noticed", Ct, Bound);
+        await resync.FetchedCount.ReachedAsync(fetched + 1, Ct).WithinAsync(Bound, "the fetch after the NOTIFY is noticed", Ct);
+        Assert.Equal(1, resync.Fetched);
 
         // A password change on 6001 and a reload: only the 7960 is told.
         var rounds = sync.Rounds;
@@ -62,7 +66,7 @@ public sealed class ResyncTests
         await asterisk.SendReloadAsync(Ct);
         var second = await NotifiesAsync(asterisk, 1);
         Assert.Equal("6001", second[0]["Endpoint"]);
-        await Eventually.TrueAsync(() => sync.Rounds > rounds, "the reload's round", Ct, Bound);
+        await sync.RoundCount.ReachedAsync(rounds + 1, Ct).WithinAsync(Bound, "the reload's round", Ct);
         Assert.Equal([Mac7960], sync.LastRound!.Changed);
 
         // The offline phone registers: Asterisk's ContactStatus makes the contacts read again (no snapshot), and it is told.
@@ -81,6 +85,34 @@ public sealed class ResyncTests
         var proof = log.Single(n => n.Outcome == "fetched");
         Assert.Equal(Mac7960, proof.Mac);
         Assert.StartsWith($"SIP{Mac7960}.cnf fetched", proof.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task On_a_clock_registered_before_the_service_its_notify_and_the_fetch_that_proves_it_are_stamped_with_that_clocks_time()
+    {
+        var pbx = new AmiTestPbx();
+        pbx.Set(AmiTestEndpoint.Plain("6001", "first") with { Contacts = [new AmiTestContact("sip:6001@127.0.0.1:5070", "Cisco-CP7960G/8.0", "reg-6001")] });
+        await using var service = await ServiceHarness.CreateAsync(pbx, Ct);
+        await service.BindAsync(Mac7960, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
+        var clock = new CountingTimeProvider();
+        service.Clock = clock;
+        await service.StartAsync(Ct);
+
+        Assert.Equal("6001", (await NotifiesAsync(service.Asterisk!, 1))[0]["Endpoint"]);
+        var notifyLog = new NotifyLog(service.Connections);
+        var sent = await Eventually.ValueAsync(() => notifyLog.RecentAsync(Mac7960, 10, Ct), l => l.Count >= 1, "the NOTIFY in the notify log", Ct, Bound);
+        Assert.Equal(clock.GetUtcNow(), Assert.Single(sent).At);
+
+        // Two minutes later on the service's clock (no real time passes), within the fetch deadline, the phone fetches its file.
+        clock.Advance(new ResyncOptions().FetchDeadline - TimeSpan.FromMinutes(1));
+        using (var phone = new TftpTestClient())
+        {
+            await phone.DownloadAsync(service.Tftp, $"SIP{Mac7960}.cnf", Ct);
+        }
+
+        var log = await Eventually.ValueAsync(() => notifyLog.RecentAsync(Mac7960, 10, Ct), l => l.Any(n => n.Outcome == "fetched"), "the fetch in the notify log", Ct, Bound);
+        Assert.Equal(["fetched", "sent"], log.Select(n => n.Outcome));
+        Assert.Equal(clock.GetUtcNow(), log[0].At);
     }
 
     private static async Task<IReadOnlyList<AmiMessage>> NotifiesAsync(AmiTestServer server, int count) =>

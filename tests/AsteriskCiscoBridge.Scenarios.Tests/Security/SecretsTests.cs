@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text;
 using AsteriskCiscoBridge.Provisioning.Model;
+using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -48,8 +50,10 @@ public sealed class SecretsTests
             ("Site:SshUser", "admin"),
             ("Site:SshPassword", Secrets[4]),
             ("Security:AddressPinning", "alert"));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
 
+        var recorder = service.App.Services.GetRequiredService<RequestRecorder>();
+        var requestsLogged = recorder.LoggedCount.Value;
         var own = await AskTextAsync(service.Tftp, "127.0.0.80", $"SIP{Mac7960}.cnf");
         var elsewhere = await AskTextAsync(service.Tftp, "127.0.0.81", $"SIP{Mac7960}.cnf");
         var sep = await AskTextAsync(service.Tftp, "127.0.0.82", $"SEP{Mac7961}.cnf.xml");
@@ -59,7 +63,8 @@ public sealed class SecretsTests
         using var http = new HttpClient { BaseAddress = new Uri(service.App.Urls.First()) };
         var overHttp = await http.GetStringAsync(new Uri($"SEP{Mac7961}.cnf.xml", UriKind.Relative), Ct);
         var log = new RequestLog(service.Connections);
-        var rows = await Eventually.ValueAsync(() => log.RecentAsync(null, 100, Ct), r => r.Count >= 7, "seven requests in the request log", Ct, Bound);
+        await recorder.LoggedCount.ReachedAsync(requestsLogged + 7, Ct).WithinAsync(Bound, "seven requests in the request log", Ct);
+        var rows = await log.RecentAsync(null, 100, Ct);
 
         // The files did carry the secrets, and the capture did see the detailed levels.
         Assert.Contains(Secrets[0], own, StringComparison.Ordinal);

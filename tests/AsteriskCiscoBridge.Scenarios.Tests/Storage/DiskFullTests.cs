@@ -37,7 +37,7 @@ public sealed class DiskFullTests
         service.Capture = logs;
         await service.BindAsync(Mac, PhoneModels.Cisco7960, Ct, new BindingRow { Position = 1, Endpoint = "6001" });
         await service.StartAsync(Ct, ("Storage:MaxSizeMegabytes", "2"), ("Ami:Sync:RetryDelay", "00:00:00.200"));
-        await Eventually.TrueAsync(() => service.Sync.Rounds >= 1, "first provisioning round", Ct, Bound);
+        await service.Sync.RoundCount.ReachedAsync(1, Ct).WithinAsync(Bound, "first provisioning round", Ct);
         Assert.Contains("first-secret", await AskAsync(service), StringComparison.Ordinal);
         var stored = await service.Phones.GetAsync(Mac, Ct);
 
@@ -75,6 +75,7 @@ public sealed class DiskFullTests
         Assert.StartsWith($"FAIL  store                {Path.GetFullPath(service.Database)} cannot be written: the disk is full or the store reached Storage:MaxSizeMegabytes (2 MB)", Assert.Single(doctor.Split('\n'), l => l.StartsWith("FAIL", StringComparison.Ordinal)), StringComparison.Ordinal);
 
         // Room again: the retried round stores and publishes the new file; the request log is written again.
+        var (rounds, requested) = (service.Sync.Rounds, service.Sync.RequestedRounds);
         await using (var connection = await limited.OpenAsync(Ct))
         {
             using var command = connection.CreateCommand();
@@ -82,7 +83,8 @@ public sealed class DiskFullTests
             await command.ExecuteNonQueryAsync(Ct);
         }
 
-        await Eventually.TrueAsync(async () => (await AskAsync(service)).Contains("second-secret", StringComparison.Ordinal), "the new password served", Ct, Bound);
+        await Task.WhenAny(service.Sync.RoundCount.ReachedAsync(rounds + 1, Ct), service.Sync.RequestedRoundCount.ReachedAsync(requested + 1, Ct)).Unwrap().WithinAsync(Bound, "a round stored once there is room", Ct);
+        Assert.Contains("second-secret", await AskAsync(service), StringComparison.Ordinal);
         Assert.Equal(stored.SyncCounter + 1, (await service.Phones.GetAsync(Mac, Ct))!.SyncCounter);
         await Eventually.TrueAsync(
             async () =>

@@ -166,6 +166,19 @@ public sealed class TftpServerTests
     }
 
     [Fact]
+    public async Task An_option_refusal_is_counted_on_its_own_not_as_malformed()
+    {
+        await using var harness = new ServerHarness();
+        harness.Write("a", 10);
+        using var client = new TftpTestClient();
+
+        await client.SendAsync(TftpTestClient.ReadRequest("a", "octet", ("blksize", "7")), harness.EndPoint, Ct);
+        await harness.NextEventAsync(e => e.Outcome == TftpRequestOutcome.OptionRefused, Ct);
+
+        Assert.Equal((1L, 0L, 1L), (harness.Server.Counters.OptionRefused, harness.Server.Counters.Malformed, harness.Server.Counters.Requests));
+    }
+
+    [Fact]
     public async Task Netascii_converts_line_ends_even_across_block_boundaries()
     {
         await using var harness = new ServerHarness();
