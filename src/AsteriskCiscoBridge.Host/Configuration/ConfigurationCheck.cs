@@ -16,6 +16,8 @@ namespace AsteriskCiscoBridge.Host.Configuration;
 /// </summary>
 internal static class ConfigurationCheck
 {
+    private static readonly Lock ValidationGate = new();
+
     public static IReadOnlyList<string> Problems(IConfiguration configuration)
     {
         var problems = new List<string>();
@@ -190,7 +192,15 @@ internal static class ConfigurationCheck
     private static void Validate(object options, string path, List<string> problems)
     {
         var results = new List<ValidationResult>();
-        if (Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        bool valid;
+        // One check at a time: a [Range(typeof(TimeSpan), …)] attribute converts its bounds on first use without
+        // a lock (RangeAttribute.SetupConversion), and two checks at once (hosts started in parallel) could meet there.
+        lock (ValidationGate)
+        {
+            valid = Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        }
+
+        if (valid)
         {
             return;
         }
