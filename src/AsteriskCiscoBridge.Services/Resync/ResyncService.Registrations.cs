@@ -90,7 +90,7 @@ internal sealed partial class ResyncService
         }
 
         snapshot = snapshot is null ? null : WithNewestContacts(snapshot);
-        var learned = new List<LearnedRegistration>();
+        var learned = new List<(LearnedRegistration Registration, string? Listed)>();
         lock (_sightings)
         {
             var boot = _boots.GetValueOrDefault(mac);
@@ -100,7 +100,7 @@ internal sealed partial class ResyncService
                 if (RegistrationCallIds.Learn(boot, _requests.GetValueOrDefault(line) ?? [], listed) is { } registration
                     && CurrentCallId(line, listed) != registration.CallId)
                 {
-                    learned.Add(registration);
+                    learned.Add((registration, listed));
                 }
             }
         }
@@ -113,8 +113,16 @@ internal sealed partial class ResyncService
         await _registrationsGate.WaitAsync(cancellationToken);
         try
         {
-            foreach (var registration in learned)
+            // The phone's fetch and Asterisk's SuccessfulAuth of its REGISTER both learn, often at once: what the
+            // other learned meanwhile is current, neither saved, logged nor counted twice.
+            registrations = Volatile.Read(ref _registrations) ?? registrations;
+            foreach (var (registration, listed) in learned)
             {
+                if (RegistrationCallIds.Current(listed, registrations.GetValueOrDefault(registration.Endpoint)) == registration.CallId)
+                {
+                    continue;
+                }
+
                 await queue.Registrations.SaveAsync(registration, cancellationToken);
 
                 // One that supersedes nothing is what Asterisk lists: the line's row goes, in the store as here.
