@@ -1,5 +1,6 @@
 using System.Net;
 using AsteriskCiscoBridge.Host.Cli;
+using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
@@ -16,14 +17,7 @@ public sealed class RunCommandTests
     /// <summary>The service on loopback ports chosen by the system, with its store under <paramref name="firmware"/>, plus <paramref name="more"/> settings.</summary>
     internal static WebApplication Build(TempDirectory firmware, params (string Key, string Value)[] more)
     {
-        var overrides = new Dictionary<string, string?>
-        {
-            ["Tftp:Listen:0"] = "127.0.0.1:0",
-            ["Http:Listen:0"] = "127.0.0.1:0",
-            ["Dashboard:Listen"] = "127.0.0.1:0",
-            ["Firmware:Directory"] = firmware.Path,
-            ["Storage:Database"] = Path.Combine(firmware.Path, ".store", "acb.db"),
-        };
+        var overrides = LoopbackRun.Settings(firmware.Path, Path.Combine(firmware.Path, ".store", "acb.db"));
         foreach (var (key, value) in more)
         {
             overrides[key] = value;

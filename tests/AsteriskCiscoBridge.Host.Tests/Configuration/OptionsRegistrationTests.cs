@@ -1,6 +1,7 @@
 using AsteriskCiscoBridge.Host.Cli;
 using AsteriskCiscoBridge.Host.Configuration;
 using AsteriskCiscoBridge.Host.Telemetry;
+using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Services.Asterisk;
 using AsteriskCiscoBridge.Services.Configuration;
 using AsteriskCiscoBridge.Services.Firmware;
@@ -21,14 +22,7 @@ public sealed class OptionsRegistrationTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private Dictionary<string, string?> Settings => new()
-    {
-        ["Tftp:Listen:0"] = "127.0.0.1:0",
-        ["Http:Listen:0"] = "127.0.0.1:0",
-        ["Dashboard:Listen"] = "127.0.0.1:0",
-        ["Firmware:Directory"] = Path.Combine(_folder.Path, "firmware"),
-        ["Storage:Database"] = Path.Combine(_folder.Path, "acb.db"),
-    };
+    private Dictionary<string, string?> Settings => LoopbackRun.Settings(Path.Combine(_folder.Path, "firmware"), Path.Combine(_folder.Path, "acb.db"));
 
     public void Dispose()
     {

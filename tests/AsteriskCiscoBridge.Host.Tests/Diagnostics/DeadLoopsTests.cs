@@ -1,5 +1,6 @@
 using System.Net;
 using AsteriskCiscoBridge.Host.Cli;
+using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
@@ -25,14 +26,7 @@ public sealed class DeadLoopsTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private Dictionary<string, string?> Settings => new()
-    {
-        ["Tftp:Listen:0"] = "127.0.0.1:0",
-        ["Http:Listen:0"] = "127.0.0.1:0",
-        ["Dashboard:Listen"] = "127.0.0.1:0",
-        ["Firmware:Directory"] = Path.Combine(_folder.Path, "firmware"),
-        ["Storage:Database"] = Path.Combine(_folder.Path, "acb.db"),
-    };
+    private Dictionary<string, string?> Settings => LoopbackRun.Settings(Path.Combine(_folder.Path, "firmware"), Path.Combine(_folder.Path, "acb.db"));
 
     public void Dispose()
     {

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AsteriskCiscoBridge.Host.Cli;
 using AsteriskCiscoBridge.Host.Diagnostics;
+using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Services.Diagnostics;
 using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Testing.Support;
@@ -33,14 +34,7 @@ public sealed class SystemdIntegrationTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private Dictionary<string, string?> Loopback() => new()
-    {
-        ["Tftp:Listen:0"] = "127.0.0.1:0",
-        ["Http:Listen:0"] = "127.0.0.1:0",
-        ["Dashboard:Listen"] = "127.0.0.1:0",
-        ["Firmware:Directory"] = Path.Combine(_folder.Path, "firmware"),
-        ["Storage:Database"] = Path.Combine(_folder.Path, "acb.db"),
-    };
+    private Dictionary<string, string?> Loopback() => LoopbackRun.Settings(Path.Combine(_folder.Path, "firmware"), Path.Combine(_folder.Path, "acb.db"));
 
     private static async Task<string> ReceiveAsync(Socket socket)
     {

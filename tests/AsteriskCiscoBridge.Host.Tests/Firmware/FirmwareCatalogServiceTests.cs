@@ -1,4 +1,5 @@
 using AsteriskCiscoBridge.Host.Cli;
+using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Services.Files;
 using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Firmware;
@@ -15,14 +16,7 @@ public sealed class FirmwareCatalogServiceTests
 
     private static Dictionary<string, string?> Settings(TempDirectory folder, params (string Key, string Value)[] more)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Tftp:Listen:0"] = "127.0.0.1:0",
-            ["Http:Listen:0"] = "127.0.0.1:0",
-            ["Dashboard:Listen"] = "127.0.0.1:0",
-            ["Firmware:Directory"] = Path.Combine(folder.Path, "firmware"),
-            ["Storage:Database"] = Path.Combine(folder.Path, "acb.db"),
-        };
+        var settings = LoopbackRun.Settings(Path.Combine(folder.Path, "firmware"), Path.Combine(folder.Path, "acb.db"));
         foreach (var (key, value) in more)
         {
             settings[key] = value;

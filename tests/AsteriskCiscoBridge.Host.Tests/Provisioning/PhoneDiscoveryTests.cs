@@ -24,14 +24,7 @@ public sealed class PhoneDiscoveryTests
 
     internal static WebApplication Build(CliHarness cli, TempDirectory firmware, params (string Key, string Value)[] more)
     {
-        var overrides = new Dictionary<string, string?>
-        {
-            ["Tftp:Listen:0"] = "127.0.0.1:0",
-            ["Http:Listen:0"] = "127.0.0.1:0",
-            ["Dashboard:Listen"] = "127.0.0.1:0",
-            ["Firmware:Directory"] = firmware.Path,
-            ["Storage:Database"] = cli.DatabasePath,
-        };
+        var overrides = LoopbackRun.Settings(firmware.Path, cli.DatabasePath);
         foreach (var (key, value) in more)
         {
             overrides[key] = value;

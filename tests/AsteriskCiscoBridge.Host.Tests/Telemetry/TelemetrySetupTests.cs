@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using AsteriskCiscoBridge.Host.Cli;
 using AsteriskCiscoBridge.Host.Configuration;
+using AsteriskCiscoBridge.Host.Tests.Support;
 using AsteriskCiscoBridge.Services.Configuration;
 using AsteriskCiscoBridge.Testing.Support;
 using Microsoft.AspNetCore.Builder;
@@ -40,13 +41,8 @@ public sealed class TelemetrySetupTests : IDisposable
         });
         await collector.StartAsync(Ct);
 
-        var app = RunCommand.Build([], null, new Dictionary<string, string?>
+        var app = RunCommand.Build([], null, new Dictionary<string, string?>(LoopbackRun.Settings(Path.Combine(_folder.Path, "firmware"), Path.Combine(_folder.Path, "acb.db")))
         {
-            ["Tftp:Listen:0"] = "127.0.0.1:0",
-            ["Http:Listen:0"] = "127.0.0.1:0",
-            ["Dashboard:Listen"] = "127.0.0.1:0",
-            ["Firmware:Directory"] = Path.Combine(_folder.Path, "firmware"),
-            ["Storage:Database"] = Path.Combine(_folder.Path, "acb.db"),
             ["Telemetry:Otlp:Endpoint"] = collector.Urls.First(),
             ["Telemetry:Otlp:Protocol"] = "HttpProtobuf",
         });
