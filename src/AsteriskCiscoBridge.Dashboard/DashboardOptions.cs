@@ -14,14 +14,14 @@ internal sealed class DashboardOptions
     /// The dashboard's own listener, one <c>ADDR:PORT</c> (<c>Dashboard:Listen</c> or <c>Dashboard:Listen:0</c>);
     /// empty turns it off. Default <c>127.0.0.1:6980</c>: never the phones' 6970.
     /// </summary>
-    public List<string>? Listen { get; init; }
+    public List<string>? Listen { get; set; }
 
     /// <summary>
     /// Required when <see cref="Listen"/> is not a loopback address (the service refuses to start
     /// without it): sent by the browser in the <c>X-Acb-Token</c> header (or
     /// <c>Authorization: Bearer</c> for a Prometheus scraper), at least 16 characters. Never logged.
     /// </summary>
-    public string? Token { get; init; }
+    public string? Token { get; set; }
 
     public const int MinimumTokenLength = 16;
 

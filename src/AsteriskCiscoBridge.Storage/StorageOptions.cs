@@ -9,18 +9,18 @@ public sealed class StorageOptions
     /// Path of the SQLite database file (<c>Storage:Database</c>, env <c>ACB_Storage__Database</c>).
     /// Default: <c>data/acb.db</c> under the current directory.
     /// </summary>
-    public string Database { get; init; } = Path.Combine("data", "acb.db");
+    public string Database { get; set; } = Path.Combine("data", "acb.db");
 
     /// <summary>How long a writer waits for another writer's lock, in milliseconds (SQLite <c>busy_timeout</c>).</summary>
     [Range(0, int.MaxValue, ErrorMessage = "must be 0 or more")]
-    public int BusyTimeoutMilliseconds { get; init; } = 5000;
+    public int BusyTimeoutMilliseconds { get; set; } = 5000;
 
     /// <summary>
     /// How long the request log keeps a request (<c>Storage:RequestLogRetention</c>); older ones are
     /// deleted in the background, hourly. Default: 30 days.
     /// </summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00", ErrorMessage = "must be between {1} and {2}")]
-    public TimeSpan RequestLogRetention { get; init; } = TimeSpan.FromDays(30);
+    public TimeSpan RequestLogRetention { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
     /// The most requests the request log keeps (<c>Storage:RequestLogMaxRows</c>), and the most
@@ -28,7 +28,7 @@ public sealed class StorageOptions
     /// hourly. Default: 1,000,000 (about 150 MB).
     /// </summary>
     [Range(typeof(long), "1000", "1000000000", ErrorMessage = "must be between {1} and {2}")]
-    public long RequestLogMaxRows { get; init; } = 1_000_000;
+    public long RequestLogMaxRows { get; set; } = 1_000_000;
 
     /// <summary>
     /// The most the database file may grow to, in megabytes (<c>Storage:MaxSizeMegabytes</c>): past it
@@ -37,5 +37,5 @@ public sealed class StorageOptions
     /// Default: none (the disk is the limit).
     /// </summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be 1 or more")]
-    public int? MaxSizeMegabytes { get; init; }
+    public int? MaxSizeMegabytes { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.ComponentModel.DataAnnotations;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -8,18 +9,21 @@ namespace AsteriskCiscoBridge.Ami.Pjsip;
 /// <summary>Settings of the endpoint source.</summary>
 public sealed class PjsipEndpointSourceOptions
 {
+    private const string RangeOnTimeSpan = "TimeSpan converts from text through its own TypeConverter, which trimming keeps (System.ComponentModel.TypeConverter is rooted for TimeSpan)";
+
     /// <summary>
     /// Re-read this often even without events: realtime changes raise no event
     /// (config-change fixture: a reload only says <c>Event: Reload</c>). Default 5 minutes.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00", ErrorMessage = "must be between {1} and {2}")]
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMinutes(5);
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = RangeOnTimeSpan)]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Wait this long after a trigger so a burst costs one read: a <c>pjsip reload</c>'s events one snapshot,
     /// a boot's <c>ContactStatus</c> storm one <c>PJSIPShowContacts</c> per interval. Default 1 s.
     /// </summary>
-    public TimeSpan Debounce { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan Debounce { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The least time between the starts of two full snapshots, whatever asks for them (login,
@@ -28,13 +32,14 @@ public sealed class PjsipEndpointSourceOptions
     /// only). Default 5 s; 0 leaves only <see cref="Debounce"/>.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be between {1} and {2}")]
-    public TimeSpan MinInterval { get; init; } = TimeSpan.FromSeconds(5);
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = RangeOnTimeSpan)]
+    public TimeSpan MinInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Wait this long before retrying a failed read while the session stays up, and before reading again
     /// after a <c>Reload</c> that Asterisk reported as queued or still in progress. Default 10 s.
     /// </summary>
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>

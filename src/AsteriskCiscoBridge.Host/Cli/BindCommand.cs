@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Services.Storage;
@@ -13,7 +14,7 @@ namespace AsteriskCiscoBridge.Host.Cli;
 /// are rendered and stored at once (the counter moves only if they changed). A phone in the
 /// discovery inbox leaves it; its model is taken from its requests when they name exactly one.
 /// </summary>
-internal static class BindCommand
+internal static partial class BindCommand
 {
     public static Command Create(TimeProvider? time = null)
     {
@@ -181,6 +182,10 @@ internal static class BindCommand
 
     private sealed record LineData(string Endpoint, string? Extension, string? AuthUser, string? Password, string? DisplayName, string? CallerId, string? Label);
 
+    [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
+    [JsonSerializable(typeof(LineData[]))]
+    private sealed partial class BindJson : JsonSerializerContext;
+
     private static Dictionary<string, LineData> ReadLineData(FileInfo? file, out string? error)
     {
         error = null;
@@ -191,7 +196,7 @@ internal static class BindCommand
 
         try
         {
-            var entries = JsonSerializer.Deserialize<LineData[]>(File.ReadAllText(file.FullName), new JsonSerializerOptions { PropertyNameCaseInsensitive = true }) ?? [];
+            var entries = JsonSerializer.Deserialize(File.ReadAllText(file.FullName), BindJson.Default.LineDataArray) ?? [];
             if (entries.Any(e => string.IsNullOrEmpty(e.Endpoint)))
             {
                 error = $"{file.Name}: every entry needs an \"endpoint\"";

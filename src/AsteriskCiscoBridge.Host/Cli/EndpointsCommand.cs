@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AsteriskCiscoBridge.Ami;
 using AsteriskCiscoBridge.Ami.Pjsip;
 using AsteriskCiscoBridge.Host.Configuration;
@@ -13,15 +15,16 @@ using AsteriskCiscoBridge.Storage;
 namespace AsteriskCiscoBridge.Host.Cli;
 
 /// <summary><c>acb endpoints [--json] [--show-secrets] [--config FILE]</c>: PJSIP endpoints as read from Asterisk, with what the bridge derives.</summary>
-internal static class EndpointsCommand
+internal static partial class EndpointsCommand
 {
     private const string Masked = "********";
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    private static readonly EndpointsJson Json = new(new JsonSerializerOptions
     {
         WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    });
 
     public static Command Create()
     {
@@ -88,7 +91,7 @@ internal static class EndpointsCommand
             .ToDictionary(g => g.Key, g => g.Select(x => x.Phone).ToArray(), StringComparer.Ordinal);
         if (json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(ToJson(snapshot, showSecrets, phonesOf), JsonOptions));
+            await output.WriteLineAsync(JsonSerializer.Serialize(ToJson(snapshot, showSecrets, phonesOf), Json.EndpointsView));
         }
         else
         {
@@ -115,39 +118,48 @@ internal static class EndpointsCommand
         return await new PhoneStore(factory).InventoryAsync(endpoints, cancellationToken);
     }
 
-    private static object ToJson(PjsipSnapshot snapshot, bool showSecrets, Dictionary<string, EndpointPhone[]> phonesOf)
+    private static EndpointsView ToJson(PjsipSnapshot snapshot, bool showSecrets, Dictionary<string, EndpointPhone[]> phonesOf)
     {
         var macs = InventoryReading.MacBindingsOf(snapshot);
-        return new
-        {
-            takenAt = snapshot.TakenAt,
-            endpoints = snapshot.Endpoints.Select(e => new
-            {
-                name = e.Name,
-                line = e.Aor,
-                aors = e.Aors,
-                transport = e.Transport,
-                callerIdName = e.CallerIdName,
-                callerIdNumber = e.CallerIdNumber,
-                auth = e.Auth is null ? null : new
-                {
-                    name = e.Auth.Name,
-                    username = e.Auth.Username,
-                    authType = e.Auth.AuthType,
-                    password = e.Auth.Password is null ? null : showSecrets ? e.Auth.Password : Masked,
-                },
-                provisionable = e.IsProvisionable,
-                notProvisionableReason = e.NotProvisionableReason,
-                macs = macs.Of(e.Name).Select(m => new { mac = m.Mac.Value, source = m.Source == LineSource.Phoneprov ? "phoneprov" : "set_var", origin = m.Origin }),
-                contacts = e.Contacts.Select(c => new { aor = c.Aor, uri = c.Uri, userAgent = c.UserAgent, callId = c.CallId, status = c.Status }),
-                setVars = e.SetVars.Select(v => new { name = v.Key, value = v.Value }),
-                deviceState = e.DeviceState,
-                phones = phonesOf.GetValueOrDefault(e.Name)?.Select(p => new { mac = p.Mac, line = p.Line, served = p.Served, problem = p.Problem }).ToArray() ?? [],
-                problems = macs.ProblemsOf(e.Name).AddRange(e.Problems),
-            }),
-            problems = macs.Problems.AddRange(snapshot.Problems),
-        };
+        return new EndpointsView(
+            snapshot.TakenAt,
+            [.. snapshot.Endpoints.Select(e => new EndpointView(
+                e.Name,
+                e.Aor,
+                e.Aors,
+                e.Transport,
+                e.CallerIdName,
+                e.CallerIdNumber,
+                e.Auth is null ? null : new AuthView(e.Auth.Name, e.Auth.Username, e.Auth.AuthType, e.Auth.Password is null ? null : showSecrets ? e.Auth.Password : Masked),
+                e.IsProvisionable,
+                e.NotProvisionableReason,
+                [.. macs.Of(e.Name).Select(m => new MacView(m.Mac.Value, m.Source == LineSource.Phoneprov ? "phoneprov" : "set_var", m.Origin))],
+                [.. e.Contacts.Select(c => new ContactView(c.Aor, c.Uri, c.UserAgent, c.CallId, c.Status))],
+                [.. e.SetVars.Select(v => new SetVarView(v.Key, v.Value))],
+                e.DeviceState,
+                phonesOf.GetValueOrDefault(e.Name) ?? [],
+                macs.ProblemsOf(e.Name).AddRange(e.Problems)))],
+            macs.Problems.AddRange(snapshot.Problems));
     }
+
+    // The --json shape, a stable contract: named records so that the serializer is generated, members in the order printed.
+    private sealed record EndpointsView(DateTimeOffset TakenAt, EndpointView[] Endpoints, ImmutableArray<string> Problems);
+
+    private sealed record EndpointView(
+        string Name, string Line, ImmutableArray<string> Aors, string Transport, string CallerIdName, string CallerIdNumber, AuthView? Auth,
+        bool Provisionable, string? NotProvisionableReason, MacView[] Macs, ContactView[] Contacts, SetVarView[] SetVars, string DeviceState,
+        EndpointPhone[] Phones, ImmutableArray<string> Problems);
+
+    private sealed record AuthView(string Name, string Username, string AuthType, string? Password);
+
+    private sealed record MacView(string Mac, string Source, string Origin);
+
+    private sealed record ContactView(string Aor, string Uri, string? UserAgent, string? CallId, string? Status);
+
+    private sealed record SetVarView(string Name, string Value);
+
+    [JsonSerializable(typeof(EndpointsView))]
+    private sealed partial class EndpointsJson : JsonSerializerContext;
 
     private static async Task WriteTableAsync(TextWriter output, PjsipSnapshot snapshot, bool showSecrets, Dictionary<string, EndpointPhone[]> phonesOf)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
@@ -22,7 +23,7 @@ namespace AsteriskCiscoBridge.Host.Cli;
 /// null; the hold itself is in <c>acb sync --json</c>) and never holds a secret. While an answer is held the table
 /// starts with a <c>HELD:</c> line saying what and until when.
 /// </summary>
-internal static class PhonesCommand
+internal static partial class PhonesCommand
 {
     public static Command Create()
     {
@@ -108,7 +109,7 @@ internal static class PhonesCommand
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(rows, JsonOptions));
+                await output.WriteLineAsync(JsonSerializer.Serialize(rows, PhonesJson.Default.PhoneViewArray));
                 return 0;
             }
 
@@ -150,7 +151,7 @@ internal static class PhonesCommand
         var output = parse.InvocationConfiguration.Output;
         if (json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(rows, JsonOptions));
+            await output.WriteLineAsync(JsonSerializer.Serialize(rows, PhonesJson.Default.UnboundViewArray));
             return 0;
         }
 
@@ -170,7 +171,10 @@ internal static class PhonesCommand
 
     private sealed record UnboundView(string Mac, string Address, string? ModelGuess, string[] Models, string[] Files, string FirstSeen, string LastSeen, long Requests);
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+    [JsonSerializable(typeof(PhoneView[]))]
+    [JsonSerializable(typeof(UnboundView[]))]
+    private sealed partial class PhonesJson : JsonSerializerContext;
 
     /// <summary>
     /// The queue state in a few words: pending, deferred (in call), waiting for contact, awaiting fetch since … attempt N,

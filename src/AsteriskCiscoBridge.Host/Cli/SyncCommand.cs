@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AsteriskCiscoBridge.Services.Provisioning;
 using AsteriskCiscoBridge.Services.Storage;
 using AsteriskCiscoBridge.Storage;
@@ -16,7 +17,7 @@ namespace AsteriskCiscoBridge.Host.Cli;
 /// endpoints, boundPhones, phones: [{mac, endpoints, kept}], acceptedAt, acceptedBy, accepted}</c> (<c>accepted</c>:
 /// this run accepted it; with nothing held only <c>held: false</c> and <c>accepted: false</c>).
 /// </summary>
-internal static class SyncCommand
+internal static partial class SyncCommand
 {
     public static Command Create(TimeProvider? time = null)
     {
@@ -35,7 +36,7 @@ internal static class SyncCommand
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(View(hold, holdFor, accepting && hold is not null), JsonOptions));
+                await output.WriteLineAsync(JsonSerializer.Serialize(View(hold, holdFor, accepting && hold is not null), SyncJson.Default.HoldView));
                 return 0;
             }
 
@@ -77,7 +78,9 @@ internal static class SyncCommand
             hold.AcceptedBy,
             accepted);
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+    [JsonSerializable(typeof(HoldView))]
+    private sealed partial class SyncJson : JsonSerializerContext;
 
     private sealed record HoldView(bool Held, string? Reason, string? HeldSince, string? LastSeen, string? AppliesAt, int? Endpoints, int? BoundPhones, HeldPhoneView[]? Phones, string? AcceptedAt, string? AcceptedBy, bool Accepted);
 

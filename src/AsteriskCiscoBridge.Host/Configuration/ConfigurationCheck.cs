@@ -1,5 +1,5 @@
-using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using AsteriskCiscoBridge.Services.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -40,10 +40,10 @@ internal static class ConfigurationCheck
 
     private static void CheckSection(IConfigurationSection section, string path, List<string> problems)
     {
-        var types = AcbSections.TypesAt(path);
+        var bindings = AcbSections.At(path);
         var subsections = AcbSections.SubsectionsOf(path);
         var before = problems.Count;
-        CheckMembers(section, path, types, subsections, problems);
+        CheckMembers(section, path, [.. bindings.Select(b => b.Options)], subsections, problems);
         foreach (var child in section.GetChildren())
         {
             if (subsections.FirstOrDefault(s => string.Equals(s, child.Key, StringComparison.OrdinalIgnoreCase)) is { } sub)
@@ -55,9 +55,9 @@ internal static class ConfigurationCheck
         if (problems.Count == before)
         {
             // The shapes are right, so binding cannot fail: now each type's own rules.
-            foreach (var type in types)
+            foreach (var binding in bindings)
             {
-                Validate(section.Get(type) ?? Activator.CreateInstance(type)!, path, problems);
+                Validate(binding.Bind(section), path, problems);
             }
         }
     }
@@ -176,19 +176,32 @@ internal static class ConfigurationCheck
             return bool.TryParse(text, out _) ? null : "is not true or false";
         }
 
-        var integral = type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(byte) ||
-                       type == typeof(uint) || type == typeof(ulong) || type == typeof(ushort) || type == typeof(sbyte);
-        try
+        return type switch
         {
-            _ = TypeDescriptor.GetConverter(type).ConvertFromInvariantString(text) ?? throw new FormatException();
-            return null;
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or NotSupportedException)
-        {
-            return integral ? "is not a whole number" : type == typeof(double) || type == typeof(float) || type == typeof(decimal) ? "is not a number" : $"is not a {type.Name}";
-        }
+            _ when type == typeof(int) => Whole(int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)),
+            _ when type == typeof(long) => Whole(long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)),
+            _ when type == typeof(short) => Whole(short.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)),
+            _ when type == typeof(byte) => Whole(byte.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)),
+            _ when type == typeof(sbyte) => Whole(sbyte.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)),
+            _ when type == typeof(uint) => Whole(uint.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)),
+            _ when type == typeof(ulong) => Whole(ulong.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)),
+            _ when type == typeof(ushort) => Whole(ushort.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)),
+            _ when type == typeof(double) => Number(double.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out _)),
+            _ when type == typeof(float) => Number(float.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out _)),
+            _ when type == typeof(decimal) => Number(decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out _)),
+            _ when type == typeof(Uri) => Uri.TryCreate(text, UriKind.RelativeOrAbsolute, out _) ? null : "is not a Uri",
+            _ when type == typeof(DateTimeOffset) => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : "is not a DateTimeOffset",
+            _ when type == typeof(DateTime) => DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : "is not a DateTime",
+            _ when type == typeof(Guid) => Guid.TryParse(text, out _) ? null : "is not a Guid",
+            _ when type == typeof(Version) => Version.TryParse(text, out _) ? null : "is not a Version",
+            _ => null,
+        };
+
+        static string? Whole(bool read) => read ? null : "is not a whole number";
+        static string? Number(bool read) => read ? null : "is not a number";
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = SettingShapes.RootedJustification)]
     private static void Validate(object options, string path, List<string> problems)
     {
         var results = new List<ValidationResult>();

@@ -8,6 +8,7 @@ using AsteriskCiscoBridge.Services.Resync;
 using AsteriskCiscoBridge.Services.Security;
 using AsteriskCiscoBridge.Services.Telemetry;
 using AsteriskCiscoBridge.Storage;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -26,46 +27,44 @@ internal static class OptionsRegistration
 {
     public static IServiceCollection AddBridgeOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSection<AmiOptions, AmiOptionsValidator>(configuration, "Ami", register: false);
-        services.AddSection<PjsipEndpointSourceOptions, PjsipEndpointSourceOptionsValidator>(configuration, "Ami:Sync");
-        services.AddSection<StorageOptions, StorageOptionsValidator>(configuration, "Storage", register: false);
-        services.AddSection<EnumerationGuardOptions, EnumerationGuardOptionsValidator>(configuration, "Security");
-        services.AddSection<DiscoveryOptions, DiscoveryOptionsValidator>(configuration, "Discovery");
-        services.AddSection<OtlpOptions, OtlpOptionsValidator>(configuration, "Telemetry:Otlp", register: false);
+        // Each Bind names its type, so the configuration binder is generated for it (no reflection in the native build).
+        services.AddOptions<AmiOptions>().Bind(configuration.GetSection("Ami")).ValidateOnStart();
+        services.AddValidator<AmiOptions, AmiOptionsValidator>();
+        services.AddOptions<PjsipEndpointSourceOptions>().Bind(configuration.GetSection("Ami:Sync")).ValidateOnStart();
+        services.AddValidator<PjsipEndpointSourceOptions, PjsipEndpointSourceOptionsValidator>().AddValue<PjsipEndpointSourceOptions>();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Storage")).ValidateOnStart();
+        services.AddValidator<StorageOptions, StorageOptionsValidator>();
+        services.AddOptions<EnumerationGuardOptions>().Bind(configuration.GetSection("Security")).ValidateOnStart();
+        services.AddValidator<EnumerationGuardOptions, EnumerationGuardOptionsValidator>().AddValue<EnumerationGuardOptions>();
+        services.AddOptions<DiscoveryOptions>().Bind(configuration.GetSection("Discovery")).ValidateOnStart();
+        services.AddValidator<DiscoveryOptions, DiscoveryOptionsValidator>().AddValue<DiscoveryOptions>();
+        services.AddOptions<OtlpOptions>().Bind(configuration.GetSection("Telemetry:Otlp")).ValidateOnStart();
+        services.AddValidator<OtlpOptions, OtlpOptionsValidator>();
         // No rule of their own beyond the shapes ConfigurationCheck reads, and SyncOptions.Read's.
-        services.AddSection<ResyncOptions>(configuration, "Resync");
-        services.AddSection<DirectoryOptions>(configuration, "Directory");
+        services.AddOptions<ResyncOptions>().Bind(configuration.GetSection("Resync"));
+        services.AddValue<ResyncOptions>();
+        services.AddOptions<DirectoryOptions>().Bind(configuration.GetSection("Directory"));
+        services.AddValue<DirectoryOptions>();
         return services;
     }
 
-    /// <summary>Binds <typeparamref name="T"/> to <paramref name="path"/>, validated by <typeparamref name="TValidator"/> at start.</summary>
-    private static void AddSection<T, TValidator>(this IServiceCollection services, IConfiguration configuration, string path, bool register = true)
+    /// <summary>Validates <typeparamref name="T"/> with <typeparamref name="TValidator"/> when the host starts.</summary>
+    private static IServiceCollection AddValidator<T, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this IServiceCollection services)
         where T : class
         where TValidator : class, IValidateOptions<T>
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>, TValidator>());
-        services.AddSection<T>(configuration, path, register);
+        return services;
     }
 
     /// <summary>
-    /// Binds <typeparamref name="T"/> to <paramref name="path"/>; with <paramref name="register"/> the bound value is
-    /// also a service of its own (false where the host reads the value through its own checked path, as
-    /// <see cref="AmiOptions.Bind"/>).
+    /// The bound <typeparamref name="T"/> as a service of its own (not for sections the host reads through its own
+    /// checked path, as <see cref="AmiOptions.Bind"/>).
     /// </summary>
-    private static void AddSection<T>(this IServiceCollection services, IConfiguration configuration, string path, bool register = true)
-        where T : class
-    {
-        services.AddOptions<T>().Bind(configuration.GetSection(path)).ValidateOnStart();
-        if (register)
-        {
-            services.AddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
-        }
-    }
+    private static IServiceCollection AddValue<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(this IServiceCollection services)
+        where T : class =>
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
 }
-
-/// <summary>Checks the <c>Ami</c> section at start: its annotations and the half-set user and secret.</summary>
-[OptionsValidator]
-internal sealed partial class AmiOptionsValidator : IValidateOptions<AmiOptions>;
 
 /// <summary>Checks the <c>Ami:Sync</c> section at start.</summary>
 [OptionsValidator]

@@ -21,13 +21,13 @@ internal sealed class OtlpOptions : IValidatableObject
     /// <see cref="Protocol"/> <c>HttpProtobuf</c>; the bridge adds <c>/v1/metrics</c> when the URL has no path).
     /// Unset (the default): no OTLP; <c>/metrics</c> on the dashboard listener is there either way.
     /// </summary>
-    public string? Endpoint { get; init; }
+    public string? Endpoint { get; set; }
 
     /// <summary><c>Grpc</c> (default) or <c>HttpProtobuf</c>.</summary>
-    public OtlpProtocol Protocol { get; init; } = OtlpProtocol.Grpc;
+    public OtlpProtocol Protocol { get; set; } = OtlpProtocol.Grpc;
 
     /// <summary>Time between two exports; the last one is sent when the service stops. Default 1 min.</summary>
-    public TimeSpan ExportInterval { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ExportInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The endpoint to send to, or null when OTLP is off.</summary>
     public Uri? Target()

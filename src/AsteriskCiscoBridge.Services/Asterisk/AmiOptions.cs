@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using AsteriskCiscoBridge.Ami;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace AsteriskCiscoBridge.Services.Asterisk;
 
@@ -9,26 +10,26 @@ internal sealed class AmiOptions : IValidatableObject
 {
     /// <summary>Asterisk host. Default <c>127.0.0.1</c>.</summary>
     [Required(ErrorMessage = "must be set (the Asterisk host, e.g. 127.0.0.1)")]
-    public string Host { get; init; } = "127.0.0.1";
+    public string Host { get; set; } = "127.0.0.1";
 
     /// <summary>AMI port. Default 5038.</summary>
     [Range(1, 65535, ErrorMessage = "must be 1–65535")]
-    public int Port { get; init; } = 5038;
+    public int Port { get; set; } = 5038;
 
     /// <summary>manager.conf user (see asterisk-conf/manager.conf). Without it and <see cref="Secret"/>, AMI is not configured: the service serves what its store holds.</summary>
-    public string Username { get; init; } = string.Empty;
+    public string Username { get; set; } = string.Empty;
 
     /// <summary>manager.conf secret. Never printed or logged.</summary>
-    public string Secret { get; init; } = string.Empty;
+    public string Secret { get; set; } = string.Empty;
 
     /// <summary>False when neither <see cref="Username"/> nor <see cref="Secret"/> is set: the bridge runs without Asterisk.</summary>
     public bool IsConfigured() => !string.IsNullOrEmpty(Username) || !string.IsNullOrEmpty(Secret);
 
     /// <summary>Connect with TLS (manager.conf <c>tlsenable</c>, usually port 5039). Default false.</summary>
-    public bool UseTls { get; init; }
+    public bool UseTls { get; set; }
 
     /// <summary><c>Md5</c> (challenge, default) or <c>Plain</c>.</summary>
-    public AmiAuthType AuthType { get; init; } = AmiAuthType.Md5;
+    public AmiAuthType AuthType { get; set; } = AmiAuthType.Md5;
 
     /// <summary>Binds and checks the section; returns null and a one-line reason when it is unusable.</summary>
     public static AmiOptions? Bind(IConfiguration configuration, out string? problem)
@@ -40,10 +41,9 @@ internal sealed class AmiOptions : IValidatableObject
             return null;
         }
 
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        if (new AmiOptionsValidator().Validate("Ami", options) is { Failed: true } result)
         {
-            problem = "invalid Ami configuration: " + string.Join("; ", results.Select(r => $"Ami:{r.MemberNames.FirstOrDefault()} {r.ErrorMessage}"));
+            problem = "invalid Ami configuration: " + string.Join("; ", result.Failures ?? []);
             return null;
         }
 
@@ -82,3 +82,7 @@ internal sealed class AmiOptions : IValidatableObject
         };
     }
 }
+
+/// <summary>Checks the <c>Ami</c> section: its annotations and the half-set user and secret (generated, no reflection).</summary>
+[OptionsValidator]
+internal sealed partial class AmiOptionsValidator : IValidateOptions<AmiOptions>;

@@ -1,4 +1,4 @@
-using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace AsteriskCiscoBridge.Services.Configuration;
@@ -66,13 +66,27 @@ internal static class SettingShapes
             }
         }
 
-        // Anything else the binder converts from text (Uri, DateTimeOffset, …) is one value.
-        return TypeDescriptor.GetConverter(type).CanConvertFrom(typeof(string))
-            ? new(SettingKind.Value, type)
-            : new(SettingKind.Section, type);
+        // The other types the binder converts from text are one value; anything else has keys of its own.
+        return TextValues.Contains(type) ? new(SettingKind.Value, type) : new(SettingKind.Section, type);
     }
 
+    /// <summary>
+    /// Types beyond the primitives, enums and time spans that a setting may hold as one text value: the
+    /// ones the configuration binder reads from text (listed, not asked of <c>TypeDescriptor</c>, whose
+    /// converters trimming may remove).
+    /// </summary>
+    public static IReadOnlySet<Type> TextValues { get; } = new HashSet<Type> { typeof(Uri), typeof(DateTimeOffset), typeof(DateTime), typeof(Guid), typeof(Version) };
+
+    /// <summary>What reflection needs to find a settings type's members; every such type is rooted with it where the sections are listed.</summary>
+    public const DynamicallyAccessedMemberTypes Members =
+        DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor;
+
+    /// <summary>Why reading the members of a settings type is safe in the trimmed, native build.</summary>
+    public const string RootedJustification =
+        "Every settings type reachable from a section is rooted with Members by [DynamicDependency] where the sections are listed (AcbSections); a test fails when one is not.";
+
     /// <summary>The settings of an options type by name (case-insensitive, as configuration keys are).</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = RootedJustification)]
     public static IReadOnlyDictionary<string, SettingMember> MembersOf(Type type)
     {
         var members = new Dictionary<string, SettingMember>(StringComparer.OrdinalIgnoreCase);

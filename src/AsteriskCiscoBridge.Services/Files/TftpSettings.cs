@@ -9,42 +9,42 @@ namespace AsteriskCiscoBridge.Services.Files;
 internal sealed class TftpSettings
 {
     /// <summary>Addresses to listen on, <c>ADDR:PORT</c>, one or a list. Default <c>0.0.0.0:69</c> and <c>[::]:69</c>.</summary>
-    public List<string> Listen { get; init; } = [];
+    public List<string> Listen { get; set; } = [];
 
     /// <summary>Networks allowed to fetch files (CIDR); empty: everyone. Applies to HTTP as well.</summary>
-    public List<string> AllowedNetworks { get; init; } = [];
+    public List<string> AllowedNetworks { get; set; } = [];
 
     /// <summary>
     /// How a client outside <see cref="AllowedNetworks"/> is refused: <c>true</c> (default) answers TFTP
     /// error 2 and HTTP 403; <c>false</c> stays silent (no TFTP answer; the HTTP connection is closed
     /// without a response), so a scan learns nothing of the server.
     /// </summary>
-    public bool AnswerDeniedClients { get; init; } = true;
+    public bool AnswerDeniedClients { get; set; } = true;
 
     /// <summary>Largest blksize granted. Default 1468.</summary>
-    public int MaxBlockSize { get; init; } = 1468;
+    public int MaxBlockSize { get; set; } = 1468;
 
     /// <summary>Largest windowsize granted. Default 32.</summary>
-    public int MaxWindowSize { get; init; } = 32;
+    public int MaxWindowSize { get; set; } = 32;
 
     /// <summary>Transfers at once. Default 2000.</summary>
-    public int MaxTransfers { get; init; } = 2000;
+    public int MaxTransfers { get; set; } = 2000;
 
     /// <summary>Transfers at once per client address. Default 16.</summary>
-    public int MaxTransfersPerClient { get; init; } = 16;
+    public int MaxTransfersPerClient { get; set; } = 16;
 
     /// <summary>Options never acknowledged (tftpd-hpa's <c>--refuse</c>), e.g. <c>["blksize"]</c>.</summary>
-    public List<string> RefusedOptions { get; init; } = [];
+    public List<string> RefusedOptions { get; set; } = [];
 
     /// <summary>Ports for transfers, <c>FIRST-LAST</c>; empty: any ephemeral port.</summary>
-    public string? PortRange { get; init; }
+    public string? PortRange { get; set; }
 
     /// <summary>
     /// Bytes all running transfers together may keep in memory of their own (per-request renderings,
     /// netascii position notes; shared and streamed files cost nothing). Past it a request gets TFTP
     /// error 0 "try again". Default 67108864 (64 MiB).
     /// </summary>
-    public long MaxBufferedBytes { get; init; } = new TftpServerOptions().MaxBufferedBytes;
+    public long MaxBufferedBytes { get; set; } = new TftpServerOptions().MaxBufferedBytes;
 
     /// <summary>Reads the section and turns it into server options, or explains what is wrong.</summary>
     public static bool TryRead(IConfiguration configuration, out TftpServerOptions options, out IReadOnlyList<IPNetwork> networks, out string error)

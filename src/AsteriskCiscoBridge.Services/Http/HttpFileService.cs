@@ -21,7 +21,8 @@ internal static class HttpFileService
     /// </param>
     public static void MapFileTree(this WebApplication app, ITftpFileSource files, IReadOnlyList<IPNetwork> allowed, bool answerDenied = true)
     {
-        app.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, string? path) => ServeAsync(context, path ?? string.Empty, files, allowed, answerDenied));
+        // A plain RequestDelegate: nothing to bind but the route value, so no generated or reflected binding.
+        app.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], context => ServeAsync(context, context.Request.RouteValues["path"] as string ?? string.Empty, files, allowed, answerDenied));
     }
 
     internal static async Task ServeAsync(HttpContext context, string path, ITftpFileSource files, IReadOnlyList<IPNetwork> allowed, bool answerDenied = true)

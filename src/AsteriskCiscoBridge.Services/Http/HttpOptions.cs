@@ -6,5 +6,5 @@ internal sealed class HttpOptions
     public const string DefaultListen = "0.0.0.0:6970";
 
     /// <summary>Addresses to listen on, <c>ADDR:PORT</c>, one (<c>ACB_Http__Listen=…</c>) or a list (<c>ACB_Http__Listen__0=…</c>). Default <c>0.0.0.0:6970</c>.</summary>
-    public List<string> Listen { get; init; } = [];
+    public List<string> Listen { get; set; } = [];
 }

@@ -16,17 +16,17 @@ internal sealed class DirectoryOptions
     /// Serve the directory and point every phone's Directories key at it (<c>directoryURL</c> in SEP&lt;MAC&gt;.cnf.xml,
     /// <c>directory_url</c> in SIP&lt;MAC&gt;.cnf). Default true; false serves none and writes neither.
     /// </summary>
-    public bool Enabled { get; init; } = true;
+    public bool Enabled { get; set; } = true;
 
     /// <summary>The title the phone shows above the directory. Default <c>Directory</c>.</summary>
-    public string Title { get; init; } = "Directory";
+    public string Title { get; set; } = "Directory";
 
     /// <summary>
     /// The URL written into the phones' files, when they reach the bridge through another name or port (a proxy).
     /// Unset: <c>http://ADDRESS:PORT/directory</c> from the first <c>Http:Listen</c> address, a wildcard meaning the
     /// address each phone's request reached this machine at.
     /// </summary>
-    public string? Url { get; init; }
+    public string? Url { get; set; }
 
     public static DirectoryOptions Read(IConfiguration configuration) =>
         configuration.GetSection("Directory").Get<DirectoryOptions>() ?? new DirectoryOptions();

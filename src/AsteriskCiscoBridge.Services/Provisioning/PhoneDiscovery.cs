@@ -14,14 +14,14 @@ namespace AsteriskCiscoBridge.Services.Provisioning;
 internal sealed class DiscoveryOptions
 {
     /// <summary>Hand endpoints marked <c>set_var=ACB_AUTOASSIGN=yes</c> to new phones, in order of name. Default false.</summary>
-    public bool AutoAssign { get; init; }
+    public bool AutoAssign { get; set; }
 
     /// <summary>How long load names an address asks for count toward the model guess of the phone it last asked for. Default 10 min.</summary>
-    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Addresses remembered for model guesses. Default 10,000.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be 1 or more")]
-    public int MaxTrackedAddresses { get; init; } = 10_000;
+    public int MaxTrackedAddresses { get; set; } = 10_000;
 }
 
 /// <summary>

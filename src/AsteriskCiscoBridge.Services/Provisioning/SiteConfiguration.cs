@@ -18,10 +18,10 @@ internal sealed class SiteOptions
     /// reports it (external or bind address), else the AMI host when it is not loopback, else the address each
     /// phone's request reaches this machine at. Set it when the phones reach Asterisk through NAT.
     /// </summary>
-    public string? AsteriskHost { get; init; }
+    public string? AsteriskHost { get; set; }
 
     /// <summary>Asterisk's SIP port as the phones reach it. Unset: each endpoint's transport's port as Asterisk reports it.</summary>
-    public int? AsteriskPort { get; init; }
+    public int? AsteriskPort { get; set; }
 
     /// <summary><c>Ami:Host</c>, one of the sources of the Asterisk address (not a <c>Site</c> key).</summary>
     internal string? AmiHost { get; set; }
@@ -29,44 +29,44 @@ internal sealed class SiteOptions
     /// <summary>Where the phones' Directories key leads (from the <c>Directory</c> and <c>Http</c> sections; not a <c>Site</c> key).</summary>
     internal string? DirectoryUrl { get; set; }
 
-    public string? NtpServer { get; init; }
+    public string? NtpServer { get; set; }
 
     /// <summary>7940/7960 <c>time_zone</c> code, e.g. <c>CET</c>.</summary>
-    public string? TimeZone79x0 { get; init; }
+    public string? TimeZone79x0 { get; set; }
 
     /// <summary>79x1 time zone name, e.g. <c>Central Europe Standard/Daylight Time</c>.</summary>
-    public string? TimeZone79x1 { get; init; }
+    public string? TimeZone79x1 { get; set; }
 
-    public string? PhoneLabel { get; init; }
+    public string? PhoneLabel { get; set; }
 
-    public string? PhonePassword { get; init; }
+    public string? PhonePassword { get; set; }
 
-    public string? MessagesNumber { get; init; }
+    public string? MessagesNumber { get; set; }
 
-    public int? TelnetLevel { get; init; }
+    public int? TelnetLevel { get; set; }
 
-    public string? SshUser { get; init; }
+    public string? SshUser { get; set; }
 
-    public string? SshPassword { get; init; }
+    public string? SshPassword { get; set; }
 
-    public PreferredCodec? Codec { get; init; }
+    public PreferredCodec? Codec { get; set; }
 
-    public UnprovisionedPolicy? Unprovisioned { get; init; }
+    public UnprovisionedPolicy? Unprovisioned { get; set; }
 
     /// <summary>Folder of whole-file override templates (<c>SIP{mac}.cnf</c>, <c>SEP{mac}.cnf.xml</c>…); none by default.</summary>
-    public string? TemplateFolder { get; init; }
+    public string? TemplateFolder { get; set; }
 
     /// <summary>Extra or replaced keys for SIPDefault.cnf (7940/7960), as <c>[{ "Name": "…", "Value": "…" }]</c>.</summary>
-    public List<ExtraSetting>? ExtraCnfKeys { get; init; }
+    public List<ExtraSetting>? ExtraCnfKeys { get; set; }
 
     /// <summary>Extra elements for XMLDefault.cnf.xml and every SEP&lt;MAC&gt;.cnf.xml (79x1), as <c>[{ "Name": "…", "Value": "…" }]</c>.</summary>
-    public List<ExtraSetting>? ExtraXmlElements { get; init; }
+    public List<ExtraSetting>? ExtraXmlElements { get; set; }
 
     /// <summary>
     /// Device type ids for XMLDefault.cnf.xml's <c>loadInformationNNN</c> that replace the built-in ones, by model
     /// (<c>Site:LoadInformationIds:8865 = 36225</c>): for the ids that rest on a single source (7811, 8865, the 9900 series).
     /// </summary>
-    public Dictionary<string, int>? LoadInformationIds { get; init; }
+    public Dictionary<string, int>? LoadInformationIds { get; set; }
 
     public SiteSettings ToSettings()
     {

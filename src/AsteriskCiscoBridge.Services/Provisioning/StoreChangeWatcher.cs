@@ -14,7 +14,7 @@ internal sealed class SyncOptions
     /// <c>pin</c>, <c>unpin</c>, the dashboard): such a change reaches the served files within about this time plus
     /// one round. One indexed read of the store each time; Asterisk is not asked. Default 00:00:00.5.
     /// </summary>
-    public TimeSpan StoreWatchInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan StoreWatchInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// How long an answer of Asterisk that would withdraw lines from more than half of the bound phones (and from at
@@ -23,7 +23,7 @@ internal sealed class SyncOptions
     /// (<c>acb sync --accept-removals</c>), or Asterisk answers as before. 00:00:00 applies every answer at once.
     /// Default 00:10:00.
     /// </summary>
-    public TimeSpan RemovalHold { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan RemovalHold { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Reads and checks the section; throws with a one-line reason naming the key.</summary>
     public static SyncOptions Read(IConfiguration configuration)

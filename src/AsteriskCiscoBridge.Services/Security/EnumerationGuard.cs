@@ -10,7 +10,7 @@ public sealed class EnumerationGuardOptions
 {
     /// <summary>Distinct MACs one address may ask for within <see cref="Window"/> before it counts as a scan. Default 20: a phone asks for one.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be 1 or more")]
-    public int MaxDistinctMacs { get; init; } = 20;
+    public int MaxDistinctMacs { get; set; } = 20;
 
     /// <summary>
     /// Distinct MACs bound to no phone that the addresses of one network (<see cref="IPv4PrefixLength"/>,
@@ -20,7 +20,7 @@ public sealed class EnumerationGuardOptions
     /// phones than this boot at once in one network. Default 100; 0 turns it off.
     /// </summary>
     [Range(0, int.MaxValue, ErrorMessage = "must be 0 (off) or more")]
-    public int MaxDistinctMacsPerPrefix { get; init; } = 100;
+    public int MaxDistinctMacsPerPrefix { get; set; } = 100;
 
     /// <summary>
     /// Distinct MACs bound to no phone that everyone together may ask for within <see cref="Window"/>
@@ -28,25 +28,25 @@ public sealed class EnumerationGuardOptions
     /// phone are refused to everyone, while bound phones are still served. Default 500; 0 turns it off.
     /// </summary>
     [Range(0, int.MaxValue, ErrorMessage = "must be 0 (off) or more")]
-    public int MaxDistinctMacsGlobal { get; init; } = 500;
+    public int MaxDistinctMacsGlobal { get; set; } = 500;
 
     /// <summary>The network an IPv4 address is counted in: its /24 by default.</summary>
     [Range(8, 32, ErrorMessage = "must be 8–32")]
-    public int IPv4PrefixLength { get; init; } = 24;
+    public int IPv4PrefixLength { get; set; } = 24;
 
     /// <summary>The network an IPv6 address is counted in: its /64 by default (one LAN; a host picks addresses in it at will).</summary>
     [Range(16, 128, ErrorMessage = "must be 16–128")]
-    public int IPv6PrefixLength { get; init; } = 64;
+    public int IPv6PrefixLength { get; set; } = 64;
 
     /// <summary>The sliding window. Default 60 s.</summary>
-    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a scanning address or network is refused per-phone files (and the global throttle lasts). Default 10 min.</summary>
-    public TimeSpan BlockFor { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan BlockFor { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Addresses, and networks, tracked at once; beyond it the least recently seen that is not blocked is forgotten (a block is never). Default 10,000.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be 1 or more")]
-    public int MaxTrackedAddresses { get; init; } = 10_000;
+    public int MaxTrackedAddresses { get; set; } = 10_000;
 }
 
 /// <summary>At which level the guard decided.</summary>

@@ -9,13 +9,13 @@ public sealed class RateLimitOptions
     /// Requests per second one address may make on average; 0 turns the limit off. Default 10: a
     /// booting 79x1 asks for about twenty files, most of them within its burst.
     /// </summary>
-    public double RequestsPerSecond { get; init; } = 10;
+    public double RequestsPerSecond { get; set; } = 10;
 
     /// <summary>Requests one address may make at once before the average applies. Default 50.</summary>
-    public int Burst { get; init; } = 50;
+    public int Burst { get; set; } = 50;
 
     /// <summary>Addresses tracked at once; the least recently seen are forgotten beyond it. Default 10,000.</summary>
-    public int MaxTrackedAddresses { get; init; } = 10_000;
+    public int MaxTrackedAddresses { get; set; } = 10_000;
 
     public bool Enabled => RequestsPerSecond > 0 && Burst > 0;
 }

@@ -7,10 +7,10 @@ internal sealed class SecurityOptions
 {
     /// <summary><c>off</c> (default), <c>alert</c> or <c>deny</c>: what a request for a bound phone's files from another address gets.</summary>
     // The key keeps its first name (Security:AddressPinning); the type is KnownAddresses.
-    public AddressMismatchMode AddressPinning { get; init; }
+    public AddressMismatchMode AddressPinning { get; set; }
 
     /// <summary>The token bucket per source address over TFTP and HTTP.</summary>
-    public RateLimitOptions RateLimit { get; init; } = new();
+    public RateLimitOptions RateLimit { get; set; } = new();
 }
 
 /// <summary>Reads the address-check (<c>AddressPinning</c>) and rate-limit parts of the <c>Security</c> section (the scan guard reads its own).</summary>
