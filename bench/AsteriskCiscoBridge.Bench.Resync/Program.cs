@@ -14,11 +14,21 @@ using Microsoft.Extensions.DependencyInjection;
 
 // Reload to NOTIFY: PHONES bound phones on PHONES endpoints of the AMI test server, the whole
 // service in-process with staggering off; one Reload after CHANGED passwords changed; time from
-// the Reload to the last PJSIPNotify Asterisk receives. Usage: PHONES CHANGED (default 5000 1000).
+// the Reload to the last PJSIPNotify Asterisk receives. Usage: PHONES CHANGED [--program ACB]
+// (default 5000 1000). With --program the service is that program (the native executable, or an
+// acb.dll run by dotnet) started as `acb run` in its own process, whose own peak RSS and CPU are
+// then reported apart from this process's AMI test server.
 // With "storm PHONES SECONDS" first: the registration storm instead (RegistrationStorm.cs).
 if (args is ["storm", ..])
 {
     return await RegistrationStorm.RunAsync(args[1..]);
+}
+
+var program = args.SkipWhile(a => a != "--program").Skip(1).FirstOrDefault();
+args = [.. args.TakeWhile(a => a != "--program")];
+if (program is not null)
+{
+    return await ServiceProcess.RunAsync(program, args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5000, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000);
 }
 
 var phones = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5000;

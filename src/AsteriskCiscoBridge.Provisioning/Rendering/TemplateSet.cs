@@ -239,6 +239,8 @@ internal static class TemplateText
             .ConfigureFilters(filters =>
             {
                 filters.Remove("raw");
+                // Fluid writes json by reflection, which the native build does not carry; a phone's file is never JSON.
+                filters.Remove("json");
                 filters.AddFilter("xml", (input, _, context) => StringValue.Create(Escaping.Xml(input.ToStringValue(context)), encode: false));
                 filters.AddFilter("cnf", (input, _, context) => StringValue.Create(CnfSafe(input.ToStringValue(context)), encode: false));
             })

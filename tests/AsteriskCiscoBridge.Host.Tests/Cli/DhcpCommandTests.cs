@@ -9,6 +9,7 @@ namespace AsteriskCiscoBridge.Host.Tests.Cli;
 /// the phones expect. Needs root (network namespaces), as CI runs.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Trait(AcbProgram.Trait, AcbProgram.Acb)]
 public sealed class DhcpCommandTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -16,7 +17,7 @@ public sealed class DhcpCommandTests
     [Fact]
     public async Task Acb_dhcp_prints_a_one_line_reason_for_bad_addresses()
     {
-        var result = await ProcessRunner.RunAsync("dotnet", [Acb, "dhcp", "--tftp", "10.0.0.1,fe80::1", "--format", "dnsmasq"], TimeSpan.FromSeconds(60), Ct);
+        var result = await AcbProgram.RunAsync(["dhcp", "--tftp", "10.0.0.1,fe80::1", "--format", "dnsmasq"], TimeSpan.FromSeconds(60), Ct);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("acb dhcp: 'fe80::1' is not an IPv4 address (option 150 lists IPv4 addresses)\n", result.StandardError);
@@ -25,7 +26,7 @@ public sealed class DhcpCommandTests
     [Fact]
     public async Task Dnsmasq_with_the_snippet_hands_option_150_and_66_to_a_real_dhcp_client()
     {
-        var snippet = await ProcessRunner.RunAsync("dotnet", [Acb, "dhcp", "--tftp", "192.168.1.10,192.168.1.11", "--format", "dnsmasq"], TimeSpan.FromSeconds(60), Ct);
+        var snippet = await AcbProgram.RunAsync(["dhcp", "--tftp", "192.168.1.10,192.168.1.11", "--format", "dnsmasq"], TimeSpan.FromSeconds(60), Ct);
         Assert.Equal(0, snippet.ExitCode);
         using var temp = new TempDirectory("acb-dhcp");
         var conf = Path.Combine(temp.Path, "dnsmasq.conf");
@@ -76,8 +77,6 @@ public sealed class DhcpCommandTests
             await Ip(["netns", "del", server]);
         }
     }
-
-    private static string Acb => Path.Combine(AppContext.BaseDirectory, "acb.dll");
 
     private static string Which(string program) =>
         ProcessRunner.Which(program) ?? throw new InvalidOperationException($"'{program}' is not installed; .ci/run installs it (apt-get install -y dnsmasq-base udhcpc iproute2)");

@@ -6,6 +6,7 @@ using Spectre.Console;
 
 namespace AsteriskCiscoBridge.Host.Tests.Cli;
 
+[Trait(AcbProgram.Trait, AcbProgram.Acb)]
 public sealed class FirmwareCommandTests : IDisposable
 {
     private readonly TempDirectory _temp = new("acb-fwcli");
@@ -140,16 +141,15 @@ public sealed class FirmwareCommandTests : IDisposable
     [Fact]
     public async Task Acb_firmware_verbs_run_from_the_command_line_with_the_folder_from_the_environment()
     {
-        var acb = Path.Combine(AppContext.BaseDirectory, "acb.dll");
         var package = _temp.Write("cmterm-7941_7961-sip.9-4-2SR3-1.cop.sgn", SyntheticFirmware.CopSgn(SyntheticFirmware.Entries(SyntheticFirmware.Java("SIP41.9-4-2SR3-1S"))));
-        var env = $"ACB_Firmware__Directory={Folder}";
+        var env = new Dictionary<string, string?> { ["ACB_Firmware__Directory"] = Folder };
 
-        var import = await ProcessRunner.RunAsync("env", [env, "dotnet", acb, "firmware", "import", package], TimeSpan.FromSeconds(60), Ct);
+        var import = await AcbProgram.RunAsync(["firmware", "import", package], env, null, TimeSpan.FromSeconds(60), Ct);
         Assert.True(import.ExitCode == 0, import.StandardError);
         Assert.Contains("imported 8 files; loads SIP41.9-4-2SR3-1S", import.StandardOutput, StringComparison.Ordinal);
 
         File.Delete(Path.Combine(Folder, "cnu41.9-4-2SR3-1S.sbn"));
-        var verify = await ProcessRunner.RunAsync("env", [env, "dotnet", acb, "firmware", "verify"], TimeSpan.FromSeconds(60), Ct);
+        var verify = await AcbProgram.RunAsync(["firmware", "verify"], env, null, TimeSpan.FromSeconds(60), Ct);
 
         Assert.Equal(1, verify.ExitCode);
         Assert.Equal("acb firmware verify: SIP41.9-4-2SR3-1S: missing cnu41.9-4-2SR3-1S.sbn", verify.StandardError.Trim());
@@ -158,9 +158,7 @@ public sealed class FirmwareCommandTests : IDisposable
     [Fact]
     public async Task Acb_firmware_list_fails_with_one_line_when_the_folder_is_missing()
     {
-        var acb = Path.Combine(AppContext.BaseDirectory, "acb.dll");
-
-        var result = await ProcessRunner.RunAsync("dotnet", [acb, "firmware", "list", "--directory", "/nonexistent/acb-fw"], TimeSpan.FromSeconds(60), Ct);
+        var result = await AcbProgram.RunAsync(["firmware", "list", "--directory", "/nonexistent/acb-fw"], TimeSpan.FromSeconds(60), Ct);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("acb firmware list: firmware folder '/nonexistent/acb-fw' does not exist (set Firmware:Directory or --directory)", result.StandardError.Trim());

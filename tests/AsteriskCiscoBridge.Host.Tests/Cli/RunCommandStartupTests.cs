@@ -8,13 +8,13 @@ using Microsoft.Data.Sqlite;
 namespace AsteriskCiscoBridge.Host.Tests.Cli;
 
 /// <summary>
-/// <c>acb run</c> started as an admin starts it (<c>dotnet acb.dll run</c>, a configuration file,
+/// <c>acb run</c> started as an admin starts it (the program itself, see <see cref="AcbProgram"/>; a configuration file,
 /// <c>ACB_</c> variables) against a really busy loopback port or a bad store: one line on stderr
 /// naming the address or path and the fix, a non-zero exit, no stack trace anywhere.
 /// </summary>
+[Trait(AcbProgram.Trait, AcbProgram.Acb)]
 public sealed class RunCommandStartupTests : IDisposable
 {
-    private static readonly string Acb = Path.Combine(AppContext.BaseDirectory, "acb.dll");
     private readonly TempDirectory _folder = new("acb-run");
 
     public RunCommandStartupTests()
@@ -40,7 +40,7 @@ public sealed class RunCommandStartupTests : IDisposable
     }
 
     private Task<ProcessResult> RunAcbAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
-        ProcessRunner.RunAsync("dotnet", [Acb, "run", "--config", ConfigFile, .. arguments], environment, _folder.Path, TimeSpan.FromSeconds(60), Ct);
+        AcbProgram.RunAsync(["run", "--config", ConfigFile, .. arguments], environment, _folder.Path, TimeSpan.FromSeconds(60), Ct);
 
     private static void AssertOneLine(ProcessResult result, int exitCode, string line)
     {

@@ -6,6 +6,7 @@ using AsteriskCiscoBridge.Testing.Support;
 
 namespace AsteriskCiscoBridge.Host.Tests.Cli;
 
+[Trait(AcbProgram.Trait, AcbProgram.Acb)]
 public sealed class SyncCommandTests
 {
     private static readonly MacAddress Mac = MacAddress.Parse("001122AABBCC").Mac!.Value;
@@ -96,15 +97,8 @@ public sealed class SyncCommandTests
     [Fact]
     public async Task Help_lists_the_sync_verb()
     {
-#if DEBUG
-        const string Configuration = "Debug";
-#else
-        const string Configuration = "Release";
-#endif
-        var acb = Path.Combine(RepositoryPaths.Root, "src", "AsteriskCiscoBridge.Host", "bin", Configuration, "net10.0", "acb.dll");
-
-        var help = await ProcessRunner.RunAsync("dotnet", [acb, "--help"], new Dictionary<string, string?>(), RepositoryPaths.Root, TimeSpan.FromSeconds(60), Ct);
-        var syncHelp = await ProcessRunner.RunAsync("dotnet", [acb, "sync", "--help"], new Dictionary<string, string?>(), RepositoryPaths.Root, TimeSpan.FromSeconds(60), Ct);
+        var help = await AcbProgram.RunAsync(["--help"], new Dictionary<string, string?>(), RepositoryPaths.Root, TimeSpan.FromSeconds(60), Ct);
+        var syncHelp = await AcbProgram.RunAsync(["sync", "--help"], new Dictionary<string, string?>(), RepositoryPaths.Root, TimeSpan.FromSeconds(60), Ct);
 
         Assert.Equal(0, help.ExitCode);
         Assert.Contains(help.StandardOutput.Split('\n'), l => l.TrimStart().StartsWith("sync ", StringComparison.Ordinal) && l.Contains("acb sync --accept-removals", StringComparison.Ordinal));

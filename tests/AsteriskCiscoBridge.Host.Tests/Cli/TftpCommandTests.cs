@@ -7,6 +7,7 @@ using AsteriskCiscoBridge.Testing.Tftp;
 
 namespace AsteriskCiscoBridge.Host.Tests.Cli;
 
+[Trait(AcbProgram.Trait, AcbProgram.Acb)]
 public sealed class TftpCommandTests
 {
     private static readonly TftpCommand.TransferLimits Defaults = new(1468, 32, 2000, 16);
@@ -48,12 +49,7 @@ public sealed class TftpCommandTests
         using var root = new TempDirectory("acb-serve");
         root.Write("OS79XX.TXT", "P0S3-08-12-00");
         var port = FreeUdpPort();
-        var acb = Path.Combine(AppContext.BaseDirectory, "acb.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { acb, "tftp", "serve", "--root", root.Path, "--listen", $"127.0.0.1:{port}" })
-        {
-            info.ArgumentList.Add(a);
-        }
+        var info = AcbProgram.StartInfo("tftp", "serve", "--root", root.Path, "--listen", $"127.0.0.1:{port}");
 
         using var process = Process.Start(info)!;
         var listening = new TaskCompletionSource();
@@ -98,9 +94,7 @@ public sealed class TftpCommandTests
     [Fact]
     public async Task Acb_tftp_serve_fails_with_one_line_when_the_root_is_missing()
     {
-        var acb = Path.Combine(AppContext.BaseDirectory, "acb.dll");
-
-        var result = await ProcessRunner.RunAsync("dotnet", [acb, "tftp", "serve", "--root", "/nonexistent/acb", "--listen", "127.0.0.1:0"], TimeSpan.FromSeconds(60), Ct);
+        var result = await AcbProgram.RunAsync(["tftp", "serve", "--root", "/nonexistent/acb", "--listen", "127.0.0.1:0"], TimeSpan.FromSeconds(60), Ct);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("acb tftp serve: TFTP root '/nonexistent/acb' does not exist", result.StandardError, StringComparison.Ordinal);

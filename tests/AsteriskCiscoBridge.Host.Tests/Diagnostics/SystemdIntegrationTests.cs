@@ -24,9 +24,9 @@ using Microsoft.Extensions.Options;
 namespace AsteriskCiscoBridge.Host.Tests.Diagnostics;
 
 /// <summary><c>Type=notify</c> and the journal format, as systemd starts the service.</summary>
+[Trait(AcbProgram.Trait, AcbProgram.Acb)]
 public sealed class SystemdIntegrationTests : IDisposable
 {
-    private static readonly string Acb = Path.Combine(AppContext.BaseDirectory, "acb.dll");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly TempDirectory _folder = new("acb-systemd");
 
@@ -81,15 +81,10 @@ public sealed class SystemdIntegrationTests : IDisposable
         var notifySocket = Path.Combine(_folder.Path, "notify");
         using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         systemd.Bind(new UnixDomainSocketEndPoint(notifySocket));
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _folder.Path,
-            ArgumentList = { Acb, "run", "--config", config },
-            Environment = { ["NOTIFY_SOCKET"] = notifySocket, ["JOURNAL_STREAM"] = "8:4242" },
-        };
+        var info = AcbProgram.StartInfo("run", "--config", config);
+        info.WorkingDirectory = _folder.Path;
+        info.Environment["NOTIFY_SOCKET"] = notifySocket;
+        info.Environment["JOURNAL_STREAM"] = "8:4242";
         var output = new ConcurrentQueue<string>();
         using var acb = Process.Start(info)!;
         try

@@ -82,6 +82,7 @@ public sealed class TemplateSetTests
     [InlineData("<device>\n  {% if %}\n</device>\n", "template /etc/acb/templates/SEP{mac}.cnf.xml, line 2, column 8: Invalid 'if' tag")]
     [InlineData("<device>\n<x>{{ phone_label \n</device>\n", "template /etc/acb/templates/SEP{mac}.cnf.xml, line 2, column 18: End of tag '}}' was expected")]
     [InlineData("<device>\n<x>{{ phone_label }}</x>\n  <y>{{ phone_label | raw }}</y>\n</device>\n", "template /etc/acb/templates/SEP{mac}.cnf.xml, line 3, column 6: unknown filter 'raw'")]
+    [InlineData("<device>\n<x>{{ lines | json }}</x>\n</device>\n", "template /etc/acb/templates/SEP{mac}.cnf.xml, line 2, column 4: unknown filter 'json'")]
     public void A_template_that_does_not_parse_names_the_file_line_and_column_and_the_phone_is_not_rendered(string template, string error)
     {
         var templates = Templates((TemplateNames.SepMac, template));
