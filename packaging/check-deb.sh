@@ -18,6 +18,9 @@ unit=/usr/lib/systemd/system/$package.service
 [ $# -eq 1 ] || { echo "usage: $0 DEB" >&2; exit 2; }
 [ -f "$1" ] || { echo "check-deb.sh: no such file: $1" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "check-deb.sh: run as root (it installs the package)" >&2; exit 2; }
+for tool in lintian systemd-analyze runuser apt-get; do
+    command -v "$tool" >/dev/null || { echo "check-deb.sh: $tool not found (apt-get install lintian systemd)" >&2; exit 2; }
+done
 deb=$(realpath "$1")
 export DEBIAN_FRONTEND=noninteractive
 log=$(mktemp -d)
