@@ -96,7 +96,7 @@ install -m 0644 "$packaging/README.md" "$doc/packaging.md"
 for f in README.md manager.conf pjsip.conf pjsip_notify.conf; do
     install -m 0644 "$repo/asterisk-conf/$f" "$doc/examples/$f"
 done
-[ -f "$packaging/deb/lintian-overrides" ] && install -m 0644 "$packaging/deb/lintian-overrides" "$root/usr/share/lintian/overrides/$package"
+install -m 0644 "$packaging/deb/lintian-overrides" "$root/usr/share/lintian/overrides/$package"
 
 # Dates from the commit the binary was built from, so that the same binary gives the same package.
 date=
