@@ -5,11 +5,16 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
 using System.Xml.Linq;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Phones;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace AsteriskCiscoBridge.Scenarios.Tests.Program;
 
@@ -18,7 +23,7 @@ namespace AsteriskCiscoBridge.Scenarios.Tests.Program;
 /// started from a configuration file against the AMI test server (the recorded wire format), the phones
 /// Asterisk declares served to real TFTP clients and over HTTP, a simulated 7961 booted, registered and
 /// restarted through <c>PJSIPNotify</c> when its password changes, the admin's verbs and the dashboard
-/// read, and a clean stop on SIGTERM. With <c>ACB_EXECUTABLE</c> set this runs the native executable
+/// read, a clean stop on SIGTERM and the last metrics sent over OTLP. With <c>ACB_EXECUTABLE</c> set this runs the native executable
 /// (<c>.ci/run</c>): what trimming removed would fail here, not on a PBX.
 /// </summary>
 [Trait(AcbProgram.Trait, AcbProgram.Acb)]
@@ -49,6 +54,20 @@ public sealed partial class ProgramStoryTests : IDisposable
         _folder.Write(Path.Combine("templates", "SIP{mac}.cnf"),
             "{% for line in lines %}line{{ line.number }}_name: \"{{ line.name }}\"\nline{{ line.number }}_password: \"{{ line.password | cnf }}\"\n" +
             "line{{ line.number }}_shortname: \"{{ line.label | upcase }}\"\n{% endfor %}# {{ line_count }} lines{% if line_count > 1.5 %}, more than one{% endif %} on a {{ model }}\n");
+        // An OpenTelemetry collector's OTLP/HTTP port, as a site with one has it.
+        var exports = Channel.CreateUnbounded<(string Path, byte[] Body)>();
+        var collectorBuilder = WebApplication.CreateSlimBuilder();
+        collectorBuilder.Logging.ClearProviders();
+        collectorBuilder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        await using var collector = collectorBuilder.Build();
+        collector.Run(async context =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            await exports.Writer.WriteAsync((context.Request.Path.Value ?? string.Empty, body.ToArray()), context.RequestAborted);
+        });
+        await collector.StartAsync(Ct);
+
         var config = _folder.Write("acb.json", JsonSerializer.Serialize(new
         {
             Ami = new { Host = "127.0.0.1", Port = asterisk.Port, Username = "bridge", Secret = "bridgepw" },
@@ -58,6 +77,7 @@ public sealed partial class ProgramStoryTests : IDisposable
             Http = new { Listen = new[] { "127.0.0.1:0" } },
             Dashboard = new { Listen = "127.0.0.1:0" },
             Site = new { TemplateFolder = templates },
+            Telemetry = new { Otlp = new { Endpoint = collector.Urls.First(), Protocol = "HttpProtobuf" } },
         }));
 
         var info = AcbProgram.StartInfo("run", "--config", config);
@@ -143,6 +163,11 @@ public sealed partial class ProgramStoryTests : IDisposable
             Assert.Equal(0, acb.ExitCode);
             Assert.Equal(string.Empty, await stderr);
             Assert.DoesNotContain(output, l => l.Contains("Exception", StringComparison.Ordinal));
+
+            // 8. Its last metrics went to the collector as it stopped.
+            var (path, body) = await exports.Reader.ReadAsync(Ct).AsTask().WaitAsync(Bound, Ct);
+            Assert.Equal("/v1/metrics", path);
+            Assert.Contains("acb_tftp_requests_total", Encoding.UTF8.GetString(body), StringComparison.Ordinal);
         }
         finally
         {
