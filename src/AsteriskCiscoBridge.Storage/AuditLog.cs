@@ -1,5 +1,4 @@
-using System.Data;
-using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -12,13 +11,21 @@ public sealed class AuditLog(SqliteConnectionFactory connections)
 
     public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(record);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(InsertSql, record, cancellationToken: cancellationToken));
+        using var command = Insert(connection.Command(InsertSql), record);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Adds the record inside a caller's transaction, so the change and its audit commit together.</summary>
-    internal static Task AppendAsync(IDbConnection connection, IDbTransaction transaction, AuditRecord record, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(InsertSql, record, transaction, cancellationToken: cancellationToken));
+    internal static async Task AppendAsync(SqliteTransaction transaction, AuditRecord record, CancellationToken cancellationToken)
+    {
+        using var command = Insert(transaction.Command(InsertSql), record);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static SqliteCommand Insert(SqliteCommand command, AuditRecord record) => command
+        .With("@At", record.At).With("@Actor", record.Actor).With("@Action", record.Action).With("@Mac", record.Mac).With("@Detail", record.Detail);
 
     /// <summary>
     /// The id of the newest row (0 when there is none): every admin change writes a row in the transaction of
@@ -29,7 +36,8 @@ public sealed class AuditLog(SqliteConnectionFactory connections)
     {
         const string Sql = "SELECT coalesce(max(id), 0) FROM audit_log";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
+        using var command = connection.Command(Sql);
+        return await command.ScalarAsync<long>(cancellationToken);
     }
 
     /// <summary>Whether a row newer than <paramref name="afterId"/> was written by anyone but <paramref name="exceptActor"/> (a range read on the rowid).</summary>
@@ -37,16 +45,17 @@ public sealed class AuditLog(SqliteConnectionFactory connections)
     {
         const string Sql = "SELECT EXISTS (SELECT 1 FROM audit_log WHERE id > @afterId AND actor <> @exceptActor)";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(Sql, new { afterId, exceptActor }, cancellationToken: cancellationToken));
+        using var command = connection.Command(Sql, ("@afterId", afterId), ("@exceptActor", exceptActor));
+        return await command.ScalarAsync<long>(cancellationToken) != 0;
     }
 
     public async Task<IReadOnlyList<AuditRecord>> RecentAsync(int limit, CancellationToken cancellationToken)
     {
-        const string Sql = """
-            SELECT id AS Id, at AS At, actor AS Actor, action AS Action, mac AS Mac, detail AS Detail
-            FROM audit_log ORDER BY id DESC LIMIT @limit
-            """;
+        const string Sql = "SELECT id, at, actor, action, mac, detail FROM audit_log ORDER BY id DESC LIMIT @limit";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<AuditRecord>(new CommandDefinition(Sql, new { limit }, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql, ("@limit", limit));
+        return await command.ListAsync(
+            r => new AuditRecord { Id = r.GetInt64(0), At = r.GetTimestamp(1), Actor = r.GetString(2), Action = r.GetString(3), Mac = r.GetMacOrNull(4), Detail = r.GetStringOrNull(5) },
+            cancellationToken);
     }
 }

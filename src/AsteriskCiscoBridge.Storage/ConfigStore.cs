@@ -1,5 +1,4 @@
 using AsteriskCiscoBridge.Provisioning.Rendering;
-using Dapper;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -9,16 +8,22 @@ public sealed class ConfigStore(SqliteConnectionFactory connections)
     /// <summary>Stores the files whose bytes changed, in one transaction; returns their names.</summary>
     public async Task<IReadOnlyList<string>> SaveSiteFilesAsync(IEnumerable<RenderedFile> files, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        const string Current = "SELECT name AS Name, sha256 AS Sha256 FROM site_files";
+        const string Current = "SELECT name, sha256 FROM site_files";
         const string Upsert = """
             INSERT INTO site_files (name, content, sha256, updated_at) VALUES (@Name, @Content, @Sha256, @Now)
             ON CONFLICT (name) DO UPDATE SET content = excluded.content, sha256 = excluded.sha256, updated_at = excluded.updated_at
             """;
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var stored = (await connection.QueryAsync<(string Name, string Sha256)>(new CommandDefinition(Current, transaction: transaction, cancellationToken: cancellationToken)))
-            .ToDictionary(r => r.Name, r => r.Sha256, StringComparer.Ordinal);
+        Dictionary<string, string> stored;
+        using (var current = transaction.Command(Current))
+        {
+            stored = (await current.ListAsync(r => (Name: r.GetString(0), Sha256: r.GetString(1)), cancellationToken))
+                .ToDictionary(r => r.Name, r => r.Sha256, StringComparer.Ordinal);
+        }
+
         var changed = new List<string>();
+        using var upsert = transaction.Command(Upsert, ("@Now", now));
         foreach (var file in files)
         {
             var sha = ContentHash.Sha256Hex(file.Content);
@@ -27,7 +32,7 @@ public sealed class ConfigStore(SqliteConnectionFactory connections)
                 continue;
             }
 
-            await connection.ExecuteAsync(new CommandDefinition(Upsert, new { file.Name, file.Content, Sha256 = sha, Now = now }, transaction, cancellationToken: cancellationToken));
+            await upsert.With("@Name", file.Name).With("@Content", file.Content).With("@Sha256", sha).ExecuteNonQueryAsync(cancellationToken);
             changed.Add(file.Name);
         }
 
@@ -37,8 +42,9 @@ public sealed class ConfigStore(SqliteConnectionFactory connections)
 
     public async Task<IReadOnlyList<StoredFile>> SiteFilesAsync(CancellationToken cancellationToken)
     {
-        const string Sql = "SELECT name AS Name, content AS Content, sha256 AS Sha256 FROM site_files ORDER BY name";
+        const string Sql = $"SELECT {StoredFileColumns.List} FROM site_files ORDER BY name";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<StoredFile>(new CommandDefinition(Sql, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql);
+        return await command.ListAsync(StoredFileColumns.Read, cancellationToken);
     }
 }

@@ -1,5 +1,5 @@
 using AsteriskCiscoBridge.Provisioning.Model;
-using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -29,9 +29,18 @@ public sealed record DiscoveredPhone
 /// <summary>The discovery inbox (<c>acb phones --unbound</c>). One writer: the service's discovery loop.</summary>
 public sealed class DiscoveryStore(SqliteConnectionFactory connections)
 {
-    private const string Columns = """
-        mac AS Mac, last_address AS LastAddress, model_guess AS ModelGuess, files AS Files, first_seen AS FirstSeen, last_seen AS LastSeen, request_count AS RequestCount
-        """;
+    private const string Columns = "mac, last_address, model_guess, files, first_seen, last_seen, request_count";
+
+    private static DiscoveredPhone Read(SqliteDataReader r) => new()
+    {
+        Mac = r.GetMac(0),
+        LastAddress = r.GetString(1),
+        ModelGuess = r.GetStringOrNull(2),
+        Files = r.GetString(3),
+        FirstSeen = r.GetTimestamp(4),
+        LastSeen = r.GetTimestamp(5),
+        RequestCount = r.GetInt64(6),
+    };
 
     /// <summary>Files kept per phone; a phone asks for a handful, so more is noise (or a scanner).</summary>
     public const int MaxFiles = 16;
@@ -40,7 +49,8 @@ public sealed class DiscoveryStore(SqliteConnectionFactory connections)
     {
         const string Sql = $"SELECT {Columns} FROM discovered_phones WHERE mac = @mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<DiscoveredPhone>(new CommandDefinition(Sql, new { mac }, cancellationToken: cancellationToken));
+        using var command = connection.Command(Sql, ("@mac", mac));
+        return await command.SingleOrDefaultAsync(Read, cancellationToken);
     }
 
     /// <summary>Phones the inbox holds at most: past it, new MACs are not recorded (a scan from many addresses cannot fill the disk).</summary>
@@ -60,10 +70,19 @@ public sealed class DiscoveryStore(SqliteConnectionFactory connections)
             ON CONFLICT (mac) DO UPDATE SET last_address = excluded.last_address, model_guess = excluded.model_guess, files = excluded.files,
                 last_seen = excluded.last_seen, request_count = excluded.request_count
             """;
+        ArgumentNullException.ThrowIfNull(phone);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var parameters = new DynamicParameters(phone);
-        parameters.Add("MaxPhones", maxPhones);
-        return await connection.ExecuteAsync(new CommandDefinition(Sql, parameters, cancellationToken: cancellationToken)) == 1;
+        using var command = connection.Command(
+            Sql,
+            ("@Mac", phone.Mac),
+            ("@LastAddress", phone.LastAddress),
+            ("@ModelGuess", phone.ModelGuess),
+            ("@Files", phone.Files),
+            ("@FirstSeen", phone.FirstSeen),
+            ("@LastSeen", phone.LastSeen),
+            ("@RequestCount", phone.RequestCount),
+            ("@MaxPhones", maxPhones));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <summary>Phones still unbound, most recently seen first.</summary>
@@ -73,7 +92,8 @@ public sealed class DiscoveryStore(SqliteConnectionFactory connections)
             SELECT {Columns} FROM discovered_phones WHERE mac NOT IN (SELECT mac FROM phones) ORDER BY last_seen DESC, mac
             """;
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<DiscoveredPhone>(new CommandDefinition(Sql, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql);
+        return await command.ListAsync(Read, cancellationToken);
     }
 
     /// <summary>True when an admin (or anyone) unbound the MAC before: auto-assignment leaves such a phone to the admin.</summary>
@@ -81,7 +101,8 @@ public sealed class DiscoveryStore(SqliteConnectionFactory connections)
     {
         const string Sql = "SELECT EXISTS (SELECT 1 FROM audit_log WHERE mac = @mac AND action = 'unbind')";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql, new { mac }, cancellationToken: cancellationToken)) == 1;
+        using var command = connection.Command(Sql, ("@mac", mac));
+        return await command.ScalarAsync<long>(cancellationToken) == 1;
     }
 
     /// <summary>Takes the MAC out of the inbox (it was bound). False when it was not there.</summary>
@@ -89,6 +110,7 @@ public sealed class DiscoveryStore(SqliteConnectionFactory connections)
     {
         const string Sql = "DELETE FROM discovered_phones WHERE mac = @mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac }, cancellationToken: cancellationToken)) == 1;
+        using var command = connection.Command(Sql, ("@mac", mac));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 }

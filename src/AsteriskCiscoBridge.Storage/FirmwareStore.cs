@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using AsteriskCiscoBridge.Provisioning.Firmware;
 using AsteriskCiscoBridge.Provisioning.Model;
-using Dapper;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -29,7 +28,7 @@ public sealed class FirmwareStore(SqliteConnectionFactory connections)
     /// </summary>
     public async Task RecordScanAsync(FirmwareCatalog catalog, IReadOnlyDictionary<string, string> imported, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        const string Known = "SELECT name AS Name, package AS Package, imported_at AS ImportedAt FROM firmware_loads";
+        const string Known = "SELECT name, package, imported_at FROM firmware_loads";
         const string Clear = "DELETE FROM firmware_loads";
         const string InsertLoad = """
             INSERT INTO firmware_loads (name, family, protocol, version, descriptor, complete, problem, package, imported_at, verified_at)
@@ -41,40 +40,48 @@ public sealed class FirmwareStore(SqliteConnectionFactory connections)
             """;
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var known = (await connection.QueryAsync<Origin>(new CommandDefinition(Known, transaction: transaction, cancellationToken: cancellationToken)))
-            .ToDictionary(o => o.Name, StringComparer.OrdinalIgnoreCase);
+        Dictionary<string, Origin> known;
+        using (var command = transaction.Command(Known))
+        {
+            known = (await command.ListAsync(r => new Origin { Name = r.GetString(0), Package = r.GetStringOrNull(1), ImportedAt = r.GetTimestampOrNull(2) }, cancellationToken))
+                .ToDictionary(o => o.Name, StringComparer.OrdinalIgnoreCase);
+        }
+
         var importedNames = new Dictionary<string, string>(imported, StringComparer.OrdinalIgnoreCase);
-        await connection.ExecuteAsync(new CommandDefinition(Clear, transaction: transaction, cancellationToken: cancellationToken));
+        using (var command = transaction.Command(Clear))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        using var insertLoad = transaction.Command(InsertLoad, ("@now", now));
+        using var insertFile = transaction.Command(InsertFile);
         foreach (var load in catalog.Loads)
         {
             var origin = importedNames.TryGetValue(load.Name, out var package)
                 ? new Origin { Name = load.Name, Package = package, ImportedAt = now }
                 : known.GetValueOrDefault(load.Name);
-            await connection.ExecuteAsync(new CommandDefinition(InsertLoad, new
-            {
-                load.Name,
-                Family = load.Load?.Family.Title,
-                Protocol = ProtocolName(load.Load?.Protocol ?? LoadProtocol.Unknown),
-                Version = load.Load?.Version.ToString(),
-                load.Descriptor,
-                Complete = load.IsComplete ? 1 : 0,
-                Problem = load.Explain(),
-                origin?.Package,
-                origin?.ImportedAt,
-                now,
-            }, transaction, cancellationToken: cancellationToken));
+            await insertLoad
+                .With("@Name", load.Name)
+                .With("@Family", load.Load?.Family.Title)
+                .With("@Protocol", ProtocolName(load.Load?.Protocol ?? LoadProtocol.Unknown))
+                .With("@Version", load.Load?.Version.ToString())
+                .With("@Descriptor", load.Descriptor)
+                .With("@Complete", load.IsComplete ? 1 : 0)
+                .With("@Problem", load.Explain())
+                .With("@Package", origin?.Package)
+                .With("@ImportedAt", origin?.ImportedAt)
+                .ExecuteNonQueryAsync(cancellationToken);
             for (var i = 0; i < load.Files.Length; i++)
             {
                 var file = load.Files[i];
-                await connection.ExecuteAsync(new CommandDefinition(InsertFile, new
-                {
-                    Load = load.Name,
-                    Position = i,
-                    file.Name,
-                    Present = file.Present ? 1 : 0,
-                    Readable = file.Readable ? 1 : 0,
-                    file.Length,
-                }, transaction, cancellationToken: cancellationToken));
+                await insertFile
+                    .With("@Load", load.Name)
+                    .With("@Position", i)
+                    .With("@Name", file.Name)
+                    .With("@Present", file.Present ? 1 : 0)
+                    .With("@Readable", file.Readable ? 1 : 0)
+                    .With("@Length", file.Length)
+                    .ExecuteNonQueryAsync(cancellationToken);
             }
         }
 
@@ -85,19 +92,39 @@ public sealed class FirmwareStore(SqliteConnectionFactory connections)
     public async Task<IReadOnlyList<StoredLoad>> LoadsAsync(CancellationToken cancellationToken)
     {
         const string Loads = """
-            SELECT name AS Name, family AS Family, protocol AS Protocol, version AS Version, descriptor AS Descriptor,
-                   complete AS Complete, problem AS Problem, package AS Package, imported_at AS ImportedAt, verified_at AS VerifiedAt
+            SELECT name, family, protocol, version, descriptor, complete, problem, package, imported_at, verified_at
             FROM firmware_loads ORDER BY name
             """;
-        const string Files = """
-            SELECT load AS Load, name AS Name, present AS Present, readable AS Readable, length AS Length
-            FROM firmware_files ORDER BY load, position
-            """;
+        const string Files = "SELECT load, name, present, readable, length FROM firmware_files ORDER BY load, position";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<LoadRow>(new CommandDefinition(Loads, cancellationToken: cancellationToken));
-        var files = (await connection.QueryAsync<FileRow>(new CommandDefinition(Files, cancellationToken: cancellationToken)))
-            .GroupBy(f => f.Load, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Select(f => new CatalogFile(f.Name, f.Present != 0, f.Readable != 0, f.Length)).ToImmutableArray(), StringComparer.OrdinalIgnoreCase);
+        List<LoadRow> rows;
+        using (var command = connection.Command(Loads))
+        {
+            rows = await command.ListAsync(
+                r => new LoadRow
+                {
+                    Name = r.GetString(0),
+                    Family = r.GetStringOrNull(1),
+                    Protocol = r.GetString(2),
+                    Version = r.GetStringOrNull(3),
+                    Descriptor = r.GetStringOrNull(4),
+                    Complete = r.GetInt64(5),
+                    Problem = r.GetStringOrNull(6),
+                    Package = r.GetStringOrNull(7),
+                    ImportedAt = r.GetTimestampOrNull(8),
+                    VerifiedAt = r.GetTimestamp(9),
+                },
+                cancellationToken);
+        }
+
+        Dictionary<string, ImmutableArray<CatalogFile>> files;
+        using (var command = connection.Command(Files))
+        {
+            files = (await command.ListAsync(r => (Load: r.GetString(0), File: new CatalogFile(r.GetString(1), r.GetInt64(2) != 0, r.GetInt64(3) != 0, r.GetInt64(4))), cancellationToken))
+                .GroupBy(f => f.Load, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => g.Select(f => f.File).ToImmutableArray(), StringComparer.OrdinalIgnoreCase);
+        }
+
         return
         [
             .. rows.Select(r =>
@@ -123,13 +150,16 @@ public sealed class FirmwareStore(SqliteConnectionFactory connections)
         const string Update = "UPDATE phones SET pinned_load = @load, updated_at = @now WHERE mac = @mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        if (await connection.ExecuteAsync(new CommandDefinition(Update, new { mac, load, now }, transaction, cancellationToken: cancellationToken)) == 0)
+        using (var command = transaction.Command(Update, ("@mac", mac), ("@load", load), ("@now", now)))
         {
-            return false;
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
         }
 
         var record = new AuditRecord { At = now, Actor = actor, Action = load is null ? "unpin" : "pin", Mac = mac, Detail = load is null ? null : $"load {load}" };
-        await AuditLog.AppendAsync(connection, transaction, record, cancellationToken);
+        await AuditLog.AppendAsync(transaction, record, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -144,10 +174,18 @@ public sealed class FirmwareStore(SqliteConnectionFactory connections)
         const string Update = "UPDATE phones SET load = @load, load_source = @source, load_seen_at = @now WHERE mac = @mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var current = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(Current, new { mac }, transaction, cancellationToken: cancellationToken));
-        if (await connection.ExecuteAsync(new CommandDefinition(Update, new { mac, load, source, now }, transaction, cancellationToken: cancellationToken)) == 0)
+        string? current;
+        using (var command = transaction.Command(Current, ("@mac", mac)))
         {
-            return false;
+            current = await command.ScalarAsync<string>(cancellationToken);
+        }
+
+        using (var command = transaction.Command(Update, ("@mac", mac), ("@load", load), ("@source", source), ("@now", now)))
+        {
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -162,7 +200,8 @@ public sealed class FirmwareStore(SqliteConnectionFactory connections)
     {
         const string Delete = "DELETE FROM site_files WHERE name = @name";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(Delete, new { name }, cancellationToken: cancellationToken)) > 0;
+        using var command = connection.Command(Delete, ("@name", name));
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     internal static string ProtocolName(LoadProtocol protocol) => protocol switch
@@ -203,18 +242,5 @@ public sealed class FirmwareStore(SqliteConnectionFactory connections)
         public DateTimeOffset? ImportedAt { get; init; }
 
         public DateTimeOffset VerifiedAt { get; init; }
-    }
-
-    private sealed record FileRow
-    {
-        public required string Load { get; init; }
-
-        public required string Name { get; init; }
-
-        public long Present { get; init; }
-
-        public long Readable { get; init; }
-
-        public long Length { get; init; }
     }
 }

@@ -1,5 +1,4 @@
 using AsteriskCiscoBridge.Provisioning.Model;
-using Dapper;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -28,9 +27,12 @@ public sealed class LastContactStore(SqliteConnectionFactory connections)
     /// <summary>Every phone's last contact.</summary>
     public async Task<IReadOnlyList<LastContactRow>> ListAsync(CancellationToken cancellationToken)
     {
-        const string Sql = "SELECT mac AS Mac, endpoint AS Endpoint, uri AS Uri, call_id AS CallId, seen_at AS SeenAt FROM phone_contacts ORDER BY mac";
+        const string Sql = "SELECT mac, endpoint, uri, call_id, seen_at FROM phone_contacts ORDER BY mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<LastContactRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql);
+        return await command.ListAsync(
+            r => new LastContactRow { Mac = r.GetMac(0), Endpoint = r.GetString(1), Uri = r.GetString(2), CallId = r.GetStringOrNull(3), SeenAt = r.GetTimestamp(4) },
+            cancellationToken);
     }
 
     /// <summary>Records contacts that changed, in one transaction; phones the store does not know are skipped.</summary>
@@ -49,9 +51,11 @@ public sealed class LastContactStore(SqliteConnectionFactory connections)
 
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = transaction.Command(Sql);
         foreach (var row in rows)
         {
-            await connection.ExecuteAsync(new CommandDefinition(Sql, row, transaction, cancellationToken: cancellationToken));
+            await command.With("@Mac", row.Mac).With("@Endpoint", row.Endpoint).With("@Uri", row.Uri).With("@CallId", row.CallId).With("@SeenAt", row.SeenAt)
+                .ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

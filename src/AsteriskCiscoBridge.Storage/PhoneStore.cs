@@ -1,9 +1,7 @@
-using System.Data;
 using System.Text;
 using AsteriskCiscoBridge.Provisioning.Inventory;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace AsteriskCiscoBridge.Storage;
@@ -15,10 +13,42 @@ namespace AsteriskCiscoBridge.Storage;
 public sealed class PhoneStore(SqliteConnectionFactory connections)
 {
     private const string PhoneColumns = """
-        mac AS Mac, model AS Model, load AS Load, sync_counter AS SyncCounter, sync_value AS SyncValue,
-        version_stamp AS VersionStamp, content_hash AS ContentHash, created_at AS CreatedAt, updated_at AS UpdatedAt, rendered_at AS RenderedAt,
-        pinned_load AS PinnedLoad, load_source AS LoadSource, load_seen_at AS LoadSeenAt, model_source AS ModelSource
+        mac, model, load, sync_counter, sync_value, version_stamp, content_hash, created_at, updated_at, rendered_at,
+        pinned_load, load_source, load_seen_at, model_source
         """;
+
+    private const string BindingColumns = "position, endpoint, extension, auth_user, password, display_name, caller_id, label";
+
+    private static PhoneRow ReadPhone(SqliteDataReader r) => new()
+    {
+        Mac = r.GetMac(0),
+        Model = r.GetString(1),
+        Load = r.GetStringOrNull(2),
+        SyncCounter = r.GetInt64(3),
+        SyncValue = r.GetStringOrNull(4),
+        VersionStamp = r.GetStringOrNull(5),
+        ContentHash = r.GetStringOrNull(6),
+        CreatedAt = r.GetTimestamp(7),
+        UpdatedAt = r.GetTimestamp(8),
+        RenderedAt = r.GetTimestampOrNull(9),
+        PinnedLoad = r.GetStringOrNull(10),
+        LoadSource = r.GetStringOrNull(11),
+        LoadSeenAt = r.GetTimestampOrNull(12),
+        ModelSource = r.GetStringOrNull(13),
+    };
+
+    /// <summary>Reads <see cref="BindingColumns"/> from <paramref name="first"/> on.</summary>
+    private static BindingRow ReadBinding(SqliteDataReader r, int first) => new()
+    {
+        Position = r.GetInt32(first),
+        Endpoint = r.GetString(first + 1),
+        Extension = r.GetStringOrNull(first + 2),
+        AuthUser = r.GetStringOrNull(first + 3),
+        Password = r.GetStringOrNull(first + 4),
+        DisplayName = r.GetStringOrNull(first + 5),
+        CallerId = r.GetStringOrNull(first + 6),
+        Label = r.GetStringOrNull(first + 7),
+    };
 
     /// <summary>
     /// Creates or updates the phone and replaces its bindings (in button order), with an audit row,
@@ -43,29 +73,43 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
             """;
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var isNew = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Exists, new { mac }, transaction, cancellationToken: cancellationToken)) == 0;
-        await connection.ExecuteAsync(model is null
-            ? new CommandDefinition(Touch, new { mac, now }, transaction, cancellationToken: cancellationToken)
-            : new CommandDefinition(Upsert, new { mac, Model = model.Name, Source = ModelSourceText.Bind, now }, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(Clear, new { mac }, transaction, cancellationToken: cancellationToken));
-        foreach (var binding in bindings)
+        bool isNew;
+        using (var command = transaction.Command(Exists, ("@mac", mac)))
         {
-            await connection.ExecuteAsync(new CommandDefinition(Insert, new
+            isNew = await command.ScalarAsync<long>(cancellationToken) == 0;
+        }
+
+        using (var command = model is null
+            ? transaction.Command(Touch, ("@mac", mac), ("@now", now))
+            : transaction.Command(Upsert, ("@mac", mac), ("@Model", model.Name), ("@Source", ModelSourceText.Bind), ("@now", now)))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        using (var command = transaction.Command(Clear, ("@mac", mac)))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        using (var insert = transaction.Command(Insert, ("@Mac", mac)))
+        {
+            foreach (var binding in bindings)
             {
-                Mac = mac,
-                binding.Position,
-                binding.Endpoint,
-                binding.Extension,
-                binding.AuthUser,
-                binding.Password,
-                binding.DisplayName,
-                binding.CallerId,
-                binding.Label,
-            }, transaction, cancellationToken: cancellationToken));
+                await insert
+                    .With("@Position", binding.Position)
+                    .With("@Endpoint", binding.Endpoint)
+                    .With("@Extension", binding.Extension)
+                    .With("@AuthUser", binding.AuthUser)
+                    .With("@Password", binding.Password)
+                    .With("@DisplayName", binding.DisplayName)
+                    .With("@CallerId", binding.CallerId)
+                    .With("@Label", binding.Label)
+                    .ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
         var detail = $"model {model?.Name ?? "(learned)"}; endpoints {string.Join(",", bindings.Select(b => b.Endpoint))}";
-        await AuditLog.AppendAsync(connection, transaction, new AuditRecord { At = now, Actor = actor, Action = isNew ? "bind" : "rebind", Mac = mac, Detail = detail }, cancellationToken);
+        await AuditLog.AppendAsync(transaction, new AuditRecord { At = now, Actor = actor, Action = isNew ? "bind" : "rebind", Mac = mac, Detail = detail }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return isNew;
     }
@@ -76,13 +120,15 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
         const string Delete = "DELETE FROM phones WHERE mac = @mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var deleted = await connection.ExecuteAsync(new CommandDefinition(Delete, new { mac }, transaction, cancellationToken: cancellationToken));
-        if (deleted == 0)
+        using (var command = transaction.Command(Delete, ("@mac", mac)))
         {
-            return false;
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
         }
 
-        await AuditLog.AppendAsync(connection, transaction, new AuditRecord { At = now, Actor = actor, Action = "unbind", Mac = mac }, cancellationToken);
+        await AuditLog.AppendAsync(transaction, new AuditRecord { At = now, Actor = actor, Action = "unbind", Mac = mac }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -93,12 +139,17 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
     /// </summary>
     public async Task<IReadOnlyList<MacAddress>> SyncModelsAsync(IReadOnlyList<(MacAddress Mac, string Model, string? Source)> phones, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        const string Current = "SELECT mac AS Mac, model AS Model, model_source AS Source FROM phones";
+        const string Current = "SELECT mac, model, model_source FROM phones";
         const string Insert = "INSERT INTO phones (mac, model, model_source, created_at, updated_at) VALUES (@Mac, @Model, @Source, @now, @now)";
         const string Update = "UPDATE phones SET model = @Model, model_source = @Source, updated_at = @now WHERE mac = @Mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var current = (await connection.QueryAsync<(string Mac, string Model, string? Source)>(new CommandDefinition(Current, cancellationToken: cancellationToken)))
-            .ToDictionary(r => r.Mac, StringComparer.Ordinal);
+        Dictionary<string, (string Mac, string Model, string? Source)> current;
+        using (var command = connection.Command(Current))
+        {
+            current = (await command.ListAsync(r => (Mac: r.GetString(0), Model: r.GetString(1), Source: r.GetStringOrNull(2)), cancellationToken))
+                .ToDictionary(r => r.Mac, StringComparer.Ordinal);
+        }
+
         var created = new List<MacAddress>();
         var writes = phones.Where(p => !current.TryGetValue(p.Mac.Value, out var row) || row.Model != p.Model || row.Source != p.Source).ToList();
         if (writes.Count == 0)
@@ -107,10 +158,12 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
         }
 
         await using var transaction = connection.BeginTransaction(deferred: false);
+        using var insert = transaction.Command(Insert, ("@now", now));
+        using var update = transaction.Command(Update, ("@now", now));
         foreach (var (mac, model, source) in writes)
         {
             var isNew = !current.ContainsKey(mac.Value);
-            await connection.ExecuteAsync(new CommandDefinition(isNew ? Insert : Update, new { Mac = mac, Model = model, Source = source, now }, transaction, cancellationToken: cancellationToken));
+            await (isNew ? insert : update).With("@Mac", mac).With("@Model", model).With("@Source", source).ExecuteNonQueryAsync(cancellationToken);
             if (isNew)
             {
                 created.Add(mac);
@@ -133,41 +186,47 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
               AND NOT (model = @model AND coalesce(model_source, '') = @source)
             """;
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, model, source, now }, cancellationToken: cancellationToken)) > 0;
+        using var command = connection.Command(Sql, ("@mac", mac), ("@model", model), ("@source", source), ("@now", now));
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     /// <summary>What the store holds of every phone's model, for the inventory.</summary>
     public async Task<IReadOnlyList<StoredModel>> ModelsAsync(CancellationToken cancellationToken)
     {
-        const string Sql = "SELECT mac AS Mac, model AS Model, model_source AS Source FROM phones ORDER BY mac";
+        const string Sql = "SELECT mac, model, model_source FROM phones ORDER BY mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Mac, string Model, string? Source)>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new StoredModel(MacAddress.Parse(r.Mac).Mac!.Value, r.Model, ModelSourceText.Parse(r.Source, r.Model)))];
+        using var command = connection.Command(Sql);
+        return await command.ListAsync(
+            r =>
+            {
+                var model = r.GetString(1);
+                return new StoredModel(r.GetMac(0), model, ModelSourceText.Parse(r.GetStringOrNull(2), model));
+            },
+            cancellationToken);
     }
 
     public async Task<PhoneRow?> GetAsync(MacAddress mac, CancellationToken cancellationToken)
     {
         const string Sql = $"SELECT {PhoneColumns} FROM phones WHERE mac = @mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<PhoneRow>(new CommandDefinition(Sql, new { mac }, cancellationToken: cancellationToken));
+        using var command = connection.Command(Sql, ("@mac", mac));
+        return await command.SingleOrDefaultAsync(ReadPhone, cancellationToken);
     }
 
     public async Task<IReadOnlyList<PhoneRow>> ListAsync(CancellationToken cancellationToken)
     {
         const string Sql = $"SELECT {PhoneColumns} FROM phones ORDER BY mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<PhoneRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql);
+        return await command.ListAsync(ReadPhone, cancellationToken);
     }
 
     public async Task<IReadOnlyList<BindingRow>> BindingsAsync(MacAddress mac, CancellationToken cancellationToken)
     {
-        const string Sql = """
-            SELECT position AS Position, endpoint AS Endpoint, extension AS Extension, auth_user AS AuthUser, password AS Password,
-                   display_name AS DisplayName, caller_id AS CallerId, label AS Label
-            FROM bindings WHERE mac = @mac ORDER BY position
-            """;
+        const string Sql = $"SELECT {BindingColumns} FROM bindings WHERE mac = @mac ORDER BY position";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<BindingRow>(new CommandDefinition(Sql, new { mac }, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql, ("@mac", mac));
+        return await command.ListAsync(r => ReadBinding(r, 0), cancellationToken);
     }
 
     /// <summary>
@@ -182,19 +241,29 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
         const string Insert = "INSERT INTO phone_settings (mac, name, value) VALUES (@mac, @Key, @Value) ON CONFLICT (mac, name) DO UPDATE SET value = excluded.value";
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(Exists, new { mac }, transaction, cancellationToken: cancellationToken)) == 0)
+        using (var command = transaction.Command(Exists, ("@mac", mac)))
         {
-            return false;
+            if (await command.ScalarAsync<long>(cancellationToken) == 0)
+            {
+                return false;
+            }
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(Clear, new { mac }, transaction, cancellationToken: cancellationToken));
-        foreach (var setting in settings)
+        using (var command = transaction.Command(Clear, ("@mac", mac)))
         {
-            await connection.ExecuteAsync(new CommandDefinition(Insert, new { mac, setting.Key, setting.Value }, transaction, cancellationToken: cancellationToken));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        using (var insert = transaction.Command(Insert, ("@mac", mac)))
+        {
+            foreach (var setting in settings)
+            {
+                await insert.With("@Key", setting.Key).With("@Value", setting.Value).ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
         var detail = settings.Count == 0 ? "settings cleared" : $"settings {string.Join(",", settings.Select(s => s.Key).Distinct())}";
-        await AuditLog.AppendAsync(connection, transaction, new AuditRecord { At = now, Actor = actor, Action = "settings", Mac = mac, Detail = detail }, cancellationToken);
+        await AuditLog.AppendAsync(transaction, new AuditRecord { At = now, Actor = actor, Action = "settings", Mac = mac, Detail = detail }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -202,24 +271,20 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
     /// <summary>A phone's settings, by name.</summary>
     public async Task<IReadOnlyList<KeyValuePair<string, string>>> SettingsAsync(MacAddress mac, CancellationToken cancellationToken)
     {
-        const string Sql = "SELECT name AS Name, value AS Value FROM phone_settings WHERE mac = @mac ORDER BY name";
+        const string Sql = "SELECT name, value FROM phone_settings WHERE mac = @mac ORDER BY name";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Name, string Value)>(new CommandDefinition(Sql, new { mac }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new KeyValuePair<string, string>(r.Name, r.Value))];
+        using var command = connection.Command(Sql, ("@mac", mac));
+        return await command.ListAsync(r => new KeyValuePair<string, string>(r.GetString(0), r.GetString(1)), cancellationToken);
     }
 
     /// <summary>Every phone's bindings, keyed by MAC, in button order.</summary>
     public async Task<IReadOnlyDictionary<MacAddress, IReadOnlyList<BindingRow>>> AllBindingsAsync(CancellationToken cancellationToken)
     {
-        const string Sql = """
-            SELECT mac AS Mac, position AS Position, endpoint AS Endpoint, extension AS Extension, auth_user AS AuthUser, password AS Password,
-                   display_name AS DisplayName, caller_id AS CallerId, label AS Label
-            FROM bindings ORDER BY mac, position
-            """;
+        const string Sql = $"SELECT mac, {BindingColumns} FROM bindings ORDER BY mac, position";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<string, BindingRow, (string Mac, BindingRow Row)>(
-            new CommandDefinition(Sql, cancellationToken: cancellationToken), (mac, row) => (mac, row), splitOn: "Position");
-        return rows.GroupBy(r => MacAddress.Parse(r.Mac).Mac!.Value)
+        using var command = connection.Command(Sql);
+        var rows = await command.ListAsync(r => (Mac: r.GetMac(0), Row: ReadBinding(r, 1)), cancellationToken);
+        return rows.GroupBy(r => r.Mac)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<BindingRow>)g.Select(r => r.Row).ToArray());
     }
 
@@ -228,7 +293,7 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var result = await SaveAsync(connection, transaction, rendering, now, cancellationToken);
+        var result = await SaveAsync(transaction, rendering, now, cancellationToken);
         if (result.Outcome == SaveOutcome.Updated)
         {
             await transaction.CommitAsync(cancellationToken);
@@ -255,10 +320,10 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
         var results = new SaveResult[renderings.Count];
         for (var i = 0; i < renderings.Count; i++)
         {
-            results[i] = await SaveAsync(connection, transaction, renderings[i], now, cancellationToken);
+            results[i] = await SaveAsync(transaction, renderings[i], now, cancellationToken);
             if (resyncReason is not null && results[i].Outcome == SaveOutcome.Updated && renderings[i].Notify)
             {
-                await ResyncQueue.EnqueueAsync(connection, transaction, renderings[i].Mac, resyncReason, now, cancellationToken);
+                await ResyncQueue.EnqueueAsync(transaction, renderings[i].Mac, resyncReason, now, cancellationToken);
             }
         }
 
@@ -269,16 +334,18 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
     /// <summary>Every phone's stored files, for the TFTP tree.</summary>
     public async Task<IReadOnlyList<StoredFile>> AllFilesAsync(CancellationToken cancellationToken)
     {
-        const string Sql = "SELECT name AS Name, content AS Content, sha256 AS Sha256 FROM rendered_files ORDER BY name";
+        const string Sql = $"SELECT {StoredFileColumns.List} FROM rendered_files ORDER BY name";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<StoredFile>(new CommandDefinition(Sql, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql);
+        return await command.ListAsync(StoredFileColumns.Read, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredFile>> FilesAsync(MacAddress mac, CancellationToken cancellationToken)
     {
-        const string Sql = "SELECT name AS Name, content AS Content, sha256 AS Sha256 FROM rendered_files WHERE mac = @mac ORDER BY name";
+        const string Sql = $"SELECT {StoredFileColumns.List} FROM rendered_files WHERE mac = @mac ORDER BY name";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<StoredFile>(new CommandDefinition(Sql, new { mac }, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql, ("@mac", mac));
+        return await command.ListAsync(StoredFileColumns.Read, cancellationToken);
     }
 
     /// <summary>SHA-256 over the files' names and bytes, in name order: the phone's content identity.</summary>
@@ -294,9 +361,9 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
         return Convert.ToHexStringLower(ContentHash.Of([.. parts]));
     }
 
-    private static async Task<SaveResult> SaveAsync(SqliteConnection connection, IDbTransaction transaction, StoredPhoneFiles rendering, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<SaveResult> SaveAsync(SqliteTransaction transaction, StoredPhoneFiles rendering, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        const string Current = "SELECT content_hash AS ContentHash, sync_counter AS SyncCounter FROM phones WHERE mac = @mac";
+        const string Current = "SELECT content_hash, sync_counter FROM phones WHERE mac = @mac";
         const string ClearFiles = "DELETE FROM rendered_files WHERE mac = @mac";
         const string InsertFile = "INSERT INTO rendered_files (mac, name, content, sha256) VALUES (@Mac, @Name, @Content, @Sha256)";
         const string Bump = """
@@ -305,8 +372,12 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
             WHERE mac = @Mac
             """;
         var mac = rendering.Mac;
-        var current = await connection.QuerySingleOrDefaultAsync<CurrentVersion>(
-            new CommandDefinition(Current, new { mac }, transaction, cancellationToken: cancellationToken));
+        CurrentVersion? current;
+        using (var command = transaction.Command(Current, ("@mac", mac)))
+        {
+            current = await command.SingleOrDefaultAsync(r => new CurrentVersion(r.GetStringOrNull(0), r.GetInt64(1)), cancellationToken);
+        }
+
         if (current is null)
         {
             return new SaveResult(SaveOutcome.UnknownPhone, 0);
@@ -318,20 +389,26 @@ public sealed class PhoneStore(SqliteConnectionFactory connections)
             return new SaveResult(SaveOutcome.Unchanged, current.SyncCounter);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(ClearFiles, new { mac }, transaction, cancellationToken: cancellationToken));
-        foreach (var file in rendering.Files)
+        using (var command = transaction.Command(ClearFiles, ("@mac", mac)))
         {
-            await connection.ExecuteAsync(new CommandDefinition(InsertFile, new { Mac = mac, file.Name, file.Content, Sha256 = ContentHash.Sha256Hex(file.Content) }, transaction, cancellationToken: cancellationToken));
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(Bump, new { Mac = mac, rendering.SyncValue, rendering.VersionStamp, ContentHash = hash, now }, transaction, cancellationToken: cancellationToken));
+        using (var insert = transaction.Command(InsertFile, ("@Mac", mac)))
+        {
+            foreach (var file in rendering.Files)
+            {
+                await insert.With("@Name", file.Name).With("@Content", file.Content).With("@Sha256", ContentHash.Sha256Hex(file.Content)).ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        using (var command = transaction.Command(Bump, ("@Mac", mac), ("@SyncValue", rendering.SyncValue), ("@VersionStamp", rendering.VersionStamp), ("@ContentHash", hash), ("@now", now)))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         return new SaveResult(SaveOutcome.Updated, current.SyncCounter + 1);
     }
 
-    private sealed record CurrentVersion
-    {
-        public string? ContentHash { get; init; }
-
-        public long SyncCounter { get; init; }
-    }
+    private sealed record CurrentVersion(string? ContentHash, long SyncCounter);
 }

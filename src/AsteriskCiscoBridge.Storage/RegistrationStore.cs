@@ -1,5 +1,4 @@
 using AsteriskCiscoBridge.Provisioning.Resync;
-using Dapper;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -12,10 +11,10 @@ public sealed class RegistrationStore(SqliteConnectionFactory connections)
     /// <summary>Every learned registration.</summary>
     public async Task<IReadOnlyList<LearnedRegistration>> ListAsync(CancellationToken cancellationToken)
     {
-        const string Sql = "SELECT endpoint AS Endpoint, call_id AS CallId, supersedes AS Supersedes, learned_at AS At FROM registrations ORDER BY endpoint";
+        const string Sql = "SELECT endpoint, call_id, supersedes, learned_at FROM registrations ORDER BY endpoint";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new LearnedRegistration(r.Endpoint, r.CallId, r.Supersedes, r.At))];
+        using var command = connection.Command(Sql);
+        return await command.ListAsync(r => new LearnedRegistration(r.GetString(0), r.GetString(1), r.GetString(2), r.GetTimestamp(3)), cancellationToken);
     }
 
     /// <summary>Records <paramref name="learned"/> for its line; one that supersedes nothing removes the line's row (Asterisk lists the right Call-ID).</summary>
@@ -25,7 +24,8 @@ public sealed class RegistrationStore(SqliteConnectionFactory connections)
         await using var connection = await connections.OpenAsync(cancellationToken);
         if (learned.Supersedes is null)
         {
-            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM registrations WHERE endpoint = @Endpoint", new { learned.Endpoint }, cancellationToken: cancellationToken));
+            using var delete = connection.Command("DELETE FROM registrations WHERE endpoint = @Endpoint", ("@Endpoint", learned.Endpoint));
+            await delete.ExecuteNonQueryAsync(cancellationToken);
             return;
         }
 
@@ -33,17 +33,7 @@ public sealed class RegistrationStore(SqliteConnectionFactory connections)
             INSERT INTO registrations (endpoint, call_id, supersedes, learned_at) VALUES (@Endpoint, @CallId, @Supersedes, @At)
             ON CONFLICT (endpoint) DO UPDATE SET call_id = excluded.call_id, supersedes = excluded.supersedes, learned_at = excluded.learned_at
             """;
-        await connection.ExecuteAsync(new CommandDefinition(Sql, learned, cancellationToken: cancellationToken));
-    }
-
-    private sealed record Row
-    {
-        public required string Endpoint { get; init; }
-
-        public required string CallId { get; init; }
-
-        public required string Supersedes { get; init; }
-
-        public required DateTimeOffset At { get; init; }
+        using var command = connection.Command(Sql, ("@Endpoint", learned.Endpoint), ("@CallId", learned.CallId), ("@Supersedes", learned.Supersedes), ("@At", learned.At));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using AsteriskCiscoBridge.Provisioning.Inventory;
-using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -38,23 +38,27 @@ public sealed record RemovalHoldRow(
 public sealed class RemovalHoldStore(SqliteConnectionFactory connections)
 {
     private const string SelectSql = """
-        SELECT answer AS Answer, reason AS Reason, first_seen AS FirstSeen, last_seen AS LastSeen, endpoints AS Endpoints,
-               bound AS Bound, phones AS Phones, accepted_at AS AcceptedAt, accepted_by AS AcceptedBy
+        SELECT answer, reason, first_seen, last_seen, endpoints, bound, phones, accepted_at, accepted_by
         FROM removal_hold WHERE id = 1
         """;
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        Converters = { new SnapshotStore.MacConverter() },
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
+    private static RemovalHoldRow Read(SqliteDataReader r) => new(
+        r.GetString(0),
+        r.GetString(1) == "empty-answer" ? RemovalHoldReason.EmptyAnswer : RemovalHoldReason.MassWithdrawal,
+        r.GetTimestamp(2),
+        r.GetTimestamp(3),
+        (int)r.GetInt64(4),
+        (int)r.GetInt64(5),
+        ReadPhones(r.GetString(6)),
+        r.GetTimestampOrNull(7),
+        r.GetStringOrNull(8));
 
     /// <summary>The held answer, or null when nothing is held.</summary>
     public async Task<RemovalHoldRow?> GetAsync(CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectSql, cancellationToken: cancellationToken));
-        return row?.ToRecord();
+        using var command = connection.Command(SelectSql);
+        return await command.SingleOrDefaultAsync(Read, cancellationToken);
     }
 
     /// <summary>
@@ -77,26 +81,35 @@ public sealed class RemovalHoldStore(SqliteConnectionFactory connections)
             """;
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        await connection.ExecuteAsync(new CommandDefinition(Upsert, new
+        using (var upsert = transaction.Command(
+            Upsert,
+            ("@Answer", held.Answer),
+            ("@Reason", ReasonText(held.Reason)),
+            ("@FirstSeen", held.FirstSeen),
+            ("@LastSeen", held.LastSeen),
+            ("@Endpoints", held.Endpoints),
+            ("@Bound", held.Bound),
+            ("@Phones", WritePhones(held.Phones))))
         {
-            held.Answer,
-            Reason = ReasonText(held.Reason),
-            held.FirstSeen,
-            held.LastSeen,
-            held.Endpoints,
-            held.Bound,
-            Phones = JsonSerializer.Serialize(held.Phones, Json),
-        }, transaction, cancellationToken: cancellationToken));
-        var stored = await connection.QuerySingleAsync<Row>(new CommandDefinition(SelectSql, transaction: transaction, cancellationToken: cancellationToken));
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        RemovalHoldRow stored;
+        using (var select = transaction.Command(SelectSql))
+        {
+            stored = await select.SingleAsync(Read, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        return stored.ToRecord();
+        return stored;
     }
 
     /// <summary>Deletes the hold; false when nothing was held.</summary>
     public async Task<bool> ClearAsync(CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM removal_hold WHERE id = 1", cancellationToken: cancellationToken)) > 0;
+        using var command = connection.Command("DELETE FROM removal_hold WHERE id = 1");
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     /// <summary>
@@ -110,18 +123,26 @@ public sealed class RemovalHoldStore(SqliteConnectionFactory connections)
         const string Accept = "UPDATE removal_hold SET accepted_at = coalesce(accepted_at, @now), accepted_by = coalesce(accepted_by, @actor) WHERE id = 1";
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        if (await connection.ExecuteAsync(new CommandDefinition(Accept, new { now, actor }, transaction, cancellationToken: cancellationToken)) == 0)
+        using (var accept = transaction.Command(Accept, ("@now", now), ("@actor", actor)))
         {
-            return null;
+            if (await accept.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return null;
+            }
         }
 
-        var row = (await connection.QuerySingleAsync<Row>(new CommandDefinition(SelectSql, transaction: transaction, cancellationToken: cancellationToken))).ToRecord();
-        await AuditLog.AppendAsync(connection, transaction, new AuditRecord
+        RemovalHoldRow row;
+        using (var select = transaction.Command(SelectSql))
+        {
+            row = await select.SingleAsync(Read, cancellationToken);
+        }
+
+        await AuditLog.AppendAsync(transaction, new AuditRecord
         {
             At = now,
             Actor = actor,
             Action = "accept-removals",
-            Detail = $"{row.Describe()}; answer {row.Answer[..12]} first seen {DapperTypeHandlers.UtcTimestampHandler.Write(row.FirstSeen)}",
+            Detail = $"{row.Describe()}; answer {row.Answer[..12]} first seen {StoredText.Timestamp(row.FirstSeen)}",
         }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return row;
@@ -130,49 +151,20 @@ public sealed class RemovalHoldStore(SqliteConnectionFactory connections)
     /// <summary>The stored spelling of a reason.</summary>
     public static string ReasonText(RemovalHoldReason reason) => reason == RemovalHoldReason.EmptyAnswer ? "empty-answer" : "mass-withdrawal";
 
-    private sealed record Row
+    /// <summary>The text of <c>removal_hold.phones</c>.</summary>
+    internal static string WritePhones(ImmutableArray<WithdrawnLines> phones) => JsonSerializer.Serialize(phones, RemovalHoldJson.Default.ImmutableArrayWithdrawnLines);
+
+    /// <summary>Reads <c>removal_hold.phones</c>; written by another version, the hold stays visible without its phone list.</summary>
+    internal static ImmutableArray<WithdrawnLines> ReadPhones(string text)
     {
-        public required string Answer { get; init; }
-
-        public required string Reason { get; init; }
-
-        public required DateTimeOffset FirstSeen { get; init; }
-
-        public required DateTimeOffset LastSeen { get; init; }
-
-        public required long Endpoints { get; init; }
-
-        public required long Bound { get; init; }
-
-        public required string Phones { get; init; }
-
-        public DateTimeOffset? AcceptedAt { get; init; }
-
-        public string? AcceptedBy { get; init; }
-
-        public RemovalHoldRow ToRecord()
+        try
         {
-            ImmutableArray<WithdrawnLines> phones;
-            try
-            {
-                phones = JsonSerializer.Deserialize<ImmutableArray<WithdrawnLines>>(Phones, Json);
-            }
-            catch (JsonException)
-            {
-                // Written by another version: the hold stays visible without its phone list.
-                phones = [];
-            }
-
-            return new RemovalHoldRow(
-                Answer,
-                Reason == "empty-answer" ? RemovalHoldReason.EmptyAnswer : RemovalHoldReason.MassWithdrawal,
-                FirstSeen,
-                LastSeen,
-                (int)Endpoints,
-                (int)Bound,
-                phones.IsDefault ? [] : phones,
-                AcceptedAt,
-                AcceptedBy);
+            var phones = JsonSerializer.Deserialize(text, RemovalHoldJson.Default.ImmutableArrayWithdrawnLines);
+            return phones.IsDefault ? [] : phones;
+        }
+        catch (JsonException)
+        {
+            return [];
         }
     }
 }

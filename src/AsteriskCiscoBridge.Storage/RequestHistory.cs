@@ -1,5 +1,4 @@
 using AsteriskCiscoBridge.Provisioning.Model;
-using Dapper;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -13,13 +12,13 @@ public sealed class RequestHistory(SqliteConnectionFactory connections)
     public async Task<IReadOnlyList<(MacAddress Mac, string Client)>> LastServedClientsAsync(string source, CancellationToken cancellationToken)
     {
         const string Sql = """
-            SELECT r.mac AS Mac, r.client AS Client FROM request_log r
+            SELECT r.mac, r.client FROM request_log r
             JOIN (SELECT mac, max(id) AS id FROM request_log WHERE mac IS NOT NULL AND source = @source AND outcome LIKE 'served%' GROUP BY mac) latest
               ON latest.id = r.id
             ORDER BY r.mac
             """;
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(MacAddress, string)>(new CommandDefinition(Sql, new { source }, cancellationToken: cancellationToken));
-        return rows.AsList();
+        using var command = connection.Command(Sql, ("@source", source));
+        return await command.ListAsync(r => (r.GetMac(0), r.GetString(1)), cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using AsteriskCiscoBridge.Provisioning.Model;
-using Dapper;
+using AsteriskCiscoBridge.Provisioning.Requests;
+using Microsoft.Data.Sqlite;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -25,9 +26,34 @@ public sealed class RequestLog(SqliteConnectionFactory connections)
             last_file = coalesce(excluded.last_file, last_file)
         """;
 
-    private const string CountColumns = """
-        minute AS Minute, address AS Address, malformed AS Malformed, denied AS Denied, guarded AS Guarded, busy AS Busy, first_at AS FirstAt, last_at AS LastAt, last_file AS LastFile
-        """;
+    private const string CountColumns = "minute, address, malformed, denied, guarded, busy, first_at, last_at, last_file";
+
+    private static RefusedCount ReadCount(SqliteDataReader r) => new()
+    {
+        Minute = r.GetTimestamp(0),
+        Address = r.GetString(1),
+        Malformed = r.GetInt64(2),
+        Denied = r.GetInt64(3),
+        Guarded = r.GetInt64(4),
+        Busy = r.GetInt64(5),
+        FirstAt = r.GetTimestamp(6),
+        LastAt = r.GetTimestamp(7),
+        LastFile = r.GetStringOrNull(8),
+    };
+
+    private const string RecordColumns = "id, at, client, file_name, mac, outcome, bytes, source";
+
+    private static RequestRecord ReadRecord(SqliteDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        At = r.GetTimestamp(1),
+        Client = r.GetString(2),
+        FileName = r.GetString(3),
+        Mac = r.GetMacOrNull(4),
+        Outcome = RequestOutcome.Parse(r.GetStringOrNull(5)),
+        Bytes = r.GetInt64(6),
+        Source = r.GetStringOrNull(7),
+    };
 
     public Task AppendAsync(RequestRecord record, CancellationToken cancellationToken) => AppendAsync([record], [], cancellationToken);
 
@@ -43,23 +69,51 @@ public sealed class RequestLog(SqliteConnectionFactory connections)
         await using var transaction = connection.BeginTransaction(deferred: false);
         if (records.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(InsertSql, records, transaction, cancellationToken: cancellationToken));
+            using var insert = transaction.Command(InsertSql);
+            foreach (var record in records)
+            {
+                await Insert(insert, record).ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
         if (refused.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(AddCountSql, refused, transaction, cancellationToken: cancellationToken));
+            using var add = transaction.Command(AddCountSql);
+            foreach (var count in refused)
+            {
+                await add
+                    .With("@Minute", count.Minute)
+                    .With("@Address", count.Address)
+                    .With("@Malformed", count.Malformed)
+                    .With("@Denied", count.Denied)
+                    .With("@Guarded", count.Guarded)
+                    .With("@Busy", count.Busy)
+                    .With("@FirstAt", count.FirstAt)
+                    .With("@LastAt", count.LastAt)
+                    .With("@LastFile", count.LastFile)
+                    .ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private static SqliteCommand Insert(SqliteCommand command, RequestRecord record) => command
+        .With("@At", record.At)
+        .With("@Client", record.Client)
+        .With("@FileName", record.FileName)
+        .With("@Mac", record.Mac)
+        .With("@Outcome", record.Outcome)
+        .With("@Bytes", record.Bytes)
+        .With("@Source", record.Source);
 
     /// <summary>Refused-request counts, newest minute first.</summary>
     public async Task<IReadOnlyList<RefusedCount>> RecentRefusedAsync(int limit, CancellationToken cancellationToken)
     {
         const string Sql = $"SELECT {CountColumns} FROM refused_requests ORDER BY minute DESC, address LIMIT @limit";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<RefusedCount>(new CommandDefinition(Sql, new { limit }, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql, ("@limit", limit));
+        return await command.ListAsync(ReadCount, cancellationToken);
     }
 
     /// <summary>Refused-request counts of the minutes from <paramref name="from"/> up to, not including, <paramref name="before"/>, oldest first.</summary>
@@ -67,7 +121,8 @@ public sealed class RequestLog(SqliteConnectionFactory connections)
     {
         const string Sql = $"SELECT {CountColumns} FROM refused_requests WHERE minute >= @from AND minute < @before ORDER BY minute, address";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<RefusedCount>(new CommandDefinition(Sql, new { from, before }, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql, ("@from", from), ("@before", before));
+        return await command.ListAsync(ReadCount, cancellationToken);
     }
 
     /// <summary>Requests in the log (cheap: rows are only deleted oldest first, so the ids in between are all there).</summary>
@@ -75,7 +130,8 @@ public sealed class RequestLog(SqliteConnectionFactory connections)
     {
         const string Sql = "SELECT coalesce(max(id) - min(id) + 1, 0) FROM request_log";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
+        using var command = connection.Command(Sql);
+        return await command.ScalarAsync<long>(cancellationToken);
     }
 
     /// <summary>
@@ -108,8 +164,13 @@ public sealed class RequestLog(SqliteConnectionFactory connections)
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var deleted = 0;
-        var (first, last, batchLast, firstRecent) = await connection.QuerySingleAsync<(long?, long?, long?, long?)>(
-            new CommandDefinition(Bounds, new { batchSize, cutoff }, transaction, cancellationToken: cancellationToken));
+        long? first, last, batchLast, firstRecent;
+        using (var bounds = transaction.Command(Bounds, ("@batchSize", batchSize), ("@cutoff", cutoff)))
+        {
+            (first, last, batchLast, firstRecent) = await bounds.SingleAsync(
+                r => (r.GetInt64OrNull(0), r.GetInt64OrNull(1), r.GetInt64OrNull(2), r.GetInt64OrNull(3)), cancellationToken);
+        }
+
         if (first is { } lowest)
         {
             var byCount = last!.Value - maxRows;
@@ -117,15 +178,22 @@ public sealed class RequestLog(SqliteConnectionFactory connections)
             var upTo = Math.Min(Math.Max(byCount, byAge), batchLast!.Value);
             if (upTo >= lowest)
             {
-                deleted += await connection.ExecuteAsync(new CommandDefinition(DeleteRequests, new { upTo }, transaction, cancellationToken: cancellationToken));
+                using var delete = transaction.Command(DeleteRequests, ("@upTo", upTo));
+                deleted += await delete.ExecuteNonQueryAsync(cancellationToken);
             }
         }
 
-        var old = await connection.ExecuteAsync(new CommandDefinition(DeleteOldCounts, new { cutoff, batchSize }, transaction, cancellationToken: cancellationToken));
+        int old;
+        using (var delete = transaction.Command(DeleteOldCounts, ("@cutoff", cutoff), ("@batchSize", batchSize)))
+        {
+            old = await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         deleted += old;
         if (old < batchSize)
         {
-            deleted += await connection.ExecuteAsync(new CommandDefinition(DeleteExcessCounts, new { batchSize = batchSize - old, maxRows }, transaction, cancellationToken: cancellationToken));
+            using var delete = transaction.Command(DeleteExcessCounts, ("@batchSize", batchSize - old), ("@maxRows", maxRows));
+            deleted += await delete.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -135,23 +203,19 @@ public sealed class RequestLog(SqliteConnectionFactory connections)
     /// <summary>Newest first; only <paramref name="mac"/>'s when given.</summary>
     public async Task<IReadOnlyList<RequestRecord>> RecentAsync(MacAddress? mac, int limit, CancellationToken cancellationToken)
     {
-        const string Sql = """
-            SELECT id AS Id, at AS At, client AS Client, file_name AS FileName, mac AS Mac, outcome AS Outcome, bytes AS Bytes, source AS Source
-            FROM request_log WHERE @Mac IS NULL OR mac = @Mac ORDER BY id DESC LIMIT @Limit
-            """;
+        const string Sql = $"SELECT {RecordColumns} FROM request_log WHERE @Mac IS NULL OR mac = @Mac ORDER BY id DESC LIMIT @Limit";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<RequestRecord>(new CommandDefinition(Sql, new { Mac = mac?.Value, Limit = limit }, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql, ("@Mac", mac), ("@Limit", limit));
+        return await command.ListAsync(ReadRecord, cancellationToken);
     }
 
     /// <summary>Oldest first, those after <paramref name="afterId"/>; only <paramref name="mac"/>'s when given (what <c>acb log --follow</c> polls).</summary>
     public async Task<IReadOnlyList<RequestRecord>> AfterAsync(long afterId, MacAddress? mac, int limit, CancellationToken cancellationToken)
     {
-        const string Sql = """
-            SELECT id AS Id, at AS At, client AS Client, file_name AS FileName, mac AS Mac, outcome AS Outcome, bytes AS Bytes, source AS Source
-            FROM request_log WHERE id > @AfterId AND (@Mac IS NULL OR mac = @Mac) ORDER BY id LIMIT @Limit
-            """;
+        const string Sql = $"SELECT {RecordColumns} FROM request_log WHERE id > @AfterId AND (@Mac IS NULL OR mac = @Mac) ORDER BY id LIMIT @Limit";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<RequestRecord>(new CommandDefinition(Sql, new { AfterId = afterId, Mac = mac?.Value, Limit = limit }, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql, ("@AfterId", afterId), ("@Mac", mac), ("@Limit", limit));
+        return await command.ListAsync(ReadRecord, cancellationToken);
     }
 }
 
@@ -164,21 +228,29 @@ public sealed class NotifyLog(SqliteConnectionFactory connections)
 
     public async Task AppendAsync(NotifyRecord record, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(record);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(InsertSql, record, cancellationToken: cancellationToken));
+        using var command = Insert(connection.Command(InsertSql), record);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Adds the record inside a caller's transaction, so a queue change and its history commit together.</summary>
-    internal static Task AppendAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, NotifyRecord record, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(InsertSql, record, transaction, cancellationToken: cancellationToken));
+    internal static async Task AppendAsync(SqliteTransaction transaction, NotifyRecord record, CancellationToken cancellationToken)
+    {
+        using var command = Insert(transaction.Command(InsertSql), record);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static SqliteCommand Insert(SqliteCommand command, NotifyRecord record) => command
+        .With("@At", record.At).With("@Mac", record.Mac).With("@Endpoint", record.Endpoint).With("@Event", record.Event).With("@Outcome", record.Outcome).With("@Detail", record.Detail);
 
     public async Task<IReadOnlyList<NotifyRecord>> RecentAsync(MacAddress? mac, int limit, CancellationToken cancellationToken)
     {
-        const string Sql = """
-            SELECT id AS Id, at AS At, mac AS Mac, endpoint AS Endpoint, event AS Event, outcome AS Outcome, detail AS Detail
-            FROM notify_log WHERE @Mac IS NULL OR mac = @Mac ORDER BY id DESC LIMIT @Limit
-            """;
+        const string Sql = "SELECT id, at, mac, endpoint, event, outcome, detail FROM notify_log WHERE @Mac IS NULL OR mac = @Mac ORDER BY id DESC LIMIT @Limit";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<NotifyRecord>(new CommandDefinition(Sql, new { Mac = mac?.Value, Limit = limit }, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql, ("@Mac", mac), ("@Limit", limit));
+        return await command.ListAsync(
+            r => new NotifyRecord { Id = r.GetInt64(0), At = r.GetTimestamp(1), Mac = r.GetMac(2), Endpoint = r.GetString(3), Event = r.GetString(4), Outcome = r.GetString(5), Detail = r.GetStringOrNull(6) },
+            cancellationToken);
     }
 }

@@ -2,7 +2,7 @@ using System.Data;
 using System.Globalization;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Resync;
-using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -56,10 +56,35 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
             : $"{r.CallId}\t{r.Uri}\t{r.ExpiresAt?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}";
 
     private const string Columns = """
-        mac AS Mac, state AS StoredState, reason AS Reason, changed_at AS ChangedAt, endpoint AS Endpoint, kind AS StoredKind, attempt AS Attempt,
-        sent_at AS SentAt, deadline AS Deadline, deferred_since AS DeferredSince, updated_at AS UpdatedAt,
-        fetched_at AS FetchedAt, registrations AS Registrations, refused AS Refused, failed AS Failed
+        mac, state, reason, changed_at, endpoint, kind, attempt, sent_at, deadline, deferred_since, updated_at,
+        fetched_at, registrations, refused, failed
         """;
+
+    private static ResyncQueueRow Read(SqliteDataReader r) => new()
+    {
+        Mac = r.GetMac(0),
+        State = ReadState(r.GetString(1)),
+        Reason = r.GetString(2),
+        ChangedAt = r.GetTimestamp(3),
+        Endpoint = r.GetStringOrNull(4),
+        Kind = r.GetStringOrNull(5) is { } kind ? ReadKind(kind) : null,
+        Attempt = r.GetInt64(6),
+        SentAt = r.GetTimestampOrNull(7),
+        Deadline = r.GetTimestampOrNull(8),
+        DeferredSince = r.GetTimestampOrNull(9),
+        UpdatedAt = r.GetTimestamp(10),
+        FetchedAt = r.GetTimestampOrNull(11),
+        Registrations = r.GetStringOrNull(12),
+        Refused = r.GetInt64(13),
+        Failed = r.GetInt64(14),
+    };
+
+    // States and rungs are stored as their words, never their numbers.
+    private static ResyncState ReadState(string text) =>
+        ResyncStateNames.Parse(text) ?? throw new DataException($"stored resync state '{text}' is not one of pending, waiting-contact, deferred, sending, awaiting-fetch, awaiting-registration, retry, stale");
+
+    private static ResyncKind ReadKind(string text) =>
+        ResyncNotify.ParseKind(text) ?? throw new DataException($"stored resync kind '{text}' is not one of check-sync, restart, reset");
 
     private const string Queued = "('pending', 'waiting-contact', 'deferred')";
 
@@ -68,7 +93,7 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     /// change). A phone already queued or stale starts over as pending; one whose NOTIFY is going
     /// out right now stays <see cref="ResyncState.Sending"/>: the fetch it brings reads the new files.
     /// </summary>
-    internal static Task EnqueueAsync(IDbConnection connection, IDbTransaction transaction, MacAddress mac, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task EnqueueAsync(SqliteTransaction transaction, MacAddress mac, string reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
         const string Sql = """
             INSERT INTO resync_queue (mac, state, reason, changed_at, updated_at)
@@ -80,7 +105,8 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
                 fetched_at = NULL, refused = 0, failed = 0,
                 reason = excluded.reason, changed_at = excluded.changed_at, updated_at = excluded.updated_at
             """;
-        return connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, reason, now }, transaction, cancellationToken: cancellationToken));
+        using var command = transaction.Command(Sql, ("@mac", mac), ("@reason", reason), ("@now", now));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Queues phones (unknown MACs are skipped) in one transaction.</summary>
@@ -90,7 +116,7 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
         await using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var mac in macs)
         {
-            await EnqueueAsync(connection, transaction, mac, reason, now, cancellationToken);
+            await EnqueueAsync(transaction, mac, reason, now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -101,7 +127,8 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     {
         const string Sql = $"SELECT {Columns} FROM resync_queue ORDER BY mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql);
+        return await command.ListAsync(Read, cancellationToken);
     }
 
     /// <summary>Rows to plan from a snapshot: pending, waiting for a contact, deferred.</summary>
@@ -109,7 +136,8 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     {
         const string Sql = $"SELECT {Columns} FROM resync_queue WHERE state IN {Queued} ORDER BY mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql);
+        return await command.ListAsync(Read, cancellationToken);
     }
 
     /// <summary>Records what planning decided for queued phones, in one transaction.</summary>
@@ -126,9 +154,11 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
 
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = transaction.Command(Sql, ("@now", now));
         foreach (var p in placements)
         {
-            await connection.ExecuteAsync(new CommandDefinition(Sql, new { p.Mac, State = ResyncStateNames.Name(p.State), p.DeferredSince, p.Deadline, now }, transaction, cancellationToken: cancellationToken));
+            await command.With("@Mac", p.Mac).With("@State", ResyncStateNames.Name(p.State)).With("@DeferredSince", p.DeferredSince).With("@Deadline", p.Deadline)
+                .ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -153,17 +183,28 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
         new(await connections.OpenAsync(cancellationToken));
 
     // A first NOTIFY leaves a queued state, a later rung awaiting-fetch; a retry of either leaves 'retry'.
-    internal static async Task<ResyncSendTicket?> TakeAsync(IDbConnection connection, ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<ResyncSendTicket?> TakeAsync(SqliteConnection connection, ResyncSend send, DateTimeOffset now, CancellationToken cancellationToken)
     {
         const string Sql = """
             UPDATE resync_queue SET state = 'sending', endpoint = @Endpoint, kind = @Kind, attempt = @Attempt, sent_at = @now, deadline = NULL, updated_at = @now,
                 registrations = @Registrations
             WHERE mac = @Mac AND state IN (@From1, @From2, @From3, 'retry')
-            RETURNING refused AS Refused, failed AS Failed
+            RETURNING refused, failed
             """;
         ResyncState[] from = send.Attempt <= 1 ? [ResyncState.Pending, ResyncState.WaitingContact, ResyncState.Deferred] : [ResyncState.AwaitingFetch, ResyncState.AwaitingFetch, ResyncState.AwaitingFetch];
         var registrations = JoinRegistrations(send.Registrations);
-        return await connection.QuerySingleOrDefaultAsync<ResyncSendTicket>(new CommandDefinition(Sql, new { send.Mac, send.Endpoint, Kind = ResyncNotify.KindName(send.Kind), send.Attempt, now, Registrations = registrations, From1 = ResyncStateNames.Name(from[0]), From2 = ResyncStateNames.Name(from[1]), From3 = ResyncStateNames.Name(from[2]) }, cancellationToken: cancellationToken));
+        using var command = connection.Command(
+            Sql,
+            ("@Mac", send.Mac),
+            ("@Endpoint", send.Endpoint),
+            ("@Kind", ResyncNotify.KindName(send.Kind)),
+            ("@Attempt", send.Attempt),
+            ("@now", now),
+            ("@Registrations", registrations),
+            ("@From1", ResyncStateNames.Name(from[0])),
+            ("@From2", ResyncStateNames.Name(from[1])),
+            ("@From3", ResyncStateNames.Name(from[2])));
+        return await command.SingleOrDefaultAsync(r => new ResyncSendTicket(r.GetInt64(0), r.GetInt64(1)), cancellationToken);
     }
 
     /// <summary>Records Asterisk's answers to sent NOTIFYs and their notify-log rows, in one transaction.</summary>
@@ -194,8 +235,12 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
                 _ => Refused,
             };
             var reason = r.Reason ?? $"Asterisk refused the {r.Record.Event} NOTIFY: {r.Record.Detail}";
-            await connection.ExecuteAsync(new CommandDefinition(sql, new { r.Mac, r.Deadline, Reason = reason, now }, transaction, cancellationToken: cancellationToken));
-            await NotifyLog.AppendAsync(connection, transaction, r.Record, cancellationToken);
+            using (var command = transaction.Command(sql, ("@Mac", r.Mac), ("@Deadline", r.Deadline), ("@Reason", reason), ("@now", now)))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await NotifyLog.AppendAsync(transaction, r.Record, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -220,16 +265,25 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
         ArgumentNullException.ThrowIfNull(record);
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var row = (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Select, new { mac, at }, transaction, cancellationToken: cancellationToken))).FirstOrDefault();
+        ResyncQueueRow? row;
+        using (var select = transaction.Command(Select, ("@mac", mac), ("@at", at)))
+        {
+            row = await select.SingleOrDefaultAsync(Read, cancellationToken);
+        }
+
         if (row is null)
         {
             return null;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(Update, new { mac, at, deadline, registrations = JoinRegistrations(registrations) }, transaction, cancellationToken: cancellationToken));
+        using (var update = transaction.Command(Update, ("@mac", mac), ("@at", at), ("@deadline", deadline), ("@registrations", JoinRegistrations(registrations))))
+        {
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         if (record(row) is { } written)
         {
-            await NotifyLog.AppendAsync(connection, transaction, written, cancellationToken);
+            await NotifyLog.AppendAsync(transaction, written, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -241,7 +295,8 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     {
         const string Sql = $"SELECT {Columns} FROM resync_queue WHERE fetched_at IS NOT NULL AND state IN ('awaiting-registration', 'stale') ORDER BY mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql);
+        return await command.ListAsync(Read, cancellationToken);
     }
 
     /// <summary>
@@ -254,10 +309,15 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
         const string Sql = "DELETE FROM resync_queue WHERE mac = @mac AND fetched_at IS NOT NULL AND state IN ('awaiting-registration', 'stale')";
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var removed = await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac }, transaction, cancellationToken: cancellationToken)) == 1;
+        bool removed;
+        using (var command = transaction.Command(Sql, ("@mac", mac)))
+        {
+            removed = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+
         if (removed && record is not null)
         {
-            await NotifyLog.AppendAsync(connection, transaction, record, cancellationToken);
+            await NotifyLog.AppendAsync(transaction, record, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -269,7 +329,8 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     {
         const string Sql = "UPDATE resync_queue SET state = 'waiting-contact', attempt = 0, deadline = NULL, updated_at = @now WHERE mac = @mac AND state = 'retry'";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, now }, cancellationToken: cancellationToken));
+        using var command = connection.Command(Sql, ("@mac", mac), ("@now", now));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
@@ -285,10 +346,15 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
             """;
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var rows = (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Sql, new { now, deadline }, transaction, cancellationToken: cancellationToken))).AsList();
+        List<ResyncQueueRow> rows;
+        using (var command = transaction.Command(Sql, ("@now", now), ("@deadline", deadline)))
+        {
+            rows = await command.ListAsync(Read, cancellationToken);
+        }
+
         foreach (var row in rows)
         {
-            await NotifyLog.AppendAsync(connection, transaction, new NotifyRecord
+            await NotifyLog.AppendAsync(transaction, new NotifyRecord
             {
                 At = now,
                 Mac = row.Mac,
@@ -308,7 +374,8 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     {
         const string Sql = $"SELECT {Columns} FROM resync_queue WHERE state IN ('awaiting-fetch', 'awaiting-registration', 'retry') AND deadline <= @now ORDER BY deadline, mac";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<ResyncQueueRow>(new CommandDefinition(Sql, new { now }, cancellationToken: cancellationToken))).AsList();
+        using var command = connection.Command(Sql, ("@now", now));
+        return await command.ListAsync(Read, cancellationToken);
     }
 
     /// <summary>The earliest deadline of a row awaiting a fetch or a registration, waiting for a retry, or deferred by a call, or null.</summary>
@@ -316,8 +383,8 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     {
         const string Sql = "SELECT min(deadline) FROM resync_queue WHERE state IN ('awaiting-fetch', 'awaiting-registration', 'retry', 'deferred')";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var text = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
-        return text is null ? null : new DapperTypeHandlers.UtcTimestampHandler().Parse(text);
+        using var command = connection.Command(Sql);
+        return await command.ScalarAsync<string>(cancellationToken) is { } text ? StoredText.ParseTimestamp(text) : null;
     }
 
     /// <summary>
@@ -330,10 +397,15 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
         ArgumentNullException.ThrowIfNull(record);
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var moved = await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, Reason = record.Detail ?? "stale", record.At }, transaction, cancellationToken: cancellationToken)) == 1;
+        bool moved;
+        using (var command = transaction.Command(Sql, ("@mac", mac), ("@Reason", record.Detail ?? "stale"), ("@At", record.At)))
+        {
+            moved = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+
         if (moved)
         {
-            await NotifyLog.AppendAsync(connection, transaction, record, cancellationToken);
+            await NotifyLog.AppendAsync(transaction, record, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -345,6 +417,7 @@ public sealed class ResyncQueue(SqliteConnectionFactory connections)
     {
         const string Sql = "UPDATE resync_queue SET deadline = @deadline, updated_at = @now WHERE mac = @mac AND state = 'awaiting-fetch'";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(Sql, new { mac, deadline, now }, cancellationToken: cancellationToken));
+        using var command = connection.Command(Sql, ("@mac", mac), ("@deadline", deadline), ("@now", now));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

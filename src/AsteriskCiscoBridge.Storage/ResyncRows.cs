@@ -1,4 +1,3 @@
-using System.Data;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Resync;
 
@@ -12,14 +11,6 @@ public sealed record ResyncQueueRow
     /// <summary>Where it stands (stored as the words of <see cref="ResyncStateNames"/>).</summary>
     public required ResyncState State { get; init; }
 
-    // Dapper reads an enum column with Enum.Parse and writes an enum parameter as its number, never asking a
-    // type handler (DapperLib/Dapper#259): the stored words are read here and written by the queue's SQL.
-    internal string StoredState
-    {
-        get => ResyncStateNames.Name(State);
-        init => State = ResyncStateNames.Parse(value) ?? throw new DataException($"stored resync state '{value}' is not one of pending, waiting-contact, deferred, sending, awaiting-fetch, awaiting-registration, retry, stale");
-    }
-
     /// <summary>Why it is queued (<c>changed</c>, <c>admin resync</c>), or why it is stale.</summary>
     public required string Reason { get; init; }
 
@@ -31,12 +22,6 @@ public sealed record ResyncQueueRow
 
     /// <summary>The last rung sent (stored as <c>check-sync</c>, <c>restart</c> or <c>reset</c>), or null before the first.</summary>
     public ResyncKind? Kind { get; init; }
-
-    internal string? StoredKind
-    {
-        get => Kind is { } kind ? ResyncNotify.KindName(kind) : null;
-        init => Kind = value is null ? null : ResyncNotify.ParseKind(value) ?? throw new DataException($"stored resync kind '{value}' is not one of check-sync, restart, reset");
-    }
 
     /// <summary>NOTIFYs sent for this change (1 for the first).</summary>
     public long Attempt { get; init; }

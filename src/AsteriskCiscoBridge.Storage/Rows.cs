@@ -1,6 +1,7 @@
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Provisioning.Requests;
+using Microsoft.Data.Sqlite;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -122,6 +123,14 @@ public sealed record SaveResult(SaveOutcome Outcome, long SyncCounter);
 
 /// <summary>A stored file, by the exact name a phone requests.</summary>
 public sealed record StoredFile(string Name, byte[] Content, string Sha256);
+
+/// <summary>The columns of a <see cref="StoredFile"/> (<c>rendered_files</c>, <c>site_files</c>) and their reader.</summary>
+internal static class StoredFileColumns
+{
+    public const string List = "name, content, sha256";
+
+    public static StoredFile Read(SqliteDataReader reader) => new(reader.GetString(0), reader.GetBlob(1), reader.GetString(2));
+}
 
 public sealed record RequestRecord
 {

@@ -1,8 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using AsteriskCiscoBridge.Provisioning.Inventory;
-using AsteriskCiscoBridge.Provisioning.Model;
-using Dapper;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -16,12 +13,6 @@ public sealed record StoredSnapshot(DateTimeOffset TakenAt, IReadOnlyList<Invent
 /// </summary>
 public sealed class SnapshotStore(SqliteConnectionFactory connections)
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        Converters = { new MacConverter(), new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     /// <summary>Replaces the stored snapshot; writes nothing when its endpoints are unchanged.</summary>
     public async Task SaveAsync(StoredSnapshot snapshot, CancellationToken cancellationToken)
     {
@@ -30,50 +21,46 @@ public sealed class SnapshotStore(SqliteConnectionFactory connections)
             INSERT INTO asterisk_snapshot (id, taken_at, endpoints) VALUES (1, @TakenAt, @Endpoints)
             ON CONFLICT (id) DO UPDATE SET taken_at = excluded.taken_at, endpoints = excluded.endpoints
             """;
-        var text = JsonSerializer.Serialize(snapshot.Endpoints, Json);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var text = Write(snapshot.Endpoints);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        if (await connection.ExecuteScalarAsync<string?>(new CommandDefinition(Current, cancellationToken: cancellationToken)) == text)
+        using (var current = connection.Command(Current))
         {
-            return;
+            if (await current.ScalarAsync<string>(cancellationToken) == text)
+            {
+                return;
+            }
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(Upsert, new { snapshot.TakenAt, Endpoints = text }, cancellationToken: cancellationToken));
+        using var upsert = connection.Command(Upsert, ("@TakenAt", snapshot.TakenAt), ("@Endpoints", text));
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The stored snapshot, or null when the service never applied one (or the row cannot be read).</summary>
     public async Task<StoredSnapshot?> LoadAsync(CancellationToken cancellationToken)
     {
-        const string Sql = "SELECT taken_at AS TakenAt, endpoints AS Endpoints FROM asterisk_snapshot WHERE id = 1";
+        const string Sql = "SELECT taken_at, endpoints FROM asterisk_snapshot WHERE id = 1";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
-        if (row is null)
-        {
-            return null;
-        }
+        using var command = connection.Command(Sql);
+        var row = await command.SingleOrDefaultAsync(r => new Row(r.GetTimestamp(0), r.GetString(1)), cancellationToken);
+        return row is not null && Read(row.Endpoints) is { } endpoints ? new StoredSnapshot(row.TakenAt, endpoints) : null;
+    }
 
+    /// <summary>The text of <c>asterisk_snapshot.endpoints</c>.</summary>
+    internal static string Write(IReadOnlyList<InventoryEndpoint> endpoints) => JsonSerializer.Serialize(endpoints, SnapshotJson.Default.IReadOnlyListInventoryEndpoint);
+
+    /// <summary>Reads <c>asterisk_snapshot.endpoints</c>; null when another version wrote what this one cannot read (the next round writes it again).</summary>
+    internal static InventoryEndpoint[]? Read(string text)
+    {
         try
         {
-            return JsonSerializer.Deserialize<InventoryEndpoint[]>(row.Endpoints, Json) is { } endpoints ? new StoredSnapshot(row.TakenAt, endpoints) : null;
+            return JsonSerializer.Deserialize(text, SnapshotJson.Default.InventoryEndpointArray);
         }
         catch (JsonException)
         {
-            // Written by another version: the next round writes it again.
             return null;
         }
     }
 
-    private sealed record Row
-    {
-        public required DateTimeOffset TakenAt { get; init; }
-
-        public required string Endpoints { get; init; }
-    }
-
-    internal sealed class MacConverter : JsonConverter<MacAddress>
-    {
-        public override MacAddress Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            MacAddress.Parse(reader.GetString()).Mac ?? throw new JsonException("not a MAC address");
-
-        public override void Write(Utf8JsonWriter writer, MacAddress value, JsonSerializerOptions options) => writer.WriteStringValue(value.Value);
-    }
+    private sealed record Row(DateTimeOffset TakenAt, string Endpoints);
 }

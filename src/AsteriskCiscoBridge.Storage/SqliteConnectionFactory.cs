@@ -21,7 +21,6 @@ public sealed class SqliteConnectionFactory
     public SqliteConnectionFactory(StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        DapperTypeHandlers.EnsureRegistered();
         DatabasePath = Path.GetFullPath(options.Database);
         _busyTimeoutMilliseconds = options.BusyTimeoutMilliseconds;
         _maxBytes = options.MaxSizeMegabytes * 1_000_000L;

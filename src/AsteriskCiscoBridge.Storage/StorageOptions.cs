@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 
 namespace AsteriskCiscoBridge.Storage;
 
@@ -20,6 +21,7 @@ public sealed class StorageOptions
     /// deleted in the background, hourly. Default: 30 days.
     /// </summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00", ErrorMessage = "must be between {1} and {2}")]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "TimeSpan's converter is TypeDescriptor's built-in TimeSpanConverter, which trimming keeps (the warning is about generic converters); [OptionsValidator] validates with its own generated TimeSpan-aware copy.")]
     public TimeSpan RequestLogRetention { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
@@ -27,7 +29,7 @@ public sealed class StorageOptions
     /// per-minute counts of refused requests; the oldest beyond it are deleted in the background,
     /// hourly. Default: 1,000,000 (about 150 MB).
     /// </summary>
-    [Range(typeof(long), "1000", "1000000000", ErrorMessage = "must be between {1} and {2}")]
+    [Range(1000d, 1_000_000_000d, ErrorMessage = "must be between {1} and {2}")]
     public long RequestLogMaxRows { get; set; } = 1_000_000;
 
     /// <summary>

@@ -118,10 +118,20 @@ var perPhone = await MeasureAsync(async () =>
 });
 Report("store write, one transaction per phone", perPhone.Elapsed, perPhone.Allocated);
 
+// Reads back what a provisioning round and `acb phones` read: every phone, binding and stored file.
+var read = await MeasureAsync(async () =>
+{
+    var rows = await store.ListAsync(ct);
+    var bindings = await store.AllBindingsAsync(ct);
+    var files = await store.AllFilesAsync(ct);
+    return rows.Count + bindings.Sum(b => b.Value.Count) + files.Count;
+});
+Report("read back phones, bindings and files", read.Elapsed, read.Allocated);
+
 var updated = write.Result.Count(r => r.Outcome == SaveOutcome.Updated);
 var bumped = unchanged.Result.Count(r => r.Outcome == SaveOutcome.Updated);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"stored {updated} phones; unchanged rewrite bumped {bumped}; database {new FileInfo(Path.Combine(folder, "bench.db")).Length / 1048576.0:F1} MiB (+WAL); peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
+    $"stored {updated} phones; unchanged rewrite bumped {bumped}; read back {read.Result} rows; database {new FileInfo(Path.Combine(folder, "bench.db")).Length / 1048576.0:F1} MiB (+WAL); peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
 if (temporary)
 {
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
-using Dapper;
 
 namespace AsteriskCiscoBridge.Storage.Tests;
 
@@ -60,10 +59,10 @@ public sealed class CrashSafetyTests
     {
         Assert.Equal("ok", await db.ScalarAsync<string>("PRAGMA integrity_check", ct));
         await using var connection = await db.Factory.OpenAsync(ct);
-        var phones = (await connection.QueryAsync<(string Mac, long Counter, string? Hash, string? Sync)>(
-            new CommandDefinition("SELECT mac, sync_counter, content_hash, sync_value FROM phones", cancellationToken: ct))).ToArray();
-        var files = (await connection.QueryAsync<(string Mac, string Name, byte[] Content, string Sha)>(
-            new CommandDefinition("SELECT mac, name, content, sha256 FROM rendered_files", cancellationToken: ct))).ToLookup(f => f.Mac);
+        using var phoneQuery = connection.Command("SELECT mac, sync_counter, content_hash, sync_value FROM phones");
+        var phones = await phoneQuery.ListAsync(r => (Mac: r.GetString(0), Counter: r.GetInt64(1), Hash: r.GetStringOrNull(2), Sync: r.GetStringOrNull(3)), ct);
+        using var fileQuery = connection.Command("SELECT mac, name, content, sha256 FROM rendered_files");
+        var files = (await fileQuery.ListAsync(r => (Mac: r.GetString(0), Name: r.GetString(1), Content: r.GetBlob(2), Sha: r.GetString(3)), ct)).ToLookup(f => f.Mac);
 
         foreach (var (mac, counter, hash, sync) in phones)
         {

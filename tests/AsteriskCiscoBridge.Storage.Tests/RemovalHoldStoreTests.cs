@@ -61,4 +61,33 @@ public sealed class RemovalHoldStoreTests
         Assert.False(await store.ClearAsync(Ct));
         Assert.Null(await store.GetAsync(Ct));
     }
+
+    // The text the reflection serializer wrote before the store was compiled ahead of time: camelCase, MACs as their digits.
+    private const string PhonesColumn = """[{"mac":"0006D7000001","endpoints":["6001","6002"],"kept":1},{"mac":"001122334455","endpoints":[],"kept":0}]""";
+
+    [Fact]
+    public async Task A_hold_row_written_before_source_generated_json_reads_with_its_phones_and_is_written_again_byte_for_byte()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await using (var connection = await db.Factory.OpenAsync(Ct))
+        {
+            using var insert = connection.Command(
+                """
+                INSERT INTO removal_hold (id, answer, reason, first_seen, last_seen, endpoints, bound, phones, accepted_at, accepted_by)
+                VALUES (1, 'aaaaaaaaaaaaaaaa', 'mass-withdrawal', '2026-11-22T10:00:00.0000000Z', '2026-11-22T10:05:00.0000000Z', 2, 4, @Phones, NULL, NULL)
+                """,
+                ("@Phones", PhonesColumn));
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        var held = await new RemovalHoldStore(db.Factory).GetAsync(Ct);
+
+        Assert.Equal((RemovalHoldReason.MassWithdrawal, Now, Now.AddMinutes(5), 2, 4), (held!.Reason, held.FirstSeen, held.LastSeen, held.Endpoints, held.Bound));
+        Assert.Equal(2, held.Phones.Length);
+        Assert.Equal((Mac, 1), (held.Phones[0].Mac, held.Phones[0].Kept));
+        Assert.Equal(["6001", "6002"], held.Phones[0].Endpoints);
+        Assert.Equal(MacAddress.Parse("001122334455").Mac, held.Phones[1].Mac);
+        Assert.Empty(held.Phones[1].Endpoints);
+        Assert.Equal(PhonesColumn, RemovalHoldStore.WritePhones(held.Phones));
+    }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using Dapper;
 using AsteriskCiscoBridge.Provisioning.Model;
 using AsteriskCiscoBridge.Provisioning.Rendering;
 using AsteriskCiscoBridge.Provisioning.Resync;
@@ -294,10 +293,11 @@ public sealed class ResyncQueueTests
         await BoundAsync(db);
         await using (var connection = await db.Factory.OpenAsync(Ct))
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            using var insert = connection.Command(
                 "INSERT INTO resync_queue (mac, state, reason, changed_at, updated_at, kind, attempt) VALUES ('001122334455', @state, 'changed', '2026-11-22T08:00:00.0000000Z', '2026-11-22T08:00:00.0000000Z', @kind, 1)",
-                new { state, kind },
-                cancellationToken: Ct));
+                ("@state", state),
+                ("@kind", kind));
+            await insert.ExecuteNonQueryAsync(Ct);
         }
 
         var row = Assert.Single(await new ResyncQueue(db.Factory).ListAsync(Ct));
@@ -315,7 +315,8 @@ public sealed class ResyncQueueTests
         await queue.BeginSendAsync(new ResyncSend(Mac, "6001", ResyncKind.Reset, 1), Now, Ct);
 
         await using var connection = await db.Factory.OpenAsync(Ct);
-        var stored = (await connection.QueryAsync<(string Mac, string State, string? Kind)>(new CommandDefinition("SELECT mac, state, kind FROM resync_queue ORDER BY mac", cancellationToken: Ct))).ToList();
+        using var query = connection.Command("SELECT mac, state, kind FROM resync_queue ORDER BY mac");
+        var stored = await query.ListAsync(r => (r.GetString(0), r.GetString(1), r.GetStringOrNull(2)), Ct);
         Assert.Equal([("001122334455", "sending", (string?)"reset"), ("0011223344AA", "waiting-contact", null)], stored);
     }
 

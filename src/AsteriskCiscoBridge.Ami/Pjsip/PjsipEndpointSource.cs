@@ -9,7 +9,7 @@ namespace AsteriskCiscoBridge.Ami.Pjsip;
 /// <summary>Settings of the endpoint source.</summary>
 public sealed class PjsipEndpointSourceOptions
 {
-    private const string RangeOnTimeSpan = "TimeSpan converts from text through its own TypeConverter, which trimming keeps (System.ComponentModel.TypeConverter is rooted for TimeSpan)";
+    private const string RangeOnTimeSpan = "TimeSpan's converter is TypeDescriptor's built-in TimeSpanConverter, which trimming keeps (the warning is about generic converters); [OptionsValidator] validates with its own generated TimeSpan-aware copy.";
 
     /// <summary>
     /// Re-read this often even without events: realtime changes raise no event

@@ -6,7 +6,6 @@ using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 using AsteriskCiscoBridge.Testing.Support;
 using AsteriskCiscoBridge.Testing.Tftp;
-using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -88,8 +87,9 @@ public sealed class SecretsTests
         }
 
         await using var connection = await service.Connections.OpenAsync(Ct);
-        var everything = string.Join("\n", await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT concat_ws('|', id, at, client, file_name, mac, outcome, bytes, source) FROM request_log", cancellationToken: Ct)));
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT group_concat(concat_ws('|', id, at, client, file_name, mac, outcome, bytes, source), char(10)) FROM request_log";
+        var everything = (string)(await query.ExecuteScalarAsync(Ct))!;
         foreach (var secret in Secrets)
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
