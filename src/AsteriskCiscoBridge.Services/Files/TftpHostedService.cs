@@ -19,12 +19,19 @@ internal sealed class TftpHostedService(
 
     public TftpServer Server => _server ?? throw new InvalidOperationException("TFTP is not started");
 
+    /// <summary>
+    /// The counters of the server started last, kept after it stops: the metrics' last export, made as the
+    /// service stops, still reports what the server did. Null before the first start.
+    /// </summary>
+    public TftpServerCounters? Counters { get; private set; }
+
     /// <summary>Why the TFTP event loop died while the service ran, or null while it lives (or stopped normally).</summary>
     public Exception? Failure { get; private set; }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _server = new TftpServer(options, [files], time, logger);
+        Counters = _server.Counters;
         _server.Start();
         _watch = WatchAsync(_server);
         return Task.CompletedTask;
