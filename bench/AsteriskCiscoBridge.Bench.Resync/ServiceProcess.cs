@@ -54,7 +54,8 @@ internal static partial class ServiceProcess
                 ["Ami"] = new Dictionary<string, object>
                 {
                     ["Host"] = "127.0.0.1", ["Port"] = asterisk.Port, ["Username"] = "bridge", ["Secret"] = "bridgepw",
-                    ["Sync"] = new Dictionary<string, object> { ["Debounce"] = "00:00:00" },
+                    // No wait between the first start's snapshot and the Reload's: the figure is the service's work.
+                    ["Sync"] = new Dictionary<string, object> { ["Debounce"] = "00:00:00", ["MinInterval"] = "00:00:00" },
                 },
                 ["Resync"] = new Dictionary<string, object> { ["Interval"] = "00:00:00" },
                 ["Logging"] = new Dictionary<string, object> { ["LogLevel"] = new Dictionary<string, object> { ["Default"] = "Warning" } },
