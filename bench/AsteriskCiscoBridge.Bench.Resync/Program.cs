@@ -36,30 +36,11 @@ var changed = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture)
 var folder = Directory.CreateTempSubdirectory("acb-bench-resync-").FullName;
 try
 {
-    var pbx = new AmiTestPbx();
-    var endpoints = new List<AmiTestEndpoint>();
-    for (var i = 0; i < phones; i++)
-    {
-        var name = (100000 + i).ToString(CultureInfo.InvariantCulture);
-        // Contacts on loopback port 9 (discard): Asterisk's NOTIFYs go nowhere but stay on this machine.
-        endpoints.Add(AmiTestEndpoint.Plain(name, "pw-" + name, $"\"User {i}\" <{name}>") with { Contacts = [new AmiTestContact($"sip:{name}@127.0.0.1:9", "Cisco-CP7960G/8.0", $"{i:x8}@127.0.0.1")] });
-    }
-
-    foreach (var e in endpoints)
-    {
-        pbx.Set(e);
-    }
-
-    await using var asterisk = AmiTestServer.Start(pbx);
-    var database = Path.Combine(folder, "acb.db");
-    var connections = new SqliteConnectionFactory(new StorageOptions { Database = database });
-    await connections.MigrateAsync(CancellationToken.None);
-    var store = new PhoneStore(connections);
-    for (var i = 0; i < phones; i++)
-    {
-        var mac = MacAddress.Parse((0x0006D7000000L + i).ToString("X12", CultureInfo.InvariantCulture)).Mac!.Value;
-        await store.BindAsync(mac, i % 2 == 0 ? PhoneModels.Cisco7960 : PhoneModels.Find("7965")!, [new BindingRow { Position = 1, Endpoint = endpoints[i].Name }], "bench", DateTimeOffset.UtcNow, CancellationToken.None);
-    }
+    var site = await BenchSite.CreateAsync(folder, phones);
+    await using var asterisk = AmiTestServer.Start(site.Pbx);
+    var database = site.Database;
+    var connections = site.Connections;
+    var store = site.Store;
 
     await using var app = RunCommand.Build([], null, new Dictionary<string, string?>
     {
@@ -84,10 +65,7 @@ try
     await NotifiesAsync(asterisk, phones);
     Console.WriteLine($"first start: {phones} phones rendered, stored and notified in {clock.ElapsedMilliseconds} ms");
 
-    for (var i = 0; i < changed; i++)
-    {
-        pbx.Set(endpoints[i * (phones / changed)] with { Password = "changed-" + i });
-    }
+    site.ChangePasswords(changed);
 
     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     clock.Restart();
@@ -100,7 +78,7 @@ try
     // An admin change beside the service (what `acb bind MAC … --set label=…` commits): from its commit to the
     // first TFTP fetch that serves it, through the store watcher and a round over the held snapshot.
     var tftp = app.Services.GetRequiredService<TftpHostedService>().Server.LocalEndPoints[0];
-    var probe = MacAddress.Parse(0x0006D7000000L.ToString("X12", CultureInfo.InvariantCulture)).Mac!.Value;
+    var probe = BenchSite.MacOf(0);
     var sync = app.Services.GetRequiredService<EndpointSyncService>();
     var snapshotRounds = sync.Rounds;
     clock.Restart();

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using AsteriskCiscoBridge.Provisioning.Model;
-using AsteriskCiscoBridge.Storage;
 using AsteriskCiscoBridge.Testing.Ami;
 
 /// <summary>
@@ -18,30 +16,9 @@ internal static partial class ServiceProcess
         var folder = Directory.CreateTempSubdirectory("acb-bench-resync-").FullName;
         try
         {
-            var pbx = new AmiTestPbx();
-            var endpoints = new List<AmiTestEndpoint>();
-            for (var i = 0; i < phones; i++)
-            {
-                var name = (100000 + i).ToString(CultureInfo.InvariantCulture);
-                endpoints.Add(AmiTestEndpoint.Plain(name, "pw-" + name, $"\"User {i}\" <{name}>") with { Contacts = [new AmiTestContact($"sip:{name}@127.0.0.1:9", "Cisco-CP7960G/8.0", $"{i:x8}@127.0.0.1")] });
-            }
-
-            foreach (var e in endpoints)
-            {
-                pbx.Set(e);
-            }
-
-            await using var asterisk = AmiTestServer.Start(pbx);
-            var database = Path.Combine(folder, "acb.db");
-            var connections = new SqliteConnectionFactory(new StorageOptions { Database = database });
-            await connections.MigrateAsync(CancellationToken.None);
-            var store = new PhoneStore(connections);
-            for (var i = 0; i < phones; i++)
-            {
-                var mac = MacAddress.Parse((0x0006D7000000L + i).ToString("X12", CultureInfo.InvariantCulture)).Mac!.Value;
-                await store.BindAsync(mac, i % 2 == 0 ? PhoneModels.Cisco7960 : PhoneModels.Find("7965")!, [new BindingRow { Position = 1, Endpoint = endpoints[i].Name }], "bench", DateTimeOffset.UtcNow, CancellationToken.None);
-            }
-
+            var site = await BenchSite.CreateAsync(folder, phones);
+            await using var asterisk = AmiTestServer.Start(site.Pbx);
+            var database = site.Database;
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             var config = Path.Combine(folder, "acb.json");
             await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new Dictionary<string, object>
@@ -78,10 +55,7 @@ internal static partial class ServiceProcess
                 await NotifiesAsync(asterisk, phones);
                 Console.WriteLine($"first start ({(native ? "native" : "dotnet")} acb run, own process): {phones} phones rendered, stored and notified in {clock.ElapsedMilliseconds} ms from exec");
 
-                for (var i = 0; i < changed; i++)
-                {
-                    pbx.Set(endpoints[i * (phones / changed)] with { Password = "changed-" + i });
-                }
+                site.ChangePasswords(changed);
 
                 var cpuBefore = Cpu(acb.Id);
                 clock.Restart();
