@@ -84,11 +84,11 @@ public sealed partial class ProgramStoryTests : IDisposable
         info.WorkingDirectory = _folder.Path;
         var output = new ConcurrentQueue<string>();
         using var acb = Process.Start(info)!;
+        var stderr = acb.StandardError.ReadToEndAsync(Ct);
         try
         {
             acb.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
             acb.BeginOutputReadLine();
-            var stderr = acb.StandardError.ReadToEndAsync(Ct);
 
             // Where it listens, from its own log: TFTP, then the file tree's HTTP and the dashboard.
             var tftp = IPEndPoint.Parse(await LoggedAsync(output, TftpListening(), "the TFTP listener"));
@@ -171,9 +171,12 @@ public sealed partial class ProgramStoryTests : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // What the service said is the first thing to read when the story breaks (its per-request lines left out).
-            var said = output.Zip(output.Skip(1)).Where(p => !p.First.Contains("TftpServer[2001]", StringComparison.Ordinal) && !p.Second.Contains("TftpServer[2001]", StringComparison.Ordinal) || p.First.StartsWith("warn", StringComparison.Ordinal) || p.First.StartsWith("fail", StringComparison.Ordinal)).Select(p => p.Second);
-            throw new InvalidOperationException($"{e.Message}\nacb run's output:\n{string.Join('\n', said.Take(80))}", e);
+            // What the service said is the first thing to read when the story breaks: its log without the
+            // per-request records, and its stderr if it has exited.
+            var lines = output.ToArray();
+            var said = lines.Where((l, i) => !l.Contains("TftpServer[2001]", StringComparison.Ordinal) && (i == 0 || !lines[i - 1].Contains("TftpServer[2001]", StringComparison.Ordinal)));
+            var error = stderr.IsCompletedSuccessfully ? await stderr : string.Empty;
+            throw new InvalidOperationException($"{e.Message}\nacb run's log:\n{string.Join('\n', said.Take(80))}\n{error}", e);
         }
         finally
         {
